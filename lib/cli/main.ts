@@ -1,0 +1,50 @@
+/** The `syncron` command: a thin dispatcher; each command lives in its own file and is loaded on demand. */
+
+/** What a command module exports. */
+export interface CommandModule {
+  readonly usage: string;
+  /** Runs the command; resolves to the process exit code. */
+  run(args: string[]): Promise<number>;
+}
+
+interface CommandEntry {
+  readonly summary: string;
+  readonly load: () => Promise<CommandModule>;
+}
+
+/** Summaries stay here so `--help` loads no command module (and no AWS SDK). */
+const commands: Record<string, CommandEntry> = {};
+
+/** Exit code for a usage error (bad flags, missing arguments). */
+export const USAGE_ERROR = 2;
+
+const help = (): string => {
+  const lines = ["Usage: syncron <command> [options]", "", "Commands:"];
+  for (const [name, { summary }] of Object.entries(commands)) lines.push(`  ${name.padEnd(8)} ${summary}`);
+  lines.push("", "Run `syncron <command> --help` for a command's options.");
+  return lines.join("\n");
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    console.log(help());
+    return name === undefined ? USAGE_ERROR : 0;
+  }
+  if (name === "--version" || name === "-v") {
+    const { createRequire } = await import("node:module");
+    console.log(createRequire(import.meta.url)("../../package.json").version);
+    return 0;
+  }
+  const entry = commands[name];
+  if (!entry) {
+    console.error(`syncron: unknown command "${name}"\n\n${help()}`);
+    return USAGE_ERROR;
+  }
+  const command = await entry.load();
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(command.usage);
+    return 0;
+  }
+  return command.run(args);
+}

@@ -1,0 +1,92 @@
+/**
+ * The storage interface every drive implements, after rclone's Fs/Object.
+ *
+ * Paths are relative to the drive's root, `/`-separated, without a leading or trailing slash;
+ * `""` is the root. Entries are plain data so the sync planner can stay pure.
+ */
+
+export type HashType = "md5" | "sha1" | "sha256";
+
+export interface DriveFeatures {
+  /** Hashes the drive can give for a file (from listing metadata or by reading it). s3: md5 (not multipart). */
+  readonly hashes: ReadonlySet<HashType>;
+  /** Mod-time precision in ms; `Infinity` = mod times not supported. */
+  readonly modTimePrecisionMs: number;
+  /** Whether `write` keeps the `modTime` of the source it is given. */
+  readonly canSetModTime: boolean;
+  /** False for stores without real directories (s3): empty directories vanish. */
+  readonly keepsEmptyDirectories: boolean;
+  readonly caseInsensitive: boolean;
+}
+
+/** What the engine knows about a file before writing it. */
+export interface FileInfo {
+  /** Path relative to the drive root. */
+  readonly path: string;
+  readonly size: number;
+  /** Modification time, ms since the epoch; absent where the drive has none. */
+  readonly modTime?: number;
+  /** Hashes known without reading the file (e.g. an S3 ETag), lowercase hex. */
+  readonly hashes?: Readonly<Partial<Record<HashType, string>>>;
+}
+
+export interface FileEntry extends FileInfo {
+  readonly kind: "file";
+}
+
+export interface DirectoryEntry {
+  readonly kind: "directory";
+  readonly path: string;
+  readonly modTime?: number;
+}
+
+export type Entry = FileEntry | DirectoryEntry;
+
+export interface ListOptions {
+  readonly signal?: AbortSignal;
+}
+
+export interface Drive {
+  /** A display name with secrets redacted, safe for logs. */
+  readonly name: string;
+  readonly features: DriveFeatures;
+  /** Lists one directory (not recursive), in no particular order. Throws DirectoryNotFoundError. `""` is the root. */
+  list(dir: string, options?: ListOptions): AsyncIterable<Entry>;
+  /** Describes one file. Throws FileNotFoundError, or IsADirectoryError for a directory. */
+  stat(path: string): Promise<FileEntry>;
+  /** Opens a file for reading as a stream. Throws FileNotFoundError. */
+  read(path: string, options?: { signal?: AbortSignal }): Promise<ReadableStream<Uint8Array>>;
+  /**
+   * Writes a whole file from a stream, creating missing parent directories. Atomic where the drive
+   * allows: readers see the old file or the new one, never a part. Keeps `source.modTime` when
+   * `features.canSetModTime`. Returns the entry as stored.
+   */
+  write(
+    path: string,
+    body: ReadableStream<Uint8Array>,
+    source: FileInfo,
+    options?: { signal?: AbortSignal },
+  ): Promise<FileEntry>;
+  /** Deletes one file. Throws FileNotFoundError. */
+  delete(path: string): Promise<void>;
+  /** Creates a directory and its parents. Does not fail if the directory exists. */
+  mkdir(dir: string): Promise<void>;
+  /** Removes an empty directory. Throws DirectoryNotFoundError; DriveError if not empty. */
+  rmdir(dir: string): Promise<void>;
+  /** The file's hash of the given type, lowercase hex. Throws NotSupportedError if the type is not in `features.hashes`. */
+  hash(path: string, type: HashType): Promise<string>;
+  /** Releases clients and sockets. Safe to call more than once. */
+  close?(): Promise<void>;
+}
+
+/** Joins path segments the way drives expect: no empty segments, no leading slash. */
+export const joinPath = (...parts: string[]): string => parts.filter((part) => part !== "").join("/");
+
+/** The parent directory of a drive path (`""` for top-level entries). */
+export const parentOf = (path: string): string => {
+  const slash = path.lastIndexOf("/");
+  return slash < 0 ? "" : path.slice(0, slash);
+};
+
+/** The last segment of a drive path. */
+export const baseName = (path: string): string => path.slice(path.lastIndexOf("/") + 1);

@@ -1,0 +1,82 @@
+/** Errors every drive converts its native failures into, so the engine never sees an SDK error. */
+
+export class DriveError extends Error {
+  /** Whether trying the same operation again may succeed (throttling, 5xx, timeouts, resets). */
+  readonly retryable: boolean;
+
+  constructor(
+    message: string,
+    readonly path?: string,
+    options?: ErrorOptions & { retryable?: boolean },
+  ) {
+    super(message, options);
+    this.name = "DriveError";
+    this.retryable = options?.retryable ?? false;
+  }
+}
+
+export class FileNotFoundError extends DriveError {
+  override name = "FileNotFoundError";
+}
+
+export class DirectoryNotFoundError extends DriveError {
+  override name = "DirectoryNotFoundError";
+}
+
+export class IsADirectoryError extends DriveError {
+  override name = "IsADirectoryError";
+}
+
+export class NotSupportedError extends DriveError {
+  override name = "NotSupportedError";
+}
+
+/** A path that is malformed or would escape the drive's root. */
+export class InvalidPathError extends DriveError {
+  override name = "InvalidPathError";
+}
+
+/** Credentials missing or refused. Not retryable: the config must change. */
+export class AuthenticationError extends DriveError {
+  override name = "AuthenticationError";
+}
+
+const RETRYABLE_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "TimeoutError",
+  "RequestTimeout",
+  "SlowDown",
+  "Throttling",
+  "ThrottlingException",
+]);
+
+/** True when the error, or any error in its `cause` chain, says a retry can help. */
+export const isRetryable = (error: unknown): boolean => {
+  for (let current = error, depth = 0; current && depth < 10; depth++) {
+    if (current instanceof DriveError) return current.retryable;
+    const candidate = current as {
+      code?: unknown;
+      name?: unknown;
+      status?: unknown;
+      $metadata?: { httpStatusCode?: number };
+    };
+    const status =
+      typeof candidate.status === "number" ? candidate.status : candidate.$metadata?.httpStatusCode;
+    if (status === 429 || (typeof status === "number" && status >= 500)) return true;
+    if (typeof candidate.code === "string" && RETRYABLE_CODES.has(candidate.code)) return true;
+    if (typeof candidate.name === "string" && RETRYABLE_CODES.has(candidate.name)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+};
+
+/** True for an HTTP status a retry can help with. */
+export const isRetryableStatus = (status: number): boolean =>
+  status === 429 || status === 408 || status >= 500;
