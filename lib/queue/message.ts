@@ -1,0 +1,102 @@
+import { z } from "zod";
+import { InvalidMessageError } from "./errors.ts";
+
+/** The one message type on the sync queue. */
+export const SYNC_RUN = "sync.run";
+
+const requiredString = () =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") })
+    .min(1, { error: "must not be empty" });
+const configId = requiredString();
+const taskId = requiredString();
+const instant = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" });
+
+/**
+ * A schedule fire. It carries no task id: the Scheduler's input is static JSON, so the worker
+ * derives the task id from `config_id` + `scheduled_time` (which also makes a duplicate delivery
+ * of the same fire land on the same run).
+ */
+export const scheduleMessageSchema = z.object({
+  type: z.literal(SYNC_RUN, { error: `must be "${SYNC_RUN}"` }),
+  trigger: z.literal("schedule"),
+  config_id: configId,
+  task_id: z
+    .undefined({ error: "must be absent for a schedule fire (derived from config_id + scheduled_time)" })
+    .optional(),
+  scheduled_time: instant,
+});
+
+/** A run asked for by a person or the API; the run record already exists under `task_id`. */
+export const manualMessageSchema = z.object({
+  type: z.literal(SYNC_RUN, { error: `must be "${SYNC_RUN}"` }),
+  trigger: z.literal("manual"),
+  config_id: configId,
+  task_id: taskId,
+  scheduled_time: instant.optional(),
+});
+
+/** The next slice of a run that checkpointed before its Lambda deadline. */
+export const continuationMessageSchema = manualMessageSchema.extend({ trigger: z.literal("continuation") });
+
+/** `{ type: "sync.run", config_id, task_id?, trigger, scheduled_time? }`, discriminated by `trigger`. */
+export const syncRunMessageSchema = z.discriminatedUnion(
+  "trigger",
+  [scheduleMessageSchema, manualMessageSchema, continuationMessageSchema],
+  { error: 'must be one of "schedule", "manual", "continuation"' },
+);
+
+export type ScheduleMessage = z.infer<typeof scheduleMessageSchema>;
+export type ManualMessage = z.infer<typeof manualMessageSchema>;
+export type ContinuationMessage = z.infer<typeof continuationMessageSchema>;
+export type SyncRunMessage = z.infer<typeof syncRunMessageSchema>;
+export type Trigger = SyncRunMessage["trigger"];
+
+/**
+ * Formats a fire instant the way EventBridge Scheduler fills `<aws.scheduler.scheduled-time>`
+ * (`2026-01-01T02:00:00Z`, whole seconds), so local fires and AWS fires key runs identically.
+ */
+export const formatScheduledTime = (instant: Date): string => `${instant.toISOString().slice(0, 19)}Z`;
+
+/** Validates a message object. Throws InvalidMessageError naming the first bad field and its value. */
+export function validateMessage(input: unknown): SyncRunMessage {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) {
+    throw new InvalidMessageError(
+      `Invalid sync.run message: message must be a JSON object (got ${JSON.stringify(input)}).`,
+      "message",
+      input,
+    );
+  }
+  const result = syncRunMessageSchema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = issue?.path ?? [];
+  const field = path.length > 0 ? path.join(".") : "message";
+  const value = path.reduce<unknown>(
+    (node, key) =>
+      node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined,
+    input,
+  );
+  const shown = value === undefined ? "missing" : JSON.stringify(value);
+  throw new InvalidMessageError(
+    `Invalid sync.run message: ${field} ${issue?.message ?? "is invalid"} (got ${shown}).`,
+    field,
+    value,
+  );
+}
+
+/** Parses an SQS body. Throws InvalidMessageError (field "body" for text that is not JSON). */
+export function parseMessage(body: string): SyncRunMessage {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (error) {
+    throw new InvalidMessageError(
+      `Invalid sync.run message: body is not JSON (got ${JSON.stringify(body.slice(0, 80))}).`,
+      "body",
+      body,
+      { cause: error },
+    );
+  }
+  return validateMessage(json);
+}
