@@ -1,3 +1,5 @@
+import { InvalidPathError } from "./errors.ts";
+
 /**
  * The storage interface every drive implements, after rclone's Fs/Object.
  *
@@ -17,6 +19,11 @@ export interface DriveFeatures {
   /** False for stores without real directories (s3): empty directories vanish. */
   readonly keepsEmptyDirectories: boolean;
   readonly caseInsensitive: boolean;
+  /**
+   * True when a failed or aborted `write` leaves no trace: the previous file (or none) stays as it was.
+   * Absent = not promised (e.g. a WebDAV server may keep a partial upload).
+   */
+  readonly atomicWrites?: boolean;
 }
 
 /** What the engine knows about a file before writing it. */
@@ -71,7 +78,10 @@ export interface Drive {
   delete(path: string): Promise<void>;
   /** Creates a directory and its parents. Does not fail if the directory exists. */
   mkdir(dir: string): Promise<void>;
-  /** Removes an empty directory. Throws DirectoryNotFoundError; DriveError if not empty. */
+  /**
+   * Removes an empty directory. Throws DirectoryNotFoundError, or DriveError (DirectoryNotEmptyError) if
+   * not empty. Where `keepsEmptyDirectories` is false, an empty or missing directory is not an error.
+   */
   rmdir(dir: string): Promise<void>;
   /** The file's hash of the given type, lowercase hex. Throws NotSupportedError if the type is not in `features.hashes`. */
   hash(path: string, type: HashType): Promise<string>;
@@ -90,3 +100,25 @@ export const parentOf = (path: string): string => {
 
 /** The last segment of a drive path. */
 export const baseName = (path: string): string => path.slice(path.lastIndexOf("/") + 1);
+
+/**
+ * Validates a drive path and returns it unchanged. Throws InvalidPathError for a leading or trailing
+ * `/`, empty, `.` or `..` segments, and NUL characters, so no drive can be steered outside its root.
+ * `""` (the root) is accepted only with `allowRoot` (list, mkdir, rmdir); files always have a name.
+ */
+export const checkPath = (path: string, options: { allowRoot?: boolean } = {}): string => {
+  if (path === "") {
+    if (options.allowRoot) return path;
+    throw new InvalidPathError('path must name a file, got the root ""', path);
+  }
+  if (path.includes("\0")) throw new InvalidPathError(`path ${JSON.stringify(path)} contains NUL`, path);
+  for (const segment of path.split("/")) {
+    if (segment === "" || segment === "." || segment === "..") {
+      throw new InvalidPathError(
+        `path ${JSON.stringify(path)} has an empty, "." or ".." segment or a leading or trailing "/"`,
+        path,
+      );
+    }
+  }
+  return path;
+};

@@ -27,6 +27,11 @@ export class IsADirectoryError extends DriveError {
   override name = "IsADirectoryError";
 }
 
+/** rmdir of a directory that still has entries. */
+export class DirectoryNotEmptyError extends DriveError {
+  override name = "DirectoryNotEmptyError";
+}
+
 export class NotSupportedError extends DriveError {
   override name = "NotSupportedError";
 }

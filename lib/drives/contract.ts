@@ -1,0 +1,384 @@
+import { createHash } from "node:crypto";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Drive, Entry, FileInfo, HashType } from "./drive.ts";
+import {
+  DirectoryNotFoundError,
+  DriveError,
+  FileNotFoundError,
+  InvalidPathError,
+  IsADirectoryError,
+  NotSupportedError,
+} from "./errors.ts";
+
+/**
+ * The one suite every drive must pass, after rclone's fstests. Call it at the top level of a test
+ * file; it declares its own `describe`/`it`. Each test gets a fresh, empty drive from `newDrive`
+ * (closed after the test); `cleanup` runs once after all tests (stop a server, remove a temp root).
+ * Behaviour that differs between stores is branched on `drive.features`, never on the drive's name.
+ */
+export interface DriveContractOptions {
+  readonly name: string;
+  readonly newDrive: () => Promise<Drive>;
+  readonly cleanup?: () => Promise<void>;
+}
+
+const ALL_HASHES: readonly HashType[] = ["md5", "sha1", "sha256"];
+/** A past mod time with a millisecond part, so truncation to seconds shows. */
+const MOD_TIME = Date.UTC(2021, 4, 6, 7, 8, 9, 123);
+
+const encoder = new TextEncoder();
+const text = (value: string): Uint8Array => encoder.encode(value);
+
+/** A web stream of `data` in chunks of `chunkSize`, so drives see more than one chunk. */
+export const streamOf = (data: Uint8Array, chunkSize = 64 * 1024): ReadableStream<Uint8Array> => {
+  let offset = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (offset >= data.length) return controller.close();
+      controller.enqueue(data.slice(offset, offset + chunkSize));
+      offset += chunkSize;
+    },
+  });
+};
+
+/** Reads a whole web stream into one buffer (tests only: small files). */
+export const readBytes = async (stream: ReadableStream<Uint8Array>): Promise<Uint8Array> => {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks);
+};
+
+/** All entries of one directory, sorted by path. */
+export const listAll = async (drive: Drive, dir: string): Promise<Entry[]> => {
+  const entries: Entry[] = [];
+  for await (const entry of drive.list(dir)) entries.push(entry);
+  return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+};
+
+/** Deterministic pseudo-random bytes (xorshift), so a large file is not all zeros. */
+const pseudoRandom = (size: number, seed = 0x9e3779b9): Uint8Array => {
+  const data = new Uint8Array(size);
+  let x = seed >>> 0;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    data[i] = x & 0xff;
+  }
+  return data;
+};
+
+const digest = (type: HashType, data: Uint8Array): string => createHash(type).update(data).digest("hex");
+
+export function runDriveContract(options: DriveContractOptions): void {
+  describe(`drive contract: ${options.name}`, () => {
+    let drive: Drive;
+
+    beforeEach(async () => {
+      drive = await options.newDrive();
+    });
+    afterEach(async () => {
+      await drive?.close?.();
+    });
+    afterAll(async () => {
+      await options.cleanup?.();
+    });
+
+    const put = async (path: string, data: Uint8Array | string, modTime = MOD_TIME) => {
+      const bytes = typeof data === "string" ? text(data) : data;
+      const source: FileInfo = { path, size: bytes.length, modTime };
+      return drive.write(path, streamOf(bytes), source);
+    };
+    const get = async (path: string) => Buffer.from(await readBytes(await drive.read(path)));
+    const paths = async (dir: string) => (await listAll(drive, dir)).map((e) => `${e.kind}:${e.path}`);
+
+    const expectModTime = (modTime: number | undefined, expected: number) => {
+      const { modTimePrecisionMs, canSetModTime } = drive.features;
+      if (!Number.isFinite(modTimePrecisionMs)) return;
+      expect(modTime).toBeTypeOf("number");
+      if (canSetModTime) expect(Math.abs((modTime ?? 0) - expected)).toBeLessThanOrEqual(modTimePrecisionMs);
+    };
+
+    describe("features", () => {
+      it("declares honest, well-formed features", () => {
+        const { hashes, modTimePrecisionMs, canSetModTime } = drive.features;
+        for (const type of hashes) expect(ALL_HASHES).toContain(type);
+        expect(modTimePrecisionMs).toBeGreaterThan(0);
+        if (canSetModTime) expect(Number.isFinite(modTimePrecisionMs)).toBe(true);
+        expect(drive.name).toBeTypeOf("string");
+      });
+    });
+
+    describe("write, stat and read", () => {
+      it("round-trips exact bytes and reports the stored entry", async () => {
+        const data = text("hello, drive\n");
+        const written = await put("hello.txt", data);
+        expect(written).toMatchObject({ kind: "file", path: "hello.txt", size: data.length });
+        expectModTime(written.modTime, MOD_TIME);
+        const stat = await drive.stat("hello.txt");
+        expect(stat).toMatchObject({ kind: "file", path: "hello.txt", size: data.length });
+        expectModTime(stat.modTime, MOD_TIME);
+        expect(await get("hello.txt")).toEqual(Buffer.from(data));
+      });
+
+      it("keeps each mod time it is given", async () => {
+        const older = Date.UTC(2001, 0, 2, 3, 4, 5, 678);
+        await put("old.txt", "old", older);
+        await put("new.txt", "new", MOD_TIME);
+        expectModTime((await drive.stat("old.txt")).modTime, older);
+        expectModTime((await drive.stat("new.txt")).modTime, MOD_TIME);
+      });
+
+      it("stores an empty file", async () => {
+        await put("empty.txt", new Uint8Array(0));
+        expect(await drive.stat("empty.txt")).toMatchObject({ kind: "file", size: 0 });
+        expect((await get("empty.txt")).length).toBe(0);
+        expect(await listAll(drive, "")).toMatchObject([{ kind: "file", path: "empty.txt", size: 0 }]);
+      });
+
+      it("stores a 5 MB file byte for byte", async () => {
+        const data = pseudoRandom(5 * 1024 * 1024);
+        await put("big.bin", data);
+        expect((await drive.stat("big.bin")).size).toBe(data.length);
+        const back = await get("big.bin");
+        expect(back.length).toBe(data.length);
+        expect(digest("md5", back)).toBe(digest("md5", data));
+      });
+
+      it("overwrites a file with shorter content", async () => {
+        await put("over.txt", "a much longer first version");
+        const written = await put("over.txt", "short", MOD_TIME + 60_000);
+        expect(written.size).toBe(5);
+        expect((await get("over.txt")).toString()).toBe("short");
+        expect(await listAll(drive, "")).toMatchObject([{ kind: "file", path: "over.txt", size: 5 }]);
+        expectModTime((await drive.stat("over.txt")).modTime, MOD_TIME + 60_000);
+      });
+
+      it("creates missing parent directories", async () => {
+        await put("p/q/r.txt", "deep");
+        expect(await paths("")).toEqual(["directory:p"]);
+        expect(await paths("p")).toEqual(["directory:p/q"]);
+        expect(await paths("p/q")).toEqual(["file:p/q/r.txt"]);
+      });
+
+      it("keeps names with spaces and unicode (NFC) exactly", async () => {
+        const dir = "with space/ünïcödé 文件".normalize("NFC");
+        const name = `${dir}/naïve café ☕ (1).txt`.normalize("NFC");
+        await put(name, "unicode");
+        expect((await drive.stat(name)).path).toBe(name);
+        expect(await paths("with space")).toEqual([`directory:${dir}`]);
+        const [entry] = await listAll(drive, dir);
+        expect(entry?.path).toBe(name);
+        expect(entry?.path.normalize("NFC")).toBe(entry?.path);
+        expect((await get(name)).toString()).toBe("unicode");
+      });
+
+      it("handles 10 levels of nesting", async () => {
+        const levels = Array.from({ length: 10 }, (_, i) => `level${i}`);
+        const file = `${levels.join("/")}/leaf.txt`;
+        await put(file, "leaf");
+        for (let depth = 0; depth < levels.length; depth++) {
+          const dir = levels.slice(0, depth).join("/");
+          const child = levels.slice(0, depth + 1).join("/");
+          expect(await paths(dir)).toEqual([`directory:${child}`]);
+        }
+        expect(await paths(levels.join("/"))).toEqual([`file:${file}`]);
+        expect((await get(file)).toString()).toBe("leaf");
+      });
+
+      it("rejects a write whose body fails, keeping any previous file", async () => {
+        await put("keep.txt", "original");
+        const failing = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(text("partial "));
+            controller.error(new Error("source broke"));
+          },
+        });
+        await expect(drive.write("keep.txt", failing, { path: "keep.txt", size: 100 })).rejects.toThrow();
+        await expect(
+          drive.write("fresh.txt", streamOf(text("x")).pipeThrough(breakAfterFirstChunk()), {
+            path: "fresh.txt",
+            size: 1,
+          }),
+        ).rejects.toThrow();
+        expect(await paths("")).toContain("file:keep.txt");
+        if (drive.features.atomicWrites) {
+          expect((await get("keep.txt")).toString()).toBe("original");
+          expect(await paths("")).toEqual(["file:keep.txt"]);
+        }
+      });
+    });
+
+    describe("list", () => {
+      it("lists one level only, files and directories, with sizes", async () => {
+        await put("a.txt", "aa");
+        await put("d/b.txt", "bbb");
+        await put("d/e/c.txt", "c");
+        const root = await listAll(drive, "");
+        expect(root.map((e) => `${e.kind}:${e.path}`)).toEqual(["file:a.txt", "directory:d"]);
+        expect(root[0]).toMatchObject({ size: 2 });
+        expectModTime((root[0] as { modTime?: number }).modTime, MOD_TIME);
+        const sub = await listAll(drive, "d");
+        expect(sub.map((e) => `${e.kind}:${e.path}`)).toEqual(["file:d/b.txt", "directory:d/e"]);
+        expect(sub[0]).toMatchObject({ size: 3 });
+      });
+
+      it("lists the root of an empty drive as empty", async () => {
+        expect(await listAll(drive, "")).toEqual([]);
+      });
+
+      it("throws DirectoryNotFoundError for a missing directory", async () => {
+        await put("a.txt", "a");
+        await expect(listAll(drive, "missing")).rejects.toBeInstanceOf(DirectoryNotFoundError);
+        await expect(listAll(drive, "missing/deeper")).rejects.toBeInstanceOf(DirectoryNotFoundError);
+      });
+
+      it("reports hashes in entries only when they are right", async () => {
+        const data = text("hashed in listing");
+        await put("h/x.txt", data);
+        const [entry] = await listAll(drive, "h");
+        const stat = await drive.stat("h/x.txt");
+        for (const found of [entry, stat]) {
+          const hashes = found?.kind === "file" ? (found.hashes ?? {}) : {};
+          for (const [type, value] of Object.entries(hashes)) {
+            expect(value).toBe(digest(type as HashType, data));
+          }
+        }
+      });
+    });
+
+    describe("missing files and directories", () => {
+      it("throws FileNotFoundError from stat, read and delete of a missing file", async () => {
+        await put("d/present.txt", "here");
+        for (const path of ["nope.txt", "d/nope.txt", "nodir/nope.txt"]) {
+          await expect(drive.stat(path)).rejects.toBeInstanceOf(FileNotFoundError);
+          await expect(drive.read(path)).rejects.toBeInstanceOf(FileNotFoundError);
+          await expect(drive.delete(path)).rejects.toBeInstanceOf(FileNotFoundError);
+        }
+      });
+
+      it("throws IsADirectoryError from stat of a directory", async () => {
+        await put("d/inner.txt", "x");
+        await expect(drive.stat("d")).rejects.toBeInstanceOf(IsADirectoryError);
+      });
+
+      it("refuses to delete a directory as a file, keeping its files", async () => {
+        await put("d/inner.txt", "x");
+        await expect(drive.delete("d")).rejects.toBeInstanceOf(DriveError);
+        expect(await paths("d")).toEqual(["file:d/inner.txt"]);
+      });
+
+      it("rejects paths that could escape the root with InvalidPathError", async () => {
+        for (const path of ["../x", "/abs.txt", "a/../../x", "a//b", "a/./b", "trailing/", "nul\0.txt"]) {
+          await expect(drive.stat(path)).rejects.toBeInstanceOf(InvalidPathError);
+          await expect(put(path, "x")).rejects.toBeInstanceOf(InvalidPathError);
+        }
+        await expect(listAll(drive, "..")).rejects.toBeInstanceOf(InvalidPathError);
+      });
+    });
+
+    describe("delete, mkdir and rmdir", () => {
+      it("deletes one file and leaves the others", async () => {
+        await put("d/one.txt", "1");
+        await put("d/two.txt", "2");
+        await drive.delete("d/one.txt");
+        expect(await paths("d")).toEqual(["file:d/two.txt"]);
+        await expect(drive.stat("d/one.txt")).rejects.toBeInstanceOf(FileNotFoundError);
+      });
+
+      it("keeps or drops a directory emptied by delete, as features say", async () => {
+        await put("d/only.txt", "1");
+        await drive.delete("d/only.txt");
+        if (drive.features.keepsEmptyDirectories) {
+          expect(await paths("")).toEqual(["directory:d"]);
+          expect(await paths("d")).toEqual([]);
+        } else {
+          expect(await paths("")).toEqual([]);
+        }
+      });
+
+      it("mkdir creates parents and is idempotent", async () => {
+        await drive.mkdir("x/y");
+        await drive.mkdir("x/y");
+        await drive.mkdir("x");
+        await drive.mkdir("");
+        if (drive.features.keepsEmptyDirectories) {
+          expect(await paths("")).toEqual(["directory:x"]);
+          expect(await paths("x")).toEqual(["directory:x/y"]);
+          expect(await paths("x/y")).toEqual([]);
+        }
+        await put("x/y/f.txt", "f");
+        await drive.mkdir("x/y");
+        expect(await paths("x/y")).toEqual(["file:x/y/f.txt"]);
+      });
+
+      it("rmdir removes an empty directory", async () => {
+        await put("keep/file.txt", "k");
+        await drive.mkdir("gone/inner");
+        await drive.rmdir("gone/inner");
+        await drive.rmdir("gone");
+        expect(await paths("")).toEqual(["directory:keep"]);
+        if (drive.features.keepsEmptyDirectories) {
+          await expect(drive.rmdir("gone")).rejects.toBeInstanceOf(DirectoryNotFoundError);
+        }
+      });
+
+      it("rmdir refuses a directory that is not empty", async () => {
+        await put("full/file.txt", "f");
+        await expect(drive.rmdir("full")).rejects.toBeInstanceOf(DriveError);
+        expect(await paths("full")).toEqual(["file:full/file.txt"]);
+      });
+    });
+
+    describe("hashes", () => {
+      it("matches node:crypto for each declared hash type", async () => {
+        const data = pseudoRandom(100_000, 7);
+        await put("hash.bin", data);
+        await put("empty.bin", new Uint8Array(0));
+        for (const type of drive.features.hashes) {
+          expect(await drive.hash("hash.bin", type)).toBe(digest(type, data));
+          expect(await drive.hash("empty.bin", type)).toBe(digest(type, new Uint8Array(0)));
+        }
+      });
+
+      it("throws NotSupportedError for undeclared types and FileNotFoundError for missing files", async () => {
+        await put("hash.bin", "x");
+        for (const type of ALL_HASHES) {
+          if (drive.features.hashes.has(type)) {
+            await expect(drive.hash("missing.bin", type)).rejects.toBeInstanceOf(FileNotFoundError);
+          } else {
+            await expect(drive.hash("hash.bin", type)).rejects.toBeInstanceOf(NotSupportedError);
+          }
+        }
+      });
+    });
+
+    describe("case sensitivity", () => {
+      it("treats names that differ in case as features say", async () => {
+        await put("Case.txt", "upper");
+        if (drive.features.caseInsensitive) {
+          expect((await get("case.TXT")).toString()).toBe("upper");
+        } else {
+          await put("case.txt", "lower");
+          expect(await paths("")).toEqual(["file:Case.txt", "file:case.txt"]);
+          expect((await get("Case.txt")).toString()).toBe("upper");
+          await expect(drive.stat("CASE.txt")).rejects.toBeInstanceOf(FileNotFoundError);
+        }
+      });
+    });
+  });
+}
+
+/** Passes the first chunk, then errors: a body that breaks mid-transfer. */
+const breakAfterFirstChunk = (): TransformStream<Uint8Array, Uint8Array> => {
+  let seen = 0;
+  return new TransformStream({
+    transform(chunk, controller) {
+      if (seen++ > 0) controller.error(new Error("source broke"));
+      else controller.enqueue(chunk);
+    },
+    flush(controller) {
+      controller.error(new Error("source broke at the end"));
+    },
+  });
+};
