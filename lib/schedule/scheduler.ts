@@ -1,0 +1,59 @@
+/** The scheduler port: one implementation per backend, all held to the same contract suite. */
+
+/** What the scheduler needs to know about one sync config. */
+export interface ScheduleSpec {
+  readonly config_id: string;
+  /** The config's human name, kept as the schedule's description where the backend has one. */
+  readonly name?: string;
+  /** 5-field Unix cron, as in the config. */
+  readonly cron: string;
+  /** IANA time zone. */
+  readonly timezone: string;
+  readonly enabled: boolean;
+}
+
+export type ScheduleState = "ENABLED" | "DISABLED";
+
+/** One underlying schedule (a DOM-OR-DOW config has two on the AWS backends). */
+export interface ScheduleInfo {
+  readonly config_id: string;
+  /** The backend's schedule (or rule) name. */
+  readonly name: string;
+  /** The backend's expression: `cron(...)` on AWS, the 5-field cron locally. */
+  readonly expression: string;
+  readonly timezone: string;
+  readonly state: ScheduleState;
+  /** Next fire (ISO), where the backend knows it cheaply (local). */
+  readonly next_run?: string;
+}
+
+export type SchedulerBackend = "local" | "eventbridge-scheduler" | "eventbridge-rules";
+
+export interface Scheduler {
+  readonly backend: SchedulerBackend;
+  /** Throws ScheduleValidationError (→ HTTP 400) if this backend cannot express the spec. Calls nothing. */
+  check(spec: ScheduleSpec): void;
+  /**
+   * The schedules `upsert(spec)` leaves in place, computed without calling the backend, comparable field
+   * by field with `list()`. Throws ScheduleValidationError.
+   */
+  plan(spec: ScheduleSpec): ScheduleInfo[];
+  /** Creates or updates the config's schedule(s); no mutating call when nothing differs. Throws ScheduleValidationError, SchedulerError. */
+  upsert(spec: ScheduleSpec): Promise<UpsertResult>;
+  /** Removes the config's schedule(s); false if there were none. Throws SchedulerError. */
+  remove(configId: string): Promise<boolean>;
+  /** All schedules this backend holds for syncron (paged internally). Throws SchedulerError. */
+  list(): Promise<ScheduleInfo[]>;
+}
+
+export type UpsertResult = "created" | "updated" | "unchanged";
+
+/** True when two sets of schedule infos describe the same schedules (order ignored, `next_run` ignored). */
+export function sameSchedules(a: readonly ScheduleInfo[], b: readonly ScheduleInfo[]): boolean {
+  if (a.length !== b.length) return false;
+  const key = (info: ScheduleInfo) =>
+    [info.name, info.config_id, info.expression, info.timezone, info.state].join("\u0000");
+  const left = a.map(key).sort();
+  const right = b.map(key).sort();
+  return left.every((value, i) => value === right[i]);
+}
