@@ -1,0 +1,174 @@
+import { createHash, randomBytes } from "node:crypto";
+import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalSqsS3, startLocalSqsS3 } from "../../local/fauxqs.ts";
+import { listAll, readBytes, runDriveContract, streamOf } from "../contract.ts";
+import { DirectoryNotFoundError, InvalidPathError } from "../errors.ts";
+import { s3ClientFor } from "./s3-client.ts";
+import { createS3Drive, type S3DriveOptions } from "./s3-drive.ts";
+
+let local: Promise<LocalSqsS3> | undefined;
+let shared: S3Client | undefined;
+let buckets = 0;
+
+/** One fauxqs per file, started on first use; each drive gets a fresh bucket. */
+const emulator = async (): Promise<{ client: S3Client; local: LocalSqsS3 }> => {
+  local ??= startLocalSqsS3();
+  const started = await local;
+  shared ??= s3ClientFor({
+    endpoint: started.endpoint,
+    region: started.region,
+    credentials: started.credentials,
+  });
+  return { client: shared, local: started };
+};
+
+const newBucket = async (): Promise<string> => {
+  const { client } = await emulator();
+  const bucket = `syncron-${process.pid}-${++buckets}`;
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  return bucket;
+};
+
+const newDrive = async (options: Partial<S3DriveOptions> = {}) => {
+  const { client } = await emulator();
+  return createS3Drive({ bucket: await newBucket(), client, ...options });
+};
+
+const stop = async () => {
+  shared?.destroy();
+  if (local) await (await local).stop();
+};
+
+afterAll(stop); // file level: after every suite below, not after the first one
+
+runDriveContract({ name: "s3 (fauxqs)", newDrive: () => newDrive() });
+runDriveContract({ name: "s3 with a prefix (fauxqs)", newDrive: () => newDrive({ prefix: "base/sub/" }) });
+
+const MOD_TIME = Date.UTC(2021, 4, 6, 7, 8, 9, 123);
+const md5 = (data: Uint8Array) => createHash("md5").update(data).digest("hex");
+
+describe("s3 drive on fauxqs", () => {
+  let client: S3Client;
+  beforeAll(async () => {
+    ({ client } = await emulator());
+  });
+
+  it("uploads 12 MB in 5 MB parts (multipart), keeping bytes, mtime and the source md5", async () => {
+    const bucket = await newBucket();
+    const drive = createS3Drive({ bucket, client, partSize: 5 * 1024 * 1024 });
+    const data = randomBytes(12 * 1024 * 1024);
+    const written = await drive.write("big.bin", streamOf(data, 256 * 1024), {
+      path: "big.bin",
+      size: data.length,
+      modTime: MOD_TIME,
+      hashes: { md5: md5(data) },
+    });
+    expect(written).toEqual({
+      kind: "file",
+      path: "big.bin",
+      size: data.length,
+      modTime: MOD_TIME,
+      hashes: { md5: md5(data) },
+    });
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: "big.bin" }));
+    expect(head.ETag).toMatch(/-3"$/); // three parts: 5 + 5 + 2 MB
+    expect(head.Metadata).toEqual({
+      mtime: "1620284889.123",
+      md5chksum: Buffer.from(md5(data), "hex").toString("base64"),
+    });
+    expect(await drive.stat("big.bin")).toEqual(written);
+    expect(md5(await readBytes(await drive.read("big.bin")))).toBe(md5(data));
+  });
+
+  it("hashes a multipart object without md5chksum by reading it", async () => {
+    const bucket = await newBucket();
+    const drive = createS3Drive({ bucket, client, partSize: 5 * 1024 * 1024 });
+    const data = randomBytes(6 * 1024 * 1024);
+    await drive.write("m.bin", streamOf(data), { path: "m.bin", size: data.length, modTime: MOD_TIME });
+    expect((await drive.stat("m.bin")).hashes).toBeUndefined();
+    expect(await drive.hash("m.bin", "md5")).toBe(md5(data));
+  });
+
+  it("reads mod times written by rclone (nanosecond decimals) and falls back to LastModified", async () => {
+    const bucket = await newBucket();
+    const drive = createS3Drive({ bucket, client });
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: "r.txt",
+        Body: "rclone",
+        Metadata: { mtime: "1620284889.123456789" },
+      }),
+    );
+    const before = Date.now() - 60_000;
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: "plain.txt", Body: "plain" }));
+    const entries = await listAll(drive, "");
+    expect(entries).toEqual([
+      {
+        kind: "file",
+        path: "plain.txt",
+        size: 5,
+        modTime: expect.any(Number),
+        hashes: { md5: md5(Buffer.from("plain")) },
+      },
+      {
+        kind: "file",
+        path: "r.txt",
+        size: 6,
+        modTime: MOD_TIME,
+        hashes: { md5: md5(Buffer.from("rclone")) },
+      },
+    ]);
+    expect(entries[0]?.modTime).toBeGreaterThan(before);
+  });
+
+  it("lists across many pages, one level at a time, under a prefix", async () => {
+    const bucket = await newBucket();
+    const drive = createS3Drive({ bucket, client, prefix: "root", listPageSize: 2 });
+    const names = Array.from({ length: 7 }, (_, i) => `f${i}.txt`);
+    for (const name of names) await drive.write(name, streamOf(Buffer.from(name)), { path: name, size: 6 });
+    for (const dir of ["d1", "d2", "d3"]) {
+      await drive.write(`${dir}/x/y.txt`, streamOf(Buffer.from("y")), { path: `${dir}/x/y.txt`, size: 1 });
+    }
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: "outside.txt", Body: "no" }));
+    const entries = (await listAll(drive, "")).map((e) => `${e.kind}:${e.path}`);
+    expect(entries).toEqual([
+      ...["d1", "d2", "d3"].map((d) => `directory:${d}`),
+      ...names.map((n) => `file:${n}`),
+    ]);
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: "root/d2/x/y.txt" }));
+    expect(head.ContentLength).toBe(1);
+  });
+
+  it("uses upload times and declares canSetModTime false with useServerModTime", async () => {
+    const drive = await newDrive({ useServerModTime: true });
+    expect(drive.features.canSetModTime).toBe(false);
+    const before = Date.now() - 60_000;
+    await drive.write("a.txt", streamOf(Buffer.from("a")), { path: "a.txt", size: 1, modTime: MOD_TIME });
+    const [entry] = await listAll(drive, "");
+    expect(entry?.modTime).toBeGreaterThan(before);
+  });
+
+  it("leaves no object when the write is aborted", async () => {
+    const drive = await newDrive();
+    const controller = new AbortController();
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new Uint8Array(1024));
+        controller.abort(new Error("stop"));
+      },
+    });
+    await expect(
+      drive.write("a.bin", body, { path: "a.bin", size: 2048 }, { signal: controller.signal }),
+    ).rejects.toThrow();
+    expect(await listAll(drive, "")).toEqual([]);
+  });
+
+  it("rejects bad paths and a missing bucket with typed errors", async () => {
+    const drive = createS3Drive({ bucket: "no-such-bucket", client });
+    await expect(listAll(drive, "")).rejects.toBeInstanceOf(DirectoryNotFoundError);
+    await expect(drive.stat("../x")).rejects.toBeInstanceOf(InvalidPathError);
+    expect(drive.name).toBe("s3://no-such-bucket");
+  });
+});

@@ -1,0 +1,324 @@
+import { createHash } from "node:crypto";
+import { PassThrough, pipeline, Readable, Transform } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import {
+  checkPath,
+  type Drive,
+  type DriveFeatures,
+  type Entry,
+  type FileEntry,
+  type HashType,
+} from "../drive.ts";
+import {
+  DirectoryNotEmptyError,
+  DirectoryNotFoundError,
+  DriveError,
+  FileNotFoundError,
+  IsADirectoryError,
+  NotSupportedError,
+} from "../errors.ts";
+import { mapConcurrent } from "./map-concurrent.ts";
+import { isS3NotFound, toS3DriveError } from "./s3-errors.ts";
+import { S3Keys } from "./s3-keys.ts";
+import {
+  formatMtime,
+  MD5_KEY,
+  MTIME_KEY,
+  md5FromEtag,
+  md5HexToBase64,
+  md5Of,
+  parseMtime,
+} from "./s3-metadata.ts";
+
+export interface S3DriveOptions {
+  readonly bucket: string;
+  /** Key prefix the drive is rooted at, without leading/trailing slashes ("" = the bucket). */
+  readonly prefix?: string;
+  /** Injected; the drive destroys it on `close()` only when `ownsClient`. */
+  readonly client: S3Client;
+  readonly ownsClient?: boolean;
+  /** Redacted display name; defaults to `s3://bucket/prefix`. */
+  readonly name?: string;
+  /** Multipart part size in bytes (≥ 5 MiB); bodies larger than one part go multipart. Default 8 MiB. */
+  readonly partSize?: number;
+  /** Parts uploaded in parallel per file (memory ≈ partSize × queueSize). Default 4. */
+  readonly queueSize?: number;
+  /** Keys per ListObjectsV2 page (max 1000). */
+  readonly listPageSize?: number;
+  /** HEAD requests in flight while listing (one per file, to read the mtime metadata). Default 16. */
+  readonly headConcurrency?: number;
+  /**
+   * rclone's `--use-server-modtime`: take LastModified (upload time) instead of HEADing each listed
+   * object for its `mtime` metadata. Much cheaper listings, but mod times can no longer be kept,
+   * so `canSetModTime` is false and the engine compares by size.
+   */
+  readonly useServerModTime?: boolean;
+}
+
+/**
+ * A drive over an S3 bucket (or an S3-compatible store: give the client its endpoint and path style).
+ * Directories are key prefixes: `mkdir` is a no-op and empty directories do not exist. The source
+ * mod time travels in `X-Amz-Meta-Mtime` as rclone writes it; MD5s come from plain ETags or rclone's
+ * `md5chksum` metadata, else by reading the object.
+ */
+export function createS3Drive(options: S3DriveOptions): Drive {
+  const { bucket, client } = options;
+  const keys = new S3Keys(options.prefix ?? "");
+  const useServerModTime = options.useServerModTime ?? false;
+  const features: DriveFeatures = {
+    hashes: new Set<HashType>(["md5"]),
+    modTimePrecisionMs: 1,
+    canSetModTime: !useServerModTime,
+    keepsEmptyDirectories: false,
+    caseInsensitive: false,
+    atomicWrites: true, // an object appears only when its PUT or multipart upload completes
+  };
+  const name = options.name ?? `s3://${bucket}${keys.prefix ? `/${keys.prefix}` : ""}`;
+  let closed = false;
+
+  const head = async (path: string, signal?: AbortSignal) => {
+    try {
+      return await client.send(new HeadObjectCommand({ Bucket: bucket, Key: keys.file(path) }), {
+        ...(signal ? { abortSignal: signal } : {}),
+      });
+    } catch (error) {
+      throw toS3DriveError(error, "stat", path);
+    }
+  };
+
+  /** True when at least one key lives under `dir/` (a directory in S3 terms). */
+  const hasChildren = async (dir: string): Promise<boolean> => {
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: keys.dir(dir), MaxKeys: 1 }),
+    );
+    return (page.KeyCount ?? page.Contents?.length ?? 0) > 0 || (page.CommonPrefixes?.length ?? 0) > 0;
+  };
+
+  const entryFromHead = (
+    path: string,
+    head: {
+      ContentLength?: number | undefined;
+      ETag?: string | undefined;
+      LastModified?: Date | undefined;
+      Metadata?: Record<string, string> | undefined;
+    },
+  ): FileEntry => {
+    const md5 = md5Of(head.ETag, head.Metadata);
+    const modTime =
+      (useServerModTime ? undefined : parseMtime(head.Metadata?.[MTIME_KEY])) ?? head.LastModified?.getTime();
+    return {
+      kind: "file",
+      path,
+      size: head.ContentLength ?? 0,
+      ...(modTime !== undefined ? { modTime } : {}),
+      ...(md5 ? { hashes: { md5 } } : {}),
+    };
+  };
+
+  const stat = async (path: string, signal?: AbortSignal): Promise<FileEntry> => {
+    checkPath(path);
+    try {
+      return entryFromHead(path, await head(path, signal));
+    } catch (error) {
+      if (error instanceof FileNotFoundError && path !== "" && (await hasChildren(path).catch(() => false))) {
+        throw new IsADirectoryError(`s3 stat "${path}": is a directory`, path, { cause: error });
+      }
+      throw error;
+    }
+  };
+
+  return {
+    name,
+    features,
+
+    async *list(dir, listOptions) {
+      checkPath(dir, { allowRoot: true });
+      const signal = listOptions?.signal;
+      const prefix = keys.dir(dir);
+      let token: string | undefined;
+      let found = false;
+      do {
+        let page: ListObjectsV2CommandOutput;
+        try {
+          page = await client.send(
+            new ListObjectsV2Command({
+              Bucket: bucket,
+              Prefix: prefix,
+              Delimiter: "/",
+              ...(token ? { ContinuationToken: token } : {}),
+              ...(options.listPageSize ? { MaxKeys: options.listPageSize } : {}),
+            }),
+            { ...(signal ? { abortSignal: signal } : {}) },
+          );
+        } catch (error) {
+          throw toS3DriveError(error, "list", dir, "directory");
+        }
+        for (const common of page.CommonPrefixes ?? []) {
+          found = true;
+          const child = common.Prefix?.slice(prefix.length, -1);
+          if (child && keys.isName(child))
+            yield { kind: "directory", path: keys.join(dir, child) } satisfies Entry;
+        }
+        const objects = (page.Contents ?? []).filter((object) => {
+          found = true; // a directory marker (`dir/`) alone proves the directory exists
+          const child = object.Key?.slice(prefix.length);
+          return child !== undefined && keys.isName(child);
+        });
+        const entries = await mapConcurrent(objects, options.headConcurrency ?? 16, async (object) => {
+          const path = keys.join(dir, object.Key!.slice(prefix.length));
+          if (useServerModTime) {
+            return entryFromHead(path, { ...object, ContentLength: object.Size });
+          }
+          try {
+            return entryFromHead(path, await head(path, signal));
+          } catch (error) {
+            if (error instanceof FileNotFoundError) return undefined; // deleted while listing
+            throw error;
+          }
+        });
+        for (const entry of entries) if (entry) yield entry;
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      if (!found && dir !== "") throw new DirectoryNotFoundError(`s3 list "${dir}": no such directory`, dir);
+    },
+
+    stat: (path) => stat(path),
+
+    async read(path, readOptions) {
+      checkPath(path);
+      const signal = readOptions?.signal;
+      try {
+        const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: keys.file(path) }), {
+          ...(signal ? { abortSignal: signal } : {}),
+        });
+        if (!object.Body)
+          throw new DriveError(`s3 read "${path}": empty response body`, path, { retryable: true });
+        return object.Body.transformToWebStream() as ReadableStream<Uint8Array>;
+      } catch (error) {
+        if (isS3NotFound(error) && (await hasChildren(path).catch(() => false))) {
+          throw new IsADirectoryError(`s3 read "${path}": is a directory`, path, { cause: error });
+        }
+        throw toS3DriveError(error, "read", path);
+      }
+    },
+
+    async write(path, body, source, writeOptions) {
+      checkPath(path);
+      const signal = writeOptions?.signal;
+      const md5 = createHash("md5");
+      let size = 0;
+      const counter = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          md5.update(chunk);
+          size += chunk.length;
+          callback(null, chunk);
+        },
+      });
+      const nodeBody = Readable.fromWeb(body as WebReadableStream<Uint8Array>);
+      const sink = new PassThrough();
+      pipeline(nodeBody, counter, sink, () => {});
+      const metadata: Record<string, string> = {};
+      if (source.modTime !== undefined) metadata[MTIME_KEY] = formatMtime(source.modTime);
+      const sourceMd5 = md5HexToBase64(source.hashes?.md5);
+      if (sourceMd5) metadata[MD5_KEY] = sourceMd5;
+      const upload = new Upload({
+        client,
+        params: { Bucket: bucket, Key: keys.file(path), Body: sink, Metadata: metadata },
+        partSize: Math.max(options.partSize ?? 8 * 1024 * 1024, 5 * 1024 * 1024),
+        queueSize: options.queueSize ?? 4,
+        leavePartsOnError: false,
+      });
+      const onAbort = () => {
+        void upload.abort();
+        nodeBody.destroy(signal?.reason as Error);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      let etag: string | undefined;
+      try {
+        if (signal?.aborted) throw signal.reason;
+        etag = (await upload.done()).ETag;
+      } catch (error) {
+        nodeBody.destroy();
+        throw toS3DriveError(error, "write", path);
+      } finally {
+        signal?.removeEventListener("abort", onAbort);
+      }
+      const written = md5.digest("hex");
+      const etagMd5 = md5FromEtag(etag);
+      const expected = etagMd5 ?? source.hashes?.md5?.toLowerCase();
+      if (expected !== undefined && expected !== written) {
+        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: keys.file(path) })).catch(() => {});
+        throw new DriveError(
+          `s3 write "${path}": corrupted on transfer (md5 ${written} sent, ${expected} expected); object removed`,
+          path,
+          { retryable: true },
+        );
+      }
+      if (source.modTime === undefined) return { ...(await stat(path)), hashes: { md5: written } };
+      return { kind: "file", path, size, modTime: source.modTime, hashes: { md5: written } };
+    },
+
+    async delete(path) {
+      await stat(path); // S3 deletes are idempotent; the contract wants FileNotFoundError
+      try {
+        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: keys.file(path) }));
+      } catch (error) {
+        throw toS3DriveError(error, "delete", path);
+      }
+    },
+
+    async mkdir(dir) {
+      checkPath(dir, { allowRoot: true }); // prefixes exist while keys live under them
+    },
+
+    async rmdir(dir) {
+      checkPath(dir, { allowRoot: true });
+      let page: ListObjectsV2CommandOutput;
+      try {
+        page = await client.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: keys.dir(dir), MaxKeys: 2 }),
+        );
+      } catch (error) {
+        throw toS3DriveError(error, "rmdir", dir, "directory");
+      }
+      const keysUnder = (page.Contents ?? []).map((object) => object.Key);
+      const marker = keys.dir(dir);
+      if (keysUnder.some((key) => key !== marker)) {
+        throw new DirectoryNotEmptyError(`s3 rmdir "${dir}": directory not empty`, dir);
+      }
+      if (keysUnder.includes(marker)) {
+        await client
+          .send(new DeleteObjectCommand({ Bucket: bucket, Key: marker }))
+          .catch((error: unknown) => {
+            throw toS3DriveError(error, "rmdir", dir, "directory");
+          });
+      }
+    },
+
+    async hash(path, type) {
+      if (type !== "md5") throw new NotSupportedError(`s3 has no ${type} hashes`, path);
+      const entry = await stat(path);
+      if (entry.hashes?.md5) return entry.hashes.md5;
+      // A multipart object without rclone's md5chksum: read it once.
+      const digest = createHash("md5");
+      const stream = await this.read(path);
+      for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) digest.update(chunk);
+      return digest.digest("hex");
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (options.ownsClient) client.destroy();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import {
+  AuthenticationError,
+  DirectoryNotFoundError,
+  DriveError,
+  FileNotFoundError,
+  isRetryable,
+  isRetryableStatus,
+} from "../errors.ts";
+
+const NOT_FOUND_NAMES = new Set(["NoSuchKey", "NotFound", "NoSuchBucket"]);
+const AUTH_NAMES = new Set([
+  "AccessDenied",
+  "InvalidAccessKeyId",
+  "SignatureDoesNotMatch",
+  "ExpiredToken",
+  "InvalidToken",
+  "CredentialsProviderError",
+]);
+
+interface SdkErrorLike {
+  name?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/** True for an SDK error meaning "no such key" (HEAD answers a bare 404 named NotFound). */
+export const isS3NotFound = (error: unknown): boolean => {
+  const e = error as SdkErrorLike;
+  return e?.name === "NoSuchKey" || e?.name === "NotFound" || e?.$metadata?.httpStatusCode === 404;
+};
+
+/**
+ * Converts an S3 SDK failure into a DriveError, keeping it as `cause`. `missing` says which not-found
+ * error a 404 means in this call. Aborts pass through unchanged so callers can recognise them.
+ */
+export const toS3DriveError = (
+  error: unknown,
+  action: string,
+  path: string,
+  missing: "file" | "directory" = "file",
+): Error => {
+  if (error instanceof DriveError) return error;
+  const e = (error ?? {}) as SdkErrorLike;
+  if (e.name === "AbortError") return error as Error;
+  const status = e.$metadata?.httpStatusCode;
+  const detail = `${e.name ?? "Error"}${status ? ` (HTTP ${status})` : ""}: ${e.message ?? String(error)}`;
+  const message = `s3 ${action} "${path}" failed: ${detail}`;
+  if (e.name === "NoSuchBucket") return new DirectoryNotFoundError(message, path, { cause: error });
+  if (NOT_FOUND_NAMES.has(e.name ?? "") || status === 404) {
+    return missing === "file"
+      ? new FileNotFoundError(message, path, { cause: error })
+      : new DirectoryNotFoundError(message, path, { cause: error });
+  }
+  if (status === 401 || status === 403 || AUTH_NAMES.has(e.name ?? "")) {
+    return new AuthenticationError(message, path, { cause: error });
+  }
+  return new DriveError(message, path, {
+    cause: error,
+    retryable: isRetryable(error) || (status !== undefined && isRetryableStatus(status)),
+  });
+};
