@@ -1,0 +1,29 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { LocalDynamoDb } from "../local/dynalite.ts";
+import { createDocumentClient, createStore, type Store } from "./store.ts";
+import { ensureTable } from "./table.ts";
+
+/**
+ * A `newStore` for the contract suite over a running emulator: each call creates a fresh table.
+ * The clock ticks one millisecond per reading so `updated_at` always moves forward.
+ */
+export function freshStoreFactory(local: LocalDynamoDb): {
+  newStore: () => Promise<Store>;
+  close: () => void;
+} {
+  const raw = new DynamoDBClient({ ...local, maxAttempts: 3 });
+  const documents = createDocumentClient({ ...local, maxAttempts: 3 });
+  let tables = 0;
+  let tick = Date.parse("2026-11-28T12:00:00.000Z");
+  return {
+    async newStore() {
+      const tableName = `contract-${++tables}`;
+      await ensureTable(raw, tableName);
+      return createStore({ client: documents, tableName, now: () => new Date(tick++) });
+    },
+    close() {
+      raw.destroy();
+      documents.destroy();
+    },
+  };
+}

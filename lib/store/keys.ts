@@ -1,0 +1,48 @@
+import type { Run } from "./run.ts";
+import { isFinished } from "./run.ts";
+import type { SyncConfig } from "./sync-config.ts";
+
+/** Key attribute values of every item kind; the layout is documented in schema.ts. */
+
+export type ItemKey = { pk: string; sk: string };
+
+export const CONFIGS_PARTITION = "CONFIGS";
+export const ENABLED_PARTITION = "ENABLED";
+export const UNFINISHED_PARTITION = "UNFINISHED";
+export const runsPartition = (configId: string): string => `RUNS#${configId}`;
+
+export const configKey = (id: string): ItemKey => ({ pk: `CONFIG#${id}`, sk: "CONFIG" });
+export const runKey = (taskId: string): ItemKey => ({ pk: `RUN#${taskId}`, sk: "RUN" });
+export const leaseKey = (configId: string): ItemKey => ({ pk: `LEASE#${configId}`, sk: "LEASE" });
+
+// Sort keys start with a normalized time so that lexical order is time order whatever offset a caller used.
+const timeKey = (iso: string, id: string): string => `${new Date(iso).toISOString()}#${id}`;
+
+/** Sparse index keys of a config: present only while it is enabled. */
+export const enabledKeys = (config: Pick<SyncConfig, "id">) => ({
+  gsi2pk: ENABLED_PARTITION,
+  gsi2sk: config.id,
+});
+
+/** The stored item of a config. */
+export function configItem(config: SyncConfig): Record<string, unknown> {
+  return {
+    ...config,
+    ...configKey(config.id),
+    gsi1pk: CONFIGS_PARTITION,
+    gsi1sk: timeKey(config.created_at, config.id),
+    ...(config.enabled ? enabledKeys(config) : {}),
+  };
+}
+
+/** The stored item of a run; in the sparse index while not finished. */
+export function runItem(run: Run): Record<string, unknown> {
+  const sortKey = timeKey(run.created_at, run.task_id);
+  return {
+    ...run,
+    ...runKey(run.task_id),
+    gsi1pk: runsPartition(run.config_id),
+    gsi1sk: sortKey,
+    ...(isFinished(run.status) ? {} : { gsi2pk: UNFINISHED_PARTITION, gsi2sk: sortKey }),
+  };
+}

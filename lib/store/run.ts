@@ -1,0 +1,91 @@
+import { z } from "zod";
+
+/** Run states: the seed's Celery states plus SKIPPED (a fire that found the config's lease held). */
+export const RUN_STATUSES = ["PENDING", "STARTED", "SUCCESS", "FAILURE", "RETRY", "SKIPPED"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+/** States after which a run never changes again. */
+export const FINISHED_STATUSES: ReadonlySet<RunStatus> = new Set(["SUCCESS", "FAILURE", "SKIPPED"]);
+export const isFinished = (status: RunStatus): boolean => FINISHED_STATUSES.has(status);
+
+export const RUN_TRIGGERS = ["schedule", "manual", "continuation"] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
+
+/** Runs are deleted by DynamoDB TTL this long after they finish (or are created, while unfinished). */
+export const RUN_RETENTION_DAYS = 30;
+
+const isoTime = z.iso.datetime({ offset: true });
+const count = z.number().int().min(0);
+
+export const RunProgressSchema = z.object({
+  files_done: count,
+  files_planned: count,
+  bytes_done: count,
+  bytes_planned: count,
+});
+export type RunProgress = z.output<typeof RunProgressSchema>;
+
+export const RunErrorSchema = z.object({ code: z.string().min(1), message: z.string() });
+export type RunError = z.output<typeof RunErrorSchema>;
+
+/** The fields a run may change after creation (the worker's transitions). */
+export const runMutableFields = {
+  status: z.enum(RUN_STATUSES),
+  started_at: isoTime.nullable(),
+  finished_at: isoTime.nullable(),
+  attempts: count,
+  progress: RunProgressSchema,
+  /** The sync result object (lib/sync), stored as is. */
+  result: z.record(z.string(), z.unknown()).nullable(),
+  error: RunErrorSchema.nullable(),
+  /** Opaque state for a continuation; keep it small (a DynamoDB item holds at most 400 KB). */
+  checkpoint: z.unknown().nullable(),
+};
+
+export const RunPatchSchema = z.strictObject(runMutableFields).partial();
+export type RunPatch = z.output<typeof RunPatchSchema>;
+
+/** One execution of a sync config. `expires_at` (epoch seconds) is the DynamoDB TTL. */
+export const RunSchema = z.object({
+  task_id: z.string().min(1).max(200),
+  config_id: z.string().min(1).max(128),
+  trigger: z.enum(RUN_TRIGGERS),
+  scheduled_time: isoTime.nullable(),
+  created_at: isoTime,
+  ...runMutableFields,
+  checkpoint: runMutableFields.checkpoint.default(null),
+  expires_at: z.number().int(),
+});
+export type Run = z.output<typeof RunSchema>;
+
+/** The TTL (epoch seconds) of a run counted from `fromIso`. */
+export function runExpiresAt(fromIso: string, retentionDays: number = RUN_RETENTION_DAYS): number {
+  return Math.ceil(Date.parse(fromIso) / 1000) + Math.round(retentionDays * 86_400);
+}
+
+/** A new PENDING run with zero progress. Pure: the task id and clock are passed in. */
+export function newRun(options: {
+  task_id: string;
+  config_id: string;
+  trigger: RunTrigger;
+  scheduled_time?: string | null;
+  now: Date;
+  retention_days?: number;
+}): Run {
+  const created_at = options.now.toISOString();
+  return RunSchema.parse({
+    task_id: options.task_id,
+    config_id: options.config_id,
+    trigger: options.trigger,
+    scheduled_time: options.scheduled_time ?? null,
+    created_at,
+    status: "PENDING",
+    started_at: null,
+    finished_at: null,
+    attempts: 0,
+    progress: { files_done: 0, files_planned: 0, bytes_done: 0, bytes_planned: 0 },
+    result: null,
+    error: null,
+    checkpoint: null,
+    expires_at: runExpiresAt(created_at, options.retention_days),
+  });
+}

@@ -1,0 +1,46 @@
+import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { type ConfigRepository, createConfigRepository } from "./configs.ts";
+import { createLeaseRepository, type LeaseRepository } from "./leases.ts";
+import { RUN_RETENTION_DAYS } from "./run.ts";
+import { createRunRepository, type RunRepository } from "./runs.ts";
+
+/** syncron's persistence: configs, runs and per-config leases in one DynamoDB table (schema.ts). */
+export interface Store {
+  readonly configs: ConfigRepository;
+  readonly runs: RunRepository;
+  readonly leases: LeaseRepository;
+}
+
+export interface StoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** The clock for `updated_at` and leases (default: the system clock). */
+  now?: () => Date;
+  /** Days a finished run is kept before DynamoDB's TTL deletes it (default 30). */
+  runRetentionDays?: number;
+}
+
+/** Builds the store over an existing table (see `ensureTable` for local stacks and tests). */
+export function createStore(options: StoreOptions): Store {
+  const deps = {
+    client: options.client,
+    tableName: options.tableName,
+    now: options.now ?? (() => new Date()),
+  };
+  return {
+    configs: createConfigRepository(deps),
+    runs: createRunRepository({ ...deps, retentionDays: options.runRetentionDays ?? RUN_RETENTION_DAYS }),
+    leases: createLeaseRepository(deps),
+  };
+}
+
+/**
+ * A document client with the options the store relies on: undefined values dropped (optional
+ * fields), numbers kept as JS numbers. Pass endpoint/region/credentials explicitly in tests.
+ */
+export function createDocumentClient(config: DynamoDBClientConfig): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+}

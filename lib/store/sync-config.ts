@@ -1,0 +1,96 @@
+import { z } from "zod";
+import { ID_PATTERN } from "./ids.ts";
+import { RUN_STATUSES } from "./run.ts";
+
+/** `copy` never deletes on the target; `mirror` makes the target equal to the source. */
+export const SYNC_MODES = ["copy", "mirror"] as const;
+/** How two files are judged equal (see lib/sync). */
+export const COMPARE_MODES = ["size-mtime", "checksum", "size"] as const;
+
+const isoTime = z.iso.datetime({ offset: true });
+const location = z.string().trim().min(1).max(2048);
+const glob = z.string().min(1).max(1024);
+const maxDelete = z
+  .union([
+    z.number().int().min(0),
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?%$/, 'max_delete must be a count or a percentage like "10%"')
+      .refine((value) => Number.parseFloat(value) <= 100, "max_delete percentage must be at most 100%"),
+  ])
+  .nullable();
+
+/**
+ * The user-editable fields of a sync config, without defaults. Cron syntax and the time zone are
+ * checked by lib/cron where configs enter (the API), not here: the store only needs strings.
+ * `source`/`target` are kept as given, secrets included; redact them on the way out.
+ */
+export const syncConfigFields = {
+  name: z.string().trim().min(1).max(200),
+  source: location,
+  target: location,
+  cron: z.string().trim().min(1).max(200),
+  timezone: z.string().min(1).max(64),
+  enabled: z.boolean(),
+  mode: z.enum(SYNC_MODES),
+  compare: z.enum(COMPARE_MODES),
+  include: z.array(glob).max(100),
+  exclude: z.array(glob).max(100),
+  max_delete: maxDelete,
+};
+
+/** A new config as a client sends it: unknown fields are refused, so a typo never passes silently. */
+export const SyncConfigInputSchema = z.strictObject({
+  ...syncConfigFields,
+  timezone: syncConfigFields.timezone.default("UTC"),
+  enabled: syncConfigFields.enabled.default(true),
+  mode: syncConfigFields.mode.default("copy"),
+  compare: syncConfigFields.compare.default("size-mtime"),
+  include: syncConfigFields.include.default([]),
+  exclude: syncConfigFields.exclude.default([]),
+  max_delete: maxDelete.default(null),
+});
+/** What a client may send (defaults optional). */
+export type SyncConfigInput = z.input<typeof SyncConfigInputSchema>;
+/** A parsed new config: every user field present. Also the body of a full replacement (PUT). */
+export type SyncConfigFields = z.output<typeof SyncConfigInputSchema>;
+
+/** A partial update (PATCH): any user field, nothing else; no defaults are applied. */
+export const SyncConfigPatchSchema = z.strictObject(syncConfigFields).partial();
+export type SyncConfigPatch = z.output<typeof SyncConfigPatchSchema>;
+
+/** The outcome of the latest run, kept on the config for listings. */
+export const LastRunSchema = z.object({
+  task_id: z.string().min(1),
+  status: z.enum(RUN_STATUSES),
+  finished_at: isoTime.nullable(),
+});
+export type LastRun = z.output<typeof LastRunSchema>;
+
+/**
+ * A stored sync config. `version` starts at 1 and grows by one with every update of the user
+ * fields (optimistic concurrency); `last_run` changes do not bump it. `next_runs` is computed by
+ * the API and never stored.
+ */
+export const SyncConfigSchema = z.object({
+  id: z.string().regex(ID_PATTERN, "id must be 1-128 characters of A-Z a-z 0-9 _ . -"),
+  ...syncConfigFields,
+  created_at: isoTime,
+  updated_at: isoTime,
+  last_run: LastRunSchema.nullable(),
+  version: z.number().int().min(1),
+});
+export type SyncConfig = z.output<typeof SyncConfigSchema>;
+
+/** Builds the stored form of a new config (version 1, no run yet). Pure: id and clock passed in. */
+export function newSyncConfig(fields: SyncConfigFields, options: { id: string; now: Date }): SyncConfig {
+  const at = options.now.toISOString();
+  return SyncConfigSchema.parse({
+    ...fields,
+    id: options.id,
+    created_at: at,
+    updated_at: at,
+    last_run: null,
+    version: 1,
+  });
+}
