@@ -13,7 +13,9 @@ interface CommandEntry {
 }
 
 /** Summaries stay here so `--help` loads no command module (and no AWS SDK). */
-const commands: Record<string, CommandEntry> = {};
+const commands: Record<string, CommandEntry> = {
+  cron: { summary: "check a cron expression and its next runs", load: () => import("./cron-command.ts") },
+};
 
 /** Exit code for a usage error (bad flags, missing arguments). */
 export const USAGE_ERROR = 2;

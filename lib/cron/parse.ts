@@ -82,15 +82,11 @@ function parseField(text: string, spec: FieldSpec): Set<number> {
 function parseItem(item: string, spec: FieldSpec): number[] {
   const match = ITEM.exec(item);
   if (!match) {
-    if (
-      UNSUPPORTED.test(
-        item.replace(/[A-Z]{3}/gi, (n) => (spec.names?.[n.toUpperCase()] === undefined ? n : "")),
-      )
-    ) {
-      throw new CronError(
-        `${spec.name}: ${JSON.stringify(item)} is not supported (only numbers, names and * , - / are)`,
-      );
-    }
+    // Names such as WED or JUL contain W and L: only letters outside a known name mark an unsupported token.
+    const withoutNames = item.replace(/[A-Z]{3}/gi, (n) =>
+      spec.names?.[n.toUpperCase()] === undefined ? n : "",
+    );
+    if (UNSUPPORTED.test(withoutNames)) throw unsupported(item, spec);
     throw new CronError(`${spec.name}: ${JSON.stringify(item)} is not a value, range or step`);
   }
   const [, base = "", stepText] = match;
@@ -100,7 +96,9 @@ function parseItem(item: string, spec: FieldSpec): number[] {
     const [from = "", to] = base.split("-");
     start = parseValue(from, spec);
     // A single value with a step runs to the field's end (`5/15`); without one it is just that value.
-    end = to !== undefined ? parseValue(to, spec, true) : stepText !== undefined ? spec.max : start;
+    end = to !== undefined ? parseValue(to, spec) : stepText !== undefined ? spec.max : start;
+    // `MON-SUN` ends on the second Sunday, 7, as crontab(5) allows.
+    if (spec.name === "day-of-week" && end === 0 && start > 0 && /^sun$/i.test(to ?? "")) end = 7;
     if (start > end)
       throw new CronError(`${spec.name}: range ${base} is reversed (its start is after its end)`);
   }
@@ -111,7 +109,7 @@ function parseItem(item: string, spec: FieldSpec): number[] {
   return values;
 }
 
-function parseValue(token: string, spec: FieldSpec, isRangeEnd = false): number {
+function parseValue(token: string, spec: FieldSpec): number {
   if (/^[0-9]+$/.test(token)) {
     const value = Number(token);
     if (value < spec.min || value > spec.max) {
@@ -121,12 +119,17 @@ function parseValue(token: string, spec: FieldSpec, isRangeEnd = false): number 
   }
   const named = spec.names?.[token.toUpperCase()];
   if (named === undefined) {
+    if (UNSUPPORTED.test(token)) throw unsupported(token, spec);
     const kind = spec.names
       ? `a number ${spec.min}-${spec.max} or a name`
       : `a number ${spec.min}-${spec.max}`;
-    const unsupported = UNSUPPORTED.test(token) ? " (L W # ? H are not supported)" : "";
-    throw new CronError(`${spec.name}: ${JSON.stringify(token)} is not ${kind}${unsupported}`);
+    throw new CronError(`${spec.name}: ${JSON.stringify(token)} is not ${kind}`);
   }
-  // `MON-SUN` ends on the second Sunday, 7, as crontab(5) allows.
-  return isRangeEnd && spec.name === "day-of-week" && named === 0 ? 7 : named;
+  return named;
+}
+
+function unsupported(token: string, spec: FieldSpec): CronError {
+  return new CronError(
+    `${spec.name}: ${JSON.stringify(token)} is not supported (only numbers, names, *, lists, ranges and steps are)`,
+  );
 }
