@@ -1,0 +1,145 @@
+import {
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  UpdateScheduleCommand,
+} from "@aws-sdk/client-scheduler";
+import { describe, expect, it } from "vitest";
+import { parseMessage } from "../../queue/message.ts";
+import { runSchedulerContract } from "../contract.ts";
+import { SchedulerError } from "../errors.ts";
+import { createEventBridgeScheduler } from "./eventbridge-scheduler.ts";
+import { fakeSchedulerApi } from "./fake-scheduler-api.ts";
+
+const QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:syncron-queue";
+const ROLE_ARN = "arn:aws:iam::123456789012:role/syncron-scheduler";
+const DLQ_ARN = "arn:aws:sqs:us-east-1:123456789012:syncron-dlq";
+
+const setup = (options: { pageSize?: number } = {}) => {
+  const api = fakeSchedulerApi(options);
+  let token = 0;
+  const scheduler = createEventBridgeScheduler({
+    client: api.client,
+    groupName: "syncron-test",
+    queueArn: QUEUE_ARN,
+    roleArn: ROLE_ARN,
+    deadLetterArn: DLQ_ARN,
+    newToken: () => `token-${++token}`,
+  });
+  return { api, scheduler };
+};
+
+runSchedulerContract({
+  name: "eventbridge-scheduler",
+  timezones: true,
+  schedulesForEither: 2,
+  newScheduler: () => {
+    const { api, scheduler } = setup({ pageSize: 100 });
+    return { scheduler, mutations: api.mutations, close: () => api.mock.restore() };
+  },
+});
+
+const input = (configId: string) =>
+  JSON.stringify({
+    type: "sync.run",
+    trigger: "schedule",
+    config_id: configId,
+    scheduled_time: "<aws.scheduler.scheduled-time>",
+  });
+
+const expected = (name: string, expression: string, state = "ENABLED") => ({
+  Name: name,
+  GroupName: "syncron-test",
+  ScheduleExpression: expression,
+  ScheduleExpressionTimezone: "Europe/Paris",
+  FlexibleTimeWindow: { Mode: "OFF" },
+  State: state,
+  Description: "syncron config c1: photos",
+  ActionAfterCompletion: "NONE",
+  Target: {
+    Arn: QUEUE_ARN,
+    RoleArn: ROLE_ARN,
+    Input: input("c1"),
+    RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 },
+    DeadLetterConfig: { Arn: DLQ_ARN },
+  },
+});
+
+describe("createEventBridgeScheduler requests", () => {
+  const photos = {
+    config_id: "c1",
+    name: "photos",
+    cron: "0 9,18 * * 1-5",
+    timezone: "Europe/Paris",
+    enabled: true,
+  };
+
+  it("creates with the EventBridge expression, the zone, the queue target and a client token", async () => {
+    const { api, scheduler } = setup();
+    await scheduler.upsert(photos);
+    expect(api.mock.commandCalls(CreateScheduleCommand).map((call) => call.args[0].input)).toEqual([
+      { ...expected("syncron-c1", "cron(0 9,18 ? * 2-6 *)"), ClientToken: "token-1" },
+    ]);
+    api.mock.restore();
+  });
+
+  it("creates two schedules for day-of-month OR day-of-week", async () => {
+    const { api, scheduler } = setup();
+    await scheduler.upsert({ ...photos, cron: "0 0 1 * 1" });
+    expect(api.mock.commandCalls(CreateScheduleCommand).map((call) => call.args[0].input)).toEqual([
+      { ...expected("syncron-c1", "cron(0 0 1 * ? *)"), ClientToken: "token-1" },
+      { ...expected("syncron-c1-dow", "cron(0 0 ? * 2 *)"), ClientToken: "token-2" },
+    ]);
+    api.mock.restore();
+  });
+
+  it("sends an input that is a valid message once Scheduler fills in the time", async () => {
+    const { api, scheduler } = setup();
+    await scheduler.upsert(photos);
+    const text = api.mock.commandCalls(CreateScheduleCommand)[0]?.args[0].input.Target?.Input ?? "";
+    const filled = text.replace("<aws.scheduler.scheduled-time>", "2026-03-02T08:00:00Z");
+    expect(parseMessage(filled)).toEqual({
+      type: "sync.run",
+      trigger: "schedule",
+      config_id: "c1",
+      scheduled_time: "2026-03-02T08:00:00Z",
+    });
+    api.mock.restore();
+  });
+
+  it("updates in full on a change, and deletes the schedule no longer needed", async () => {
+    const { api, scheduler } = setup();
+    await scheduler.upsert({ ...photos, cron: "0 0 1 * 1" });
+    await scheduler.upsert({ ...photos, cron: "0 0 1 * *", enabled: false });
+    expect(api.mock.commandCalls(UpdateScheduleCommand).map((call) => call.args[0].input)).toEqual([
+      { ...expected("syncron-c1", "cron(0 0 1 * ? *)", "DISABLED"), ClientToken: "token-3" },
+    ]);
+    expect(api.mock.commandCalls(DeleteScheduleCommand).map((call) => call.args[0].input)).toEqual([
+      { Name: "syncron-c1-dow", GroupName: "syncron-test", ClientToken: "token-4" },
+    ]);
+    api.mock.restore();
+  });
+
+  it("treats a conflict on create as an existing schedule", async () => {
+    const { api, scheduler } = setup();
+    // Both read "missing", both create: the second gets ConflictException and finds ours in place.
+    const results = await Promise.all([scheduler.upsert(photos), scheduler.upsert(photos)]);
+    expect(results.sort()).toEqual(["created", "unchanged"]);
+    expect(api.mock.commandCalls(CreateScheduleCommand)).toHaveLength(2);
+    expect(api.mock.commandCalls(UpdateScheduleCommand)).toHaveLength(0);
+    api.mock.restore();
+  });
+
+  it("wraps backend failures in a SchedulerError that keeps the cause and says whether to retry", async () => {
+    const { api, scheduler } = setup();
+    const throttled = Object.assign(new Error("Rate exceeded"), {
+      name: "ThrottlingException",
+      $metadata: { httpStatusCode: 429 },
+    });
+    api.mock.on(CreateScheduleCommand).rejects(throttled);
+    const error = await scheduler.upsert(photos).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SchedulerError);
+    expect((error as SchedulerError).retryable).toBe(true);
+    expect((error as SchedulerError).cause).toBe(throttled);
+    api.mock.restore();
+  });
+});

@@ -1,0 +1,256 @@
+import { randomUUID } from "node:crypto";
+import {
+  CreateScheduleCommand,
+  type CreateScheduleCommandInput,
+  DeleteScheduleCommand,
+  GetScheduleCommand,
+  type GetScheduleCommandOutput,
+  ListSchedulesCommand,
+  type ListSchedulesCommandOutput,
+  type SchedulerClient,
+  UpdateScheduleCommand,
+} from "@aws-sdk/client-scheduler";
+import { awsErrorName, toSchedulerError } from "../aws-errors.ts";
+import { mapLimit } from "../map-limit.ts";
+import { configIdOf, DEFAULT_NAME_PREFIX, scheduleNames } from "../names.ts";
+import { SCHEDULER_TIME_PLACEHOLDER, scheduleInput } from "../schedule-input.ts";
+import type { ScheduleInfo, Scheduler, ScheduleSpec, UpsertResult } from "../scheduler.ts";
+import { describeSchedule, validateSpec } from "../validate.ts";
+
+export interface RetryPolicy {
+  MaximumEventAgeInSeconds: number;
+  MaximumRetryAttempts: number;
+}
+
+export interface EventBridgeSchedulerOptions {
+  client: SchedulerClient;
+  /** The schedule group holding syncron's schedules (one per stage). */
+  groupName: string;
+  /** The sync queue the schedules send to. */
+  queueArn: string;
+  /** The role EventBridge Scheduler assumes to send to the queue (sqs:SendMessage). */
+  roleArn: string;
+  namePrefix?: string;
+  retryPolicy?: RetryPolicy;
+  /** Where Scheduler puts fires it could not deliver. */
+  deadLetterArn?: string;
+  /** ClientToken source (idempotent create/update across SDK retries). */
+  newToken?: () => string;
+  /** GetSchedule calls in flight while listing. */
+  concurrency?: number;
+}
+
+/** A missed fire is still worth running within the hour; past that the next fire will do. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 };
+
+type ScheduleRequest = Omit<CreateScheduleCommandInput, "ClientToken">;
+
+/**
+ * The default AWS backend: one EventBridge Scheduler schedule per config (two for day-of-month OR
+ * day-of-week), in the time zone of the config, sending the `sync.run` message to SQS with the fire's
+ * scheduled time filled in by Scheduler.
+ */
+export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions): Scheduler {
+  const { client, groupName, queueArn, roleArn } = options;
+  const prefix = options.namePrefix ?? DEFAULT_NAME_PREFIX;
+  const retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
+  const newToken = options.newToken ?? randomUUID;
+  const concurrency = options.concurrency ?? 8;
+
+  const requests = (spec: ScheduleSpec): ScheduleRequest[] => {
+    const { names, expressions } = validateSpec(spec, prefix);
+    return expressions.map((expression, i) => ({
+      Name: names[i],
+      GroupName: groupName,
+      ScheduleExpression: expression,
+      ScheduleExpressionTimezone: spec.timezone,
+      FlexibleTimeWindow: { Mode: "OFF" },
+      State: spec.enabled ? "ENABLED" : "DISABLED",
+      Description: describeSchedule(spec),
+      ActionAfterCompletion: "NONE",
+      Target: {
+        Arn: queueArn,
+        RoleArn: roleArn,
+        Input: scheduleInput(spec.config_id, SCHEDULER_TIME_PLACEHOLDER),
+        RetryPolicy: retryPolicy,
+        ...(options.deadLetterArn ? { DeadLetterConfig: { Arn: options.deadLetterArn } } : {}),
+      },
+    }));
+  };
+
+  const get = async (name: string): Promise<GetScheduleCommandOutput | undefined> => {
+    try {
+      return await client.send(new GetScheduleCommand({ Name: name, GroupName: groupName }));
+    } catch (error) {
+      if (awsErrorName(error) === "ResourceNotFoundException") return undefined;
+      throw toSchedulerError(`GetSchedule ${name}`, error);
+    }
+  };
+
+  const call = async (action: string, run: () => Promise<unknown>): Promise<void> => {
+    try {
+      await run();
+    } catch (error) {
+      throw toSchedulerError(action, error);
+    }
+  };
+
+  const create = async (request: ScheduleRequest): Promise<"created" | "updated" | "unchanged"> => {
+    try {
+      await client.send(new CreateScheduleCommand({ ...request, ClientToken: newToken() }));
+      return "created";
+    } catch (error) {
+      if (awsErrorName(error) !== "ConflictException")
+        throw toSchedulerError(`CreateSchedule ${request.Name}`, error);
+    }
+    // Created meanwhile by someone else (a concurrent upsert or reconcile): converge on ours.
+    const current = await get(request.Name!);
+    if (current && matches(current, request)) return "unchanged";
+    await update(request);
+    return "updated";
+  };
+
+  const update = (request: ScheduleRequest) =>
+    call(`UpdateSchedule ${request.Name}`, () =>
+      client.send(new UpdateScheduleCommand({ ...request, ClientToken: newToken() })),
+    );
+
+  /** Deletes one schedule; false when it did not exist. */
+  const remove = async (name: string): Promise<boolean> => {
+    try {
+      await client.send(
+        new DeleteScheduleCommand({ Name: name, GroupName: groupName, ClientToken: newToken() }),
+      );
+      return true;
+    } catch (error) {
+      if (awsErrorName(error) === "ResourceNotFoundException") return false;
+      throw toSchedulerError(`DeleteSchedule ${name}`, error);
+    }
+  };
+
+  const info = (
+    configId: string,
+    schedule: Pick<
+      GetScheduleCommandOutput,
+      "Name" | "ScheduleExpression" | "ScheduleExpressionTimezone" | "State"
+    >,
+  ): ScheduleInfo => ({
+    config_id: configId,
+    name: schedule.Name ?? "",
+    expression: schedule.ScheduleExpression ?? "",
+    timezone: schedule.ScheduleExpressionTimezone ?? "UTC",
+    state: schedule.State === "DISABLED" ? "DISABLED" : "ENABLED",
+  });
+
+  return {
+    backend: "eventbridge-scheduler",
+
+    check(spec) {
+      validateSpec(spec, prefix);
+    },
+
+    plan(spec) {
+      return requests(spec).map((request) => info(spec.config_id, request));
+    },
+
+    async upsert(spec): Promise<UpsertResult> {
+      const wanted = requests(spec);
+      const names = scheduleNames(spec.config_id, prefix);
+      const current = await Promise.all(names.map(get));
+      const outcomes: UpsertResult[] = [];
+      for (const [i, name] of names.entries()) {
+        const request = wanted.find((r) => r.Name === name);
+        const existing = current[i];
+        if (!request) {
+          if (existing) outcomes.push((await remove(name)) ? "updated" : "unchanged");
+        } else if (!existing) {
+          outcomes.push(await create(request));
+        } else if (!matches(existing, request)) {
+          await update(request);
+          outcomes.push("updated");
+        } else {
+          outcomes.push("unchanged");
+        }
+      }
+      return combine(outcomes);
+    },
+
+    async remove(configId) {
+      const removed = await Promise.all(validNames(configId).map(remove));
+      return removed.some(Boolean);
+    },
+
+    async list() {
+      const names: [string, string][] = [];
+      let nextToken: string | undefined;
+      do {
+        let page: ListSchedulesCommandOutput;
+        try {
+          page = await client.send(
+            new ListSchedulesCommand({
+              GroupName: groupName,
+              NamePrefix: prefix,
+              MaxResults: 100,
+              ...(nextToken ? { NextToken: nextToken } : {}),
+            }),
+          );
+        } catch (error) {
+          throw toSchedulerError(`ListSchedules in ${groupName}`, error);
+        }
+        for (const summary of page.Schedules ?? []) {
+          const configId = summary.Name ? configIdOf(summary.Name, prefix) : undefined;
+          if (configId && summary.Name) names.push([configId, summary.Name]);
+        }
+        nextToken = page.NextToken;
+      } while (nextToken);
+      // ListSchedules does not return expressions: read each schedule (gone meanwhile → skipped).
+      const schedules = await mapLimit(names, concurrency, async ([configId, name]) => {
+        const schedule = await get(name);
+        return schedule ? info(configId, schedule) : undefined;
+      });
+      return schedules.filter((schedule) => schedule !== undefined);
+    },
+  };
+
+  function validNames(configId: string): string[] {
+    try {
+      return scheduleNames(configId, prefix);
+    } catch {
+      return []; // an id that cannot name a schedule has none to remove
+    }
+  }
+}
+
+/** One result for a config from the results of its schedules. */
+export function combine(outcomes: readonly UpsertResult[]): UpsertResult {
+  if (outcomes.every((outcome) => outcome === "unchanged")) return "unchanged";
+  return outcomes.every((outcome) => outcome === "created") ? "created" : "updated";
+}
+
+/** True when the schedule Scheduler holds is the one we would write. */
+function matches(current: GetScheduleCommandOutput, wanted: ScheduleRequest): boolean {
+  const target = current.Target;
+  const want = wanted.Target!;
+  return (
+    current.ScheduleExpression === wanted.ScheduleExpression &&
+    current.ScheduleExpressionTimezone === wanted.ScheduleExpressionTimezone &&
+    current.State === wanted.State &&
+    current.FlexibleTimeWindow?.Mode === wanted.FlexibleTimeWindow?.Mode &&
+    (current.Description ?? "") === (wanted.Description ?? "") &&
+    target?.Arn === want.Arn &&
+    target?.RoleArn === want.RoleArn &&
+    sameJson(target?.Input, want.Input) &&
+    target?.RetryPolicy?.MaximumEventAgeInSeconds === want.RetryPolicy?.MaximumEventAgeInSeconds &&
+    target?.RetryPolicy?.MaximumRetryAttempts === want.RetryPolicy?.MaximumRetryAttempts &&
+    target?.DeadLetterConfig?.Arn === want.DeadLetterConfig?.Arn
+  );
+}
+
+function sameJson(a: string | undefined, b: string | undefined): boolean {
+  if (a === b) return true;
+  try {
+    return JSON.stringify(JSON.parse(a ?? "")) === JSON.stringify(JSON.parse(b ?? ""));
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,96 @@
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  type CreateScheduleCommandInput,
+  DeleteScheduleCommand,
+  GetScheduleCommand,
+  type GetScheduleCommandOutput,
+  ListSchedulesCommand,
+  ResourceNotFoundException,
+  SchedulerClient,
+  UpdateScheduleCommand,
+} from "@aws-sdk/client-scheduler";
+import { mockClient } from "aws-sdk-client-mock";
+
+const MUTATING = new Set(["CreateScheduleCommand", "UpdateScheduleCommand", "DeleteScheduleCommand"]);
+
+/**
+ * Test double for EventBridge Scheduler: aws-sdk-client-mock backed by an in-memory store, so upsert,
+ * list and remove behave as on AWS (404 and 409 errors, paged listing by name prefix). `mock` still
+ * records every request for exact-shape assertions.
+ */
+export function fakeSchedulerApi(options: { pageSize?: number } = {}) {
+  const pageSize = options.pageSize ?? 100;
+  const client = new SchedulerClient({
+    region: "us-east-1",
+    credentials: { accessKeyId: "x", secretAccessKey: "x" },
+  });
+  const mock = mockClient(client);
+  const store = new Map<string, GetScheduleCommandOutput>();
+  const key = (group: string | undefined, name: string | undefined) => `${group ?? "default"}/${name}`;
+  const notFound = (name?: string) =>
+    new ResourceNotFoundException({
+      message: `Schedule ${name} does not exist.`,
+      Message: `Schedule ${name} does not exist.`,
+      $metadata: {},
+    });
+  const save = (input: CreateScheduleCommandInput) => {
+    const { ClientToken: _token, ...schedule } = input;
+    store.set(key(input.GroupName, input.Name), { ...schedule, $metadata: {} });
+  };
+
+  mock.on(CreateScheduleCommand).callsFake((input: CreateScheduleCommandInput) => {
+    if (store.has(key(input.GroupName, input.Name))) {
+      throw new ConflictException({
+        message: `Schedule ${input.Name} already exists.`,
+        Message: `Schedule ${input.Name} already exists.`,
+        $metadata: {},
+      });
+    }
+    save(input);
+    return { ScheduleArn: `arn:aws:scheduler:us-east-1:1:schedule/${input.GroupName}/${input.Name}` };
+  });
+  mock.on(UpdateScheduleCommand).callsFake((input: CreateScheduleCommandInput) => {
+    if (!store.has(key(input.GroupName, input.Name))) throw notFound(input.Name);
+    save(input);
+    return { ScheduleArn: `arn:aws:scheduler:us-east-1:1:schedule/${input.GroupName}/${input.Name}` };
+  });
+  mock.on(GetScheduleCommand).callsFake((input: { Name?: string; GroupName?: string }) => {
+    const schedule = store.get(key(input.GroupName, input.Name));
+    if (!schedule) throw notFound(input.Name);
+    return structuredClone(schedule);
+  });
+  mock.on(DeleteScheduleCommand).callsFake((input: { Name?: string; GroupName?: string }) => {
+    if (!store.delete(key(input.GroupName, input.Name))) throw notFound(input.Name);
+    return {};
+  });
+  mock
+    .on(ListSchedulesCommand)
+    .callsFake(
+      (input: { GroupName?: string; NamePrefix?: string; NextToken?: string; MaxResults?: number }) => {
+        const names = [...store.values()]
+          .filter((s) => (s.GroupName ?? "default") === (input.GroupName ?? "default"))
+          .filter((s) => s.Name?.startsWith(input.NamePrefix ?? ""))
+          .map((s) => s.Name ?? "")
+          .sort();
+        const start = Number(input.NextToken ?? 0);
+        const size = Math.min(input.MaxResults ?? pageSize, pageSize);
+        const page = names.slice(start, start + size);
+        return {
+          Schedules: page.map((name) => {
+            const s = store.get(key(input.GroupName, name))!;
+            return { Name: name, GroupName: s.GroupName, State: s.State, Target: { Arn: s.Target?.Arn } };
+          }),
+          ...(start + size < names.length ? { NextToken: String(start + size) } : {}),
+        };
+      },
+    );
+
+  return {
+    client,
+    mock,
+    store,
+    /** Create/Update/Delete requests made so far. */
+    mutations: () => mock.calls().filter((call) => MUTATING.has(call.args[0].constructor.name)).length,
+  };
+}
