@@ -1,0 +1,33 @@
+/** The sync engine: plan (pure: two listings → actions) and execute (the I/O). */
+import type { SyncOptions } from "./types.ts";
+
+export { CompareUnsupportedError, resolveCompare } from "./compare.ts";
+export { createPathFilter } from "./filter.ts";
+export { parseMaxDelete } from "./max-delete.ts";
+export { planSync } from "./plan.ts";
+export { syncDrives } from "./sync-drives.ts";
+export type {
+  CheckpointCounters,
+  CompareMode,
+  Listing,
+  MaxDelete,
+  PlanOptions,
+  SyncAction,
+  SyncCheckpoint,
+  SyncError,
+  SyncMode,
+  SyncOptions,
+  SyncProgress,
+  SyncResult,
+} from "./types.ts";
+
+/** Defaults after rclone: copy (never deletes), size + mod time, 4 transfers, 8 checkers. */
+export const DEFAULT_SYNC_OPTIONS: SyncOptions = Object.freeze({
+  mode: "copy",
+  compare: "size-mtime",
+  include: [],
+  exclude: [],
+  dryRun: false,
+  transfers: 4,
+  checkers: 8,
+}) as SyncOptions;

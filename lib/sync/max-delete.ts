@@ -1,0 +1,27 @@
+import type { MaxDelete } from "./types.ts";
+
+/**
+ * Parses a max-delete limit: a count (`10`, `"10"`) or a percentage of the target's files (`"5%"`).
+ * Throws an Error naming the value when it is neither.
+ */
+export function parseMaxDelete(value: string | number): MaxDelete {
+  const text = String(value).trim();
+  const match = /^(\d+(?:\.\d+)?)(%?)$/.exec(text);
+  const amount = match ? Number(match[1]) : Number.NaN;
+  if (match?.[2] === "%") {
+    if (amount <= 100) return { percent: amount };
+  } else if (Number.isInteger(amount)) {
+    return { count: amount };
+  }
+  throw new Error(
+    `max-delete must be a whole number of files or a percentage from 0% to 100%, got ${JSON.stringify(value)}`,
+  );
+}
+
+/** Whether deleting `deletes` of the target's `targetFiles` files stays within the limit. */
+export const withinMaxDelete = (limit: MaxDelete, deletes: number, targetFiles: number): boolean =>
+  "count" in limit ? deletes <= limit.count : deletes <= (limit.percent / 100) * targetFiles;
+
+/** Describes a limit for messages: `10 files` or `5%`. */
+export const describeMaxDelete = (limit: MaxDelete): string =>
+  "count" in limit ? `${limit.count} file(s)` : `${limit.percent}% of the target's files`;

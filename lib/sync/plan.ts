@@ -1,0 +1,97 @@
+import type { DirectoryEntry, FileEntry } from "../drives/drive.ts";
+import type { Listing, PlanOptions, SyncAction } from "./types.ts";
+
+const selectAll = (): boolean => true;
+
+/**
+ * Plans one directory (or any pair of listings, matched by path): pure, no I/O.
+ *
+ * - A selected source file missing on the target → `copy`; present but different → `update`;
+ *   equal → `skip`; equal size with hashes unknown (checksum) → `check`.
+ * - A target file with no source counterpart → `delete` in mirror mode only, and never when the
+ *   filters leave it out.
+ * - Directories → `descend` (target-only directories in mirror mode only, so extras get deleted).
+ * - A file on one side and a directory on the other → `conflict`.
+ */
+export function planSync(source: Listing, target: Listing, options: PlanOptions): SyncAction[] {
+  const filter = options.filter ?? selectAll;
+  const mirror = options.mode === "mirror";
+  const targets = new Map<string, FileEntry | DirectoryEntry>();
+  for (const entry of target) targets.set(entry.path, entry);
+  const actions: SyncAction[] = [];
+
+  for (const entry of source) {
+    const other = targets.get(entry.path);
+    if (other) targets.delete(entry.path);
+    if (entry.kind === "directory") {
+      if (other?.kind === "file") {
+        if (filter(other.path))
+          actions.push({
+            kind: "conflict",
+            path: entry.path,
+            message: "the source has a directory where the target has a file",
+          });
+      } else {
+        actions.push({ kind: "descend", path: entry.path, source: true, target: other !== undefined });
+      }
+      continue;
+    }
+    if (!filter(entry.path)) continue;
+    if (other === undefined) actions.push(transfer("copy", entry));
+    else if (other.kind === "directory")
+      actions.push({
+        kind: "conflict",
+        path: entry.path,
+        message: "the source has a file where the target has a directory",
+      });
+    else actions.push(compareFiles(entry, other, options));
+  }
+
+  if (mirror) {
+    for (const entry of targets.values()) {
+      if (entry.kind === "directory")
+        actions.push({ kind: "descend", path: entry.path, source: false, target: true });
+      else if (filter(entry.path)) actions.push({ kind: "delete", path: entry.path, size: entry.size });
+    }
+  }
+  return actions;
+}
+
+function compareFiles(source: FileEntry, target: FileEntry, options: PlanOptions): SyncAction {
+  if (source.size !== target.size) return transfer("update", source, "size");
+  if (options.compare === "size") return { kind: "skip", path: source.path };
+  const hash = options.hash;
+  const sourceHash = hash && source.hashes?.[hash];
+  const targetHash = hash && target.hashes?.[hash];
+  if (options.compare === "checksum") {
+    if (!hash) throw new Error("planSync: compare checksum needs options.hash");
+    if (sourceHash && targetHash)
+      return sourceHash === targetHash
+        ? { kind: "skip", path: source.path }
+        : transfer("update", source, "hash");
+    return { kind: "check", path: source.path, source, target, hash };
+  }
+  // size-mtime: a missing mod time on either side leaves the size as the only fact to compare.
+  if (source.modTime === undefined || target.modTime === undefined)
+    return { kind: "skip", path: source.path };
+  if (Math.abs(source.modTime - target.modTime) < options.modTimeWindowMs)
+    return { kind: "skip", path: source.path };
+  // Mod times differ: when both listings already carry a common hash, trust it over the clock (as rclone).
+  if (sourceHash && targetHash)
+    return sourceHash === targetHash
+      ? { kind: "skip", path: source.path }
+      : transfer("update", source, "hash");
+  return transfer("update", source, "modtime");
+}
+
+function transfer(
+  kind: "copy" | "update",
+  entry: FileEntry,
+  reason?: "size" | "modtime" | "hash",
+): SyncAction {
+  const action: SyncAction = { kind, path: entry.path, size: entry.size };
+  if (entry.modTime !== undefined) action.modTime = entry.modTime;
+  if (entry.hashes !== undefined) action.hashes = entry.hashes;
+  if (reason !== undefined) action.reason = reason;
+  return action;
+}

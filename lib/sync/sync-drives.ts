@@ -1,0 +1,410 @@
+import type { Drive, Entry } from "../drives/drive.ts";
+import { DirectoryNotFoundError } from "../drives/errors.ts";
+import { CompareUnsupportedError, type ResolvedCompare, resolveCompare } from "./compare.ts";
+import { forEachLimit, Semaphore } from "./concurrency.ts";
+import { type DirNode, DirTracker, fingerprintOf, type WalkCounts, zeroWalkCounts } from "./dir-tracker.ts";
+import { createPathFilter } from "./filter.ts";
+import { describeMaxDelete, withinMaxDelete } from "./max-delete.ts";
+import { planSync } from "./plan.ts";
+import { DEFAULT_RETRY, type RetryPolicy, withRetry } from "./retry.ts";
+import type { SyncAction, SyncError, SyncOptions, SyncProgress, SyncResult } from "./types.ts";
+
+type Transfer = Extract<SyncAction, { kind: "copy" | "update" }>;
+type Check = Extract<SyncAction, { kind: "check" }>;
+interface WalkItem {
+  path: string;
+  source: boolean;
+  target: boolean;
+  parent: DirNode | undefined;
+}
+
+const MAX_ERRORS = 100;
+const MAX_PLANNED = 10_000;
+
+/**
+ * Syncs `source` into `target` (see SyncOptions): walks both trees directory by directory with
+ * `checkers` listings in flight, streams changed files with `transfers` in flight, and in mirror mode
+ * deletes extras last — only when nothing failed and the guards (max-delete, empty source) allow.
+ * Never throws for file-level failures: they are in `errors`. Throws only for invalid filter patterns.
+ */
+export async function syncDrives(source: Drive, target: Drive, options: SyncOptions): Promise<SyncResult> {
+  const filter = createPathFilter(options.include, options.exclude);
+  let compare: ResolvedCompare;
+  try {
+    compare = resolveCompare(options.compare, source.features, target.features);
+  } catch (error) {
+    if (!(error instanceof CompareUnsupportedError)) throw error;
+    return {
+      ...new SyncRun(source, target, options, filter).result(),
+      status: "FAILURE",
+      aborted: error.message,
+    };
+  }
+  return new SyncRun(source, target, options, filter, compare).run();
+}
+
+class SyncRun {
+  private readonly started = Date.now();
+  private readonly stopper = new AbortController();
+  /** Aborts in-flight transfers: on stop where writes are atomic, otherwise only at the deadline. */
+  private readonly transferAbort = new AbortController();
+  private readonly fingerprint: string;
+  private readonly tracker: DirTracker;
+  private readonly retry: RetryPolicy;
+  private readonly slots: Semaphore;
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly stack: WalkItem[] = [];
+  private readonly wakeups: (() => void)[] = [];
+  private activeWalkers = 0;
+  private readonly deletes: { path: string; size: number }[] = [];
+  private readonly extraDirs: string[] = [];
+  private readonly planned: SyncAction[] = [];
+  private readonly errors: SyncError[] = [];
+  private errorCount = 0;
+  private aborted: string | undefined;
+  private readonly counts = {
+    copied: 0,
+    updated: 0,
+    deleted: 0,
+    failed: 0,
+    bytes_transferred: 0,
+    prior_ms: 0,
+  };
+  /** Listing counts of the whole run so far (carried ones included), for the result and the guards. */
+  private readonly walk: WalkCounts = zeroWalkCounts();
+  private readonly progress: SyncProgress = {
+    files_done: 0,
+    files_planned: 0,
+    bytes_done: 0,
+    bytes_planned: 0,
+  };
+
+  constructor(
+    private readonly source: Drive,
+    private readonly target: Drive,
+    private readonly options: SyncOptions,
+    private readonly filter: (path: string) => boolean,
+    private readonly compare?: ResolvedCompare,
+  ) {
+    this.fingerprint = fingerprintOf(options);
+    const checkpoint = options.checkpoint?.fingerprint === this.fingerprint ? options.checkpoint : undefined;
+    this.tracker = new DirTracker(checkpoint);
+    if (checkpoint) {
+      const { copied, updated, bytes_transferred, duration_ms } = checkpoint.counters;
+      Object.assign(this.counts, { copied, updated, bytes_transferred, prior_ms: duration_ms });
+      const { skipped, files_checked, source_files, target_files } = checkpoint.counters;
+      Object.assign(this.walk, { skipped, files_checked, source_files, target_files });
+    }
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.slots = new Semaphore(options.transfers);
+  }
+
+  private get stopped(): boolean {
+    return this.stopper.signal.aborted;
+  }
+
+  async run(): Promise<SyncResult> {
+    // A target without atomic writes could keep half a file: let in-flight transfers finish there.
+    const atomic = this.target.features.atomicWrites === true;
+    const stop = (): void => {
+      this.stopper.abort();
+      if (atomic) this.transferAbort.abort();
+      for (const wake of this.wakeups.splice(0)) wake();
+    };
+    const { signal, deadline } = this.options;
+    signal?.addEventListener("abort", stop, { once: true });
+    const atDeadline = (): void => {
+      stop();
+      this.transferAbort.abort();
+    };
+    const timer =
+      deadline === undefined ? undefined : setTimeout(atDeadline, Math.max(0, deadline - Date.now()));
+    if (signal?.aborted) stop();
+    if (deadline !== undefined && deadline <= Date.now()) atDeadline();
+    try {
+      if (!this.tracker.isDone("")) {
+        this.stack.push({ path: "", source: true, target: true, parent: undefined });
+        await Promise.all(Array.from({ length: Math.max(1, this.options.checkers) }, () => this.walker()));
+      }
+      while (this.inflight.size > 0) await Promise.all(this.inflight);
+      if (this.options.mode === "mirror" && !this.stopped) await this.deleteExtras();
+      this.options.onProgress?.({ ...this.progress });
+      return this.result();
+    } finally {
+      signal?.removeEventListener("abort", stop);
+      clearTimeout(timer);
+    }
+  }
+
+  result(): SyncResult {
+    const walk = this.walk;
+    const duration_ms = this.counts.prior_ms + Date.now() - this.started;
+    const interrupted = this.stopped;
+    const result: SyncResult = {
+      status: this.errorCount === 0 && !this.aborted && !interrupted ? "SUCCESS" : "FAILURE",
+      copied: this.counts.copied,
+      updated: this.counts.updated,
+      deleted: this.counts.deleted,
+      skipped: walk.skipped,
+      failed: this.counts.failed,
+      bytes_transferred: this.counts.bytes_transferred,
+      files_checked: walk.files_checked,
+      duration_ms,
+      errors: this.errors,
+    };
+    if (this.aborted) result.aborted = this.aborted;
+    if (interrupted) {
+      result.interrupted = true;
+      const { copied, updated, bytes_transferred } = this.counts;
+      result.checkpoint = this.tracker.snapshot(
+        { copied, updated, bytes_transferred, duration_ms },
+        this.fingerprint,
+      );
+    }
+    if (this.options.dryRun) result.planned = this.planned;
+    return result;
+  }
+
+  private async walker(): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const item = this.stack.pop();
+      if (!item) {
+        if (this.activeWalkers === 0) return;
+        await new Promise<void>((resolve) => this.wakeups.push(resolve));
+        continue;
+      }
+      this.activeWalkers++;
+      try {
+        await this.walkDirectory(item);
+      } finally {
+        this.activeWalkers--;
+        for (const wake of this.wakeups.splice(0)) wake();
+      }
+    }
+  }
+
+  private async walkDirectory(item: WalkItem): Promise<void> {
+    const node = this.tracker.start(item.path, item.parent);
+    try {
+      const [sourceEntries, targetEntries] = await Promise.all([
+        item.source ? this.list(this.source, item.path, "source") : [],
+        item.target ? this.list(this.target, item.path, "target") : [],
+      ]);
+      if (!sourceEntries || !targetEntries) {
+        node.clean = false;
+        return;
+      }
+      const actions = planSync(sourceEntries, targetEntries, {
+        mode: this.options.mode,
+        ...(this.compare ?? { compare: "size", modTimeWindowMs: Number.POSITIVE_INFINITY }),
+        filter: this.filter,
+      });
+      const checks: Check[] = [];
+      for (const action of actions) {
+        switch (action.kind) {
+          case "skip":
+            this.count(node, "files_checked", "source_files", "target_files", "skipped");
+            break;
+          case "copy":
+            this.count(node, "files_checked", "source_files");
+            await this.enqueue(action, node);
+            break;
+          case "update":
+            this.count(node, "files_checked", "source_files", "target_files");
+            await this.enqueue(action, node);
+            break;
+          case "check":
+            this.count(node, "files_checked", "source_files", "target_files");
+            checks.push(action);
+            break;
+          case "delete":
+            this.count(node, "target_files");
+            node.clean = false;
+            this.deletes.push(action);
+            this.plan(action);
+            break;
+          case "descend":
+            if (this.tracker.isDone(action.path)) this.tracker.skipDone(node, action.path);
+            else {
+              if (!action.source) this.extraDirs.push(action.path);
+              node.pendingChildren++;
+              this.stack.push({
+                path: action.path,
+                source: action.source,
+                target: action.target,
+                parent: node,
+              });
+              for (const wake of this.wakeups.splice(0)) wake();
+            }
+            break;
+          case "conflict":
+            node.clean = false;
+            this.fail(action.path, "compare", action.message);
+            break;
+        }
+      }
+      await forEachLimit(checks, this.options.checkers, (check) => this.check(check, node));
+    } finally {
+      node.listed = true;
+      this.tracker.settle(node);
+    }
+  }
+
+  private count(node: DirNode, ...keys: (keyof WalkCounts)[]): void {
+    for (const key of keys) {
+      node.own[key]++;
+      this.walk[key]++;
+    }
+  }
+
+  /** Lists one directory fully; undefined when it failed (recorded) or the run stopped. */
+  private async list(drive: Drive, dir: string, side: "source" | "target"): Promise<Entry[] | undefined> {
+    const signal = this.stopper.signal;
+    try {
+      return await withRetry(
+        async () => {
+          const entries: Entry[] = [];
+          for await (const entry of drive.list(dir, { signal })) entries.push(entry);
+          return entries;
+        },
+        this.retry,
+        signal,
+      );
+    } catch (error) {
+      if (side === "target" && error instanceof DirectoryNotFoundError) return [];
+      if (!this.stopped) this.fail(dir || "/", "list", `cannot list the ${side}: ${messageOf(error)}`, false);
+      return undefined;
+    }
+  }
+
+  private async check(check: Check, node: DirNode): Promise<void> {
+    if (this.stopped) {
+      node.clean = false;
+      return;
+    }
+    try {
+      const [a, b] = await withRetry(
+        () =>
+          Promise.all([this.source.hash(check.path, check.hash), this.target.hash(check.path, check.hash)]),
+        this.retry,
+        this.stopper.signal,
+      );
+      if (a === b) this.count(node, "skipped");
+      else {
+        const { source } = check;
+        const update: Transfer = { kind: "update", path: source.path, size: source.size, reason: "hash" };
+        if (source.modTime !== undefined) update.modTime = source.modTime;
+        if (source.hashes !== undefined) update.hashes = source.hashes;
+        await this.enqueue(update, node);
+      }
+    } catch (error) {
+      node.clean = false;
+      if (!this.stopped) this.fail(check.path, "compare", messageOf(error));
+    }
+  }
+
+  /** Starts a transfer once a slot is free (so listing never runs far ahead of the transfers). */
+  private async enqueue(action: Transfer, node: DirNode): Promise<void> {
+    this.progress.files_planned++;
+    this.progress.bytes_planned += action.size;
+    if (this.options.dryRun) {
+      this.counts[action.kind === "copy" ? "copied" : "updated"]++;
+      this.plan(action);
+      return;
+    }
+    node.pendingFiles++;
+    await this.slots.acquire();
+    const done = this.transfer(action, node).finally(() => {
+      this.slots.release();
+      this.inflight.delete(done);
+      node.pendingFiles--;
+      this.tracker.settle(node);
+    });
+    this.inflight.add(done);
+  }
+
+  private async transfer(action: Transfer, node: DirNode): Promise<void> {
+    if (this.stopped) {
+      node.clean = false;
+      return;
+    }
+    const signal = this.transferAbort.signal;
+    let op: "read" | "write" = "read";
+    try {
+      const written = await withRetry(
+        async () => {
+          op = "read";
+          const body = await this.source.read(action.path, { signal });
+          op = "write";
+          try {
+            return await this.target.write(action.path, body, action, { signal });
+          } catch (error) {
+            body.cancel().catch(() => {});
+            throw error;
+          }
+        },
+        this.retry,
+        this.stopper.signal,
+      );
+      if (written.size !== action.size)
+        throw new Error(
+          `size mismatch: the source listed ${action.size} bytes, the target stored ${written.size}`,
+        );
+      this.counts[action.kind === "copy" ? "copied" : "updated"]++;
+      this.counts.bytes_transferred += action.size;
+      this.progress.bytes_done += action.size;
+    } catch (error) {
+      node.clean = false;
+      if (this.stopped) return;
+      this.fail(action.path, op, messageOf(error));
+    }
+    this.progress.files_done++;
+    this.options.onProgress?.({ ...this.progress });
+  }
+
+  private async deleteExtras(): Promise<void> {
+    const deletes = this.deletes;
+    if (deletes.length === 0 || this.errorCount > 0) return;
+    const totals = this.walk;
+    const { maxDelete } = this.options;
+    if (totals.source_files === 0) {
+      this.aborted = `the source has no files (after filters): refusing to delete all ${deletes.length} file(s) on the target`;
+      return;
+    }
+    if (maxDelete && !withinMaxDelete(maxDelete, deletes.length, totals.target_files)) {
+      this.aborted = `max-delete: ${deletes.length} of ${totals.target_files} target file(s) would be deleted, more than the limit of ${describeMaxDelete(maxDelete)}; nothing was deleted`;
+      return;
+    }
+    if (this.options.dryRun) {
+      this.counts.deleted = deletes.length;
+      return;
+    }
+    await forEachLimit(deletes, this.options.transfers, async ({ path }) => {
+      if (this.stopped) return;
+      try {
+        await withRetry(() => this.target.delete(path), this.retry, this.stopper.signal);
+        this.counts.deleted++;
+      } catch (error) {
+        if (!this.stopped) this.fail(path, "delete", messageOf(error));
+      }
+    });
+    if (this.stopped || !this.target.features.keepsEmptyDirectories) return;
+    // Deepest first; a directory still holding excluded files stays (rmdir refuses), which is right.
+    for (const dir of this.extraDirs.sort((a, b) => b.length - a.length)) {
+      await this.target.rmdir(dir).catch(() => {});
+    }
+  }
+
+  private plan(action: SyncAction): void {
+    if (this.options.dryRun && this.planned.length < MAX_PLANNED) this.planned.push(action);
+  }
+
+  private fail(path: string, op: SyncError["op"], message: string, countsAsFile = true): void {
+    if (countsAsFile) this.counts.failed++;
+    this.errorCount++;
+    if (this.errors.length < MAX_ERRORS) this.errors.push({ path, op, message });
+  }
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -1,0 +1,130 @@
+/** The data shapes of the sync engine: options in, actions planned, result out. */
+import type { FileEntry, HashType } from "../drives/drive.ts";
+
+/** `copy` never deletes; `mirror` makes the target equal to the source (deletes extras). */
+export type SyncMode = "copy" | "mirror";
+/** How two files with the same path are judged equal. */
+export type CompareMode = "size-mtime" | "checksum" | "size";
+/** The most a mirror may delete: a file count, or a percentage of the target's files. */
+export type MaxDelete = { count: number } | { percent: number };
+
+export interface SyncProgress {
+  files_done: number;
+  files_planned: number;
+  bytes_done: number;
+  bytes_planned: number;
+}
+
+export interface SyncError {
+  path: string;
+  op: "list" | "read" | "write" | "delete" | "compare";
+  message: string;
+}
+
+/** What to copy, update or delete. `copy`/`update` carry the source file's facts (a FileInfo). */
+export type SyncAction =
+  | {
+      kind: "copy" | "update";
+      path: string;
+      size: number;
+      modTime?: number;
+      hashes?: Readonly<Partial<Record<HashType, string>>>;
+      /** Why an update: the sizes, the mod times or the hashes differ. */
+      reason?: "size" | "modtime" | "hash";
+    }
+  | { kind: "skip"; path: string }
+  | { kind: "delete"; path: string; size: number }
+  /** Sizes equal but hashes unknown from the listings: the executor reads both hashes, then decides. */
+  | { kind: "check"; path: string; source: FileEntry; target: FileEntry; hash: HashType }
+  /** A directory to walk; `target` only = an extra directory a mirror empties. */
+  | { kind: "descend"; path: string; source: boolean; target: boolean }
+  /** A file on one side and a directory on the other: reported as an error, never overwritten. */
+  | { kind: "conflict"; path: string; message: string };
+
+/** Counters carried from one chunk of a long run to the next. */
+export interface CheckpointCounters {
+  copied: number;
+  updated: number;
+  skipped: number;
+  bytes_transferred: number;
+  files_checked: number;
+  /** Files seen (after filters) on the source in finished directories; feeds the empty-source guard. */
+  source_files: number;
+  /** Files seen on the target in finished directories; feeds the percent max-delete guard. */
+  target_files: number;
+  duration_ms: number;
+}
+
+/**
+ * Where an interrupted run stopped, to continue it later. JSON-serializable and small (capped well under
+ * 100 KB): it lists finished directory subtrees, collapsed to their highest finished ancestor, never files.
+ */
+export interface SyncCheckpoint {
+  version: 1;
+  /** Options that change the plan; a checkpoint taken with other options is ignored. */
+  fingerprint: string;
+  /** Directory subtrees whose files are all settled (and, in mirror mode, that have nothing to delete). */
+  done_dirs: string[];
+  counters: CheckpointCounters;
+}
+
+export interface SyncOptions {
+  mode: SyncMode;
+  compare: CompareMode;
+  /** Globs a file must match one of (none = every file). */
+  include: string[];
+  /** Globs that exclude a file; excluded target files are never deleted. */
+  exclude: string[];
+  maxDelete?: MaxDelete;
+  dryRun: boolean;
+  /** Parallel file transfers (and deletes). */
+  transfers: number;
+  /** Parallel directory listings and hash reads. */
+  checkers: number;
+  /** Aborting stops new work and aborts in-flight transfers; the result is `interrupted` with a checkpoint. */
+  signal?: AbortSignal;
+  /** Epoch ms: as for `signal`, at this instant. Pass a time a little before your hard limit. */
+  deadline?: number;
+  onProgress?: (progress: SyncProgress) => void;
+  /** Continue an interrupted run. */
+  checkpoint?: SyncCheckpoint;
+  /** For retryable errors: total attempts (default 3) and the backoff base (default 200 ms). */
+  retry?: { attempts: number; baseDelayMs: number };
+}
+
+export interface SyncResult {
+  /** SUCCESS only when the run finished with no error and no abort; an interrupted run is FAILURE. */
+  status: "SUCCESS" | "FAILURE";
+  copied: number;
+  updated: number;
+  deleted: number;
+  skipped: number;
+  failed: number;
+  bytes_transferred: number;
+  files_checked: number;
+  duration_ms: number;
+  /** The first 100 errors. */
+  errors: SyncError[];
+  /** Why the run refused to go on (max-delete, empty source, no common hash). Nothing was deleted. */
+  aborted?: string;
+  /** Stopped by the signal or the deadline; continue with `checkpoint`. */
+  interrupted?: boolean;
+  checkpoint?: SyncCheckpoint;
+  /** Dry run only: the copies, updates and deletes that would happen (first 10,000). */
+  planned?: SyncAction[];
+}
+
+/** One directory's entries on one side (or any set of entries: the planner matches by path). */
+export type Listing = readonly import("../drives/drive.ts").Entry[];
+
+export interface PlanOptions {
+  mode: SyncMode;
+  /** `size-mtime` with `modTimeWindowMs: Infinity` compares by size only. */
+  compare: CompareMode;
+  /** Mod times closer than this are equal (the coarser precision of the two drives). */
+  modTimeWindowMs: number;
+  /** The hash type to compare by (required for `checksum`; used by `size-mtime` when both listings carry it). */
+  hash?: HashType;
+  /** True when a file path is selected by the include/exclude filters. Default: every path. */
+  filter?: (path: string) => boolean;
+}

@@ -1,0 +1,289 @@
+import { describe, expect, it } from "vitest";
+import { listAll } from "../lib/drives/contract.ts";
+import { DriveError } from "../lib/drives/errors.ts";
+import { createMemoryDrive, type MemoryDriveOp } from "../lib/drives/memory/memory-drive.ts";
+import { type SyncProgress, syncDrives } from "../lib/sync/index.ts";
+import { options, seed, T0, tree } from "./sync-fixtures.ts";
+
+const MIXED_TREE = {
+  "readme.txt": "hello",
+  "empty.bin": "",
+  "with space/a file.txt": "spaces",
+  "unicode/日本語/naïve café.md": "ünïcödé",
+  "deep/1/2/3/4/5/6/7/8/9/10/leaf.txt": "deep",
+  "deep/1/sibling.txt": "sib",
+};
+
+const failing = (op: MemoryDriveOp, path: string, error: () => Error, times = Number.POSITIVE_INFINITY) => {
+  let left = times;
+  return (o: MemoryDriveOp, p: string) => (o === op && p === path && left-- > 0 ? error() : undefined);
+};
+
+describe("syncDrives (memory drives)", () => {
+  it("mirrors a tree: the target equals the source, extras and their directories are gone", async () => {
+    const source = createMemoryDrive();
+    const target = createMemoryDrive();
+    await seed(source, MIXED_TREE);
+    await seed(target, {
+      "readme.txt": "old content",
+      "stale/x.txt": "x",
+      "stale/y/z.txt": "z",
+      "gone.txt": "g",
+    });
+
+    const result = await syncDrives(source, target, options({ mode: "mirror" }));
+
+    expect(result).toMatchObject({
+      status: "SUCCESS",
+      copied: 5,
+      updated: 1,
+      deleted: 3,
+      failed: 0,
+      errors: [],
+    });
+    const bytes = Object.values(MIXED_TREE).reduce((sum, data) => sum + Buffer.byteLength(data), 0);
+    expect(result.bytes_transferred).toBe(bytes);
+    expect(await tree(target)).toEqual(await tree(source));
+    expect((await listAll(target, "")).map((e) => e.path)).not.toContain("stale");
+  });
+
+  it("transfers nothing on a second run", async () => {
+    const source = createMemoryDrive();
+    const target = createMemoryDrive();
+    await seed(source, MIXED_TREE);
+    await syncDrives(source, target, options({ mode: "mirror" }));
+    const writes = target.calls.write;
+
+    const again = await syncDrives(source, target, options({ mode: "mirror" }));
+
+    expect(again).toMatchObject({
+      status: "SUCCESS",
+      copied: 0,
+      updated: 0,
+      deleted: 0,
+      bytes_transferred: 0,
+    });
+    expect(again.skipped).toBe(6);
+    expect(again.files_checked).toBe(6);
+    expect(target.calls.write).toBe(writes);
+    expect(source.calls.read).toBe(6);
+  });
+
+  it("catches a same-size edit with a new mod time", async () => {
+    const source = createMemoryDrive();
+    const target = createMemoryDrive();
+    await seed(source, { "a.txt": "aaaa" });
+    await syncDrives(source, target, options());
+    await seed(source, { "a.txt": { data: "bbbb", modTime: T0 + 60_000 } });
+
+    const result = await syncDrives(source, target, options());
+
+    expect(result).toMatchObject({ updated: 1, bytes_transferred: 4 });
+    expect(await tree(target)).toEqual(await tree(source));
+  });
+
+  it("catches a same-size, same-mod-time edit only with compare checksum", async () => {
+    const source = createMemoryDrive();
+    const target = createMemoryDrive();
+    await seed(source, { "a.txt": "aaaa" });
+    await seed(target, { "a.txt": "bbbb" });
+
+    expect(await syncDrives(source, target, options())).toMatchObject({ updated: 0, skipped: 1 });
+    const result = await syncDrives(source, target, options({ compare: "checksum" }));
+    expect(result).toMatchObject({ status: "SUCCESS", updated: 1, skipped: 0 });
+    expect(await tree(target)).toEqual(await tree(source));
+  });
+
+  it("fails clearly when checksum has no hash type in common, touching nothing", async () => {
+    const source = createMemoryDrive({ features: { hashes: new Set(["md5"]) } });
+    const target = createMemoryDrive({ features: { hashes: new Set(["sha1"]) } });
+    await seed(source, { a: "1" });
+    const result = await syncDrives(source, target, options({ compare: "checksum" }));
+    expect(result.status).toBe("FAILURE");
+    expect(result.aborted).toMatch(/source has md5, the target has sha1/);
+    expect(target.calls.write).toBe(0);
+  });
+
+  it("compares by size where the target cannot keep mod times", async () => {
+    const source = createMemoryDrive();
+    const target = createMemoryDrive({ features: { canSetModTime: false } });
+    await seed(source, { "a.txt": "aaaa", "b.txt": "bb" });
+    await syncDrives(source, target, options());
+    const again = await syncDrives(source, target, options());
+    expect(again).toMatchObject({ copied: 0, updated: 0, skipped: 2 });
+  });
+
+  it("copy never deletes", async () => {
+    const source = createMemoryDrive();
+    const target = createMemoryDrive();
+    await seed(source, { "a.txt": "a" });
+    await seed(target, { "extra.txt": "e", "d/extra2.txt": "e" });
+
+    const result = await syncDrives(source, target, options({ mode: "copy" }));
+
+    expect(result).toMatchObject({ status: "SUCCESS", copied: 1, deleted: 0 });
+    expect((await tree(target)).map(([path]) => path)).toEqual(["a.txt", "d/extra2.txt", "extra.txt"]);
+    expect(target.calls.delete).toBe(0);
+  });
+
+  it.each([
+    ["a count", { count: 1 }],
+    ["a percentage", { percent: 40 }],
+  ])("aborts a mirror over max-delete (%s) before deleting anything", async (_name, maxDelete) => {
+    const source = createMemoryDrive();
+    const target = createMemoryDrive();
+    await seed(source, { "keep.txt": "k", "new.txt": "n" });
+    await seed(target, { "keep.txt": "k", "x1.txt": "1", "x2.txt": "2" });
+    const before = await tree(target);
+
+    const result = await syncDrives(source, target, options({ mode: "mirror", maxDelete }));
+
+    expect(result.status).toBe("FAILURE");
+    expect(result.aborted).toMatch(/max-delete: 2 of 3 target file\(s\) would be deleted/);
+    expect(result.deleted).toBe(0);
+    expect(target.calls.delete).toBe(0);
+    // Copies happen before the deletes are judged; the files that would be deleted are all still there.
+    expect(await tree(target)).toEqual(
+      [...before, ...(await tree(source)).filter(([p]) => p === "new.txt")].sort(),
+    );
+  });
+
+  it("allows deletes within max-delete", async () => {
+    const source = createMemoryDrive();
+    const target = createMemoryDrive();
+    await seed(source, { "keep.txt": "k" });
+    await seed(target, { "keep.txt": "k", "x1.txt": "1" });
+    const result = await syncDrives(source, target, options({ mode: "mirror", maxDelete: { percent: 50 } }));
+    expect(result).toMatchObject({ status: "SUCCESS", deleted: 1 });
+  });
+
+  it("never empties a target from an empty source", async () => {
+    const source = createMemoryDrive();
+    const target = createMemoryDrive();
+    await seed(target, { "a.txt": "a", "b/c.txt": "c" });
+    const before = await tree(target);
+
+    const result = await syncDrives(source, target, options({ mode: "mirror" }));
+
+    expect(result.status).toBe("FAILURE");
+    expect(result.aborted).toMatch(/source has no files/);
+    expect(await tree(target)).toEqual(before);
+  });
+
+  it("fails without deleting when the source cannot be listed", async () => {
+    const source = createMemoryDrive({
+      failOn: failing("list", "", () => new DriveError("permission denied", "")),
+    });
+    const target = createMemoryDrive();
+    await seed(target, { "a.txt": "a" });
+    const result = await syncDrives(source, target, options({ mode: "mirror" }));
+    expect(result).toMatchObject({ status: "FAILURE", deleted: 0 });
+    expect(result.errors).toEqual([
+      { path: "/", op: "list", message: expect.stringMatching(/permission denied/) },
+    ]);
+    expect(target.calls.delete).toBe(0);
+  });
+
+  it("dry run plans everything and writes nothing", async () => {
+    const source = createMemoryDrive();
+    const target = createMemoryDrive();
+    await seed(source, { "new.txt": "n", "changed.txt": "changed!", "same.txt": "s" });
+    await seed(target, { "changed.txt": "old", "same.txt": "s", "extra/x.txt": "x" });
+    const before = await tree(target);
+    const [writes, deletes] = [target.calls.write, target.calls.delete];
+
+    const result = await syncDrives(source, target, options({ mode: "mirror", dryRun: true }));
+
+    expect(result).toMatchObject({ status: "SUCCESS", copied: 1, updated: 1, deleted: 1, skipped: 1 });
+    expect(result.bytes_transferred).toBe(0);
+    expect(result.planned?.map((a) => `${a.kind} ${a.path}`).sort()).toEqual([
+      "copy new.txt",
+      "delete extra/x.txt",
+      "update changed.txt",
+    ]);
+    expect([target.calls.write, target.calls.delete, target.calls.rmdir]).toEqual([writes, deletes, 0]);
+    expect(source.calls.read).toBe(0);
+    expect(await tree(target)).toEqual(before);
+  });
+
+  it("fails one unreadable file alone, copies the others, and deletes nothing", async () => {
+    const source = createMemoryDrive({
+      failOn: failing("read", "b/locked.txt", () => new DriveError("permission denied", "b/locked.txt")),
+    });
+    const target = createMemoryDrive();
+    await seed(source, { "a.txt": "a", "b/locked.txt": "l", "b/c.txt": "c" });
+    await seed(target, { "extra.txt": "e" });
+
+    const result = await syncDrives(source, target, options({ mode: "mirror" }));
+
+    expect(result).toMatchObject({ status: "FAILURE", copied: 2, failed: 1, deleted: 0 });
+    expect(result.errors).toEqual([{ path: "b/locked.txt", op: "read", message: "permission denied" }]);
+    expect(source.calls.read).toBe(3); // not retried: not retryable
+    expect((await tree(target)).map(([p]) => p)).toEqual(["a.txt", "b/c.txt", "extra.txt"]);
+  });
+
+  it("retries retryable failures with backoff and succeeds", async () => {
+    const source = createMemoryDrive({
+      failOn: failing("read", "flaky.txt", () => new DriveError("503", "flaky.txt", { retryable: true }), 2),
+    });
+    const target = createMemoryDrive({
+      failOn: failing("list", "", () => new DriveError("429", "", { retryable: true }), 1),
+    });
+    await seed(source, { "flaky.txt": "f", "ok.txt": "o" });
+
+    const result = await syncDrives(source, target, options({ mode: "mirror" }));
+
+    expect(result).toMatchObject({ status: "SUCCESS", copied: 2, failed: 0 });
+    expect(source.calls.read).toBe(4);
+    expect(target.calls.list).toBe(2);
+  });
+
+  it("gives up after the configured attempts", async () => {
+    const source = createMemoryDrive({
+      failOn: failing("read", "flaky.txt", () => new DriveError("503", "flaky.txt", { retryable: true })),
+    });
+    await seed(source, { "flaky.txt": "f" });
+    const result = await syncDrives(
+      source,
+      createMemoryDrive(),
+      options({ retry: { attempts: 4, baseDelayMs: 1 } }),
+    );
+    expect(result).toMatchObject({ status: "FAILURE", failed: 1 });
+    expect(source.calls.read).toBe(4);
+  });
+
+  it("leaves excluded target files alone and copies only included files", async () => {
+    const source = createMemoryDrive();
+    const target = createMemoryDrive();
+    await seed(source, { "a.txt": "a", "b.log": "b", "sub/c.txt": "c" });
+    await seed(target, { "keep.tmp": "t", "sub/old.tmp": "t", "gone.txt": "g" });
+
+    const result = await syncDrives(
+      source,
+      target,
+      options({ mode: "mirror", include: ["*.txt", "*.tmp"], exclude: ["*.tmp"] }),
+    );
+
+    expect(result).toMatchObject({ status: "SUCCESS", copied: 2, deleted: 1 });
+    expect((await tree(target)).map(([p]) => p)).toEqual(["a.txt", "keep.tmp", "sub/c.txt", "sub/old.tmp"]);
+  });
+
+  it("reports progress up to the planned totals", async () => {
+    const source = createMemoryDrive();
+    await seed(source, { a: "12", b: "345", "c/d": "6" });
+    const seen: SyncProgress[] = [];
+    await syncDrives(source, createMemoryDrive(), options({ onProgress: (p) => seen.push(p) }));
+    expect(seen.at(-1)).toEqual({ files_done: 3, files_planned: 3, bytes_done: 6, bytes_planned: 6 });
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("reports a file where the target has a directory, and leaves both", async () => {
+    const source = createMemoryDrive();
+    const target = createMemoryDrive();
+    await seed(source, { x: "file", y: "y" });
+    await seed(target, { "x/inner.txt": "i" });
+    const result = await syncDrives(source, target, options({ mode: "mirror" }));
+    expect(result).toMatchObject({ status: "FAILURE", copied: 1, failed: 1, deleted: 0 });
+    expect(result.errors[0]).toMatchObject({ path: "x", op: "compare" });
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import type { DriveFeatures, HashType } from "../lib/drives/drive.ts";
+import { DEFAULT_SYNC_OPTIONS, parseMaxDelete, resolveCompare } from "../lib/sync/index.ts";
+
+const features = (overrides: Partial<DriveFeatures> = {}): DriveFeatures => ({
+  hashes: new Set<HashType>(["md5", "sha1"]),
+  modTimePrecisionMs: 1,
+  canSetModTime: true,
+  keepsEmptyDirectories: true,
+  caseInsensitive: false,
+  ...overrides,
+});
+
+describe("parseMaxDelete", () => {
+  it("reads counts and percentages", () => {
+    expect(parseMaxDelete("10")).toEqual({ count: 10 });
+    expect(parseMaxDelete(0)).toEqual({ count: 0 });
+    expect(parseMaxDelete("5%")).toEqual({ percent: 5 });
+    expect(parseMaxDelete(" 2.5% ")).toEqual({ percent: 2.5 });
+  });
+
+  it.each(["", "-1", "1.5", "abc", "101%", "5 %", "%"])("rejects %j, naming it", (value) => {
+    expect(() => parseMaxDelete(value)).toThrow(`got ${JSON.stringify(value)}`);
+  });
+});
+
+describe("DEFAULT_SYNC_OPTIONS", () => {
+  it("is a safe copy with size and mod time, 4 transfers, 8 checkers", () => {
+    expect(DEFAULT_SYNC_OPTIONS).toMatchObject({
+      mode: "copy",
+      compare: "size-mtime",
+      transfers: 4,
+      checkers: 8,
+      dryRun: false,
+      include: [],
+      exclude: [],
+    });
+  });
+});
+
+describe("resolveCompare", () => {
+  it("uses the coarser mod-time precision of the two drives", () => {
+    expect(resolveCompare("size-mtime", features(), features({ modTimePrecisionMs: 1000 }))).toMatchObject({
+      compare: "size-mtime",
+      modTimeWindowMs: 1000,
+    });
+  });
+
+  it("falls back to size when a side has no mod times or the target cannot set them", () => {
+    const none = features({ modTimePrecisionMs: Number.POSITIVE_INFINITY });
+    expect(resolveCompare("size-mtime", none, features()).modTimeWindowMs).toBe(Number.POSITIVE_INFINITY);
+    expect(resolveCompare("size-mtime", features(), features({ canSetModTime: false })).modTimeWindowMs).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+  });
+
+  it("picks a hash type both drives have for checksum", () => {
+    const sha1Only = features({ hashes: new Set<HashType>(["sha1", "sha256"]) });
+    expect(resolveCompare("checksum", features(), sha1Only)).toMatchObject({
+      compare: "checksum",
+      hash: "sha1",
+    });
+  });
+
+  it("explains when no hash type is shared", () => {
+    expect(() =>
+      resolveCompare("checksum", features({ hashes: new Set(["md5"]) }), features({ hashes: new Set() })),
+    ).toThrow("the source has md5, the target has none");
+  });
+});
