@@ -1,0 +1,53 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+/** What a file system keeps, measured once when a local drive is created. */
+export interface FsTraits {
+  /** Coarsest error, in ms, between a mod time set and the one read back. */
+  readonly modTimePrecisionMs: number;
+  readonly caseInsensitive: boolean;
+}
+
+/** A probe time with sub-millisecond digits on an odd second, so 1 s and 2 s (FAT) stores show. */
+const PROBE_SECONDS = 1_600_000_001.123_456;
+const PRECISIONS = [1, 10, 100, 1000, 2000];
+
+/** Nanoseconds to whole milliseconds, rounded to nearest: libuv sets times to the microsecond. */
+export const nsToMs = (ns: bigint): number => Number((ns + 500_000n) / 1_000_000n);
+
+/**
+ * Measures mod-time precision and case sensitivity by writing a hidden probe file in `root` (named
+ * like a temporary file, so listings never show it, and removed at once). Where that is impossible
+ * (root missing or read-only) it infers precision from the nearest existing folder's own mod time:
+ * sub-second digits mean the fs keeps at least milliseconds; otherwise 1 s is assumed, the safe side.
+ */
+export function probeFs(root: string): FsTraits {
+  const fallbackCase = process.platform === "darwin" || process.platform === "win32";
+  const probe = join(root, `.syncron-probe.syncron-${randomBytes(6).toString("hex")}.partial`);
+  try {
+    writeFileSync(probe, "", { flag: "wx" });
+  } catch {
+    return { modTimePrecisionMs: inferFromExisting(root), caseInsensitive: fallbackCase };
+  }
+  try {
+    utimesSync(probe, PROBE_SECONDS, PROBE_SECONDS);
+    const error = Math.abs(nsToMs(statSync(probe, { bigint: true }).mtimeNs) - PROBE_SECONDS * 1000);
+    const modTimePrecisionMs = PRECISIONS.find((precision) => error < precision) ?? 86_400_000;
+    const caseInsensitive = existsSync(join(root, probe.slice(root.length + 1).toUpperCase()));
+    return { modTimePrecisionMs, caseInsensitive };
+  } finally {
+    rmSync(probe, { force: true });
+  }
+}
+
+function inferFromExisting(root: string): number {
+  for (let dir = root; ; dir = dirname(dir)) {
+    try {
+      const subSecond = statSync(dir, { bigint: true }).mtimeNs % 1_000_000_000n;
+      return subSecond === 0n ? 1000 : 1;
+    } catch {
+      if (dirname(dir) === dir) return 1000;
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import {
+  DirectoryNotEmptyError,
+  DirectoryNotFoundError,
+  DriveError,
+  FileNotFoundError,
+  InvalidPathError,
+  IsADirectoryError,
+} from "../errors.ts";
+
+/** Codes a retry can fix: too many open files, a busy file, an interrupted or would-block call. */
+const RETRYABLE = new Set(["EMFILE", "ENFILE", "EBUSY", "EAGAIN", "EINTR", "ETIMEDOUT"]);
+
+const isNodeError = (error: unknown): error is NodeJS.ErrnoException =>
+  error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === "string";
+
+/**
+ * Converts a Node file-system error into the drive's typed errors, keeping it as `cause`. `expected`
+ * says what the caller was after, so ENOENT becomes FileNotFoundError or DirectoryNotFoundError.
+ * Errors that did not come from a syscall (a broken source body, an abort) are returned unchanged,
+ * so the engine still sees the source's own (possibly retryable) error.
+ */
+export function fromNodeError(error: unknown, path: string, expected: "file" | "directory"): unknown {
+  if (error instanceof DriveError || !isNodeError(error)) return error;
+  const options = { cause: error };
+  const what = expected === "file" ? "file" : "directory";
+  switch (error.code) {
+    case "ENOENT":
+    case "ENOTDIR":
+      return expected === "file"
+        ? new FileNotFoundError(`file ${path} not found`, path, options)
+        : new DirectoryNotFoundError(`directory ${path} not found`, path, options);
+    case "EISDIR":
+      return new IsADirectoryError(`${path} is a directory`, path, options);
+    case "ENOTEMPTY":
+      return new DirectoryNotEmptyError(`directory ${path} is not empty`, path, options);
+    case "ENAMETOOLONG":
+    case "ELOOP":
+      return new InvalidPathError(`path ${path} is too long or loops (${error.code})`, path, options);
+    default: {
+      const retryable = RETRYABLE.has(error.code ?? "");
+      return new DriveError(`${error.code ?? "error"} on ${what} ${path}: ${error.message}`, path, {
+        ...options,
+        retryable,
+      });
+    }
+  }
+}

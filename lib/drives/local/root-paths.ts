@@ -1,0 +1,54 @@
+import { realpath } from "node:fs/promises";
+import { dirname, join, resolve, sep } from "node:path";
+import { checkPath } from "../drive.ts";
+import { InvalidPathError } from "../errors.ts";
+
+/** Names of in-flight writes: `.<name>.syncron-<random>.partial`, hidden from listings. */
+export const TEMP_NAME = /^\..*\.syncron-[0-9a-f]+\.partial$/;
+
+/**
+ * Maps drive paths to absolute paths under one root and refuses any that would leave it: `..`,
+ * absolute paths and NUL are rejected by `checkPath`; symlinks are followed only if what they point
+ * to (checked with realpath on the nearest existing ancestor) is still inside the root.
+ */
+export class RootPaths {
+  readonly root: string;
+  #realRoot: string | undefined;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  /** The absolute path for `path`, after checking it stays inside the root. Throws InvalidPathError. */
+  async resolve(path: string, options: { allowRoot?: boolean } = {}): Promise<string> {
+    checkPath(path, options);
+    const absolute = path === "" ? this.root : join(this.root, ...path.split("/"));
+    const realRoot = await this.#rootReal();
+    if (realRoot === undefined) return absolute; // nothing exists yet, so no symlink can lead out
+    for (let current = absolute; ; current = dirname(current)) {
+      const real = await realpath(current).catch(() => undefined);
+      if (real !== undefined) {
+        if (real !== realRoot && !real.startsWith(realRoot + sep)) {
+          throw new InvalidPathError(`path ${path} resolves outside the drive root`, path);
+        }
+        return absolute;
+      }
+      if (current === this.root || dirname(current) === current) return absolute;
+    }
+  }
+
+  /** The drive path of an absolute path under the root. */
+  relative(absolute: string): string {
+    return absolute === this.root
+      ? ""
+      : absolute
+          .slice(this.root.length + 1)
+          .split(sep)
+          .join("/");
+  }
+
+  async #rootReal(): Promise<string | undefined> {
+    this.#realRoot ??= await realpath(this.root).catch(() => undefined);
+    return this.#realRoot;
+  }
+}
