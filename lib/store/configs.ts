@@ -5,7 +5,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { ConflictError, conditional, NotFoundError } from "./errors.ts";
+import { ConflictError, conditional, NotFoundError, succeeded } from "./errors.ts";
 import { ExpressionBuilder } from "./expressions.ts";
 import { CONFIGS_PARTITION, configItem, configKey, ENABLED_PARTITION, enabledKeys } from "./keys.ts";
 import { type Page, type PageOptions, queryAll, queryPage } from "./paging.ts";
@@ -160,20 +160,16 @@ export function createConfigRepository(deps: {
     async setLastRun(id, lastRun) {
       const value = lastRun === null ? null : LastRunSchema.parse(lastRun);
       const expr = new ExpressionBuilder();
-      return conditional(
-        async () => {
-          await client.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: configKey(id),
-              UpdateExpression: expr.update({ set: { last_run: value } }),
-              ConditionExpression: "attribute_exists(pk)",
-              ...expr.attributes(),
-            }),
-          );
-          return true;
-        },
-        () => false,
+      return succeeded(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: configKey(id),
+            UpdateExpression: expr.update({ set: { last_run: value } }),
+            ConditionExpression: "attribute_exists(pk)",
+            ...expr.attributes(),
+          }),
+        ),
       );
     },
   };

@@ -49,3 +49,14 @@ export async function conditional<T, F>(
     throw error;
   }
 }
+
+/** Sends one conditional write; resolves false when its condition failed instead of throwing. */
+export function succeeded(write: () => Promise<unknown>): Promise<boolean> {
+  return conditional(
+    async () => {
+      await write();
+      return true;
+    },
+    () => false,
+  );
+}

@@ -6,7 +6,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import { conditional } from "./errors.ts";
+import { succeeded } from "./errors.ts";
 import { ExpressionBuilder } from "./expressions.ts";
 import { leaseKey } from "./keys.ts";
 
@@ -72,19 +72,15 @@ export function createLeaseRepository(deps: {
       };
       const free = `attribute_not_exists(pk) OR ${expr.name("lease_until")} <= ${expr.value(now)}`;
       const mine = `${expr.name("owner")} = ${expr.value(options.owner)}`;
-      return conditional(
-        async () => {
-          await client.send(
-            new PutCommand({
-              TableName: tableName,
-              Item: { ...lease, ...leaseKey(configId) },
-              ConditionExpression: `${free} OR ${mine}`,
-              ...expr.attributes(),
-            }),
-          );
-          return true;
-        },
-        () => false,
+      return succeeded(() =>
+        client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...lease, ...leaseKey(configId) },
+            ConditionExpression: `${free} OR ${mine}`,
+            ...expr.attributes(),
+          }),
+        ),
       );
     },
 
@@ -92,38 +88,30 @@ export function createLeaseRepository(deps: {
       const { until, expires_at } = window(options);
       const expr = new ExpressionBuilder();
       const updateExpression = expr.update({ set: { lease_until: until, expires_at } });
-      return conditional(
-        async () => {
-          await client.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: leaseKey(configId),
-              UpdateExpression: updateExpression,
-              ConditionExpression: `attribute_exists(pk) AND ${expr.name("owner")} = ${expr.value(options.owner)}`,
-              ...expr.attributes(),
-            }),
-          );
-          return true;
-        },
-        () => false,
+      return succeeded(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: leaseKey(configId),
+            UpdateExpression: updateExpression,
+            ConditionExpression: `attribute_exists(pk) AND ${expr.name("owner")} = ${expr.value(options.owner)}`,
+            ...expr.attributes(),
+          }),
+        ),
       );
     },
 
     async release(configId, owner) {
-      return conditional(
-        async () => {
-          await client.send(
-            new DeleteCommand({
-              TableName: tableName,
-              Key: leaseKey(configId),
-              ConditionExpression: "#owner = :owner",
-              ExpressionAttributeNames: { "#owner": "owner" },
-              ExpressionAttributeValues: { ":owner": owner },
-            }),
-          );
-          return true;
-        },
-        () => false,
+      return succeeded(() =>
+        client.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: leaseKey(configId),
+            ConditionExpression: "#owner = :owner",
+            ExpressionAttributeNames: { "#owner": "owner" },
+            ExpressionAttributeValues: { ":owner": owner },
+          }),
+        ),
       );
     },
 
