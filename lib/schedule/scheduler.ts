@@ -57,3 +57,9 @@ export function sameSchedules(a: readonly ScheduleInfo[], b: readonly ScheduleIn
   const right = b.map(key).sort();
   return left.every((value, i) => value === right[i]);
 }
+
+/** One result for a config from the results of its underlying schedules. */
+export function combine(outcomes: readonly UpsertResult[]): UpsertResult {
+  if (outcomes.every((outcome) => outcome === "unchanged")) return "unchanged";
+  return outcomes.every((outcome) => outcome === "created") ? "created" : "updated";
+}

@@ -36,3 +36,13 @@ function asValidationError(error: unknown, field: "cron" | "timezone"): unknown 
 /** The schedule's description: config id and name, within AWS's 512 characters. */
 export const describeSchedule = (spec: ScheduleSpec): string =>
   `syncron config ${spec.config_id}${spec.name ? `: ${spec.name}` : ""}`.slice(0, 512);
+
+/** True when two JSON texts hold the same value (key order as written); false if either is not JSON. */
+export function sameJson(a: string | undefined, b: string | undefined): boolean {
+  if (a === b) return true;
+  try {
+    return JSON.stringify(JSON.parse(a ?? "")) === JSON.stringify(JSON.parse(b ?? ""));
+  } catch {
+    return false;
+  }
+}

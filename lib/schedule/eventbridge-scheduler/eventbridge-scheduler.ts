@@ -15,7 +15,8 @@ import { mapLimit } from "../map-limit.ts";
 import { configIdOf, DEFAULT_NAME_PREFIX, scheduleNames } from "../names.ts";
 import { SCHEDULER_TIME_PLACEHOLDER, scheduleInput } from "../schedule-input.ts";
 import type { ScheduleInfo, Scheduler, ScheduleSpec, UpsertResult } from "../scheduler.ts";
-import { describeSchedule, validateSpec } from "../validate.ts";
+import { combine } from "../scheduler.ts";
+import { describeSchedule, sameJson, validateSpec } from "../validate.ts";
 
 export interface RetryPolicy {
   MaximumEventAgeInSeconds: number;
@@ -221,12 +222,6 @@ export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions)
   }
 }
 
-/** One result for a config from the results of its schedules. */
-export function combine(outcomes: readonly UpsertResult[]): UpsertResult {
-  if (outcomes.every((outcome) => outcome === "unchanged")) return "unchanged";
-  return outcomes.every((outcome) => outcome === "created") ? "created" : "updated";
-}
-
 /** True when the schedule Scheduler holds is the one we would write. */
 function matches(current: GetScheduleCommandOutput, wanted: ScheduleRequest): boolean {
   const target = current.Target;
@@ -244,13 +239,4 @@ function matches(current: GetScheduleCommandOutput, wanted: ScheduleRequest): bo
     target?.RetryPolicy?.MaximumRetryAttempts === want.RetryPolicy?.MaximumRetryAttempts &&
     target?.DeadLetterConfig?.Arn === want.DeadLetterConfig?.Arn
   );
-}
-
-function sameJson(a: string | undefined, b: string | undefined): boolean {
-  if (a === b) return true;
-  try {
-    return JSON.stringify(JSON.parse(a ?? "")) === JSON.stringify(JSON.parse(b ?? ""));
-  } catch {
-    return false;
-  }
 }

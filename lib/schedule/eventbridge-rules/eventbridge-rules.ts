@@ -1,0 +1,230 @@
+import {
+  DeleteRuleCommand,
+  DescribeRuleCommand,
+  type DescribeRuleCommandOutput,
+  type EventBridgeClient,
+  ListRulesCommand,
+  type ListRulesCommandOutput,
+  ListTargetsByRuleCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
+  type Target,
+} from "@aws-sdk/client-eventbridge";
+import { awsErrorName, toSchedulerError } from "../aws-errors.ts";
+import { SchedulerError, ScheduleValidationError } from "../errors.ts";
+import type { RetryPolicy } from "../eventbridge-scheduler/eventbridge-scheduler.ts";
+import { configIdOf, DEFAULT_NAME_PREFIX, scheduleNames } from "../names.ts";
+import { scheduleInput } from "../schedule-input.ts";
+import {
+  combine,
+  type ScheduleInfo,
+  type Scheduler,
+  type ScheduleSpec,
+  type UpsertResult,
+} from "../scheduler.ts";
+import { describeSchedule, sameJson, validateSpec } from "../validate.ts";
+
+export interface EventBridgeRulesOptions {
+  client: EventBridgeClient;
+  /** The sync queue; its resource policy must let events.amazonaws.com send (rules take no role for SQS). */
+  queueArn: string;
+  namePrefix?: string;
+  /** Rules allow MaximumEventAgeInSeconds 60–86400 and MaximumRetryAttempts 0–185. */
+  retryPolicy?: RetryPolicy;
+  deadLetterArn?: string;
+}
+
+/** The one target of every syncron rule. */
+export const TARGET_ID = "syncron-queue";
+/** Zones that are UTC all year; scheduled rules know no other. */
+const UTC_ZONES = new Set(["UTC", "Etc/UTC", "Etc/GMT", "GMT"]);
+
+interface RuleState {
+  rule: DescribeRuleCommandOutput;
+  targets: Target[];
+}
+
+/**
+ * The fallback AWS backend on EventBridge scheduled rules (default bus), for accounts without
+ * EventBridge Scheduler. Rules run in UTC only, so `check` refuses any other zone. Rules cannot fill
+ * in a scheduled time: an input transformer copies the event's `time` (the minute the rule fired
+ * for) into `scheduled_time`, which the worker uses exactly as it uses Scheduler's.
+ */
+export function createEventBridgeRulesScheduler(options: EventBridgeRulesOptions): Scheduler {
+  const { client, queueArn } = options;
+  const prefix = options.namePrefix ?? DEFAULT_NAME_PREFIX;
+
+  const validate = (spec: ScheduleSpec) => {
+    const valid = validateSpec(spec, prefix);
+    if (!UTC_ZONES.has(spec.timezone)) {
+      throw new ScheduleValidationError(
+        `timezone ${JSON.stringify(spec.timezone)} is not supported by the eventbridge-rules backend, whose rules run in UTC only: use "UTC" or the eventbridge-scheduler backend.`,
+        "timezone",
+      );
+    }
+    return valid;
+  };
+
+  const target = (configId: string): Target => ({
+    Id: TARGET_ID,
+    Arn: queueArn,
+    InputTransformer: { InputPathsMap: { time: "$.time" }, InputTemplate: scheduleInput(configId, "<time>") },
+    ...(options.retryPolicy ? { RetryPolicy: options.retryPolicy } : {}),
+    ...(options.deadLetterArn ? { DeadLetterConfig: { Arn: options.deadLetterArn } } : {}),
+  });
+
+  const call = async <T>(action: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      throw toSchedulerError(action, error);
+    }
+  };
+
+  const read = async (name: string): Promise<RuleState | undefined> => {
+    try {
+      const rule = await client.send(new DescribeRuleCommand({ Name: name }));
+      const { Targets = [] } = await client.send(new ListTargetsByRuleCommand({ Rule: name }));
+      return { rule, targets: Targets };
+    } catch (error) {
+      if (awsErrorName(error) === "ResourceNotFoundException") return undefined;
+      throw toSchedulerError(`DescribeRule ${name}`, error);
+    }
+  };
+
+  const putTargets = async (name: string, configId: string) => {
+    const output = await call(`PutTargets ${name}`, () =>
+      client.send(new PutTargetsCommand({ Rule: name, Targets: [target(configId)] })),
+    );
+    const failed = output.FailedEntries?.[0];
+    if (failed)
+      throw new SchedulerError(`PutTargets ${name} failed: ${failed.ErrorCode} ${failed.ErrorMessage}`);
+  };
+
+  /** Targets first: a rule that still has targets cannot be deleted. False when there was no rule. */
+  const removeRule = async (name: string): Promise<boolean> => {
+    let ids: string[];
+    try {
+      const { Targets = [] } = await client.send(new ListTargetsByRuleCommand({ Rule: name }));
+      ids = Targets.flatMap((t) => (t.Id ? [t.Id] : []));
+    } catch (error) {
+      if (awsErrorName(error) === "ResourceNotFoundException") return false;
+      throw toSchedulerError(`ListTargetsByRule ${name}`, error);
+    }
+    if (ids.length > 0) {
+      const output = await call(`RemoveTargets ${name}`, () =>
+        client.send(new RemoveTargetsCommand({ Rule: name, Ids: ids })),
+      );
+      const failed = output.FailedEntries?.[0];
+      if (failed)
+        throw new SchedulerError(`RemoveTargets ${name} failed: ${failed.ErrorCode} ${failed.ErrorMessage}`);
+    }
+    await call(`DeleteRule ${name}`, () => client.send(new DeleteRuleCommand({ Name: name })));
+    return true;
+  };
+
+  const info = (
+    configId: string,
+    rule: { Name?: string | undefined; ScheduleExpression?: string | undefined; State?: string | undefined },
+  ) =>
+    ({
+      config_id: configId,
+      name: rule.Name ?? "",
+      expression: rule.ScheduleExpression ?? "",
+      timezone: "UTC",
+      state: rule.State === "DISABLED" ? "DISABLED" : "ENABLED",
+    }) satisfies ScheduleInfo;
+
+  return {
+    backend: "eventbridge-rules",
+
+    check(spec) {
+      validate(spec);
+    },
+
+    plan(spec) {
+      const { names, expressions } = validate(spec);
+      const state = spec.enabled ? "ENABLED" : "DISABLED";
+      return expressions.map((expression, i) =>
+        info(spec.config_id, { Name: names[i], ScheduleExpression: expression, State: state }),
+      );
+    },
+
+    async upsert(spec): Promise<UpsertResult> {
+      const { names, expressions } = validate(spec);
+      const current = await Promise.all(names.map(read));
+      const wantedTarget = target(spec.config_id);
+      const outcomes: UpsertResult[] = [];
+      for (const [i, name] of names.entries()) {
+        const expression = expressions[i];
+        const existing = current[i];
+        if (expression === undefined) {
+          if (existing) outcomes.push((await removeRule(name)) ? "updated" : "unchanged");
+          continue;
+        }
+        const rule = {
+          Name: name,
+          ScheduleExpression: expression,
+          State: spec.enabled ? ("ENABLED" as const) : ("DISABLED" as const),
+          Description: describeSchedule(spec),
+        };
+        const ruleDiffers =
+          !existing ||
+          existing.rule.ScheduleExpression !== rule.ScheduleExpression ||
+          existing.rule.State !== rule.State ||
+          (existing.rule.Description ?? "") !== rule.Description;
+        const targetDiffers = !existing?.targets.some((t) => sameTarget(t, wantedTarget));
+        if (ruleDiffers) await call(`PutRule ${name}`, () => client.send(new PutRuleCommand(rule)));
+        if (targetDiffers) await putTargets(name, spec.config_id);
+        outcomes.push(!existing ? "created" : ruleDiffers || targetDiffers ? "updated" : "unchanged");
+      }
+      return combine(outcomes);
+    },
+
+    async remove(configId) {
+      let names: string[];
+      try {
+        names = scheduleNames(configId, prefix);
+      } catch {
+        return false; // an id that cannot name a rule has none
+      }
+      const removed = await Promise.all(names.map(removeRule));
+      return removed.some(Boolean);
+    },
+
+    async list() {
+      const infos: ScheduleInfo[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page: ListRulesCommandOutput = await call("ListRules", () =>
+          client.send(
+            new ListRulesCommand({
+              NamePrefix: prefix,
+              Limit: 100,
+              ...(nextToken ? { NextToken: nextToken } : {}),
+            }),
+          ),
+        );
+        for (const rule of page.Rules ?? []) {
+          const configId = rule.Name ? configIdOf(rule.Name, prefix) : undefined;
+          if (configId && rule.ScheduleExpression) infos.push(info(configId, rule));
+        }
+        nextToken = page.NextToken;
+      } while (nextToken);
+      return infos;
+    },
+  };
+}
+
+function sameTarget(current: Target, wanted: Target): boolean {
+  return (
+    current.Id === wanted.Id &&
+    current.Arn === wanted.Arn &&
+    sameJson(current.InputTransformer?.InputTemplate, wanted.InputTransformer?.InputTemplate) &&
+    current.InputTransformer?.InputPathsMap?.time === wanted.InputTransformer?.InputPathsMap?.time &&
+    current.RetryPolicy?.MaximumEventAgeInSeconds === wanted.RetryPolicy?.MaximumEventAgeInSeconds &&
+    current.RetryPolicy?.MaximumRetryAttempts === wanted.RetryPolicy?.MaximumRetryAttempts &&
+    current.DeadLetterConfig?.Arn === wanted.DeadLetterConfig?.Arn
+  );
+}
