@@ -1,0 +1,61 @@
+import type { z } from "zod";
+import {
+  badRequest,
+  type FieldIssue,
+  payloadTooLarge,
+  unsupportedMediaType,
+  validationFailed,
+} from "./errors.ts";
+import { type ApiEvent, header } from "./http.ts";
+
+/** Largest accepted request body: 256 KiB (a config is a few hundred bytes). */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** The raw body as bytes (API Gateway base64-encodes bodies it considers binary). */
+export function bodyBytes(event: ApiEvent): Buffer {
+  if (event.body === undefined || event.body === null) return Buffer.alloc(0);
+  return Buffer.from(event.body, event.isBase64Encoded ? "base64" : "utf8");
+}
+
+/** Throws 413 when the body is above `limit` bytes. Checked for every route, before anything else reads it. */
+export function assertBodySize(event: ApiEvent, limit = MAX_BODY_BYTES): void {
+  if (event.body === undefined || event.body === null) return;
+  // base64 is 4/3 of the bytes: a cheap upper bound first, exact count only near the limit.
+  const approx = event.isBase64Encoded ? Math.floor((event.body.length * 3) / 4) : event.body.length;
+  if (approx <= limit / 4) return;
+  const size = bodyBytes(event).length;
+  if (size > limit) throw payloadTooLarge(size, limit);
+}
+
+const isJsonMediaType = (contentType: string): boolean => {
+  const media = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
+  return media === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(media);
+};
+
+/**
+ * The body parsed as JSON. 415 unless the content type is JSON; 400 when the body is empty or
+ * not valid JSON. Any JSON value is returned (the seed sends a bare string to validate-cron).
+ */
+export function readJsonBody(event: ApiEvent): unknown {
+  const contentType = header(event, "content-type");
+  if (contentType === undefined || !isJsonMediaType(contentType)) throw unsupportedMediaType(contentType);
+  const text = bodyBytes(event).toString("utf8");
+  if (text.trim() === "") throw badRequest("request body is empty; send a JSON document");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw badRequest(`request body is not valid JSON: ${(error as Error).message}`, undefined, error);
+  }
+}
+
+/** Zod issues as `{path, message}` pairs, the `details` of a 400. */
+export function fieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
+}
+
+/** Parses `value` with `schema`, or throws a 400 naming every bad field. */
+export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationFailed(fieldIssues(result.error), result.error);
+  return result.data;
+}

@@ -1,0 +1,85 @@
+/**
+ * HTTP errors of the API edge, after middy's `HttpError`: a status, a stable machine `code`, a
+ * one-sentence message that names the field and the bad value, and optional `details`.
+ * Every error leaves the API as `{"error":{"code","message","details"}}`.
+ */
+export class ApiError extends Error {
+  override name = "ApiError";
+
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    options?: ErrorOptions & { headers?: Record<string, string> },
+  ) {
+    super(message, options);
+    this.headers = options?.headers ?? {};
+  }
+
+  /** Extra response headers (e.g. `Allow` on a 405, `WWW-Authenticate` on a 401). */
+  readonly headers: Record<string, string>;
+}
+
+/** One bad field of a request: a dotted path (`source`, `include.2`) and why it is bad. */
+export interface FieldIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export const badRequest = (message: string, details?: readonly FieldIssue[], cause?: unknown): ApiError =>
+  new ApiError(400, "BAD_REQUEST", message, details, cause === undefined ? undefined : { cause });
+
+export const validationFailed = (issues: readonly FieldIssue[], cause?: unknown): ApiError =>
+  new ApiError(
+    400,
+    "VALIDATION_FAILED",
+    issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ") || "request is invalid",
+    issues,
+    cause === undefined ? undefined : { cause },
+  );
+
+export const notFound = (message: string): ApiError => new ApiError(404, "NOT_FOUND", message);
+
+export const conflict = (message: string, cause?: unknown): ApiError =>
+  new ApiError(409, "CONFLICT", message, undefined, cause === undefined ? undefined : { cause });
+
+export const unauthorized = (): ApiError =>
+  new ApiError(401, "UNAUTHORIZED", "missing or wrong bearer token in the Authorization header", undefined, {
+    headers: { "www-authenticate": 'Bearer realm="syncron"' },
+  });
+
+export const methodNotAllowed = (method: string, path: string, allow: readonly string[]): ApiError =>
+  new ApiError(
+    405,
+    "METHOD_NOT_ALLOWED",
+    `method ${method} is not allowed on ${path}`,
+    { allow },
+    {
+      headers: { allow: allow.join(", ") },
+    },
+  );
+
+export const routeNotFound = (method: string, path: string): ApiError =>
+  new ApiError(404, "ROUTE_NOT_FOUND", `no route for ${method} ${path}`);
+
+export const payloadTooLarge = (bytes: number, limit: number): ApiError =>
+  new ApiError(
+    413,
+    "PAYLOAD_TOO_LARGE",
+    `request body is ${bytes} bytes, above the limit of ${limit} bytes`,
+    {
+      limit_bytes: limit,
+    },
+  );
+
+export const unsupportedMediaType = (contentType: string | undefined): ApiError =>
+  new ApiError(
+    415,
+    "UNSUPPORTED_MEDIA_TYPE",
+    `content-type must be application/json, got ${contentType === undefined ? "none" : JSON.stringify(contentType)}`,
+  );
+
+/** A dependency (scheduler, queue) failed after validation; the client may retry. */
+export const serviceUnavailable = (message: string, cause?: unknown): ApiError =>
+  new ApiError(503, "SERVICE_UNAVAILABLE", message, undefined, cause === undefined ? undefined : { cause });

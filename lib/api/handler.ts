@@ -1,0 +1,57 @@
+import middy from "@middy/core";
+import httpRouterHandler, { type Route } from "@middy/http-router";
+import { assertAuthorized } from "./auth.ts";
+import { assertBodySize } from "./body.ts";
+import type { ApiDeps } from "./deps.ts";
+import { errorResponse, toApiError } from "./error-response.ts";
+import { methodNotAllowed, routeNotFound } from "./errors.ts";
+import { type ApiEvent, type ApiResult, json, requestMethod, requestPath } from "./http.ts";
+import { API_ROUTES, allowedMethods, type RouteName } from "./route-table.ts";
+import { configRoutes } from "./routes/config-routes.ts";
+import { schedulerRoutes } from "./routes/scheduler-routes.ts";
+
+export type ApiHandler = (event: ApiEvent, context?: unknown) => Promise<ApiResult>;
+
+/**
+ * The API Gateway v2 (HTTP API) handler for every route in {@link API_ROUTES}. Auth and the body
+ * size limit run before routing; every failure, including an unknown route (404) or method (405),
+ * becomes `{"error":{"code","message","details"}}`, and anything unexpected a logged 500.
+ */
+export function createApiHandler(deps: ApiDeps): ApiHandler {
+  const table: Record<RouteName, (event: ApiEvent) => Promise<ApiResult>> = {
+    healthz: async () => json(200, { ok: true }),
+    ...configRoutes(deps),
+    ...schedulerRoutes(deps),
+  };
+  const routes: Route<ApiEvent, ApiResult>[] = API_ROUTES.map((route) => ({
+    method: route.method,
+    path: route.path,
+    handler: (event: ApiEvent) => table[route.name](event),
+  }));
+  const router = httpRouterHandler<ApiEvent, ApiResult>({
+    routes,
+    notFoundResponse: ({ method, path }) => {
+      const allow = allowedMethods(path);
+      throw allow.length > 0 ? methodNotAllowed(method, path, allow) : routeNotFound(method, path);
+    },
+  });
+  const handler = middy<ApiEvent, ApiResult>(router).use({
+    before: ({ event }) => {
+      if (requestPath(event) !== "/healthz") assertAuthorized(event, deps.apiToken);
+      assertBodySize(event, deps.maxBodyBytes);
+    },
+    onError: (request) => {
+      const error = toApiError(request.error);
+      if (error.statusCode >= 500) {
+        deps.log?.("error", "request failed", {
+          method: requestMethod(request.event),
+          path: requestPath(request.event),
+          error: String(request.error),
+          stack: (request.error as Error | null)?.stack,
+        });
+      }
+      request.response = errorResponse(error);
+    },
+  });
+  return (event, context) => handler(event, (context ?? {}) as never);
+}

@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { parseWith } from "./body.ts";
+import { badRequest, notFound } from "./errors.ts";
+import { type ApiEvent, header, pathParam } from "./http.ts";
+
+/** Config ids (lib/store ID_PATTERN, 1-128 chars) and task ids (which embed a config id) fit this. */
+const PATH_ID = /^[A-Za-z0-9_.-]{1,200}$/;
+
+/** Largest page a listing returns. */
+export const MAX_PAGE_SIZE = 100;
+
+const pageQuery = z.object({
+  limit: z.coerce
+    .number({ error: "limit must be a whole number" })
+    .int({ error: "limit must be a whole number" })
+    .min(1, { error: "limit must be at least 1" })
+    .max(MAX_PAGE_SIZE, { error: `limit must be at most ${MAX_PAGE_SIZE}` })
+    .optional(),
+  cursor: z.string().min(1, { error: "cursor must not be empty" }).optional(),
+});
+
+/** `?limit=&cursor=` of a listing. 400 naming the bad parameter. */
+export function pageParams(event: ApiEvent): { limit?: number; cursor?: string } {
+  const { limit, cursor } = parseWith(pageQuery, event.queryStringParameters ?? {});
+  return { ...(limit === undefined ? {} : { limit }), ...(cursor === undefined ? {} : { cursor }) };
+}
+
+/**
+ * An id path parameter. An id that could never have been issued is a 404 for `what`, like an
+ * unknown one, so a lookup never reaches the store with it.
+ */
+export function idParam(event: ApiEvent, name: string, what: string): string {
+  const id = pathParam(event, name);
+  if (!PATH_ID.test(id)) {
+    throw notFound(`${what} ${JSON.stringify(id.slice(0, 200))} not found`);
+  }
+  return id;
+}
+
+/**
+ * The expected version from `If-Match` (`"3"`, `3` or `W/"3"`), for optimistic concurrency:
+ * a stale version is a 409. Undefined when the header is absent.
+ */
+export function expectedVersion(event: ApiEvent): number | undefined {
+  const value = header(event, "if-match");
+  if (value === undefined) return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(value);
+  if (!match?.[1]) {
+    throw badRequest(`If-Match must be a config version such as "3", got ${JSON.stringify(value)}`, [
+      { path: "If-Match", message: "must be a config version number" },
+    ]);
+  }
+  return Number(match[1]);
+}

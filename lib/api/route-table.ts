@@ -1,0 +1,44 @@
+/** Every route the API serves, as data: the router, the README and the infra's route list agree on it. */
+
+export type RouteMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export interface RouteSpec {
+  readonly method: RouteMethod;
+  /** API Gateway style: `{name}` is one path segment. */
+  readonly path: string;
+  /** A stable name the handler table is keyed on. */
+  readonly name: RouteName;
+}
+
+const SCHEDULER = "/api/v1/task/scheduler";
+const CONFIGS = "/api/v1/sync-configs";
+
+export const API_ROUTES = [
+  { method: "GET", path: "/healthz", name: "healthz" },
+  { method: "POST", path: CONFIGS, name: "createConfig" },
+  { method: "GET", path: CONFIGS, name: "listConfigs" },
+  { method: "GET", path: `${CONFIGS}/{id}`, name: "getConfig" },
+  { method: "PATCH", path: `${CONFIGS}/{id}`, name: "patchConfig" },
+  { method: "PUT", path: `${CONFIGS}/{id}`, name: "putConfig" },
+  { method: "DELETE", path: `${CONFIGS}/{id}`, name: "deleteConfig" },
+  { method: "GET", path: `${CONFIGS}/{id}/runs`, name: "listRuns" },
+  { method: "POST", path: `${SCHEDULER}/refresh-tasks`, name: "refreshTasks" },
+  { method: "GET", path: `${SCHEDULER}/task-status`, name: "taskStatus" },
+  { method: "POST", path: `${SCHEDULER}/validate-cron`, name: "validateCron" },
+  { method: "DELETE", path: `${SCHEDULER}/clear-tasks`, name: "clearTasks" },
+  { method: "POST", path: `${SCHEDULER}/execute-sync/{config_id}`, name: "executeSync" },
+  { method: "POST", path: `${SCHEDULER}/execute-all-enabled`, name: "executeAllEnabled" },
+  { method: "GET", path: `${SCHEDULER}/task-result/{task_id}`, name: "taskResult" },
+] as const satisfies readonly { method: RouteMethod; path: string; name: string }[];
+
+export type RouteName = (typeof API_ROUTES)[number]["name"];
+
+const segmentPattern = (path: string): RegExp =>
+  new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^/}]+\}/g, "[^/]+")}/?$`);
+
+const patterns = API_ROUTES.map((route) => ({ route, pattern: segmentPattern(route.path) }));
+
+/** The methods served on `path` (empty when no route matches the path): the `Allow` of a 405. */
+export function allowedMethods(path: string): RouteMethod[] {
+  return patterns.filter(({ pattern }) => pattern.test(path)).map(({ route }) => route.method);
+}

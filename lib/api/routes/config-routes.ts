@@ -1,0 +1,76 @@
+import type { ConfigWriteResult } from "../../jobs/create-config.ts";
+import { createConfig } from "../../jobs/create-config.ts";
+import { deleteConfig } from "../../jobs/delete-config.ts";
+import { requireConfig } from "../../jobs/ports.ts";
+import { updateConfig } from "../../jobs/update-config.ts";
+import { SyncConfigInputSchema, SyncConfigPatchSchema } from "../../store/sync-config.ts";
+import { parseWith, readJsonBody } from "../body.ts";
+import type { ApiDeps } from "../deps.ts";
+import { validationFailed } from "../errors.ts";
+import { type ApiEvent, type ApiResult, json } from "../http.ts";
+import { expectedVersion, idParam, pageParams } from "../params.ts";
+import { configView, runView } from "../views.ts";
+
+type Handler = (event: ApiEvent) => Promise<ApiResult>;
+
+/** Sync-config CRUD under /api/v1/sync-configs, and a config's runs. */
+export function configRoutes(deps: ApiDeps) {
+  const written = ({ config, schedule_error }: ConfigWriteResult) => ({
+    ...configView(config, deps.clock()),
+    ...(schedule_error === undefined ? {} : { schedule_error }),
+  });
+  const configId = (event: ApiEvent) => idParam(event, "id", "sync config");
+  const versionOption = (event: ApiEvent) => {
+    const version = expectedVersion(event);
+    return version === undefined ? {} : { expectedVersion: version };
+  };
+
+  return {
+    createConfig: (async (event) => {
+      const fields = parseWith(SyncConfigInputSchema, readJsonBody(event));
+      const result = await createConfig(fields, deps);
+      return json(201, written(result), { location: `/api/v1/sync-configs/${result.config.id}` });
+    }) satisfies Handler,
+
+    listConfigs: (async (event) => {
+      const page = await deps.configs.list(pageParams(event));
+      const now = deps.clock();
+      return json(200, { items: page.items.map((c) => configView(c, now)), next_cursor: page.next_cursor });
+    }) satisfies Handler,
+
+    getConfig: (async (event) =>
+      json(
+        200,
+        configView(await requireConfig(deps.configs, configId(event)), deps.clock()),
+      )) satisfies Handler,
+
+    patchConfig: (async (event) => {
+      const id = configId(event);
+      const patch = parseWith(SyncConfigPatchSchema, readJsonBody(event));
+      if (Object.values(patch).every((value) => value === undefined)) {
+        throw validationFailed([{ path: "", message: "a PATCH body must set at least one field" }]);
+      }
+      return json(200, written(await updateConfig(id, patch, deps, versionOption(event))));
+    }) satisfies Handler,
+
+    putConfig: (async (event) => {
+      const id = configId(event);
+      const fields = parseWith(SyncConfigInputSchema, readJsonBody(event));
+      return json(200, written(await updateConfig(id, fields, deps, versionOption(event))));
+    }) satisfies Handler,
+
+    deleteConfig: (async (event) => {
+      const id = configId(event);
+      const { schedule_error } = await deleteConfig(id, deps);
+      return json(200, { id, deleted: true, ...(schedule_error === undefined ? {} : { schedule_error }) });
+    }) satisfies Handler,
+
+    listRuns: (async (event) => {
+      const id = configId(event);
+      const page = pageParams(event);
+      await requireConfig(deps.configs, id);
+      const runs = await deps.runs.listByConfig(id, page);
+      return json(200, { items: runs.items.map(runView), next_cursor: runs.next_cursor });
+    }) satisfies Handler,
+  };
+}

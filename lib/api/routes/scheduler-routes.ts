@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { type CronLocale, cronReport } from "../../cron/index.ts";
+import { enqueueAllEnabled, enqueueRun } from "../../jobs/enqueue-run.ts";
+import { requireRun } from "../../jobs/ports.ts";
+import { clearSchedules, reconcileSchedules } from "../../jobs/reconcile.ts";
+import { scheduleSpecOf } from "../../jobs/schedule-sync.ts";
+import { taskStatus } from "../../jobs/task-status.ts";
+import { parseWith, readJsonBody } from "../body.ts";
+import type { ApiDeps } from "../deps.ts";
+import { type ApiEvent, type ApiResult, json } from "../http.ts";
+import { idParam } from "../params.ts";
+import { runView } from "../views.ts";
+
+type Handler = (event: ApiEvent) => Promise<ApiResult>;
+
+const LOCALES = ["en", "zh-CN"] as const satisfies readonly CronLocale[];
+
+/** validate-cron's object form; the seed sends the bare expression as a JSON string instead. */
+const validateCronBody = z.strictObject({
+  expression: z.string({ error: "expression must be a string" }),
+  timezone: z.string({ error: "timezone must be a string" }).optional(),
+  count: z
+    .number({ error: "count must be a whole number" })
+    .int({ error: "count must be a whole number" })
+    .min(1, { error: "count must be at least 1" })
+    .max(50, { error: "count must be at most 50" })
+    .optional(),
+  locale: z.enum(LOCALES, { error: `locale must be one of ${LOCALES.join(", ")}` }).optional(),
+});
+
+/** The seed's routes under /api/v1/task/scheduler, paths unchanged. */
+export function schedulerRoutes(deps: ApiDeps) {
+  return {
+    refreshTasks: (async () => {
+      const enabled = await deps.configs.listEnabled();
+      const result = await reconcileSchedules(enabled.map(scheduleSpecOf), deps.scheduler);
+      deps.log?.("info", "schedules refreshed", { ...result, errors: result.errors.length });
+      return json(200, { success: result.errors.length === 0, ...result });
+    }) satisfies Handler,
+
+    taskStatus: (async () => json(200, await taskStatus(deps))) satisfies Handler,
+
+    validateCron: (async (event) => {
+      const body = readJsonBody(event);
+      const { expression, timezone, count, locale } = parseWith(
+        validateCronBody,
+        typeof body === "string" ? { expression: body } : body,
+      );
+      const report = cronReport(expression, {
+        from: deps.clock(),
+        ...(timezone === undefined ? {} : { timezone }),
+        ...(count === undefined ? {} : { count }),
+        ...(locale === undefined ? {} : { locale }),
+      });
+      return json(200, report);
+    }) satisfies Handler,
+
+    clearTasks: (async () => {
+      const result = await clearSchedules(deps.scheduler);
+      deps.log?.("info", "schedules cleared", {
+        removed_count: result.removed_count,
+        errors: result.errors.length,
+      });
+      return json(200, { success: result.errors.length === 0, ...result });
+    }) satisfies Handler,
+
+    executeSync: (async (event) =>
+      json(202, await enqueueRun(idParam(event, "config_id", "sync config"), deps))) satisfies Handler,
+
+    executeAllEnabled: (async () => json(202, await enqueueAllEnabled(deps))) satisfies Handler,
+
+    taskResult: (async (event) =>
+      json(200, runView(await requireRun(deps.runs, idParam(event, "task_id", "task"))))) satisfies Handler,
+  };
+}

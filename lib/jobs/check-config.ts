@@ -1,0 +1,42 @@
+import { parseCron } from "../cron/parse.ts";
+import { assertTimezone } from "../cron/timezone.ts";
+import type { SyncConfigPatch } from "../store/sync-config.ts";
+
+/** One bad field of a config. */
+export interface ConfigIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A config whose fields are well-formed JSON but mean nothing valid (bad cron, unknown zone). API: 400. */
+export class ConfigValidationError extends Error {
+  override name = "ConfigValidationError";
+
+  constructor(readonly issues: readonly ConfigIssue[]) {
+    super(issues.map((issue) => `${issue.path}: ${issue.message}`).join("; "));
+  }
+}
+
+const issueOf = (path: string, check: () => unknown): ConfigIssue[] => {
+  try {
+    check();
+    return [];
+  } catch (error) {
+    return [{ path, message: (error as Error).message }];
+  }
+};
+
+/**
+ * Checks what the store's schema cannot: the cron expression (exactly 5 fields, lib/cron's rules)
+ * and the IANA time zone. Only the fields present are checked, so a PATCH is checked as sent.
+ * Throws ConfigValidationError listing every bad field.
+ */
+export function checkConfigFields(fields: SyncConfigPatch): void {
+  const issues = [
+    ...(fields.cron === undefined ? [] : issueOf("cron", () => parseCron(fields.cron as string))),
+    ...(fields.timezone === undefined
+      ? []
+      : issueOf("timezone", () => assertTimezone(fields.timezone as string))),
+  ];
+  if (issues.length > 0) throw new ConfigValidationError(issues);
+}

@@ -1,0 +1,25 @@
+import { newSyncConfig, type SyncConfig, type SyncConfigFields } from "../store/sync-config.ts";
+import { checkConfigFields } from "./check-config.ts";
+import type { JobDeps } from "./deps.ts";
+import { applySchedule, scheduleSpecOf } from "./schedule-sync.ts";
+
+/** A written config, and why its schedule could not be applied when it could not. */
+export interface ConfigWriteResult {
+  readonly config: SyncConfig;
+  readonly schedule_error?: string;
+}
+
+/**
+ * Creates a config and its schedule. The fields are checked (ConfigValidationError) and the
+ * scheduler checks the spec (ScheduleValidationError) before anything is written, so a refused
+ * config changes nothing; then the config is written, then its schedule (see {@link applySchedule}).
+ */
+export async function createConfig(fields: SyncConfigFields, deps: JobDeps): Promise<ConfigWriteResult> {
+  checkConfigFields(fields);
+  const draft = newSyncConfig(fields, { id: deps.newId(), now: deps.clock() });
+  deps.scheduler.check(scheduleSpecOf(draft));
+  const config = await deps.configs.create(draft);
+  const schedule_error = await applySchedule(deps, config.id, config);
+  deps.log?.("info", "config created", { config_id: config.id, enabled: config.enabled });
+  return schedule_error === undefined ? { config } : { config, schedule_error };
+}

@@ -1,0 +1,24 @@
+import type { ConfigsPort, QueuePort, RunsPort, SchedulerPort } from "./ports.ts";
+
+/** One structured log line: what happened, and the ids and figures that go with it. Never secrets. */
+export type JobLog = (
+  level: "info" | "warn" | "error",
+  message: string,
+  data?: Record<string, unknown>,
+) => void;
+
+/**
+ * What the config and run use cases need. Built once per cold start by functions/api.ts (and by the
+ * dev stack); tests pass real emulator-backed parts.
+ */
+export interface JobDeps {
+  readonly configs: ConfigsPort;
+  readonly runs: RunsPort;
+  readonly scheduler: SchedulerPort;
+  readonly queue: QueuePort;
+  /** Now. Injected so tests control time. */
+  readonly clock: () => Date;
+  /** A new unique id (config ids and task ids). */
+  readonly newId: () => string;
+  readonly log?: JobLog;
+}

@@ -1,0 +1,87 @@
+import type { ManualMessage } from "../queue/message.ts";
+import { newRun, type Run } from "../store/run.ts";
+import type { SyncConfig } from "../store/sync-config.ts";
+import type { JobDeps } from "./deps.ts";
+import { ConfigDisabledError } from "./errors.ts";
+import { requireConfig } from "./ports.ts";
+
+/** What a caller gets back for a queued run (the seed's execute-sync reply). */
+export interface QueuedRun {
+  readonly task_id: string;
+  readonly config_id: string;
+  readonly status: "PENDING";
+}
+
+const manualRun = (config: SyncConfig, deps: JobDeps): Run =>
+  newRun({ task_id: deps.newId(), config_id: config.id, trigger: "manual", now: deps.clock() });
+
+const messageOf = (run: Run): ManualMessage => ({
+  type: "sync.run",
+  trigger: "manual",
+  config_id: run.config_id,
+  task_id: run.task_id,
+});
+
+/** A run whose message never left stays visible as FAILURE instead of PENDING forever. Never throws. */
+async function markNotQueued(run: Run, error: unknown, deps: JobDeps): Promise<void> {
+  deps.log?.("error", "run not queued", {
+    config_id: run.config_id,
+    task_id: run.task_id,
+    error: String(error),
+  });
+  try {
+    await deps.runs.update(
+      run.task_id,
+      {
+        status: "FAILURE",
+        finished_at: deps.clock().toISOString(),
+        error: {
+          code: "QUEUE_SEND_FAILED",
+          message: `the run could not be queued: ${(error as Error).message}`,
+        },
+      },
+      { expectedStatus: "PENDING" },
+    );
+  } catch (cause) {
+    deps.log?.("error", "run not marked failed", { task_id: run.task_id, error: String(cause) });
+  }
+}
+
+/**
+ * Runs a config now: records a PENDING run, then sends its message (the run exists before the
+ * worker can receive the message). Throws NotFoundError for an unknown config,
+ * ConfigDisabledError for a disabled one, QueueError when the message could not be sent.
+ */
+export async function enqueueRun(configId: string, deps: JobDeps): Promise<QueuedRun> {
+  const config = await requireConfig(deps.configs, configId);
+  if (!config.enabled) throw new ConfigDisabledError(configId);
+  const run = manualRun(config, deps);
+  await deps.runs.create(run);
+  try {
+    await deps.queue.send(messageOf(run));
+  } catch (error) {
+    await markNotQueued(run, error, deps);
+    throw error;
+  }
+  deps.log?.("info", "run queued", { config_id: configId, task_id: run.task_id, trigger: "manual" });
+  return { task_id: run.task_id, config_id: configId, status: "PENDING" };
+}
+
+/**
+ * Runs every enabled config now, one PENDING run each, messages sent in batches. Returns the
+ * task ids whose message was sent; a config whose message failed is logged and left out.
+ */
+export async function enqueueAllEnabled(deps: JobDeps): Promise<{ count: number; task_ids: string[] }> {
+  const configs = await deps.configs.listEnabled();
+  const runs = configs.map((config) => manualRun(config, deps));
+  await Promise.all(runs.map((run) => deps.runs.create(run)));
+  const { failed } = await deps.queue.sendBatch(runs.map(messageOf));
+  const failedIndexes = new Set(failed.map((failure) => failure.index));
+  for (const failure of failed) {
+    const run = runs[failure.index];
+    if (run) await markNotQueued(run, new Error(`${failure.code}: ${failure.message}`), deps);
+  }
+  const task_ids = runs.filter((_, index) => !failedIndexes.has(index)).map((run) => run.task_id);
+  deps.log?.("info", "runs queued", { count: task_ids.length, failed_count: failed.length });
+  return { count: task_ids.length, task_ids };
+}

@@ -1,0 +1,35 @@
+import type { SyncConfigPatch } from "../store/sync-config.ts";
+import { checkConfigFields } from "./check-config.ts";
+import type { ConfigWriteResult } from "./create-config.ts";
+import type { JobDeps } from "./deps.ts";
+import { requireConfig } from "./ports.ts";
+import { applySchedule, scheduleSpecOf } from "./schedule-sync.ts";
+
+/**
+ * Changes fields of a config (PATCH sends some, PUT every one) and its schedule at once. Throws
+ * NotFoundError for an unknown id, ConflictError when `expectedVersion` is stale, and, before any
+ * write, ConfigValidationError or ScheduleValidationError when the result would be refused.
+ */
+export async function updateConfig(
+  id: string,
+  patch: SyncConfigPatch,
+  deps: JobDeps,
+  options: { expectedVersion?: number } = {},
+): Promise<ConfigWriteResult> {
+  checkConfigFields(patch);
+  const current = await requireConfig(deps.configs, id);
+  const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+  deps.scheduler.check(scheduleSpecOf({ ...current, ...defined }));
+  const config = await deps.configs.update(
+    id,
+    patch,
+    options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion },
+  );
+  const schedule_error = await applySchedule(deps, config.id, config);
+  deps.log?.("info", "config updated", {
+    config_id: id,
+    fields: Object.keys(patch),
+    version: config.version,
+  });
+  return schedule_error === undefined ? { config } : { config, schedule_error };
+}

@@ -1,0 +1,107 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
+import type { ApiDeps } from "../lib/api/deps.ts";
+import { type ApiHandler, createApiHandler } from "../lib/api/handler.ts";
+import type { JobLog } from "../lib/jobs/deps.ts";
+import { startDynalite } from "../lib/local/dynalite.ts";
+import { startLocalSqsS3 } from "../lib/local/fauxqs.ts";
+import { createSqsProducer } from "../lib/queue/sqs-producer.ts";
+import { createEventBridgeScheduler } from "../lib/schedule/eventbridge-scheduler/eventbridge-scheduler.ts";
+import { fakeSchedulerApi } from "../lib/schedule/eventbridge-scheduler/fake-scheduler-api.ts";
+import type { Scheduler } from "../lib/schedule/scheduler.ts";
+import { newId } from "../lib/store/ids.ts";
+import { createDocumentClient, createStore, type Store } from "../lib/store/store.ts";
+import { ensureTable } from "../lib/store/table.ts";
+import { type ApiEventInput, apiEvent, parseResult } from "./api-event.ts";
+
+/** The API over real emulators: dynalite (store), fauxqs (queue and dead-letter queue), and a scheduler. */
+export interface ApiStack {
+  readonly handler: ApiHandler;
+  readonly deps: ApiDeps;
+  readonly store: Store;
+  readonly scheduler: Scheduler;
+  readonly sqs: SQSClient;
+  readonly queueUrl: string;
+  readonly dlqUrl: string;
+  /** Log lines the use cases wrote. */
+  readonly logs: { level: string; message: string; data?: Record<string, unknown> }[];
+  /** Moves the clock (used for timestamps and next runs). */
+  setNow(date: Date): void;
+  /** Sends one request through the handler and parses the reply. */
+  call(input: ApiEventInput): Promise<ReturnType<typeof parseResult>>;
+  stop(): Promise<void>;
+}
+
+export interface ApiStackOptions {
+  readonly apiToken?: string;
+  /** Wraps the scheduler (e.g. to inject failures). Default: EventBridge Scheduler over its in-memory fake. */
+  readonly scheduler?: (scheduler: Scheduler) => Scheduler;
+  readonly now?: Date;
+}
+
+let stackCount = 0;
+
+export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiStack> {
+  const [dynamo, sqsEmulator] = await Promise.all([startDynalite(), startLocalSqsS3()]);
+  const endpoint = (local: typeof dynamo | typeof sqsEmulator) => ({
+    endpoint: local.endpoint,
+    region: local.region,
+    credentials: local.credentials,
+  });
+  const tableName = `syncron-api-${++stackCount}`;
+  const raw = new DynamoDBClient(endpoint(dynamo));
+  await ensureTable(raw, tableName);
+  const sqs = new SQSClient(endpoint(sqsEmulator));
+  const [queueUrl, dlqUrl] = await Promise.all(
+    ["sync", "sync-dlq"].map(
+      async (name) => (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!,
+    ),
+  );
+  let now = options.now ?? new Date("2026-11-28T22:00:00.000Z");
+  const clock = () => new Date(now);
+  const doc = createDocumentClient(endpoint(dynamo));
+  const store = createStore({ client: doc, tableName, now: clock });
+  const fake = fakeSchedulerApi();
+  const baseScheduler = createEventBridgeScheduler({
+    client: fake.client,
+    groupName: "syncron-test",
+    queueArn: "arn:aws:sqs:us-east-1:123456789012:sync",
+    roleArn: "arn:aws:iam::123456789012:role/scheduler",
+  });
+  const scheduler = options.scheduler ? options.scheduler(baseScheduler) : baseScheduler;
+  const logs: ApiStack["logs"] = [];
+  const log: JobLog = (level, message, data) => {
+    logs.push({ level, message, ...(data === undefined ? {} : { data }) });
+  };
+  const deps: ApiDeps = {
+    configs: store.configs,
+    runs: store.runs,
+    scheduler,
+    queue: createSqsProducer({ client: sqs, queueUrl: queueUrl!, dlqUrl: dlqUrl! }),
+    clock,
+    newId: () => newId(),
+    log,
+    apiToken: options.apiToken,
+  };
+  const handler = createApiHandler(deps);
+  return {
+    handler,
+    deps,
+    store,
+    scheduler,
+    sqs,
+    queueUrl: queueUrl!,
+    dlqUrl: dlqUrl!,
+    logs,
+    setNow: (date) => {
+      now = date;
+    },
+    call: async (input) => parseResult(await handler(apiEvent(input))),
+    stop: async () => {
+      raw.destroy();
+      doc.destroy();
+      sqs.destroy();
+      await Promise.all([dynamo.stop(), sqsEmulator.stop()]);
+    },
+  };
+}
