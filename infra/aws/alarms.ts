@@ -1,0 +1,33 @@
+import { alarmSpecs } from "../alarms.ts";
+import { deadLetterQueue } from "./queue.ts";
+import { settings } from "./settings.ts";
+import { worker } from "./worker.ts";
+
+/** Alarm notifications; an email subscription when SYNCRON_ALARM_EMAIL is set (confirm the mail). */
+export const alarmTopic = new aws.sns.Topic("AlarmTopic");
+
+if (settings.alarmEmail) {
+  new aws.sns.TopicSubscription("AlarmEmail", {
+    topic: alarmTopic.arn,
+    protocol: "email",
+    endpoint: settings.alarmEmail,
+  });
+}
+
+const specs = alarmSpecs();
+
+/** Any message in the dead-letter queue means a run failed 5 times: someone should look. */
+export const deadLetterAlarm = new aws.cloudwatch.MetricAlarm("DeadLetterQueueNotEmpty", {
+  ...specs.deadLetterQueueNotEmpty,
+  dimensions: { QueueName: deadLetterQueue.nodes.queue.name },
+  alarmActions: [alarmTopic.arn],
+  okActions: [alarmTopic.arn],
+});
+
+/** The worker threw (an invocation error, not a sync failure it recorded). */
+export const workerErrorsAlarm = new aws.cloudwatch.MetricAlarm("WorkerErrors", {
+  ...specs.workerErrors,
+  dimensions: { FunctionName: worker.name },
+  alarmActions: [alarmTopic.arn],
+  okActions: [alarmTopic.arn],
+});

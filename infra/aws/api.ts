@@ -1,0 +1,63 @@
+import { apiEnvironment } from "../env.ts";
+import { apiPolicy } from "../policies/api.ts";
+import { toFunctionPermissions } from "../policies/document.ts";
+import { API_ROUTES, routeKey } from "../routes.ts";
+import { TABLE_INDEX_NAMES } from "../table.ts";
+import { deadLetterQueue, queue } from "./queue.ts";
+import { scheduleGroup, schedulerRole } from "./scheduler.ts";
+import { account, settings } from "./settings.ts";
+import { table } from "./storage.ts";
+
+/** One function serves every route (`functions/api.ts` routes inside). */
+export const apiFunction = new sst.aws.Function("ApiHandler", {
+  handler: "functions/api.handler",
+  runtime: "nodejs22.x",
+  architecture: "arm64",
+  // API Gateway gives up after 30 s; long work goes to the queue.
+  timeout: "29 seconds",
+  memory: "512 MB",
+  environment: apiEnvironment({
+    table: table.name,
+    queueUrl: queue.url,
+    queueArn: queue.arn,
+    dlqUrl: deadLetterQueue.url,
+    scheduleBackend: settings.scheduleBackend,
+    scheduleGroup: scheduleGroup.name,
+    schedulerRoleArn: schedulerRole.arn,
+    ...(settings.apiToken === undefined ? {} : { apiToken: settings.apiToken }),
+    workerTimeoutS: settings.worker.timeoutS,
+  }),
+  permissions: $resolve({
+    account,
+    tableArn: table.arn,
+    queueArn: queue.arn,
+    dlqArn: deadLetterQueue.arn,
+    scheduleGroup: scheduleGroup.name,
+    schedulerRoleArn: schedulerRole.arn,
+  }).apply((v) =>
+    toFunctionPermissions(
+      apiPolicy({ ...v, backend: settings.scheduleBackend, indexNames: TABLE_INDEX_NAMES }),
+    ),
+  ),
+});
+
+export const api = new sst.aws.ApiGatewayV2("Api");
+
+const authorizer =
+  settings.auth.kind === "jwt"
+    ? api.addAuthorizer({
+        name: "Jwt",
+        jwt: { issuer: settings.auth.issuer, audiences: settings.auth.audiences },
+      })
+    : undefined;
+
+/**
+ * IAM (SigV4) on every route by default, a JWT authorizer when configured; open only under
+ * `sst dev` (see settings), never in a deployed stage.
+ */
+const auth =
+  settings.auth.kind === "none" ? false : authorizer ? { jwt: { authorizer: authorizer.id } } : { iam: true };
+
+for (const route of API_ROUTES) {
+  api.route(routeKey(route), apiFunction.arn, { auth });
+}

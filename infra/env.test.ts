@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { apiEnvironment, ENV, workerEnvironment } from "./env.ts";
+
+const api = {
+  table: "t",
+  queueUrl: "https://sqs/q",
+  queueArn: "arn:q",
+  dlqUrl: "https://sqs/dlq",
+  scheduleBackend: "eventbridge-scheduler",
+  scheduleGroup: "syncron-ci",
+  schedulerRoleArn: "arn:role",
+  workerTimeoutS: 900,
+} as const;
+
+describe("ENV", () => {
+  it("names every variable SYNCRON_*, once", () => {
+    const names = Object.values(ENV);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name).toMatch(/^SYNCRON_[A-Z_]+$/);
+  });
+});
+
+describe("apiEnvironment", () => {
+  it("sets exactly the API's variables, the token only when configured", () => {
+    expect(apiEnvironment(api)).toEqual({
+      SYNCRON_TABLE: "t",
+      SYNCRON_QUEUE_URL: "https://sqs/q",
+      SYNCRON_QUEUE_ARN: "arn:q",
+      SYNCRON_DLQ_URL: "https://sqs/dlq",
+      SYNCRON_SCHEDULE_BACKEND: "eventbridge-scheduler",
+      SYNCRON_SCHEDULE_GROUP: "syncron-ci",
+      SYNCRON_SCHEDULER_ROLE_ARN: "arn:role",
+      SYNCRON_WORKER_TIMEOUT_S: "900",
+    });
+    expect(apiEnvironment({ ...api, apiToken: "secret-token-123456" })).toMatchObject({
+      SYNCRON_API_TOKEN: "secret-token-123456",
+    });
+  });
+});
+
+describe("workerEnvironment", () => {
+  it("sets exactly the worker's variables", () => {
+    expect(workerEnvironment({ table: "t", queueUrl: "https://sqs/q", workerTimeoutS: 300 })).toEqual({
+      SYNCRON_TABLE: "t",
+      SYNCRON_QUEUE_URL: "https://sqs/q",
+      SYNCRON_WORKER_TIMEOUT_S: "300",
+    });
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * Names of the environment variables that infra sets on the Lambda functions and that the
+ * handlers (`functions/api.ts`, `functions/worker.ts`) read. Pure on purpose: no `sst` or `$app`
+ * globals, so the functions and the tests can import it.
+ *
+ * | name                          | api | worker | value                                                            |
+ * |-------------------------------|-----|--------|------------------------------------------------------------------|
+ * | `SYNCRON_TABLE`               |  ✓  |   ✓    | DynamoDB table name                                              |
+ * | `SYNCRON_QUEUE_URL`           |  ✓  |   ✓    | sync queue URL (API: manual runs; worker: continuations)         |
+ * | `SYNCRON_QUEUE_ARN`           |  ✓  |        | sync queue ARN: the target of schedules and rules                |
+ * | `SYNCRON_DLQ_URL`             |  ✓  |        | dead-letter queue URL (task status reads its depth)              |
+ * | `SYNCRON_SCHEDULE_BACKEND`    |  ✓  |        | `eventbridge-scheduler` (default) or `eventbridge-rules`         |
+ * | `SYNCRON_SCHEDULE_GROUP`      |  ✓  |        | schedule group name; with `eventbridge-rules`, the rule name prefix (`<group>-…` on the default bus) |
+ * | `SYNCRON_SCHEDULER_ROLE_ARN`  |  ✓  |        | role EventBridge Scheduler assumes to send to the queue          |
+ * | `SYNCRON_API_TOKEN`           |  ✓  |        | optional bearer token the API demands in addition to IAM/JWT     |
+ * | `SYNCRON_WORKER_TIMEOUT_S`    |  ✓  |   ✓    | worker Lambda timeout in seconds (for checkpoint and lease sizes)|
+ */
+export const ENV = {
+  table: "SYNCRON_TABLE",
+  queueUrl: "SYNCRON_QUEUE_URL",
+  queueArn: "SYNCRON_QUEUE_ARN",
+  dlqUrl: "SYNCRON_DLQ_URL",
+  scheduleBackend: "SYNCRON_SCHEDULE_BACKEND",
+  scheduleGroup: "SYNCRON_SCHEDULE_GROUP",
+  schedulerRoleArn: "SYNCRON_SCHEDULER_ROLE_ARN",
+  apiToken: "SYNCRON_API_TOKEN",
+  workerTimeoutS: "SYNCRON_WORKER_TIMEOUT_S",
+} as const;
+
+export type EnvKey = keyof typeof ENV;
+
+/** The two ways a config's cron becomes a message on the queue. */
+export const SCHEDULE_BACKENDS = ["eventbridge-scheduler", "eventbridge-rules"] as const;
+export type ScheduleBackend = (typeof SCHEDULE_BACKENDS)[number];
+export const DEFAULT_SCHEDULE_BACKEND: ScheduleBackend = "eventbridge-scheduler";
+
+/** Values infra hands to the API function. `V` is `string` in tests and a Pulumi Output in infra. */
+export interface ApiEnvValues<V> {
+  table: V;
+  queueUrl: V;
+  queueArn: V;
+  dlqUrl: V;
+  scheduleBackend: ScheduleBackend;
+  scheduleGroup: V;
+  schedulerRoleArn: V;
+  /** A deploy setting, not a resource output. Omitted when not configured: the variable is then unset. */
+  apiToken?: string;
+  workerTimeoutS: number;
+}
+
+/** Values infra hands to the worker function. */
+export interface WorkerEnvValues<V> {
+  table: V;
+  queueUrl: V;
+  workerTimeoutS: number;
+}
+
+/** The API function's environment: exactly the variables of the table above marked "api". */
+export function apiEnvironment<V>(values: ApiEnvValues<V>): Record<string, V | string> {
+  return {
+    [ENV.table]: values.table,
+    [ENV.queueUrl]: values.queueUrl,
+    [ENV.queueArn]: values.queueArn,
+    [ENV.dlqUrl]: values.dlqUrl,
+    [ENV.scheduleBackend]: values.scheduleBackend,
+    [ENV.scheduleGroup]: values.scheduleGroup,
+    [ENV.schedulerRoleArn]: values.schedulerRoleArn,
+    ...(values.apiToken === undefined ? {} : { [ENV.apiToken]: values.apiToken }),
+    [ENV.workerTimeoutS]: String(values.workerTimeoutS),
+  };
+}
+
+/** The worker function's environment: exactly the variables of the table above marked "worker". */
+export function workerEnvironment<V>(values: WorkerEnvValues<V>): Record<string, V | string> {
+  return {
+    [ENV.table]: values.table,
+    [ENV.queueUrl]: values.queueUrl,
+    [ENV.workerTimeoutS]: String(values.workerTimeoutS),
+  };
+}

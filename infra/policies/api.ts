@@ -1,0 +1,106 @@
+import type { ScheduleBackend } from "../env.ts";
+import { type AwsAccount, rulesWithPrefixArn, schedulesInGroupArn } from "./arns.ts";
+import { type PolicyDocument, type PolicyStatement, policyDocument } from "./document.ts";
+import { tableDataStatement } from "./dynamodb.ts";
+import { SCHEDULER_SERVICE } from "./scheduler-role.ts";
+
+export interface ApiPolicyInput {
+  account: AwsAccount;
+  backend: ScheduleBackend;
+  tableArn: string;
+  indexNames: readonly string[];
+  queueArn: string;
+  dlqArn: string;
+  /** Schedule group name; with the `eventbridge-rules` backend, the rule name prefix. */
+  scheduleGroup: string;
+  schedulerRoleArn: string;
+}
+
+/**
+ * `Resource: "*"` is used only for List actions that have no resource type in the Service
+ * Authorization Reference ("If there is no value for this column, you must specify all resources
+ * ('*')"): `scheduler:ListSchedules` and `events:ListRules`. They reveal names, change nothing, and
+ * each sits alone in its statement so no other action inherits the `*`.
+ */
+export const LIST_ONLY_WILDCARD_ACTIONS = ["scheduler:ListSchedules", "events:ListRules"] as const;
+
+/**
+ * The API function's identity policy: the table and its indexes; send to the sync queue and read
+ * its depth (manual runs, task status); read the dead-letter queue's depth; and manage the
+ * schedules of the chosen backend, only inside syncron's group (or rule prefix).
+ */
+export function apiPolicy(input: ApiPolicyInput): PolicyDocument {
+  return policyDocument(
+    tableDataStatement(input.tableArn, input.indexNames),
+    {
+      Sid: "SyncQueueSend",
+      Effect: "Allow",
+      Action: ["sqs:SendMessage", "sqs:GetQueueAttributes"],
+      Resource: [input.queueArn],
+    },
+    {
+      Sid: "DeadLetterQueueDepth",
+      Effect: "Allow",
+      Action: ["sqs:GetQueueAttributes"],
+      Resource: [input.dlqArn],
+    },
+    ...(input.backend === "eventbridge-scheduler" ? schedulerStatements(input) : rulesStatements(input)),
+  );
+}
+
+function schedulerStatements(input: ApiPolicyInput): PolicyStatement[] {
+  return [
+    {
+      Sid: "ManageSchedulesInGroup",
+      Effect: "Allow",
+      Action: [
+        "scheduler:CreateSchedule",
+        "scheduler:UpdateSchedule",
+        "scheduler:DeleteSchedule",
+        "scheduler:GetSchedule",
+      ],
+      Resource: [schedulesInGroupArn(input.account, input.scheduleGroup)],
+    },
+    {
+      // ListSchedules has no resource type: see LIST_ONLY_WILDCARD_ACTIONS. Callers pass GroupName.
+      Sid: "ListSchedules",
+      Effect: "Allow",
+      Action: ["scheduler:ListSchedules"],
+      Resource: ["*"],
+    },
+    {
+      Sid: "PassSchedulerRole",
+      Effect: "Allow",
+      Action: ["iam:PassRole"],
+      Resource: [input.schedulerRoleArn],
+      Condition: { StringEquals: { "iam:PassedToService": SCHEDULER_SERVICE } },
+    },
+  ];
+}
+
+function rulesStatements(input: ApiPolicyInput): PolicyStatement[] {
+  return [
+    {
+      Sid: "ManageRulesWithPrefix",
+      Effect: "Allow",
+      Action: [
+        "events:PutRule",
+        "events:DeleteRule",
+        "events:DescribeRule",
+        "events:EnableRule",
+        "events:DisableRule",
+        "events:PutTargets",
+        "events:RemoveTargets",
+        "events:ListTargetsByRule",
+      ],
+      Resource: [rulesWithPrefixArn(input.account, input.scheduleGroup)],
+    },
+    {
+      // ListRules has no resource type: see LIST_ONLY_WILDCARD_ACTIONS. Callers pass NamePrefix.
+      Sid: "ListRules",
+      Effect: "Allow",
+      Action: ["events:ListRules"],
+      Resource: ["*"],
+    },
+  ];
+}

@@ -1,0 +1,30 @@
+/**
+ * ARNs and ARN patterns of the resources syncron's policies name. Built from the account's
+ * partition, region and id (known only at deploy time, plain strings here).
+ */
+export interface AwsAccount {
+  partition: string;
+  region: string;
+  accountId: string;
+}
+
+/** `arn:aws:scheduler:<region>:<account>:schedule-group/<group>`: the group itself. */
+export const scheduleGroupArn = (account: AwsAccount, group: string): string =>
+  `arn:${account.partition}:scheduler:${account.region}:${account.accountId}:schedule-group/${group}`;
+
+/** Every schedule inside one group, and nothing outside it. */
+export const schedulesInGroupArn = (account: AwsAccount, group: string): string =>
+  `arn:${account.partition}:scheduler:${account.region}:${account.accountId}:schedule/${group}/*`;
+
+/**
+ * Rules of the `eventbridge-rules` backend: on the default bus, named `<prefix>-…`. The prefix is
+ * the schedule group name (`SYNCRON_SCHEDULE_GROUP`), so two stages never touch each other's rules.
+ */
+export const rulesWithPrefixArn = (account: AwsAccount, prefix: string): string =>
+  `arn:${account.partition}:events:${account.region}:${account.accountId}:rule/${prefix}-*`;
+
+/** The table and each of its named indexes (queries need the index ARN). */
+export const tableAndIndexArns = (tableArn: string, indexNames: readonly string[]): string[] => [
+  tableArn,
+  ...indexNames.map((name) => `${tableArn}/index/${name}`),
+];

@@ -1,0 +1,25 @@
+import { tableAndIndexArns } from "./arns.ts";
+import type { PolicyStatement } from "./document.ts";
+
+/**
+ * Item-level DynamoDB actions the store uses (single-item conditional writes and queries).
+ * No Scan (every listing has an index), no table management (infra owns the table).
+ */
+export const DYNAMODB_DATA_ACTIONS = [
+  "dynamodb:GetItem",
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:ConditionCheckItem",
+  "dynamodb:BatchGetItem",
+  "dynamodb:BatchWriteItem",
+  "dynamodb:Query",
+];
+
+/** Read and write items of one table and query its named indexes; no other table. */
+export const tableDataStatement = (tableArn: string, indexNames: readonly string[]): PolicyStatement => ({
+  Sid: "TableData",
+  Effect: "Allow",
+  Action: [...DYNAMODB_DATA_ACTIONS],
+  Resource: tableAndIndexArns(tableArn, indexNames),
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { InfraConfigError, readDeploySettings } from "./settings.ts";
+
+const read = (env: Record<string, string | undefined> = {}, stage = "staging", dev = false) =>
+  readDeploySettings({ stage, dev, env });
+
+describe("readDeploySettings", () => {
+  it("defaults: scheduler backend, 900 s / 1024 MB worker, 5 concurrent, IAM auth", () => {
+    expect(read()).toEqual({
+      stage: "staging",
+      production: false,
+      scheduleBackend: "eventbridge-scheduler",
+      worker: { timeoutS: 900, memoryMb: 1024, maxConcurrency: 5 },
+      queueVisibilityTimeoutS: 5400,
+      maxReceiveCount: 5,
+      auth: { kind: "iam" },
+    });
+  });
+
+  it("sets the queue visibility timeout to 6× the worker timeout", () => {
+    const settings = read({ SYNCRON_WORKER_TIMEOUT_S: "120" });
+    expect(settings.worker.timeoutS).toBe(120);
+    expect(settings.queueVisibilityTimeoutS).toBe(720);
+  });
+
+  it("reads the backend, memory, concurrency, token and alarm email", () => {
+    const settings = read({
+      SYNCRON_SCHEDULE_BACKEND: "eventbridge-rules",
+      SYNCRON_WORKER_MEMORY_MB: "2048",
+      SYNCRON_MAX_CONCURRENCY: "20",
+      SYNCRON_API_TOKEN: "a-long-enough-token",
+      SYNCRON_ALARM_EMAIL: "ops@example.com",
+    });
+    expect(settings.scheduleBackend).toBe("eventbridge-rules");
+    expect(settings.worker).toEqual({ timeoutS: 900, memoryMb: 2048, maxConcurrency: 20 });
+    expect(settings.apiToken).toBe("a-long-enough-token");
+    expect(settings.alarmEmail).toBe("ops@example.com");
+  });
+
+  it("uses a JWT authorizer when issuer and audience are configured", () => {
+    expect(
+      read({ SYNCRON_JWT_ISSUER: "https://id.example.com/", SYNCRON_JWT_AUDIENCE: "syncron, cli" }).auth,
+    ).toEqual({
+      kind: "jwt",
+      issuer: "https://id.example.com/",
+      audiences: ["syncron", "cli"],
+    });
+  });
+
+  it("leaves the API open only under sst dev, and never for production stages", () => {
+    expect(read({}, "alice", true).auth).toEqual({ kind: "none" });
+    expect(read({}, "alice", false).auth).toEqual({ kind: "iam" });
+    expect(read({}, "prod", true).auth).toEqual({ kind: "iam" });
+    expect(read({}, "production", true).auth).toEqual({ kind: "iam" });
+  });
+
+  it("marks prod and production as production", () => {
+    expect(read({}, "prod").production).toBe(true);
+    expect(read({}, "production").production).toBe(true);
+    expect(read({}, "ci").production).toBe(false);
+  });
+
+  it("treats empty strings as unset", () => {
+    expect(read({ SYNCRON_SCHEDULE_BACKEND: "", SYNCRON_JWT_ISSUER: " " }).scheduleBackend).toBe(
+      "eventbridge-scheduler",
+    );
+  });
+
+  it.each([
+    [{ SYNCRON_SCHEDULE_BACKEND: "cron" }, /^SYNCRON_SCHEDULE_BACKEND="cron" is invalid/],
+    [{ SYNCRON_WORKER_TIMEOUT_S: "901" }, /^SYNCRON_WORKER_TIMEOUT_S="901" is invalid/],
+    [{ SYNCRON_WORKER_TIMEOUT_S: "ten" }, /^SYNCRON_WORKER_TIMEOUT_S="ten" is invalid/],
+    [{ SYNCRON_MAX_CONCURRENCY: "1" }, /^SYNCRON_MAX_CONCURRENCY="1" is invalid/],
+    [{ SYNCRON_WORKER_MEMORY_MB: "64" }, /^SYNCRON_WORKER_MEMORY_MB="64" is invalid/],
+    [{ SYNCRON_JWT_ISSUER: "http://id.example.com", SYNCRON_JWT_AUDIENCE: "a" }, /^SYNCRON_JWT_ISSUER=/],
+    [{ SYNCRON_ALARM_EMAIL: "nobody" }, /^SYNCRON_ALARM_EMAIL="nobody" is invalid/],
+    [{ SYNCRON_API_TOKEN: "short" }, /^SYNCRON_API_TOKEN=\(hidden\) is invalid/],
+    [
+      { SYNCRON_JWT_ISSUER: "https://id.example.com" },
+      /must be set together; only SYNCRON_JWT_ISSUER is set/,
+    ],
+    [{ SYNCRON_JWT_AUDIENCE: "syncron" }, /must be set together; only SYNCRON_JWT_AUDIENCE is set/],
+  ])("rejects %o naming the variable", (env, message) => {
+    expect(() => read(env)).toThrow(InfraConfigError);
+    expect(() => read(env)).toThrow(message);
+  });
+});

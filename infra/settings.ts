@@ -1,0 +1,122 @@
+import { z } from "zod";
+import { DEFAULT_SCHEDULE_BACKEND, ENV, SCHEDULE_BACKENDS, type ScheduleBackend } from "./env.ts";
+import { isProductionStage } from "./stages.ts";
+
+/**
+ * Deploy-time settings, read from the environment of `sst deploy` / `sst dev` (not from the
+ * Lambda environment). Names shared with the functions' variables reuse {@link ENV}.
+ */
+export const DEPLOY_ENV = {
+  scheduleBackend: ENV.scheduleBackend,
+  workerTimeoutS: ENV.workerTimeoutS,
+  apiToken: ENV.apiToken,
+  workerMemoryMb: "SYNCRON_WORKER_MEMORY_MB",
+  maxConcurrency: "SYNCRON_MAX_CONCURRENCY",
+  jwtIssuer: "SYNCRON_JWT_ISSUER",
+  jwtAudience: "SYNCRON_JWT_AUDIENCE",
+  alarmEmail: "SYNCRON_ALARM_EMAIL",
+} as const;
+
+/** How API Gateway authenticates callers. `none` exists only for `sst dev`. */
+export type ApiAuth =
+  | { kind: "iam" }
+  | { kind: "jwt"; issuer: string; audiences: string[] }
+  | { kind: "none" };
+
+export interface DeploySettings {
+  stage: string;
+  production: boolean;
+  scheduleBackend: ScheduleBackend;
+  worker: { timeoutS: number; memoryMb: number; maxConcurrency: number };
+  /** SQS visibility timeout: 6× the worker timeout, as AWS advises for Lambda event sources. */
+  queueVisibilityTimeoutS: number;
+  /** Receives before a message moves to the dead-letter queue. */
+  maxReceiveCount: number;
+  auth: ApiAuth;
+  apiToken?: string;
+  alarmEmail?: string;
+}
+
+export class InfraConfigError extends Error {
+  override name = "InfraConfigError";
+}
+
+/** Lambda's ceiling is 900 s; SQS's visibility ceiling (43 200 s) is far above 6 × 900. */
+const intIn = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const schema = z.object({
+  [DEPLOY_ENV.scheduleBackend]: z.enum(SCHEDULE_BACKENDS).default(DEFAULT_SCHEDULE_BACKEND),
+  [DEPLOY_ENV.workerTimeoutS]: intIn(10, 900, 900),
+  [DEPLOY_ENV.workerMemoryMb]: intIn(128, 10_240, 1024),
+  // SQS event sources accept a maximum concurrency of 2 to 1000.
+  [DEPLOY_ENV.maxConcurrency]: intIn(2, 1000, 5),
+  [DEPLOY_ENV.jwtIssuer]: z.url({ protocol: /^https$/ }).optional(),
+  [DEPLOY_ENV.jwtAudience]: z.string().min(1).optional(),
+  [DEPLOY_ENV.apiToken]: z.string().min(16).optional(),
+  [DEPLOY_ENV.alarmEmail]: z.email().optional(),
+});
+
+/**
+ * Validates the deploy environment for a stage. `dev` is true under `sst dev` (SST's `$dev`): only
+ * then, and never for a production stage, is the API left without IAM or JWT auth. Throws InfraConfigError naming the variable and
+ * its bad value; empty strings count as unset.
+ */
+export function readDeploySettings(input: {
+  stage: string;
+  dev: boolean;
+  env: Record<string, string | undefined>;
+}): DeploySettings {
+  const env = Object.fromEntries(
+    Object.values(DEPLOY_ENV).flatMap((name) => {
+      const value = input.env[name]?.trim();
+      return value ? [[name, value]] : [];
+    }),
+  );
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0]);
+    const shown = name === DEPLOY_ENV.apiToken ? "(hidden)" : JSON.stringify(env[name]);
+    throw new InfraConfigError(`${name}=${shown} is invalid: ${issue?.message}.`);
+  }
+  const v = parsed.data;
+  const issuer = v[DEPLOY_ENV.jwtIssuer];
+  const audience = v[DEPLOY_ENV.jwtAudience];
+  if ((issuer === undefined) !== (audience === undefined)) {
+    throw new InfraConfigError(
+      `${DEPLOY_ENV.jwtIssuer} and ${DEPLOY_ENV.jwtAudience} must be set together; only ${issuer ? DEPLOY_ENV.jwtIssuer : DEPLOY_ENV.jwtAudience} is set.`,
+    );
+  }
+  const auth: ApiAuth =
+    issuer && audience
+      ? {
+          kind: "jwt",
+          issuer,
+          audiences: audience
+            .split(",")
+            .map((a) => a.trim())
+            .filter(Boolean),
+        }
+      : input.dev && !isProductionStage(input.stage)
+        ? { kind: "none" }
+        : { kind: "iam" };
+  const timeoutS = v[DEPLOY_ENV.workerTimeoutS];
+  const apiToken = v[DEPLOY_ENV.apiToken];
+  const alarmEmail = v[DEPLOY_ENV.alarmEmail];
+  return {
+    stage: input.stage,
+    production: isProductionStage(input.stage),
+    scheduleBackend: v[DEPLOY_ENV.scheduleBackend],
+    worker: {
+      timeoutS,
+      memoryMb: v[DEPLOY_ENV.workerMemoryMb],
+      maxConcurrency: v[DEPLOY_ENV.maxConcurrency],
+    },
+    queueVisibilityTimeoutS: 6 * timeoutS,
+    maxReceiveCount: 5,
+    auth,
+    ...(apiToken === undefined ? {} : { apiToken }),
+    ...(alarmEmail === undefined ? {} : { alarmEmail }),
+  };
+}

@@ -1,0 +1,30 @@
+/// <reference path="./.sst/platform/config.d.ts" />
+
+/**
+ * syncron on AWS. This file only wires the modules of `infra/aws/`; policies, routes, settings
+ * and environment names are pure modules in `infra/`, unit-tested. See README "Deploy to AWS".
+ */
+export default $config({
+  async app(input) {
+    const { stageAppConfig } = await import("./infra/stages.ts");
+    return {
+      ...stageAppConfig(input.stage),
+      // Pinned: the provider SST 4.17.1 installs; bump together with sst.
+      providers: { aws: { version: "7.20.0" } },
+    };
+  },
+  async run() {
+    const { table } = await import("./infra/aws/storage.ts");
+    const { queue } = await import("./infra/aws/queue.ts");
+    const { scheduleGroup } = await import("./infra/aws/scheduler.ts");
+    await import("./infra/aws/worker.ts");
+    const { api } = await import("./infra/aws/api.ts");
+    await import("./infra/aws/alarms.ts");
+    return {
+      api: api.url,
+      queue: queue.url,
+      table: table.name,
+      scheduleGroup: scheduleGroup.name,
+    };
+  },
+});
