@@ -209,6 +209,43 @@ export function runDriveContract(options: DriveContractOptions): void {
       });
     });
 
+    describe("concurrency and streams", () => {
+      it("takes parallel writes into one new folder", async () => {
+        const names = Array.from({ length: 12 }, (_, i) => `par/sub/file-${String(i).padStart(2, "0")}.txt`);
+        await Promise.all(names.map((name, i) => put(name, `content ${i}`)));
+        expect(await paths("par/sub")).toEqual(names.map((name) => `file:${name}`));
+        const back = await Promise.all(names.map((name) => get(name)));
+        expect(back.map((b) => b.toString())).toEqual(names.map((_, i) => `content ${i}`));
+      });
+
+      it("lets a reader stop early, leaving the file usable", async () => {
+        const data = pseudoRandom(2 * 1024 * 1024, 3);
+        await put("stop.bin", data);
+        const reader = (await drive.read("stop.bin")).getReader();
+        const first = await reader.read();
+        expect(first.done).toBe(false);
+        await reader.cancel();
+        expect(digest("md5", await get("stop.bin"))).toBe(digest("md5", data));
+        await drive.delete("stop.bin");
+        expect(await paths("")).toEqual([]);
+      });
+
+      it("refuses to write a file where a directory is, keeping the directory", async () => {
+        await put("d/inner.txt", "x");
+        await expect(put("d", "file over dir")).rejects.toBeInstanceOf(DriveError);
+        expect(await paths("d")).toEqual(["file:d/inner.txt"]);
+      });
+
+      it("gives a mod time even when the source had none", async () => {
+        const data = text("no source time");
+        const written = await drive.write("now.txt", streamOf(data), { path: "now.txt", size: data.length });
+        if (Number.isFinite(drive.features.modTimePrecisionMs)) {
+          expect(written.modTime).toBeTypeOf("number");
+          expect((await drive.stat("now.txt")).modTime).toBeTypeOf("number");
+        }
+      });
+    });
+
     describe("list", () => {
       it("lists one level only, files and directories, with sizes", async () => {
         await put("a.txt", "aa");
@@ -223,6 +260,14 @@ export function runDriveContract(options: DriveContractOptions): void {
         expect(sub[0]).toMatchObject({ size: 3 });
       });
 
+      it("lists a folder with many entries completely", async () => {
+        const names = Array.from({ length: 60 }, (_, i) => `many/f${String(i).padStart(3, "0")}.txt`);
+        for (let i = 0; i < names.length; i += 12) {
+          await Promise.all(names.slice(i, i + 12).map((name) => put(name, name)));
+        }
+        expect(await paths("many")).toEqual(names.map((name) => `file:${name}`));
+      });
+
       it("lists the root of an empty drive as empty", async () => {
         expect(await listAll(drive, "")).toEqual([]);
       });
@@ -231,6 +276,7 @@ export function runDriveContract(options: DriveContractOptions): void {
         await put("a.txt", "a");
         await expect(listAll(drive, "missing")).rejects.toBeInstanceOf(DirectoryNotFoundError);
         await expect(listAll(drive, "missing/deeper")).rejects.toBeInstanceOf(DirectoryNotFoundError);
+        await expect(listAll(drive, "a.txt")).rejects.toBeInstanceOf(DirectoryNotFoundError);
       });
 
       it("reports hashes in entries only when they are right", async () => {
