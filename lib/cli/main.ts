@@ -15,6 +15,7 @@ interface CommandEntry {
 /** Summaries stay here so `--help` loads no command module (and no AWS SDK). */
 const commands: Record<string, CommandEntry> = {
   cron: { summary: "check a cron expression and its next runs", load: () => import("./cron-command.ts") },
+  sync: { summary: "copy or mirror files between two locations", load: () => import("./sync-command.ts") },
 };
 
 /** Exit code for a usage error (bad flags, missing arguments). */

@@ -273,7 +273,8 @@ class SyncRun {
       );
     } catch (error) {
       if (side === "target" && error instanceof DirectoryNotFoundError) return [];
-      if (!this.stopped) this.fail(dir || "/", "list", `cannot list the ${side}: ${messageOf(error)}`, false);
+      if (!this.stopped)
+        this.fail(dir || "/", "list", `cannot list the ${side} at /${dir}: ${messageOf(error)}`, false);
       return undefined;
     }
   }

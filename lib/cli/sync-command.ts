@@ -1,0 +1,218 @@
+/** `syncron sync`: one sync between two locations, with rclone's flags and syncron's safety rules. */
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import type { Drive } from "../drives/drive.ts";
+import { createLocalDrive } from "../drives/local/local-drive.ts";
+import {
+  type CompareMode,
+  createPathFilter,
+  DEFAULT_SYNC_OPTIONS,
+  parseMaxDelete,
+  type SyncMode,
+  type SyncOptions,
+  type SyncProgress,
+  type SyncResult,
+  syncDrives,
+} from "../sync/index.ts";
+import { USAGE_ERROR } from "./main.ts";
+
+export const usage = `Usage: syncron sync <source> <target> [options]
+
+Makes <target> hold the files of <source>. Locations: a path or file:///abs/path.
+
+Options:
+  --mode copy|mirror        copy (default) never deletes; mirror also deletes target files missing
+                            from the source, after all transfers, and only if nothing failed
+  --compare size-mtime|checksum|size
+                            how files are judged equal (default size-mtime; size where a drive has
+                            no mod times)
+  --include GLOB            only files matching a glob (repeatable); * ? ** {a,b}; a leading / anchors
+  --exclude GLOB            skip files matching a glob (repeatable); excluded target files are kept
+  --max-delete N|P%         abort a mirror that would delete more than N files or P% of the target
+  --dry-run                 show the plan, change nothing
+  --transfers N             parallel file transfers (default 4)
+  --checkers N              parallel directory listings and hash reads (default 8)
+  --json                    print the result as one JSON object
+  -h, --help                show this help
+
+Exit codes: 0 success, 1 failure or abort (max-delete, empty source, interrupted), 2 usage error.
+
+Example:
+  syncron sync ./photos /mnt/backup/photos --mode mirror --exclude "*.tmp" --max-delete 10%`;
+
+class UsageError extends Error {
+  override name = "UsageError";
+}
+
+const MODES: readonly SyncMode[] = ["copy", "mirror"];
+const COMPARES: readonly CompareMode[] = ["size-mtime", "checksum", "size"];
+
+interface SyncArgs {
+  readonly source: string;
+  readonly target: string;
+  readonly json: boolean;
+  readonly options: SyncOptions;
+}
+
+function parse(args: string[]): SyncArgs {
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(args);
+  } catch (error) {
+    throw new UsageError((error instanceof Error ? error.message : String(error)).split(". ")[0]!);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 2) {
+    throw new UsageError(`expected a source and a target, got ${positionals.length} argument(s)`);
+  }
+  const mode = (values.mode ?? DEFAULT_SYNC_OPTIONS.mode) as SyncMode;
+  if (!MODES.includes(mode))
+    throw new UsageError(`--mode: ${JSON.stringify(values.mode)} is not copy or mirror`);
+  const compare = (values.compare ?? DEFAULT_SYNC_OPTIONS.compare) as CompareMode;
+  if (!COMPARES.includes(compare)) {
+    throw new UsageError(`--compare: ${JSON.stringify(values.compare)} is not one of ${COMPARES.join(", ")}`);
+  }
+  const include = values.include ?? [];
+  const exclude = values.exclude ?? [];
+  const options: SyncOptions = {
+    ...DEFAULT_SYNC_OPTIONS,
+    mode,
+    compare,
+    include,
+    exclude,
+    dryRun: values["dry-run"] ?? false,
+    transfers: count("--transfers", values.transfers, DEFAULT_SYNC_OPTIONS.transfers, 64),
+    checkers: count("--checkers", values.checkers, DEFAULT_SYNC_OPTIONS.checkers, 256),
+  };
+  try {
+    createPathFilter(include, exclude);
+    if (values["max-delete"] !== undefined) options.maxDelete = parseMaxDelete(values["max-delete"]);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  return { source: positionals[0]!, target: positionals[1]!, json: values.json ?? false, options };
+}
+
+function count(flag: string, value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^[0-9]+$/.test(value) || n < 1 || n > max) {
+    throw new UsageError(`${flag}: ${JSON.stringify(value)} is not a whole number 1-${max}`);
+  }
+  return n;
+}
+
+function parseOptions(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      mode: { type: "string" },
+      compare: { type: "string" },
+      include: { type: "string", multiple: true },
+      exclude: { type: "string", multiple: true },
+      "max-delete": { type: "string" },
+      "dry-run": { type: "boolean" },
+      transfers: { type: "string" },
+      checkers: { type: "string" },
+      json: { type: "boolean" },
+    },
+  });
+}
+
+/** Opens a location as a drive. Throws UsageError for a location it cannot read. */
+async function openLocation(location: string): Promise<Drive> {
+  if (location.startsWith("file://")) return createLocalDrive({ root: fileURLToPath(location) });
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
+    throw new UsageError(`location ${JSON.stringify(location.split("://")[0])}:// is not supported yet`);
+  }
+  return createLocalDrive({ root: resolve(location) });
+}
+
+/** Runs one sync; exit code 0 on SUCCESS, 1 on FAILURE (or abort, or Ctrl-C), 2 on a usage error. */
+export async function run(args: string[]): Promise<number> {
+  let parsed: SyncArgs;
+  let source: Drive;
+  let target: Drive;
+  try {
+    parsed = parse(args);
+    source = await openLocation(parsed.source);
+    target = await openLocation(parsed.target);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`syncron sync: ${error.message}\n\n${usage}`);
+    return USAGE_ERROR;
+  }
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.once("SIGINT", onSignal);
+  const progress = parsed.json || !process.stderr.isTTY ? undefined : progressLine();
+  try {
+    const options: SyncOptions = { ...parsed.options, signal: stop.signal };
+    if (progress) options.onProgress = progress.update;
+    const result = await syncDrives(source, target, options);
+    progress?.clear();
+    if (parsed.json) console.log(JSON.stringify(result));
+    else console.log(summary(result, source.name, target.name, parsed.options));
+    return result.status === "SUCCESS" ? 0 : 1;
+  } finally {
+    process.removeListener("SIGINT", onSignal);
+    await Promise.all([source.close?.(), target.close?.()]);
+  }
+}
+
+/** A one-line progress display on a terminal, redrawn at most five times a second. */
+function progressLine(): { update: (p: SyncProgress) => void; clear: () => void } {
+  let last = 0;
+  return {
+    update(p) {
+      const now = Date.now();
+      if (now - last < 200) return;
+      last = now;
+      process.stderr.write(
+        `\r\x1b[K${p.files_done}/${p.files_planned} files, ${bytes(p.bytes_done)}/${bytes(p.bytes_planned)}`,
+      );
+    },
+    clear: () => void (last > 0 && process.stderr.write("\r\x1b[K")),
+  };
+}
+
+/** The human summary: what happened, then why it failed if it did. */
+export function summary(result: SyncResult, source: string, target: string, options: SyncOptions): string {
+  const lines: string[] = [];
+  if (result.planned) {
+    for (const action of result.planned) {
+      if (action.kind === "copy" || action.kind === "update" || action.kind === "delete")
+        lines.push(`${action.kind.padEnd(7)} ${action.path} (${bytes(action.size)})`);
+    }
+  }
+  const { copied, updated, deleted } = result;
+  const counts = options.dryRun
+    ? `would copy ${copied}, update ${updated}, delete ${deleted}`
+    : `copied ${copied}, updated ${updated}, deleted ${deleted}`;
+  lines.push(
+    `${options.mode} ${source} -> ${target}${options.dryRun ? " (dry run: nothing changed)" : ""}: ${result.status}`,
+    `  ${counts}, unchanged ${result.skipped}, failed ${result.failed}; ` +
+      `${bytes(result.bytes_transferred)} in ${(result.duration_ms / 1000).toFixed(1)} s`,
+  );
+  if (result.aborted) lines.push(`  aborted: ${result.aborted}`);
+  if (result.interrupted) lines.push("  interrupted: run it again to continue");
+  for (const error of result.errors.slice(0, 20))
+    lines.push(`  error: ${error.op} ${error.path}: ${error.message}`);
+  if (result.failed > 0 && options.mode === "mirror")
+    lines.push("  nothing was deleted because of the errors");
+  return lines.join("\n");
+}
+
+const bytes = (n: number): string => {
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+};

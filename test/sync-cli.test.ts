@@ -1,0 +1,105 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { main } from "../lib/cli/main.ts";
+import { run } from "../lib/cli/sync-command.ts";
+
+let dir: string;
+let out: string[];
+let err: string[];
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "syncron-cli-"));
+  await mkdir(join(dir, "src", "sub"), { recursive: true });
+  await mkdir(join(dir, "dst"), { recursive: true });
+  await writeFile(join(dir, "src", "a.txt"), "alpha");
+  await writeFile(join(dir, "src", "sub", "b c.txt"), "beta");
+  await writeFile(join(dir, "dst", "extra.txt"), "extra");
+  out = [];
+  err = [];
+  vi.spyOn(console, "log").mockImplementation((line: unknown) => void out.push(String(line)));
+  vi.spyOn(console, "error").mockImplementation((line: unknown) => void err.push(String(line)));
+});
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const files = async (root: string): Promise<string[]> =>
+  (await readdir(root, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice(root.length + 1))
+    .sort();
+
+describe("syncron sync", () => {
+  it("mirrors two folders and prints the result as JSON (exit 0)", async () => {
+    const code = await run([join(dir, "src"), join(dir, "dst"), "--mode", "mirror", "--json"]);
+    expect(code).toBe(0);
+    const result = JSON.parse(out.join("\n"));
+    expect(result).toMatchObject({ status: "SUCCESS", copied: 2, deleted: 1, bytes_transferred: 9 });
+    expect(await files(join(dir, "dst"))).toEqual(["a.txt", "sub/b c.txt"]);
+    expect(await readFile(join(dir, "dst", "sub", "b c.txt"), "utf8")).toBe("beta");
+  });
+
+  it("is registered in the dispatcher and accepts file:// locations", async () => {
+    const code = await main(["sync", `file://${join(dir, "src")}`, `file://${join(dir, "dst")}`]);
+    expect(code).toBe(0);
+    expect(out.join("\n")).toMatch(/copied 2, updated 0, deleted 0/);
+    expect(await files(join(dir, "dst"))).toEqual(["a.txt", "extra.txt", "sub/b c.txt"]);
+  });
+
+  it("exits 1 on a max-delete abort and deletes nothing", async () => {
+    const code = await run([join(dir, "src"), join(dir, "dst"), "--mode", "mirror", "--max-delete", "0"]);
+    expect(code).toBe(1);
+    expect(out.join("\n")).toMatch(/aborted: max-delete: 1 of 1/);
+    expect(await files(join(dir, "dst"))).toContain("extra.txt");
+  });
+
+  it("dry run shows the plan and changes nothing", async () => {
+    const code = await run([join(dir, "src"), join(dir, "dst"), "--mode", "mirror", "--dry-run"]);
+    expect(code).toBe(0);
+    const text = out.join("\n");
+    expect(text).toMatch(/copy +a\.txt/);
+    expect(text).toMatch(/delete +extra\.txt/);
+    expect(text).toMatch(/would copy 2, update 0, delete 1/);
+    expect(await files(join(dir, "dst"))).toEqual(["extra.txt"]);
+  });
+
+  it("applies include and exclude filters", async () => {
+    const code = await run([
+      join(dir, "src"),
+      join(dir, "dst"),
+      "--include",
+      "*.txt",
+      "--exclude",
+      "/a.txt",
+      "--json",
+    ]);
+    expect(code).toBe(0);
+    expect(await files(join(dir, "dst"))).toEqual(["extra.txt", "sub/b c.txt"]);
+  });
+
+  it("exits 1 when the source does not exist", async () => {
+    const code = await run([join(dir, "missing"), join(dir, "dst"), "--mode", "mirror", "--json"]);
+    expect(code).toBe(1);
+    expect(JSON.parse(out.join("\n")).errors[0]).toMatchObject({ op: "list" });
+    expect(await files(join(dir, "dst"))).toEqual(["extra.txt"]);
+  });
+
+  it.each([
+    [["only-one"], /expected a source and a target, got 1/],
+    [["a", "b", "--mode", "sync"], /--mode: "sync" is not copy or mirror/],
+    [["a", "b", "--compare", "md5"], /--compare: "md5" is not one of/],
+    [["a", "b", "--max-delete", "lots"], /max-delete .*got "lots"/],
+    [["a", "b", "--transfers", "0"], /--transfers: "0" is not a whole number/],
+    [["a", "b", "--checkers", "x"], /--checkers: "x" is not a whole number/],
+    [["a", "b", "--exclude", ""], /must not be empty/],
+    [["a", "b", "--bogus"], /Unknown option '--bogus'/],
+    [["ftp://host/x", "b"], /"ftp":\/\/ is not supported/],
+  ])("exits 2 on a usage error: %j", async (args, message) => {
+    expect(await run(args)).toBe(2);
+    expect(err.join("\n")).toMatch(message);
+  });
+});
