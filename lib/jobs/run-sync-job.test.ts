@@ -1,0 +1,249 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import type { Context } from "aws-lambda";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { DriveError } from "../drives/errors.ts";
+import { createLocalDrive } from "../drives/local/local-drive.ts";
+import { startDynalite } from "../local/dynalite.ts";
+import { startLocalSqsS3 } from "../local/fauxqs.ts";
+import type { SyncRunMessage } from "../queue/message.ts";
+import { createSqsProducer } from "../queue/sqs-producer.ts";
+import { newId, scheduledTaskId } from "../store/ids.ts";
+import { newRun } from "../store/run.ts";
+import { createDocumentClient, createStore, type Store } from "../store/store.ts";
+import { newSyncConfig, SyncConfigInputSchema } from "../store/sync-config.ts";
+import { ensureTable } from "../store/table.ts";
+import { runSyncJob, type WorkerDeps } from "./run-sync-job.ts";
+import { createWorkerHandler } from "./worker-handler.ts";
+
+let stopAll: () => Promise<void>;
+let store: Store;
+let sqs: SQSClient;
+let queueUrl: string;
+const dirs: string[] = [];
+let tables = 0;
+let dynamo: Awaited<ReturnType<typeof startDynalite>>;
+
+const now = new Date("2026-11-28T22:00:00.000Z");
+const plenty = { remainingTimeMs: () => 15 * 60_000 };
+
+beforeAll(async () => {
+  const [db, local] = await Promise.all([startDynalite(), startLocalSqsS3()]);
+  dynamo = db;
+  sqs = new SQSClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials });
+  stopAll = async () => {
+    await Promise.all([db.stop(), local.stop()]);
+  };
+});
+
+afterAll(async () => {
+  await stopAll();
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+beforeEach(async () => {
+  const tableName = `worker-${++tables}`;
+  const connection = { endpoint: dynamo.endpoint, region: dynamo.region, credentials: dynamo.credentials };
+  await ensureTable(new DynamoDBClient(connection), tableName);
+  store = createStore({ client: createDocumentClient(connection), tableName, now: () => now });
+  queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: tableName }))).QueueUrl!;
+});
+
+const tempDir = async (): Promise<string> => {
+  const dir = await mkdtemp(join(tmpdir(), "syncron-worker-"));
+  dirs.push(dir);
+  return dir;
+};
+
+const workerDeps = (overrides: Partial<WorkerDeps> = {}): WorkerDeps => ({
+  store,
+  queue: createSqsProducer({ client: sqs, queueUrl }),
+  openDrive: (location) => createLocalDrive({ root: location }),
+  clock: () => now,
+  ...overrides,
+});
+
+/** A config mirroring a temp source with two files to an empty temp target. */
+async function givenConfig(fields: { enabled?: boolean } = {}) {
+  const [source, target] = [await tempDir(), await tempDir()];
+  await writeFile(join(source, "a.txt"), "alpha");
+  await writeFile(join(source, "b.txt"), "bravo");
+  const input = SyncConfigInputSchema.parse({
+    name: "docs",
+    source,
+    target,
+    cron: "0 2 * * *",
+    mode: "mirror",
+    ...fields,
+  });
+  const config = await store.configs.create(newSyncConfig(input, { id: newId(), now }));
+  return { config, source, target };
+}
+
+const fire = (configId: string, at = "2026-11-29T02:00:00Z"): SyncRunMessage => ({
+  type: "sync.run",
+  trigger: "schedule",
+  config_id: configId,
+  scheduled_time: at,
+});
+
+async function receiveAll(): Promise<SyncRunMessage[]> {
+  const { Messages = [] } = await sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+  );
+  return Messages.map((message) => JSON.parse(message.Body ?? "null") as SyncRunMessage);
+}
+
+describe("runSyncJob", () => {
+  it("runs a scheduled fire to SUCCESS, with the files on the target and last_run on the config", async () => {
+    const { config, target } = await givenConfig();
+    const outcome = await runSyncJob(fire(config.id), workerDeps(), plenty);
+
+    const taskId = scheduledTaskId(config.id, "2026-11-29T02:00:00Z");
+    expect(outcome).toEqual({ task_id: taskId, outcome: "SUCCESS" });
+    expect(await readFile(join(target, "a.txt"), "utf8")).toBe("alpha");
+    const run = await store.runs.get(taskId);
+    expect(run).toMatchObject({
+      status: "SUCCESS",
+      attempts: 1,
+      error: null,
+      result: { copied: 2, status: "SUCCESS" },
+    });
+    expect((await store.configs.get(config.id))?.last_run).toEqual({
+      task_id: taskId,
+      status: "SUCCESS",
+      finished_at: now.toISOString(),
+    });
+    expect(await store.leases.get(config.id)).toBeUndefined();
+  });
+
+  it("treats a duplicate delivery of the same fire as a no-op", async () => {
+    const { config } = await givenConfig();
+    await runSyncJob(fire(config.id), workerDeps(), plenty);
+    const again = await runSyncJob(fire(config.id, "2026-11-29T02:00:00.000Z"), workerDeps(), plenty);
+    expect(again.outcome).toBe("duplicate");
+    const page = await store.runs.listByConfig(config.id);
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0]?.attempts).toBe(1);
+  });
+
+  it("records a fire that finds the config's lease held as SKIPPED, without touching the target", async () => {
+    const { config, target } = await givenConfig();
+    await store.leases.acquire(config.id, { owner: "someone-else", ttl_ms: 60_000 });
+    const outcome = await runSyncJob(fire(config.id), workerDeps(), plenty);
+    expect(outcome.outcome).toBe("SKIPPED");
+    const run = await store.runs.get(outcome.task_id);
+    expect(run?.error).toEqual({
+      code: "CONFIG_BUSY",
+      message: `sync config ${config.id} was already running (task someone-else)`,
+    });
+    await expect(readFile(join(target, "a.txt"))).rejects.toThrow();
+    expect((await store.leases.get(config.id))?.owner).toBe("someone-else");
+  });
+
+  it("fails a run of a disabled or deleted config with the reason", async () => {
+    const { config } = await givenConfig({ enabled: false });
+    expect((await runSyncJob(fire(config.id), workerDeps(), plenty)).outcome).toBe("FAILURE");
+    const run = await store.runs.get(scheduledTaskId(config.id, "2026-11-29T02:00:00Z"));
+    expect(run?.error?.code).toBe("CONFIG_DISABLED");
+
+    const gone = await runSyncJob(fire("no-such-config"), workerDeps(), plenty);
+    expect(gone.outcome).toBe("FAILURE");
+    expect((await store.runs.get(gone.task_id))?.error?.code).toBe("CONFIG_NOT_FOUND");
+  });
+
+  it("checkpoints at the deadline, sends a continuation, and the continuation finishes the same task", async () => {
+    const { config, source, target } = await givenConfig();
+    const taskId = "manual-1";
+    await store.runs.create(newRun({ task_id: taskId, config_id: config.id, trigger: "manual", now }));
+    const manual: SyncRunMessage = {
+      type: "sync.run",
+      trigger: "manual",
+      config_id: config.id,
+      task_id: taskId,
+    };
+
+    const first = await runSyncJob(manual, workerDeps({ safetyMarginMs: 0 }), { remainingTimeMs: () => -1 });
+    expect(first).toEqual({ task_id: taskId, outcome: "STARTED" });
+    expect(await receiveAll()).toEqual([
+      { type: "sync.run", trigger: "continuation", config_id: config.id, task_id: taskId },
+    ]);
+    expect((await store.leases.get(config.id))?.owner).toBe(taskId);
+
+    const rest = await runSyncJob({ ...manual, trigger: "continuation" }, workerDeps(), plenty);
+    expect(rest.outcome).toBe("SUCCESS");
+    for (const name of ["a.txt", "b.txt"]) {
+      expect(await readFile(join(target, name), "utf8")).toBe(await readFile(join(source, name), "utf8"));
+    }
+    expect(await store.runs.get(taskId)).toMatchObject({ status: "SUCCESS", attempts: 2, checkpoint: null });
+  });
+
+  it("retries a retryable failure with backoff, then gives up after maxAttempts", async () => {
+    const { config } = await givenConfig();
+    const flaky = workerDeps({
+      maxAttempts: 2,
+      openDrive: () => {
+        throw new DriveError("server said 503", "", { retryable: true });
+      },
+    });
+    const first = await runSyncJob(fire(config.id), flaky, plenty);
+    expect(first.outcome).toBe("RETRY");
+    expect(await store.runs.get(first.task_id)).toMatchObject({
+      status: "RETRY",
+      error: { code: "RETRYABLE_ERROR" },
+    });
+    // The retry goes back with a delay, so it is not receivable at once.
+    expect(await receiveAll()).toEqual([]);
+
+    const second = await runSyncJob(fire(config.id), flaky, plenty);
+    expect(second.outcome).toBe("FAILURE");
+    expect(await store.runs.get(first.task_id)).toMatchObject({
+      attempts: 2,
+      error: { code: "RETRIES_EXHAUSTED" },
+    });
+  });
+});
+
+describe("createWorkerHandler", () => {
+  const context = { getRemainingTimeInMillis: () => 15 * 60_000 } as Context;
+  const record = (messageId: string, body: string) =>
+    ({
+      messageId,
+      body,
+      receiptHandle: messageId,
+      attributes: {},
+      messageAttributes: {},
+      md5OfBody: "",
+      eventSource: "aws:sqs",
+      eventSourceARN: "arn:aws:sqs:us-east-1:1:q",
+      awsRegion: "us-east-1",
+    }) as const;
+
+  it("acknowledges malformed messages and reports records whose job throws", async () => {
+    const { config, target } = await givenConfig();
+    const logs: string[] = [];
+    const broken = {
+      ...store,
+      runs: { ...store.runs, createScheduled: () => Promise.reject(new Error("table unreachable")) },
+    };
+    const handler = createWorkerHandler(workerDeps({ log: (_level, message) => logs.push(message) }));
+    const failing = createWorkerHandler(workerDeps({ store: broken }));
+
+    const ok = await handler(
+      { Records: [record("m1", "not json"), record("m2", JSON.stringify(fire(config.id)))] },
+      context,
+    );
+    expect(ok).toEqual({ batchItemFailures: [] });
+    expect(logs).toContain("message dropped: invalid");
+    expect(await readFile(join(target, "b.txt"), "utf8")).toBe("bravo");
+
+    const bad = await failing(
+      { Records: [record("m3", JSON.stringify(fire(config.id, "2026-11-30T02:00:00Z")))] },
+      context,
+    );
+    expect(bad).toEqual({ batchItemFailures: [{ itemIdentifier: "m3" }] });
+  });
+});
