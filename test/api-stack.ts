@@ -6,9 +6,12 @@ import type { JobLog } from "../lib/jobs/deps.ts";
 import { startDynalite } from "../lib/local/dynalite.ts";
 import { startLocalSqsS3 } from "../lib/local/fauxqs.ts";
 import { createSqsProducer } from "../lib/queue/sqs-producer.ts";
+import { SchedulerError } from "../lib/schedule/errors.ts";
+import { createEventBridgeRulesScheduler } from "../lib/schedule/eventbridge-rules/eventbridge-rules.ts";
+import { fakeRulesApi } from "../lib/schedule/eventbridge-rules/fake-rules-api.ts";
 import { createEventBridgeScheduler } from "../lib/schedule/eventbridge-scheduler/eventbridge-scheduler.ts";
 import { fakeSchedulerApi } from "../lib/schedule/eventbridge-scheduler/fake-scheduler-api.ts";
-import type { Scheduler } from "../lib/schedule/scheduler.ts";
+import type { Scheduler, ScheduleSpec } from "../lib/schedule/scheduler.ts";
 import { newId } from "../lib/store/ids.ts";
 import { createDocumentClient, createStore, type Store } from "../lib/store/store.ts";
 import { ensureTable } from "../lib/store/table.ts";
@@ -34,6 +37,8 @@ export interface ApiStack {
 
 export interface ApiStackOptions {
   readonly apiToken?: string;
+  /** Default eventbridge-scheduler, over its in-memory fake (aws-sdk-client-mock). */
+  readonly backend?: "eventbridge-scheduler" | "eventbridge-rules";
   /** Wraps the scheduler (e.g. to inject failures). Default: EventBridge Scheduler over its in-memory fake. */
   readonly scheduler?: (scheduler: Scheduler) => Scheduler;
   readonly now?: Date;
@@ -61,13 +66,16 @@ export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiS
   const clock = () => new Date(now);
   const doc = createDocumentClient(endpoint(dynamo));
   const store = createStore({ client: doc, tableName, now: clock });
-  const fake = fakeSchedulerApi();
-  const baseScheduler = createEventBridgeScheduler({
-    client: fake.client,
-    groupName: "syncron-test",
-    queueArn: "arn:aws:sqs:us-east-1:123456789012:sync",
-    roleArn: "arn:aws:iam::123456789012:role/scheduler",
-  });
+  const queueArn = "arn:aws:sqs:us-east-1:123456789012:sync";
+  const baseScheduler =
+    options.backend === "eventbridge-rules"
+      ? createEventBridgeRulesScheduler({ client: fakeRulesApi().client, queueArn })
+      : createEventBridgeScheduler({
+          client: fakeSchedulerApi().client,
+          groupName: "syncron-test",
+          queueArn,
+          roleArn: "arn:aws:iam::123456789012:role/scheduler",
+        });
   const scheduler = options.scheduler ? options.scheduler(baseScheduler) : baseScheduler;
   const logs: ApiStack["logs"] = [];
   const log: JobLog = (level, message, data) => {
@@ -104,4 +112,24 @@ export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiS
       await Promise.all([dynamo.stop(), sqsEmulator.stop()]);
     },
   };
+}
+
+/**
+ * A scheduler whose mutating calls fail with SchedulerError while `failing` is true: to show that a
+ * config write survives a scheduler outage and that refresh-tasks repairs it.
+ */
+export function flakyScheduler(inner: Scheduler): Scheduler & { failing: boolean } {
+  const outage = async (): Promise<never> => {
+    throw new SchedulerError("scheduler unavailable (injected)", { retryable: true });
+  };
+  const flaky = {
+    failing: false,
+    backend: inner.backend,
+    check: (spec: ScheduleSpec) => inner.check(spec),
+    plan: (spec: ScheduleSpec) => inner.plan(spec),
+    upsert: (spec: ScheduleSpec) => (flaky.failing ? outage() : inner.upsert(spec)),
+    remove: (configId: string) => (flaky.failing ? outage() : inner.remove(configId)),
+    list: () => (flaky.failing ? outage() : inner.list()),
+  };
+  return flaky;
 }

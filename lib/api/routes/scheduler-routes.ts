@@ -61,7 +61,12 @@ export function schedulerRoutes(deps: ApiDeps) {
         removed_count: result.removed_count,
         errors: result.errors.length,
       });
-      return json(200, { success: result.errors.length === 0, ...result });
+      const { removed_count, errors } = result;
+      return json(200, {
+        success: errors.length === 0,
+        removed_count,
+        ...(errors.length > 0 ? { errors } : {}),
+      });
     }) satisfies Handler,
 
     executeSync: (async (event) =>

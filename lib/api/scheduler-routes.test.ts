@@ -1,0 +1,276 @@
+import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { JsonBody } from "../../test/api-event.ts";
+import { type ApiStack, startApiStack } from "../../test/api-stack.ts";
+import { cronReport } from "../cron/report.ts";
+import { QueueError } from "../queue/errors.ts";
+import { parseMessage } from "../queue/message.ts";
+import { createApiHandler } from "./handler.ts";
+
+const SCHEDULER = "/api/v1/task/scheduler";
+const NOW = new Date("2026-11-28T22:00:00.000Z");
+const seedJson = { "Content-Type": "application/json" };
+
+const expectError = (reply: { status: number; body: JsonBody }, status: number, code: string) => {
+  expect(reply.status, JSON.stringify(reply.body)).toBe(status);
+  expect(reply.body.error).toMatchObject({ code, message: expect.any(String) });
+};
+
+let stack: ApiStack;
+const create = async (overrides: Record<string, unknown> = {}) => {
+  const body = {
+    name: "docs",
+    source: "/data/docs",
+    target: "s3://bucket/docs",
+    cron: "0 2 * * *",
+    ...overrides,
+  };
+  const reply = await stack.call({ method: "POST", path: "/api/v1/sync-configs", body });
+  expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+  return reply.body as { id: string };
+};
+const drainQueue = async (queueUrl = stack.queueUrl) => {
+  const messages = [];
+  for (;;) {
+    const { Messages = [] } = await stack.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 600 }),
+    );
+    if (Messages.length === 0) return messages;
+    messages.push(...Messages.map((m) => parseMessage(m.Body ?? "")));
+  }
+};
+
+beforeAll(async () => {
+  stack = await startApiStack({ now: NOW });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe("POST /api/v1/task/scheduler/validate-cron", () => {
+  it("answers the seed's curl (-d '\"0 2 * * *\"') with the `syncron cron --json` object", async () => {
+    const reply = await stack.call({
+      method: "POST",
+      path: `${SCHEDULER}/validate-cron`,
+      headers: seedJson,
+      body: '"0 2 * * *"',
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual(cronReport("0 2 * * *", { from: NOW }));
+    expect(reply.body).toMatchObject({ valid: true, timezone: "UTC", next_runs: expect.any(Array) });
+  });
+
+  it("takes the object form with a time zone, count and locale", async () => {
+    const body = { expression: "0 9,18 * * 1-5", timezone: "Asia/Shanghai", count: 2, locale: "zh-CN" };
+    const reply = await stack.call({ method: "POST", path: `${SCHEDULER}/validate-cron`, body });
+    expect(reply.body).toEqual(
+      cronReport(body.expression, { timezone: body.timezone, count: 2, locale: "zh-CN", from: NOW }),
+    );
+    expect(reply.body.next_runs).toHaveLength(2);
+  });
+
+  it("answers 200 valid:false with the error for a bad expression or zone", async () => {
+    for (const body of [
+      '"0 2 * *"',
+      '"61 * * * *"',
+      '""',
+      '{"expression":"0 2 * * *","timezone":"Nowhere/Land"}',
+    ]) {
+      const reply = await stack.call({
+        method: "POST",
+        path: `${SCHEDULER}/validate-cron`,
+        headers: seedJson,
+        body,
+      });
+      expect(reply.status).toBe(200);
+      expect(reply.body).toEqual({ valid: false, expression: expect.any(String), error: expect.any(String) });
+    }
+  });
+
+  it("answers 400 only for a malformed body", async () => {
+    for (const body of [
+      "{}",
+      '{"expression":5}',
+      "[]",
+      "5",
+      "null",
+      '{"expression":"0 2 * * *","extra":1}',
+      '{"expression":"0 2 * * *","count":0}',
+      "0 2 * * *",
+    ]) {
+      const reply = await stack.call({
+        method: "POST",
+        path: `${SCHEDULER}/validate-cron`,
+        headers: seedJson,
+        body,
+      });
+      expect(reply.status, body).toBe(400);
+    }
+  });
+});
+
+describe("refresh-tasks, task-status, clear-tasks", () => {
+  it("follow the seed's shapes and keep the configs", async () => {
+    const a = await create();
+    const b = await create({ cron: "0 0 1 * 1", timezone: "Europe/Berlin" });
+    const off = await create({ enabled: false });
+
+    const status = await stack.call({ method: "GET", path: `${SCHEDULER}/task-status` });
+    expect(status.status).toBe(200);
+    expect(status.body.backend).toBe("eventbridge-scheduler");
+    expect(status.body.scheduled_config_ids.sort()).toEqual([a.id, b.id].sort());
+    expect(status.body.scheduled_config_ids).not.toContain(off.id);
+    const schedulesOfB = status.body.schedules.filter((s: { config_id: string }) => s.config_id === b.id);
+    expect(schedulesOfB).toHaveLength(2);
+    expect(status.body.schedules.find((s: { config_id: string }) => s.config_id === a.id)).toEqual({
+      config_id: a.id,
+      name: expect.any(String),
+      expression: "cron(0 2 * * ? *)",
+      timezone: "UTC",
+      state: "ENABLED",
+      next_run: "2026-11-29T02:00:00.000Z",
+    });
+    expect(status.body.queue).toEqual({
+      messages_available: 0,
+      messages_in_flight: 0,
+      messages_delayed: 0,
+      dead_letter: 0,
+    });
+
+    // The seed's curl: POST with no body and no content type.
+    const unchanged = await stack.call({ method: "POST", path: `${SCHEDULER}/refresh-tasks` });
+    expect(unchanged).toMatchObject({
+      status: 200,
+      body: {
+        success: true,
+        added_count: 0,
+        updated_count: 0,
+        removed_count: 0,
+        unchanged_count: 2,
+        errors: [],
+      },
+    });
+
+    const cleared = await stack.call({ method: "DELETE", path: `${SCHEDULER}/clear-tasks` });
+    expect(cleared.body).toEqual({ success: true, removed_count: 2 });
+    expect(await stack.scheduler.list()).toEqual([]);
+    expect((await stack.store.configs.listEnabled()).map((c) => c.id).sort()).toEqual([a.id, b.id].sort());
+
+    const refreshed = await stack.call({ method: "POST", path: `${SCHEDULER}/refresh-tasks` });
+    expect(refreshed.body).toEqual({
+      success: true,
+      added_count: 2,
+      updated_count: 0,
+      removed_count: 0,
+      unchanged_count: 0,
+      errors: [],
+    });
+    await stack.call({ method: "DELETE", path: `${SCHEDULER}/clear-tasks` });
+  });
+});
+
+describe("execute-sync, execute-all-enabled, task-result", () => {
+  it("queues a manual run: 202, a PENDING run, one sync.run message", async () => {
+    const config = await create();
+    const reply = await stack.call({ method: "POST", path: `${SCHEDULER}/execute-sync/${config.id}` });
+    expect(reply).toMatchObject({
+      status: 202,
+      body: { task_id: expect.any(String), config_id: config.id, status: "PENDING" },
+    });
+    expect(Object.keys(reply.body).sort()).toEqual(["config_id", "status", "task_id"]);
+    expect(await drainQueue()).toEqual([
+      { type: "sync.run", trigger: "manual", config_id: config.id, task_id: reply.body.task_id },
+    ]);
+
+    const result = await stack.call({
+      method: "GET",
+      path: `${SCHEDULER}/task-result/${reply.body.task_id}`,
+    });
+    expect(result).toMatchObject({ status: 200 });
+    expect(result.body).toEqual({
+      task_id: reply.body.task_id,
+      config_id: config.id,
+      status: "PENDING",
+      trigger: "manual",
+      scheduled_time: null,
+      created_at: NOW.toISOString(),
+      started_at: null,
+      finished_at: null,
+      attempts: 0,
+      progress: { files_done: 0, files_planned: 0, bytes_done: 0, bytes_planned: 0 },
+      result: null,
+      error: null,
+    });
+  });
+
+  it("shows a finished run's result and error as the worker stored them", async () => {
+    const config = await create();
+    const { body } = await stack.call({ method: "POST", path: `${SCHEDULER}/execute-sync/${config.id}` });
+    await stack.store.runs.update(body.task_id, {
+      status: "SUCCESS",
+      started_at: "2026-11-28T22:00:01.000Z",
+      finished_at: "2026-11-28T22:00:09.000Z",
+      result: { copied: 3, bytes: 1024 },
+    });
+    const result = await stack.call({ method: "GET", path: `${SCHEDULER}/task-result/${body.task_id}` });
+    expect(result.body).toMatchObject({
+      status: "SUCCESS",
+      result: { copied: 3, bytes: 1024 },
+      finished_at: "2026-11-28T22:00:09.000Z",
+    });
+    await drainQueue();
+  });
+
+  it("answers 404 for an unknown config or task, 409 for a disabled config", async () => {
+    expectError(await stack.call({ method: "POST", path: `${SCHEDULER}/execute-sync/1` }), 404, "NOT_FOUND");
+    expectError(await stack.call({ method: "GET", path: `${SCHEDULER}/task-result/nope` }), 404, "NOT_FOUND");
+    expectError(
+      await stack.call({ method: "GET", path: `${SCHEDULER}/task-result/{task_id}` }),
+      404,
+      "NOT_FOUND",
+    );
+    const off = await create({ enabled: false });
+    expectError(
+      await stack.call({ method: "POST", path: `${SCHEDULER}/execute-sync/${off.id}` }),
+      409,
+      "CONFIG_DISABLED",
+    );
+    expect(await drainQueue()).toEqual([]);
+  });
+
+  it("execute-all-enabled queues one run per enabled config", async () => {
+    const enabled = await stack.store.configs.listEnabled();
+    const reply = await stack.call({ method: "POST", path: `${SCHEDULER}/execute-all-enabled` });
+    expect(reply.status).toBe(202);
+    expect(reply.body).toEqual({ count: enabled.length, task_ids: expect.any(Array) });
+    expect(reply.body.task_ids).toHaveLength(enabled.length);
+    const messages = await drainQueue();
+    expect(messages.map((m) => m.task_id).sort()).toEqual([...reply.body.task_ids].sort());
+    expect(messages.map((m) => m.config_id).sort()).toEqual(enabled.map((c) => c.id).sort());
+  });
+
+  it("answers 503 when the queue refuses, and the run ends FAILURE instead of PENDING forever", async () => {
+    const config = await create();
+    const broken = createApiHandler({
+      ...stack.deps,
+      queue: {
+        ...stack.deps.queue,
+        send: async () => {
+          throw new QueueError("SQS SendMessage failed: injected", { retryable: true });
+        },
+      },
+    });
+    const { apiEvent, parseResult } = await import("../../test/api-event.ts");
+    const reply = parseResult(
+      await broken(apiEvent({ method: "POST", path: `${SCHEDULER}/execute-sync/${config.id}` })),
+    );
+    expectError(reply, 503, "QUEUE_UNAVAILABLE");
+    const runs = await stack.store.runs.listByConfig(config.id);
+    expect(runs.items).toEqual([
+      expect.objectContaining({
+        status: "FAILURE",
+        error: expect.objectContaining({ code: "QUEUE_SEND_FAILED" }),
+      }),
+    ]);
+  });
+});
