@@ -1,0 +1,101 @@
+/**
+ * The API Lambda (API Gateway HTTP API, payload 2.0). A composition root: the store, queue
+ * producer and scheduler adapter are built once per cold start from the environment infra sets
+ * (infra/env.ts), then every request goes through lib/api's handler.
+ */
+import { randomUUID } from "node:crypto";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import { DEFAULT_SCHEDULE_BACKEND, ENV } from "../infra/env.ts";
+import type { ApiDeps } from "../lib/api/deps.ts";
+import { errorResponse } from "../lib/api/error-response.ts";
+import { ApiError } from "../lib/api/errors.ts";
+import { type ApiHandler, createApiHandler } from "../lib/api/handler.ts";
+import { createSqsProducer } from "../lib/queue/sqs-producer.ts";
+import { createEventBridgeRulesScheduler } from "../lib/schedule/eventbridge-rules/eventbridge-rules.ts";
+import { createEventBridgeScheduler } from "../lib/schedule/eventbridge-scheduler/eventbridge-scheduler.ts";
+import type { Scheduler } from "../lib/schedule/scheduler.ts";
+import { newId } from "../lib/store/ids.ts";
+import { createDocumentClient, createStore } from "../lib/store/store.ts";
+
+type Env = Record<string, string | undefined>;
+
+const required = (env: Env, name: string): string => {
+  const value = env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+};
+
+/** The scheduler adapter SYNCRON_SCHEDULE_BACKEND names (default eventbridge-scheduler). */
+function schedulerFromEnv(env: Env): Scheduler {
+  const backend = env[ENV.scheduleBackend] || DEFAULT_SCHEDULE_BACKEND;
+  const queueArn = required(env, ENV.queueArn);
+  const group = required(env, ENV.scheduleGroup);
+  if (backend === "eventbridge-scheduler") {
+    return createEventBridgeScheduler({
+      client: new SchedulerClient({}),
+      groupName: group,
+      queueArn,
+      roleArn: required(env, ENV.schedulerRoleArn),
+    });
+  }
+  if (backend === "eventbridge-rules") {
+    return createEventBridgeRulesScheduler({
+      client: new EventBridgeClient({}),
+      queueArn,
+      namePrefix: `${group}-`,
+    });
+  }
+  throw new Error(
+    `${ENV.scheduleBackend} must be eventbridge-scheduler or eventbridge-rules, got ${JSON.stringify(backend)}`,
+  );
+}
+
+/** Everything the API needs, from the environment. AWS clients take region and endpoints from it too. */
+export function apiDepsFromEnv(env: Env, logger: Logger): ApiDeps {
+  const store = createStore({ client: createDocumentClient({}), tableName: required(env, ENV.table) });
+  const dlqUrl = env[ENV.dlqUrl];
+  return {
+    configs: store.configs,
+    runs: store.runs,
+    scheduler: schedulerFromEnv(env),
+    queue: createSqsProducer({
+      client: new SQSClient({}),
+      queueUrl: required(env, ENV.queueUrl),
+      ...(dlqUrl ? { dlqUrl } : {}),
+    }),
+    clock: () => new Date(),
+    newId: () => newId(),
+    log: (level, message, data) => logger[level](message, data ?? {}),
+    apiToken: env[ENV.apiToken] || undefined,
+  };
+}
+
+const logger = new Logger({ serviceName: "syncron-api" });
+let api: ApiHandler | undefined;
+
+export const handler = async (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+): Promise<APIGatewayProxyStructuredResultV2> => {
+  logger.appendKeys({ request_id: event.requestContext?.requestId ?? randomUUID() });
+  if (!api) {
+    // Built on the first request, not at import: a missing setting is then a logged 500 in the API's error shape.
+    try {
+      api = createApiHandler(apiDepsFromEnv(process.env, logger));
+    } catch (error) {
+      logger.error("API not configured", { error: error as Error });
+      return errorResponse(
+        new ApiError(
+          500,
+          "NOT_CONFIGURED",
+          "the API is not configured; the server log names the missing setting",
+        ),
+      );
+    }
+  }
+  return api(event, context);
+};
