@@ -126,7 +126,50 @@ describe("reconcileSchedules", () => {
   });
 });
 
+describe("reconcileSchedules limits", () => {
+  it("keeps at most `concurrency` mutating calls in flight", async () => {
+    const { scheduler } = countingScheduler();
+    let inFlight = 0;
+    let peak = 0;
+    const upsert = scheduler.upsert;
+    scheduler.upsert = async (s) => {
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight--;
+      return upsert(s);
+    };
+    const configs = Array.from({ length: 50 }, (_, i) => spec(`c${i}`));
+    expect((await reconcileSchedules(configs, scheduler, { concurrency: 3 })).added_count).toBe(50);
+    expect(peak).toBe(3);
+  });
+
+  it("throws when the listing fails, before changing anything", async () => {
+    const { scheduler, calls } = countingScheduler();
+    scheduler.list = async () => {
+      throw new Error("list failed");
+    };
+    await expect(reconcileSchedules([spec("a")], scheduler)).rejects.toThrow("list failed");
+    await expect(clearSchedules(scheduler)).rejects.toThrow("list failed");
+    expect(calls.upsert + calls.remove).toBe(0);
+  });
+});
+
 describe("clearSchedules", () => {
+  it("reports a config it could not clear and clears the others", async () => {
+    const { scheduler, held } = countingScheduler();
+    await reconcileSchedules([spec("a"), spec("b")], scheduler);
+    const remove = scheduler.remove;
+    scheduler.remove = async (id) => {
+      if (id === "a") throw new Error("denied");
+      return remove(id);
+    };
+    expect(await clearSchedules(scheduler)).toEqual({
+      removed_count: 1,
+      errors: [{ config_id: "a", message: "denied" }],
+    });
+    expect([...held.keys()]).toEqual(["a"]);
+  });
+
   it("removes every schedule and counts configs", async () => {
     const { scheduler, held } = countingScheduler();
     await reconcileSchedules([spec("a"), spec("b")], scheduler);
