@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { API_ROUTES as SERVED_ROUTES } from "../lib/api/route-table.ts";
 import { API_ROUTES, HEALTH_ROUTE, routeKey } from "./routes.ts";
 
 describe("API_ROUTES", () => {
@@ -35,5 +36,9 @@ describe("API_ROUTES", () => {
 
   it("includes the health route", () => {
     expect(API_ROUTES).toContainEqual(HEALTH_ROUTE);
+  });
+
+  it("is exactly what the API's router serves (lib/api/route-table.ts), in any order", () => {
+    expect([...API_ROUTES.map(routeKey)].sort()).toEqual([...SERVED_ROUTES.map(routeKey)].sort());
   });
 });
