@@ -261,7 +261,7 @@ export function runDriveContract(options: DriveContractOptions): void {
       });
 
       it("lists a folder with many entries completely", async () => {
-        const names = Array.from({ length: 60 }, (_, i) => `many/f${String(i).padStart(3, "0")}.txt`);
+        const names = Array.from({ length: 30 }, (_, i) => `many/f${String(i).padStart(3, "0")}.txt`);
         for (let i = 0; i < names.length; i += 12) {
           await Promise.all(names.slice(i, i + 12).map((name) => put(name, name)));
         }
