@@ -268,6 +268,23 @@ describe("syncDrives (memory drives)", () => {
     expect((await tree(target)).map(([p]) => p)).toEqual(["a.txt", "keep.tmp", "sub/c.txt", "sub/old.tmp"]);
   });
 
+  it("does not walk a directory a subtree exclude covers, and keeps it on the target", async () => {
+    const source = createMemoryDrive();
+    const target = createMemoryDrive();
+    await seed(source, { "a.txt": "a", "node_modules/x/y.js": "y", "sub/node_modules/z.js": "z" });
+    await seed(target, { "node_modules/old.js": "o", "gone.txt": "g" });
+
+    const result = await syncDrives(
+      source,
+      target,
+      options({ mode: "mirror", exclude: ["node_modules/**"] }),
+    );
+
+    expect(result).toMatchObject({ status: "SUCCESS", copied: 1, deleted: 1, files_checked: 1 });
+    expect((await tree(target)).map(([p]) => p)).toEqual(["a.txt", "node_modules/old.js"]);
+    expect(source.calls.list).toBe(2); // the root and sub/, never node_modules
+  });
+
   it("reports progress up to the planned totals", async () => {
     const source = createMemoryDrive();
     await seed(source, { a: "12", b: "345", "c/d": "6" });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { Entry, FileEntry } from "../lib/drives/drive.ts";
-import { createPathFilter, type PlanOptions, planSync, type SyncAction } from "../lib/sync/index.ts";
+import {
+  createDirectoryFilter,
+  createPathFilter,
+  type PlanOptions,
+  planSync,
+  type SyncAction,
+} from "../lib/sync/index.ts";
 
 const file = (path: string, size: number, modTime?: number, md5?: string): FileEntry => ({
   kind: "file",
@@ -190,5 +196,28 @@ describe("createPathFilter", () => {
 
   it("rejects an empty pattern, naming it", () => {
     expect(() => createPathFilter([""], [])).toThrow(/must not be empty, got ""/);
+  });
+});
+
+describe("createDirectoryFilter", () => {
+  it("prunes directories a subtree exclude covers, at any depth or anchored", () => {
+    const walk = createDirectoryFilter(["node_modules/**", "/cache/**", "*.tmp"]);
+    expect(["node_modules", "a/node_modules", "cache", "a/cache", "src"].map(walk)).toEqual([
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
+  });
+
+  it("does not walk pruned directories on either side, so a mirror deletes nothing in them", () => {
+    const directoryFilter = createDirectoryFilter(["/skip/**"]);
+    const actions = planSync([dir("keep"), dir("skip")], [dir("skip"), dir("gone"), dir("other/skip")], {
+      ...base,
+      mode: "mirror",
+      directoryFilter,
+    });
+    expect(kinds(actions)).toEqual(["descend gone", "descend keep", "descend other/skip"]);
   });
 });

@@ -25,3 +25,16 @@ const compile = (patterns: readonly string[]): ((path: string) => boolean) | und
   });
   return picomatch(globs, { dot: true });
 };
+
+/**
+ * Which directories are worth walking: false for a directory every file of which an exclude of the
+ * form `X/**` leaves out (e.g. `node_modules/**`, `/cache/**`), so the walk skips it on both sides
+ * (and a mirror deletes nothing in it). Other patterns never prune: only whole-subtree excludes are sure.
+ */
+export function createDirectoryFilter(exclude: readonly string[]): (dir: string) => boolean {
+  const subtrees = exclude
+    .filter((pattern) => pattern.endsWith("/**"))
+    .map((pattern) => pattern.slice(0, -3));
+  const excluded = compile(subtrees.filter((pattern) => pattern !== "" && pattern !== "/"));
+  return excluded ? (dir) => !excluded(dir) : () => true;
+}

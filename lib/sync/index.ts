@@ -2,7 +2,7 @@
 import type { SyncOptions } from "./types.ts";
 
 export { CompareUnsupportedError, resolveCompare } from "./compare.ts";
-export { createPathFilter } from "./filter.ts";
+export { createDirectoryFilter, createPathFilter } from "./filter.ts";
 export { parseMaxDelete } from "./max-delete.ts";
 export { planSync } from "./plan.ts";
 export { syncDrives } from "./sync-drives.ts";

@@ -10,11 +10,13 @@ const selectAll = (): boolean => true;
  *   equal → `skip`; equal size with hashes unknown (checksum) → `check`.
  * - A target file with no source counterpart → `delete` in mirror mode only, and never when the
  *   filters leave it out.
- * - Directories → `descend` (target-only directories in mirror mode only, so extras get deleted).
+ * - Directories → `descend` (target-only directories in mirror mode only, so extras get deleted),
+ *   except those `directoryFilter` prunes (their whole subtree is excluded).
  * - A file on one side and a directory on the other → `conflict`.
  */
 export function planSync(source: Listing, target: Listing, options: PlanOptions): SyncAction[] {
   const filter = options.filter ?? selectAll;
+  const walk = options.directoryFilter ?? selectAll;
   const mirror = options.mode === "mirror";
   const targets = new Map<string, FileEntry | DirectoryEntry>();
   for (const entry of target) targets.set(entry.path, entry);
@@ -24,6 +26,7 @@ export function planSync(source: Listing, target: Listing, options: PlanOptions)
     const other = targets.get(entry.path);
     if (other) targets.delete(entry.path);
     if (entry.kind === "directory") {
+      if (!walk(entry.path)) continue;
       if (other?.kind === "file") {
         if (filter(other.path))
           actions.push({
@@ -49,9 +52,10 @@ export function planSync(source: Listing, target: Listing, options: PlanOptions)
 
   if (mirror) {
     for (const entry of targets.values()) {
-      if (entry.kind === "directory")
-        actions.push({ kind: "descend", path: entry.path, source: false, target: true });
-      else if (filter(entry.path)) actions.push({ kind: "delete", path: entry.path, size: entry.size });
+      if (entry.kind === "directory") {
+        if (walk(entry.path))
+          actions.push({ kind: "descend", path: entry.path, source: false, target: true });
+      } else if (filter(entry.path)) actions.push({ kind: "delete", path: entry.path, size: entry.size });
     }
   }
   return actions;

@@ -1,9 +1,10 @@
+import { setMaxListeners } from "node:events";
 import type { Drive, Entry } from "../drives/drive.ts";
 import { DirectoryNotFoundError } from "../drives/errors.ts";
 import { CompareUnsupportedError, type ResolvedCompare, resolveCompare } from "./compare.ts";
 import { forEachLimit, Semaphore } from "./concurrency.ts";
 import { type DirNode, DirTracker, fingerprintOf, type WalkCounts, zeroWalkCounts } from "./dir-tracker.ts";
-import { createPathFilter } from "./filter.ts";
+import { createDirectoryFilter, createPathFilter } from "./filter.ts";
 import { describeMaxDelete, withinMaxDelete } from "./max-delete.ts";
 import { planSync } from "./plan.ts";
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from "./retry.ts";
@@ -49,6 +50,7 @@ class SyncRun {
   /** Aborts in-flight transfers: on stop where writes are atomic, otherwise only at the deadline. */
   private readonly transferAbort = new AbortController();
   private readonly fingerprint: string;
+  private readonly directoryFilter: (dir: string) => boolean;
   private readonly tracker: DirTracker;
   private readonly retry: RetryPolicy;
   private readonly slots: Semaphore;
@@ -86,6 +88,7 @@ class SyncRun {
     private readonly filter: (path: string) => boolean,
     private readonly compare?: ResolvedCompare,
   ) {
+    this.directoryFilter = createDirectoryFilter(options.exclude);
     this.fingerprint = fingerprintOf(options);
     const checkpoint = options.checkpoint?.fingerprint === this.fingerprint ? options.checkpoint : undefined;
     this.tracker = new DirTracker(checkpoint);
@@ -95,6 +98,8 @@ class SyncRun {
       const { skipped, files_checked, source_files, target_files } = checkpoint.counters;
       Object.assign(this.walk, { skipped, files_checked, source_files, target_files });
     }
+    // Every in-flight listing, read and write listens on these signals: no leak, just many.
+    setMaxListeners(0, this.stopper.signal, this.transferAbort.signal);
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.slots = new Semaphore(options.transfers);
   }
@@ -199,6 +204,7 @@ class SyncRun {
         mode: this.options.mode,
         ...(this.compare ?? { compare: "size", modTimeWindowMs: Number.POSITIVE_INFINITY }),
         filter: this.filter,
+        directoryFilter: this.directoryFilter,
       });
       const checks: Check[] = [];
       for (const action of actions) {

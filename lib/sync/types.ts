@@ -127,4 +127,6 @@ export interface PlanOptions {
   hash?: HashType;
   /** True when a file path is selected by the include/exclude filters. Default: every path. */
   filter?: (path: string) => boolean;
+  /** False for a directory whose whole subtree the filters leave out: it is not walked. Default: all walked. */
+  directoryFilter?: (dir: string) => boolean;
 }
