@@ -214,6 +214,14 @@ export function createS3Drive(options: S3DriveOptions): Drive {
     async write(path, body, source, writeOptions) {
       checkPath(path);
       const signal = writeOptions?.signal;
+      // S3 would happily store `d` beside `d/…`; a drive must not let a file shadow a directory.
+      if (
+        await hasChildren(path).catch((error: unknown) =>
+          Promise.reject(toS3DriveError(error, "write", path)),
+        )
+      ) {
+        throw new IsADirectoryError(`s3 write "${path}": a directory is in the way`, path);
+      }
       const md5 = createHash("md5");
       let size = 0;
       const counter = new Transform({

@@ -1,0 +1,140 @@
+import { mkdtemp, readdir, rm, stat as statFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createClient } from "webdav";
+import { listAll, readBytes, runDriveContract, streamOf } from "../contract.ts";
+import { AuthenticationError, DirectoryNotFoundError, DriveError, isRetryable } from "../errors.ts";
+import { createWebdavDrive, type WebdavDriveOptions } from "./webdav-drive.ts";
+import { startWebdavTestServer, type WebdavTestServer } from "./webdav-test-server.ts";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const MOD_TIME = Date.UTC(2021, 4, 6, 7, 8, 9, 123);
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+const tempDir = async () => {
+  const dir = await mkdtemp(join(tmpdir(), "syncron-webdav-"));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+};
+
+/** A server started on first use, stopped after the whole file. */
+const lazyServer = (start: () => Promise<WebdavTestServer>) => {
+  let server: Promise<WebdavTestServer> | undefined;
+  return () => {
+    if (!server) {
+      server = start();
+      cleanups.push(async () => (await server)?.stop());
+    }
+    return server;
+  };
+};
+
+const memoryServer = lazyServer(() => startWebdavTestServer());
+let diskRoot: string | undefined;
+const nextcloudLike = lazyServer(async () => {
+  diskRoot = await tempDir();
+  return startWebdavTestServer({ root: diskRoot, ocMtime: true });
+});
+
+let folders = 0;
+/** A drive rooted at a fresh folder, so the drive's URL has a base path like real servers. */
+const driveIn = async (server: WebdavTestServer, options: Partial<WebdavDriveOptions> = {}) => {
+  const folder = `/t${++folders} ü`;
+  await createClient(
+    server.url,
+    options.username ? { username: options.username, password: options.password ?? "" } : {},
+  ).createDirectory(folder);
+  return { folder, drive: createWebdavDrive({ url: `${server.url}${encodeURI(folder)}`, ...options }) };
+};
+
+runDriveContract({
+  name: "webdav (webdav-server, in memory, no X-OC-Mtime)",
+  newDrive: async () => (await driveIn(await memoryServer())).drive,
+});
+runDriveContract({
+  name: "webdav (webdav-server on disk, Nextcloud-like X-OC-Mtime)",
+  newDrive: async () => (await driveIn(await nextcloudLike(), { vendor: "nextcloud" })).drive,
+});
+
+describe("webdav drive", () => {
+  it("keeps mod times where the server acknowledges X-OC-Mtime", async () => {
+    const { drive, folder } = await driveIn(await nextcloudLike(), { vendor: "nextcloud" });
+    expect(drive.features.canSetModTime).toBe(true);
+    const written = await drive.write("a/b.txt", streamOf(Buffer.from("b")), {
+      path: "a/b.txt",
+      size: 1,
+      modTime: MOD_TIME,
+    });
+    expect(written.modTime).toBe(Math.floor(MOD_TIME / 1000) * 1000);
+    const onDisk = await statFile(join(diskRoot!, folder, "a/b.txt"));
+    expect(onDisk.mtimeMs).toBe(Math.floor(MOD_TIME / 1000) * 1000);
+  });
+
+  it("declares canSetModTime false on other servers, whose mod times are upload times", async () => {
+    const { drive } = await driveIn(await memoryServer());
+    expect(drive.features.canSetModTime).toBe(false);
+    const before = Date.now() - 60_000;
+    const written = await drive.write("x.txt", streamOf(Buffer.from("x")), {
+      path: "x.txt",
+      size: 1,
+      modTime: MOD_TIME,
+    });
+    expect(written.modTime).toBeGreaterThan(before);
+  });
+
+  it("uploads through a temporary name and deletes it when the body fails", async () => {
+    const { drive, folder } = await driveIn(await nextcloudLike(), { vendor: "nextcloud" });
+    await drive.write("keep.txt", streamOf(Buffer.from("original")), { path: "keep.txt", size: 8 });
+    const onDisk = () => readdir(join(diskRoot!, folder));
+    const failing = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array(10));
+      },
+      async pull(controller) {
+        // Break only once the server holds the partial temporary file, so cleanup has work to do.
+        for (let i = 0; i < 500 && !(await onDisk()).some((name) => name.endsWith(".partial")); i++)
+          await sleep(20);
+        controller.error(new Error("source broke"));
+      },
+    });
+    await expect(drive.write("keep.txt", failing, { path: "keep.txt", size: 100 })).rejects.toBeInstanceOf(
+      DriveError,
+    );
+    expect(Buffer.from(await readBytes(await drive.read("keep.txt"))).toString()).toBe("original");
+    expect(await onDisk()).toEqual(["keep.txt"]);
+  });
+
+  it("throws DirectoryNotFoundError when listing a file", async () => {
+    const { drive } = await driveIn(await memoryServer());
+    await drive.write("f.txt", streamOf(Buffer.from("f")), { path: "f.txt", size: 1 });
+    await expect(listAll(drive, "f.txt")).rejects.toBeInstanceOf(DirectoryNotFoundError);
+  });
+
+  it("uses basic auth and reports refused credentials as AuthenticationError", async () => {
+    const server = await startWebdavTestServer({ user: { username: "alice", password: "s3cret" } });
+    cleanups.push(() => server.stop());
+    const { drive } = await driveIn(server, { username: "alice", password: "s3cret" });
+    await drive.write("a.txt", streamOf(Buffer.from("a")), { path: "a.txt", size: 1 });
+    expect((await listAll(drive, "")).map((e) => e.path)).toEqual(["a.txt"]);
+    const wrong = createWebdavDrive({ url: server.url, username: "alice", password: "wrong" });
+    const error = await listAll(wrong, "").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(String((error as Error).message)).not.toContain("wrong");
+    await expect(listAll(createWebdavDrive({ url: server.url }), "")).rejects.toBeInstanceOf(
+      AuthenticationError,
+    );
+  });
+
+  it("reports an unreachable server as retryable", async () => {
+    const server = await startWebdavTestServer();
+    await server.stop();
+    const drive = createWebdavDrive({ url: server.url });
+    const error = await listAll(drive, "").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DriveError);
+    expect(isRetryable(error)).toBe(true);
+  });
+});
