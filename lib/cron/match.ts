@@ -15,14 +15,3 @@ export function matchesDay(cron: ParsedCron, wall: Date): boolean {
       return dom || dow;
   }
 }
-
-/** Whether a local wall-clock time (written as UTC, whole minutes) is one the expression names. */
-export function matchesWallClock(cron: ParsedCron, wall: number): boolean {
-  const date = new Date(wall);
-  return (
-    cron.minutes.has(date.getUTCMinutes()) &&
-    cron.hours.has(date.getUTCHours()) &&
-    cron.months.has(date.getUTCMonth() + 1) &&
-    matchesDay(cron, date)
-  );
-}

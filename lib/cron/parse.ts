@@ -133,3 +133,8 @@ function unsupported(token: string, spec: FieldSpec): CronError {
     `${spec.name}: ${JSON.stringify(token)} is not supported (only numbers, names, *, lists, ranges and steps are)`,
   );
 }
+
+/** The values of a field in ascending order. */
+export function sorted(values: ReadonlySet<number>): number[] {
+  return [...values].sort((a, b) => a - b);
+}
