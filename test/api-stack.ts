@@ -11,6 +11,8 @@ import { createEventBridgeRulesScheduler } from "../lib/schedule/eventbridge-rul
 import { fakeRulesApi } from "../lib/schedule/eventbridge-rules/fake-rules-api.ts";
 import { createEventBridgeScheduler } from "../lib/schedule/eventbridge-scheduler/eventbridge-scheduler.ts";
 import { fakeSchedulerApi } from "../lib/schedule/eventbridge-scheduler/fake-scheduler-api.ts";
+import { createManualClock } from "../lib/schedule/local/clock.ts";
+import { createLocalScheduler } from "../lib/schedule/local/local-scheduler.ts";
 import type { Scheduler, ScheduleSpec } from "../lib/schedule/scheduler.ts";
 import { newId } from "../lib/store/ids.ts";
 import { createDocumentClient, createStore, type Store } from "../lib/store/store.ts";
@@ -28,8 +30,10 @@ export interface ApiStack {
   readonly dlqUrl: string;
   /** Log lines the use cases wrote. */
   readonly logs: { level: string; message: string; data?: Record<string, unknown> }[];
-  /** Moves the clock (used for timestamps and next runs). */
+  /** Moves the clock forward (timestamps, next runs; fires due schedules of the local backend). */
   setNow(date: Date): void;
+  /** Resolves when the local backend's fires so far have been sent. */
+  idle(): Promise<void>;
   /** Sends one request through the handler and parses the reply. */
   call(input: ApiEventInput): Promise<ReturnType<typeof parseResult>>;
   stop(): Promise<void>;
@@ -38,7 +42,7 @@ export interface ApiStack {
 export interface ApiStackOptions {
   readonly apiToken?: string;
   /** Default eventbridge-scheduler, over its in-memory fake (aws-sdk-client-mock). */
-  readonly backend?: "eventbridge-scheduler" | "eventbridge-rules";
+  readonly backend?: "eventbridge-scheduler" | "eventbridge-rules" | "local";
   /** Wraps the scheduler (e.g. to inject failures). Default: EventBridge Scheduler over its in-memory fake. */
   readonly scheduler?: (scheduler: Scheduler) => Scheduler;
   readonly now?: Date;
@@ -62,13 +66,20 @@ export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiS
       async (name) => (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!,
     ),
   );
-  let now = options.now ?? new Date("2026-11-28T22:00:00.000Z");
-  const clock = () => new Date(now);
+  // One clock for the API and the local scheduler: moving it forward fires due local schedules.
+  const manual = createManualClock(options.now ?? new Date("2026-11-28T22:00:00.000Z"));
+  const clock = () => new Date(manual.now());
   const doc = createDocumentClient(endpoint(dynamo));
   const store = createStore({ client: doc, tableName, now: clock });
   const queueArn = "arn:aws:sqs:us-east-1:123456789012:sync";
-  const baseScheduler =
-    options.backend === "eventbridge-rules"
+  const queue = createSqsProducer({ client: sqs, queueUrl: queueUrl!, dlqUrl: dlqUrl! });
+  const local =
+    options.backend === "local"
+      ? createLocalScheduler({ send: (message) => queue.send(message), clock: manual })
+      : undefined;
+  const baseScheduler = local
+    ? local
+    : options.backend === "eventbridge-rules"
       ? createEventBridgeRulesScheduler({ client: fakeRulesApi().client, queueArn })
       : createEventBridgeScheduler({
           client: fakeSchedulerApi().client,
@@ -85,7 +96,7 @@ export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiS
     configs: store.configs,
     runs: store.runs,
     scheduler,
-    queue: createSqsProducer({ client: sqs, queueUrl: queueUrl!, dlqUrl: dlqUrl! }),
+    queue,
     clock,
     newId: () => newId(),
     log,
@@ -102,10 +113,16 @@ export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiS
     dlqUrl: dlqUrl!,
     logs,
     setNow: (date) => {
-      now = date;
+      const ms = date.getTime() - manual.now();
+      if (ms < 0) throw new RangeError("the test clock only moves forward");
+      manual.advance(ms);
+    },
+    idle: async () => {
+      await local?.idle();
     },
     call: async (input) => parseResult(await handler(apiEvent(input))),
     stop: async () => {
+      local?.stop();
       raw.destroy();
       doc.destroy();
       sqs.destroy();

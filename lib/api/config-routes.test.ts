@@ -313,7 +313,6 @@ describe("GET /api/v1/sync-configs/{id}/runs", () => {
       });
       tasks.push(run.body.task_id);
     }
-    stack.setNow(NOW);
     const page = await stack.call({ method: "GET", path: `${CONFIGS}/${created.id}/runs?limit=2` });
     expect(page.status).toBe(200);
     expect(page.body.items.map((run: { task_id: string }) => run.task_id)).toEqual([tasks[2], tasks[1]]);
