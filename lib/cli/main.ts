@@ -16,6 +16,8 @@ interface CommandEntry {
 const commands: Record<string, CommandEntry> = {
   cron: { summary: "check a cron expression and its next runs", load: () => import("./cron-command.ts") },
   sync: { summary: "copy or mirror files between two locations", load: () => import("./sync-command.ts") },
+  dev: { summary: "run the API, worker and scheduler locally", load: () => import("./dev-command.ts") },
+  status: { summary: "show configs, schedules, runs, queues", load: () => import("./status-command.ts") },
 };
 
 /** Exit code for a usage error (bad flags, missing arguments). */

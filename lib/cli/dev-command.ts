@@ -1,0 +1,201 @@
+/** `syncron dev`: the whole serverless core on this machine, in one process. */
+import { parseArgs } from "node:util";
+import { ENV } from "../../infra/env.ts";
+import { type BackendSettings, DEV_NAMES } from "../local/dev-backends.ts";
+import { startDevStack } from "../local/dev-stack.ts";
+import { createLineLog } from "../local/log-line.ts";
+import type { SchedulerBackend } from "../schedule/scheduler.ts";
+import { USAGE_ERROR } from "./main.ts";
+
+export const usage = `Usage: syncron dev [options]
+
+Runs syncron on this machine, in one process: the HTTP API on 127.0.0.1, the worker, the
+scheduler (in-process timers), DynamoDB (dynalite, on disk under the data dir), SQS with its
+dead-letter queue, and S3 (fauxqs, in memory). Stop it with Ctrl+C or SIGTERM: running syncs
+checkpoint and resume at the next start.
+
+Options:
+  --port N                  HTTP port (default 8000; 0 picks a free one)
+  --data-dir DIR            where configs and runs are kept (default .syncron)
+  --aws                     use real endpoints for DynamoDB, SQS and the scheduler instead of the
+                            local emulators: AWS credentials and AWS_REGION, or AWS_ENDPOINT_URL
+                            (LocalStack); the API and the worker still run here
+  --table NAME              --aws: DynamoDB table (default $${ENV.table} or ${DEV_NAMES.table})
+  --queue NAME              --aws: sync queue name (default ${DEV_NAMES.queue})
+  --dlq NAME                --aws: dead-letter queue name (default ${DEV_NAMES.dlq})
+  --schedule-backend B      --aws: local | eventbridge-scheduler | eventbridge-rules (default
+                            $${ENV.scheduleBackend}, else local). LocalStack never fires EventBridge
+                            Scheduler schedules: use local there
+  --schedule-group NAME     --aws: schedule group or rule prefix (default $${ENV.scheduleGroup} or syncron)
+  --scheduler-role-arn ARN  --aws, eventbridge-scheduler: role the Scheduler assumes ($${ENV.schedulerRoleArn})
+  --create                  --aws: create the table and queues when missing (LocalStack)
+  -h, --help                show this help
+
+Environment: ${ENV.apiToken} (bearer token the API demands), ${ENV.workerTimeoutS} (worker
+invocation timeout, default 900). Missed fires while the stack is stopped are not replayed.`;
+
+class UsageError extends Error {
+  override name = "UsageError";
+}
+
+const BACKENDS: readonly SchedulerBackend[] = ["local", "eventbridge-scheduler", "eventbridge-rules"];
+
+interface DevArgs {
+  port: number;
+  dataDir: string;
+  backends?: BackendSettings;
+}
+
+function parse(args: string[], env: NodeJS.ProcessEnv): DevArgs {
+  let values: ReturnType<typeof parseOptions>["values"];
+  try {
+    values = parseOptions(args).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const port = Number(values.port ?? 8000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--port must be a port number from 0 to 65535 (got ${JSON.stringify(values.port)})`);
+  }
+  const dataDir = values["data-dir"] ?? ".syncron";
+  if (!values.aws) {
+    for (const flag of [
+      "table",
+      "queue",
+      "dlq",
+      "schedule-backend",
+      "schedule-group",
+      "scheduler-role-arn",
+      "create",
+    ]) {
+      if (values[flag as keyof typeof values] !== undefined) throw new UsageError(`--${flag} needs --aws`);
+    }
+    return { port, dataDir };
+  }
+  const backend = values["schedule-backend"] ?? env[ENV.scheduleBackend] ?? "local";
+  if (!BACKENDS.includes(backend as SchedulerBackend)) {
+    throw new UsageError(
+      `--schedule-backend must be one of ${BACKENDS.join(", ")} (got ${JSON.stringify(backend)})`,
+    );
+  }
+  return {
+    port,
+    dataDir,
+    backends: {
+      kind: "aws",
+      tableName: values.table ?? env[ENV.table] ?? DEV_NAMES.table,
+      queueName: values.queue ?? DEV_NAMES.queue,
+      dlqName: values.dlq ?? DEV_NAMES.dlq,
+      scheduleBackend: backend as SchedulerBackend,
+      scheduleGroup: values["schedule-group"] ?? env[ENV.scheduleGroup] ?? "syncron",
+      schedulerRoleArn: values["scheduler-role-arn"] ?? env[ENV.schedulerRoleArn],
+      create: values.create ?? false,
+    },
+  };
+}
+
+const parseOptions = (args: string[]) =>
+  parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: "string" },
+      "data-dir": { type: "string" },
+      aws: { type: "boolean" },
+      table: { type: "string" },
+      queue: { type: "string" },
+      dlq: { type: "string" },
+      "schedule-backend": { type: "string" },
+      "schedule-group": { type: "string" },
+      "scheduler-role-arn": { type: "string" },
+      create: { type: "boolean" },
+    },
+  });
+
+/** `SYNCRON_DEV_NOW` (tests only): the stack's clock starts at this instant and runs at real speed. */
+const clockStart = (env: NodeJS.ProcessEnv): Date | undefined => {
+  const text = env.SYNCRON_DEV_NOW;
+  if (!text) return undefined;
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime()))
+    throw new UsageError(`SYNCRON_DEV_NOW must be an ISO date-time (got ${JSON.stringify(text)})`);
+  return date;
+};
+
+export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let parsed: DevArgs;
+  let start: Date | undefined;
+  try {
+    parsed = parse(args, env);
+    start = clockStart(env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`syncron dev: ${error.message}\n\n${usage}`);
+    return USAGE_ERROR;
+  }
+  const log = createLineLog();
+  const timeoutS = Number(env[ENV.workerTimeoutS] ?? 900);
+  let stack: Awaited<ReturnType<typeof startDevStack>>;
+  try {
+    stack = await startDevStack({
+      port: parsed.port,
+      dataDir: parsed.dataDir,
+      ...(parsed.backends ? { backends: parsed.backends } : {}),
+      ...(start ? { clockStart: start } : {}),
+      invocationTimeoutMs: (Number.isFinite(timeoutS) && timeoutS > 0 ? timeoutS : 900) * 1000,
+      apiToken: env[ENV.apiToken] || undefined,
+      log,
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const hint =
+      code === "EADDRINUSE"
+        ? ` (port ${parsed.port} is taken: pass --port)`
+        : /lock/i.test(String(error))
+          ? ` (is another syncron dev using ${parsed.dataDir}?)`
+          : "";
+    console.error(`syncron dev: could not start: ${(error as Error).message}${hint}`);
+    return 1;
+  }
+  const lines = [
+    `syncron dev listening on ${stack.url}`,
+    `  API        ${stack.url}/api/v1  (health: ${stack.url}/healthz)`,
+    `  data dir   ${stack.backends.kind === "local" ? stack.dataDir : `${stack.backends.tableName} (--aws)`}`,
+    `  scheduler  ${stack.scheduleBackend}; missed fires while stopped are not replayed`,
+    `  queue      ${stack.backends.queues.queueUrl} (dead letters: ${stack.backends.queues.dlqUrl})`,
+    ...(stack.backends.s3Endpoint
+      ? [`  s3         ${stack.backends.s3Endpoint} (s3:// locations without endpoint=)`]
+      : []),
+    "  stop       Ctrl+C (or SIGTERM): running syncs checkpoint and resume at the next start",
+  ];
+  console.log(lines.join("\n"));
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        log("warn", "second signal: exiting now", { signal });
+        process.exit(1);
+      }
+      stopping = true;
+      log("info", "stopping", { signal });
+      stack.stop().then(
+        () => {
+          log("info", "stopped");
+          process.off("SIGINT", onSignal);
+          process.off("SIGTERM", onSignal);
+          // Anything still holding the event loop (a socket the SDK keeps) must not keep us alive.
+          setTimeout(() => process.exit(0), 2_000).unref();
+          resolve(0);
+        },
+        (error: unknown) => {
+          log("error", "stop failed", { error: String(error) });
+          resolve(1);
+        },
+      );
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
+}

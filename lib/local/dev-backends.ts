@@ -1,0 +1,178 @@
+import { join } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { JobLog } from "../jobs/deps.ts";
+import type { ScheduleMessage } from "../queue/message.ts";
+import { createEventBridgeRulesScheduler } from "../schedule/eventbridge-rules/eventbridge-rules.ts";
+import { createEventBridgeScheduler } from "../schedule/eventbridge-scheduler/eventbridge-scheduler.ts";
+import { createLocalScheduler } from "../schedule/local/local-scheduler.ts";
+import type { Scheduler, SchedulerBackend } from "../schedule/scheduler.ts";
+import { createDocumentClient } from "../store/store.ts";
+import { ensureTable } from "../store/table.ts";
+import type { DevClock } from "./dev-clock.ts";
+import { devOpenDrive, type OpenDrive } from "./dev-drives.ts";
+import { startDynalite } from "./dynalite.ts";
+import { startLocalSqsS3 } from "./fauxqs.ts";
+import { openDrive } from "./open-drive-fallback.ts";
+import { ensureSyncQueues, findSyncQueues, type SyncQueues } from "./queues.ts";
+
+/** Names the local stack gives its table and queues (and `--aws` defaults to). */
+export const DEV_NAMES = { table: "syncron", queue: "syncron-sync", dlq: "syncron-sync-dlq" } as const;
+
+export type BackendSettings =
+  | { readonly kind: "local"; readonly dataDir: string }
+  | {
+      readonly kind: "aws";
+      readonly tableName: string;
+      readonly queueName: string;
+      readonly dlqName: string;
+      readonly scheduleBackend: SchedulerBackend;
+      /** Schedule group (eventbridge-scheduler) or rule name prefix (eventbridge-rules). */
+      readonly scheduleGroup: string;
+      readonly schedulerRoleArn?: string | undefined;
+      /** Create the table and queues when missing (LocalStack); on AWS infra owns them. */
+      readonly create: boolean;
+    };
+
+/** Where the stack's data and messages live, and the scheduler that fires into the queue. */
+export interface DevBackends {
+  readonly kind: "local" | "aws";
+  readonly sqs: SQSClient;
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly queues: SyncQueues;
+  readonly scheduler: Scheduler;
+  /** The local S3 endpoint (fauxqs), when local. */
+  readonly s3Endpoint?: string;
+  readonly openDrive: OpenDrive;
+  close(): Promise<void>;
+}
+
+interface Wiring {
+  readonly clock: DevClock;
+  readonly log: JobLog;
+  /** Where schedule fires go (the SQS producer). */
+  readonly send: (message: ScheduleMessage) => Promise<unknown>;
+}
+
+const localScheduler = ({ clock, log, send }: Wiring) =>
+  createLocalScheduler({
+    clock,
+    send: async (message) => {
+      log("info", "schedule fired", { config_id: message.config_id, scheduled_time: message.scheduled_time });
+      await send(message);
+    },
+    onError: (error, message) =>
+      log("error", "schedule fire not sent", { config_id: message.config_id, error: String(error) }),
+  });
+
+/** Starts dynalite (on disk under `dataDir/dynamodb`) and fauxqs (SQS + DLQ with redrive, S3) in this process. */
+async function localBackends(dataDir: string, wiring: Wiring): Promise<DevBackends> {
+  const [dynamo, sqsS3] = await Promise.all([
+    startDynalite({ path: join(dataDir, "dynamodb") }),
+    startLocalSqsS3(),
+  ]);
+  const endpoint = (local: typeof dynamo | typeof sqsS3) => ({
+    endpoint: local.endpoint,
+    region: local.region,
+    credentials: local.credentials,
+  });
+  const raw = new DynamoDBClient(endpoint(dynamo));
+  const documentClient = createDocumentClient(endpoint(dynamo));
+  const sqs = new SQSClient(endpoint(sqsS3));
+  const close = async () => {
+    raw.destroy();
+    documentClient.destroy();
+    sqs.destroy();
+    await Promise.all([dynamo.stop(), sqsS3.stop()]);
+  };
+  try {
+    await ensureTable(raw, DEV_NAMES.table);
+    const queues = await ensureSyncQueues(sqs, DEV_NAMES);
+    return {
+      kind: "local",
+      sqs,
+      documentClient,
+      tableName: DEV_NAMES.table,
+      queues,
+      scheduler: localScheduler(wiring),
+      s3Endpoint: sqsS3.endpoint,
+      openDrive: devOpenDrive(openDrive, {
+        endpoint: sqsS3.endpoint,
+        createBucket: (name) => void sqsS3.server.createBucket(name),
+      }),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * Real endpoints: the SDK's own resolution (AWS_REGION, AWS_ENDPOINT_URL[_<SERVICE>], the
+ * credential chain), so LocalStack and AWS work alike.
+ */
+async function awsBackends(
+  settings: Extract<BackendSettings, { kind: "aws" }>,
+  wiring: Wiring,
+): Promise<DevBackends> {
+  const raw = new DynamoDBClient({});
+  const documentClient = createDocumentClient({});
+  const sqs = new SQSClient({});
+  const clients: { destroy(): void }[] = [raw, documentClient, sqs];
+  const close = async () => {
+    for (const client of clients) client.destroy();
+  };
+  try {
+    const names = { queue: settings.queueName, dlq: settings.dlqName };
+    if (settings.create) await ensureTable(raw, settings.tableName);
+    const queues = settings.create ? await ensureSyncQueues(sqs, names) : await findSyncQueues(sqs, names);
+    let scheduler: Scheduler;
+    if (settings.scheduleBackend === "local") scheduler = localScheduler(wiring);
+    else if (settings.scheduleBackend === "eventbridge-rules") {
+      const client = new EventBridgeClient({});
+      clients.push(client);
+      scheduler = createEventBridgeRulesScheduler({
+        client,
+        queueArn: queues.queueArn,
+        namePrefix: settings.scheduleGroup,
+      });
+    } else {
+      if (!settings.schedulerRoleArn) {
+        throw new Error(
+          "eventbridge-scheduler needs the scheduler role: set SYNCRON_SCHEDULER_ROLE_ARN or --scheduler-role-arn",
+        );
+      }
+      const client = new SchedulerClient({});
+      clients.push(client);
+      scheduler = createEventBridgeScheduler({
+        client,
+        groupName: settings.scheduleGroup,
+        queueArn: queues.queueArn,
+        roleArn: settings.schedulerRoleArn,
+      });
+    }
+    return {
+      kind: "aws",
+      sqs,
+      documentClient,
+      tableName: settings.tableName,
+      queues,
+      scheduler,
+      openDrive,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Connects the stack to its store, queues and schedule backend. */
+export function connectBackends(settings: BackendSettings, wiring: Wiring): Promise<DevBackends> {
+  return settings.kind === "local" ? localBackends(settings.dataDir, wiring) : awsBackends(settings, wiring);
+}

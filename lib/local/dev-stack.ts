@@ -1,0 +1,160 @@
+import { mkdir } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { ApiDeps } from "../api/deps.ts";
+import { createApiHandler } from "../api/handler.ts";
+import type { JobLog } from "../jobs/deps.ts";
+import { reconcileSchedules } from "../jobs/reconcile.ts";
+import type { WorkerDeps } from "../jobs/run-sync-job.ts";
+import { scheduleSpecOf } from "../jobs/schedule-sync.ts";
+import { createWorkerHandler } from "../jobs/worker-handler.ts";
+import { createSqsProducer } from "../queue/sqs-producer.ts";
+import type { LocalScheduler } from "../schedule/local/local-scheduler.ts";
+import type { Scheduler } from "../schedule/scheduler.ts";
+import { newId } from "../store/ids.ts";
+import { createStore } from "../store/store.ts";
+import { type BackendSettings, connectBackends, type DevBackends } from "./dev-backends.ts";
+import { createDevClock } from "./dev-clock.ts";
+import { startHttpServer } from "./http-server.ts";
+import { startPoller } from "./poller.ts";
+import { resumeUnfinishedRuns } from "./resume-runs.ts";
+import { removeStalePartials } from "./stale-partials.ts";
+
+export interface DevStackOptions {
+  /** HTTP port on `host` (default 8000; 0 = a free one). */
+  readonly port?: number;
+  readonly host?: string;
+  /** Where dynalite keeps its tables (default `.syncron`). */
+  readonly dataDir?: string;
+  /** Local emulators (default) or real endpoints (`--aws`). */
+  readonly backends?: BackendSettings;
+  /** Start the stack's clock at this instant (tests only; it then runs at real speed). */
+  readonly clockStart?: Date;
+  /** Worker invocation timeout, as the Lambda's (default 15 min). */
+  readonly invocationTimeoutMs?: number;
+  /** Worker batches at once (default 2). */
+  readonly concurrency?: number;
+  readonly apiToken?: string | undefined;
+  /** Environment for drive credentials (default process.env). */
+  readonly env?: Record<string, string | undefined>;
+  readonly log: JobLog;
+}
+
+export interface DevStack {
+  readonly url: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly backends: DevBackends;
+  readonly scheduleBackend: string;
+  /** Stops timers and polling, aborts running syncs (they checkpoint), waits for them, closes everything. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole serverless core in this process, the way it runs on AWS: the API handler behind an
+ * HTTP server (API Gateway v2 events), the worker handler fed by an SQS poller, schedules firing
+ * into the queue. On start, the local scheduler is rebuilt from the stored enabled configs and
+ * every unfinished run is sent again (the local queue is in memory). Missed fires are not replayed:
+ * a schedule next fires at its first instant after the start, as EventBridge Scheduler does
+ * (no catch-up).
+ */
+export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
+  const { log } = options;
+  const dataDir = resolve(options.dataDir ?? ".syncron");
+  await mkdir(dataDir, { recursive: true });
+  const clock = createDevClock(options.clockStart);
+  const backends = await connectBackends(options.backends ?? { kind: "local", dataDir }, {
+    clock,
+    log,
+    send: (message) => producer.send(message),
+  });
+  let stopWorker = async (): Promise<void> => undefined;
+  const producer = createSqsProducer({
+    client: backends.sqs,
+    queueUrl: backends.queues.queueUrl,
+    dlqUrl: backends.queues.dlqUrl,
+  });
+  try {
+    const store = createStore({
+      client: backends.documentClient,
+      tableName: backends.tableName,
+      now: clock.date,
+    });
+    const { scheduler } = backends;
+
+    if (scheduler.backend === "local") {
+      const enabled = await store.configs.listEnabled();
+      const result = await reconcileSchedules(enabled.map(scheduleSpecOf), scheduler);
+      log("info", "schedules rebuilt from the store", { ...result, errors: result.errors.length });
+    }
+
+    const env = options.env ?? process.env;
+    const workerDeps: WorkerDeps = {
+      store,
+      queue: producer,
+      openDrive: (location) => backends.openDrive(location, env),
+      clock: clock.date,
+      log,
+    };
+    const unfinished = await store.runs.listUnfinished();
+    for (const configId of new Set(unfinished.map((run) => run.config_id))) {
+      const config = await store.configs.get(configId);
+      const removed = config ? await removeStalePartials(config.target) : 0;
+      if (removed > 0) log("info", "stale temporary files removed", { config_id: configId, count: removed });
+    }
+    await resumeUnfinishedRuns(store.runs, producer, log);
+
+    const poller = startPoller({
+      sqs: backends.sqs,
+      queueUrl: backends.queues.queueUrl,
+      queueArn: backends.queues.queueArn,
+      handler: createWorkerHandler(workerDeps),
+      concurrency: options.concurrency ?? 2,
+      invocationTimeoutMs: options.invocationTimeoutMs ?? 15 * 60_000,
+      log,
+    });
+    stopWorker = async () => {
+      // Order matters: no new fires, then running syncs checkpoint, then the fires in flight land.
+      if (isLocal(scheduler)) scheduler.stop();
+      await poller.stop();
+      if (isLocal(scheduler)) await scheduler.idle();
+    };
+
+    const apiDeps: ApiDeps = {
+      configs: store.configs,
+      runs: store.runs,
+      scheduler,
+      queue: producer,
+      clock: clock.date,
+      newId: () => newId(clock.now()),
+      log,
+      apiToken: options.apiToken,
+    };
+    const http = await startHttpServer({
+      handler: createApiHandler(apiDeps),
+      port: options.port ?? 8000,
+      ...(options.host ? { host: options.host } : {}),
+      onError: (error) => log("error", "request failed", { error: String(error) }),
+    });
+    let stopping: Promise<void> | undefined;
+    return {
+      url: http.url,
+      port: http.port,
+      dataDir,
+      backends,
+      scheduleBackend: scheduler.backend,
+      stop: () => {
+        stopping ??= (async () => {
+          await Promise.all([stopWorker(), http.stop()]);
+          await backends.close();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await stopWorker().catch(() => undefined);
+    await backends.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+const isLocal = (scheduler: Scheduler): scheduler is LocalScheduler => scheduler.backend === "local";
