@@ -10,6 +10,8 @@ import { API_ROUTES, allowedMethods, type RouteName } from "./route-table.ts";
 import { configRoutes } from "./routes/config-routes.ts";
 import { schedulerRoutes } from "./routes/scheduler-routes.ts";
 
+const isHealthCheck = (path: string): boolean => path === "/healthz" || path === "/healthz/";
+
 export type ApiHandler = (event: ApiEvent, context?: unknown) => Promise<ApiResult>;
 
 /**
@@ -37,7 +39,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
   });
   const handler = middy<ApiEvent, ApiResult>(router).use({
     before: ({ event }) => {
-      if (requestPath(event) !== "/healthz") assertAuthorized(event, deps.apiToken);
+      if (!isHealthCheck(requestPath(event))) assertAuthorized(event, deps.apiToken);
       assertBodySize(event, deps.maxBodyBytes);
     },
     onError: (request) => {
