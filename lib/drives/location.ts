@@ -1,0 +1,199 @@
+import { isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Where a drive lives, parsed from a location string. Secrets stay here; never log this object. */
+export type Location =
+  | { kind: "local"; root: string }
+  | {
+      kind: "s3";
+      bucket: string;
+      /** Key prefix without leading/trailing slashes; "" = the whole bucket. */
+      prefix: string;
+      endpoint?: string;
+      region?: string;
+      /** `path_style=true|false`; absent = decided from the endpoint. */
+      forcePathStyle?: boolean;
+      accessKeyId?: string;
+      secretAccessKey?: string;
+    }
+  | {
+      kind: "webdav";
+      /** http(s) URL of the root folder, without credentials. */
+      url: string;
+      username?: string;
+      password?: string;
+      /** `vendor=nextcloud|owncloud|other`: whether the server keeps `X-OC-Mtime`. */
+      vendor?: "nextcloud" | "owncloud" | "other";
+    };
+
+/** A location string that cannot be used. The message names the bad part and never holds a secret. */
+export class LocationError extends Error {
+  override name = "LocationError";
+}
+
+const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
+/** Query keys whose values are secrets wherever they appear. */
+const SECRET_KEY = /pass|secret|token|key|signature|credential|^sig$/i;
+const S3_PARAMS = new Set(["endpoint", "region", "path_style"]);
+const WEBDAV_PARAMS = new Set(["vendor"]);
+const VENDORS = new Set(["nextcloud", "owncloud", "other"]);
+/** Lenient on purpose (S3-compatible stores allow more than AWS): 3–63 of letters, digits, `.`, `_`, `-`. */
+const BUCKET = /^[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]$/;
+
+/**
+ * Masks secrets in a location for logs and API output: the password in user-info (for s3 the whole
+ * user-info, access key id included) and values of secret-looking query keys become `***`. Works on
+ * malformed input too, since it is used to report errors about it.
+ */
+export function redactLocation(location: string): string {
+  const scheme = SCHEME.exec(location)?.[1]?.toLowerCase();
+  if (!scheme) return location;
+  let out = location.replace(/^([^:]+:\/\/)([^/?#]*)@/, (_match, start: string, userInfo: string) => {
+    if (scheme === "s3") return `${start}***@`;
+    const colon = userInfo.indexOf(":");
+    return colon < 0 ? `${start}${userInfo}@` : `${start}${userInfo.slice(0, colon)}:***@`;
+  });
+  out = out.replace(/([?&])([^=&#]+)=([^&#]*)/g, (match, sep: string, key: string) =>
+    SECRET_KEY.test(safeDecode(key)) ? `${sep}${key}=***` : match,
+  );
+  return out;
+}
+
+const safeDecode = (text: string): string => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+};
+
+/**
+ * Parses a location: a path (relative ones resolved against `cwd`), `file:///abs`,
+ * `s3://[key:secret@]bucket[/prefix][?endpoint=…&region=…&path_style=true|false]`,
+ * `webdav://[user[:password]@]host[:port][/path][?vendor=nextcloud|owncloud|other]` or `webdavs://…`
+ * (https). Throws LocationError naming the bad part; messages show the location redacted.
+ */
+export function parseLocation(location: string, cwd: string = process.cwd()): Location {
+  const shown = JSON.stringify(redactLocation(location));
+  const fail = (problem: string): never => {
+    throw new LocationError(`location ${shown}: ${problem}`);
+  };
+  if (location.trim() === "")
+    throw new LocationError("location is empty: give a path, file://, s3:// or webdav:// URL");
+  if (location.includes("\0")) fail("contains a NUL character");
+  const scheme = SCHEME.exec(location)?.[1]?.toLowerCase();
+  if (scheme === undefined)
+    return { kind: "local", root: isAbsolute(location) ? resolve(location) : resolve(cwd, location) };
+
+  // WHATWG URL silently resolves dot segments (`/a/../b` → `/b`): refuse them before it can.
+  if (/\/(?:\.|%2e){1,2}(?=[/?#]|$)/i.test(location.replace(SCHEME, "").replace(/^[^/?#]*/, ""))) {
+    fail('the path may not contain "." or ".." segments');
+  }
+  let url: URL;
+  try {
+    url = new URL(location);
+  } catch {
+    return fail(badUrlReason(location));
+  }
+  switch (scheme) {
+    case "file": {
+      if (url.host !== "" && url.host !== "localhost")
+        fail(`file:// must name a local path, not host "${url.host}"`);
+      if (url.search || url.hash) fail("file:// takes no query or fragment");
+      return { kind: "local", root: resolve(fileURLToPath(new URL(`file://${url.pathname}`))) };
+    }
+    case "s3":
+      return parseS3(url, fail);
+    case "webdav":
+    case "webdavs":
+      return parseWebdav(url, scheme === "webdavs" ? "https:" : "http:", fail);
+    default:
+      return fail(`unsupported scheme "${scheme}://" (use a path, file://, s3://, webdav:// or webdavs://)`);
+  }
+}
+
+/** Why WHATWG URL refused a location, in words. Looks only past the user-info, which may hold a secret. */
+const badUrlReason = (location: string): string => {
+  const authority = location.replace(SCHEME, "").replace(/[/?#].*$/s, "");
+  const hostPort = authority.slice(authority.lastIndexOf("@") + 1);
+  if (hostPort === "") return "the host (or bucket) is missing";
+  const port = /^(?:\[[^\]]*\]|[^:]*):(.*)$/.exec(hostPort)?.[1];
+  if (port !== undefined && !/^\d{1,5}$/.test(port)) return `port "${port}" is not a number`;
+  if (port !== undefined && Number(port) > 65535) return `port ${port} is out of range (1-65535)`;
+  return "is not a valid URL";
+};
+
+const queryOf = (url: URL, allowed: Set<string>, fail: (problem: string) => never): Map<string, string> => {
+  const params = new Map<string, string>();
+  for (const [key, value] of url.searchParams) {
+    if (!allowed.has(key)) fail(`unknown parameter "${key}" (allowed: ${[...allowed].join(", ")})`);
+    if (params.has(key)) fail(`parameter "${key}" is given twice`);
+    params.set(key, value);
+  }
+  if (url.hash) fail("a location takes no #fragment");
+  return params;
+};
+
+const credentials = (url: URL): { user?: string; password?: string } => ({
+  ...(url.username ? { user: safeDecode(url.username) } : {}),
+  ...(url.password ? { password: safeDecode(url.password) } : {}),
+});
+
+const parseS3 = (url: URL, fail: (problem: string) => never): Location => {
+  const bucket = url.hostname;
+  if (bucket === "") fail("the bucket is missing (s3://bucket/prefix)");
+  if (!BUCKET.test(bucket)) fail(`bucket "${bucket}" is not a valid bucket name`);
+  if (url.port) fail("s3:// takes no port: give the store as ?endpoint=https://host:port");
+  const segments = url.pathname
+    .split("/")
+    .filter((segment) => segment !== "")
+    .map(safeDecode);
+  if (segments.some((segment) => segment === "." || segment === ".."))
+    fail('the prefix may not contain "." or ".." segments');
+  const params = queryOf(url, S3_PARAMS, fail);
+  const endpoint = params.get("endpoint");
+  if (endpoint !== undefined && !/^https?:\/\/[^/?#]+/i.test(endpoint)) {
+    fail(`endpoint "${endpoint}" must be an http:// or https:// URL`);
+  }
+  const pathStyle = params.get("path_style");
+  if (pathStyle !== undefined && pathStyle !== "true" && pathStyle !== "false") {
+    fail(`path_style "${pathStyle}" must be true or false`);
+  }
+  const region = params.get("region");
+  if (region !== undefined && !/^[a-z0-9-]+$/i.test(region)) fail(`region "${region}" is not a region name`);
+  const { user, password } = credentials(url);
+  if ((user === undefined) !== (password === undefined)) {
+    fail("credentials in the URL need both the access key id and the secret (s3://KEY:SECRET@bucket)");
+  }
+  return {
+    kind: "s3",
+    bucket,
+    prefix: segments.join("/"),
+    ...(endpoint !== undefined ? { endpoint } : {}),
+    ...(region !== undefined ? { region } : {}),
+    ...(pathStyle !== undefined ? { forcePathStyle: pathStyle === "true" } : {}),
+    ...(user !== undefined ? { accessKeyId: user } : {}),
+    ...(password !== undefined ? { secretAccessKey: password } : {}),
+  };
+};
+
+const parseWebdav = (url: URL, protocol: "http:" | "https:", fail: (problem: string) => never): Location => {
+  if (url.hostname === "") fail("the host is missing (webdav://host[:port]/path)");
+  if (url.port === "0") fail("port 0 is out of range (1-65535)");
+  const params = queryOf(url, WEBDAV_PARAMS, fail);
+  const vendor = params.get("vendor");
+  if (vendor !== undefined && !VENDORS.has(vendor))
+    fail(`vendor "${vendor}" must be nextcloud, owncloud or other`);
+  if (url.pathname.split("/").some((segment) => segment === "." || segment === "..")) {
+    fail('the path may not contain "." or ".." segments');
+  }
+  const { user, password } = credentials(url);
+  const path = url.pathname.replace(/\/+$/, "");
+  return {
+    kind: "webdav",
+    url: `${protocol}//${url.host}${path === "" ? "/" : path}`,
+    ...(user !== undefined ? { username: user } : {}),
+    ...(password !== undefined ? { password } : {}),
+    ...(vendor !== undefined ? { vendor: vendor as "nextcloud" | "owncloud" | "other" } : {}),
+  };
+};

@@ -1,0 +1,60 @@
+import type { Drive } from "./drive.ts";
+import { createLocalDrive } from "./local/local-drive.ts";
+import { type Location, parseLocation, redactLocation } from "./location.ts";
+import { s3ClientFor } from "./s3/s3-client.ts";
+import { createS3Drive } from "./s3/s3-drive.ts";
+import { createWebdavDrive } from "./webdav/webdav-drive.ts";
+
+/**
+ * Opens the drive a location names (see `parseLocation`). Credentials come from the URL's user-info,
+ * else from `env`: `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_SESSION_TOKEN`, `AWS_REGION` (or
+ * `AWS_DEFAULT_REGION`) and `AWS_ENDPOINT_URL_S3` (or `AWS_ENDPOINT_URL`) for S3 — without keys, the
+ * SDK's default provider chain (profile, SSO, instance or Lambda role) — and
+ * `WEBDAV_USERNAME`/`WEBDAV_PASSWORD` for WebDAV. S3 and WebDAV drives are named by the redacted
+ * location. Throws LocationError for a bad location.
+ */
+export function openDrive(location: string, env: NodeJS.ProcessEnv = process.env): Drive {
+  const parsed = parseLocation(location);
+  return driveFor(parsed, redactLocation(location), env);
+}
+
+/** Opens a parsed location; `name` must already be redacted. */
+export function driveFor(location: Location, name: string, env: NodeJS.ProcessEnv = process.env): Drive {
+  switch (location.kind) {
+    case "local":
+      return createLocalDrive({ root: location.root });
+    case "s3": {
+      const accessKeyId = location.accessKeyId ?? env.AWS_ACCESS_KEY_ID;
+      const secretAccessKey = location.secretAccessKey ?? env.AWS_SECRET_ACCESS_KEY;
+      const sessionToken = location.accessKeyId === undefined ? env.AWS_SESSION_TOKEN : undefined;
+      const endpoint = location.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+      const region = location.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+      const client = s3ClientFor({
+        ...(endpoint ? { endpoint } : {}),
+        ...(region ? { region } : {}),
+        ...(location.forcePathStyle !== undefined ? { forcePathStyle: location.forcePathStyle } : {}),
+        ...(accessKeyId && secretAccessKey
+          ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } }
+          : {}),
+      });
+      return createS3Drive({
+        bucket: location.bucket,
+        prefix: location.prefix,
+        client,
+        ownsClient: true,
+        name,
+      });
+    }
+    case "webdav": {
+      const username = location.username ?? env.WEBDAV_USERNAME;
+      const password = location.password ?? env.WEBDAV_PASSWORD;
+      return createWebdavDrive({
+        url: location.url,
+        name,
+        ...(username ? { username } : {}),
+        ...(password ? { password } : {}),
+        ...(location.vendor ? { vendor: location.vendor } : {}),
+      });
+    }
+  }
+}
