@@ -191,6 +191,8 @@ class SyncRun {
 
   private async walkDirectory(item: WalkItem): Promise<void> {
     const node = this.tracker.start(item.path, item.parent);
+    // An extra target folder is removed at the end of the run that deletes; never skip it on resume.
+    if (!item.source) node.clean = false;
     try {
       const [sourceEntries, targetEntries] = await Promise.all([
         item.source ? this.list(this.source, item.path, "source") : [],
