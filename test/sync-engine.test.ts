@@ -285,6 +285,18 @@ describe("syncDrives (memory drives)", () => {
     expect(source.calls.list).toBe(2); // the root and sub/, never node_modules
   });
 
+  it("mirrors onto a case-insensitive target without deleting the file it just wrote", async () => {
+    const source = createMemoryDrive();
+    const target = createMemoryDrive({ features: { caseInsensitive: true } });
+    await seed(source, { "Docs/Report.TXT": "new!" });
+    await seed(target, { "docs/report.txt": "old" });
+
+    const result = await syncDrives(source, target, options({ mode: "mirror" }));
+
+    expect(result).toMatchObject({ status: "SUCCESS", updated: 1, deleted: 0 });
+    expect((await tree(target)).map(([, v]) => v)).toEqual((await tree(source)).map(([, v]) => v));
+  });
+
   it("reports progress up to the planned totals", async () => {
     const source = createMemoryDrive();
     await seed(source, { a: "12", b: "345", "c/d": "6" });

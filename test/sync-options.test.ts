@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DriveFeatures, HashType } from "../lib/drives/drive.ts";
-import { DEFAULT_SYNC_OPTIONS, parseMaxDelete, resolveCompare } from "../lib/sync/index.ts";
+import type { Location } from "../lib/drives/location.ts";
+import { DEFAULT_SYNC_OPTIONS, locationsOverlap, parseMaxDelete, resolveCompare } from "../lib/sync/index.ts";
 
 const features = (overrides: Partial<DriveFeatures> = {}): DriveFeatures => ({
   hashes: new Set<HashType>(["md5", "sha1"]),
@@ -66,5 +67,31 @@ describe("resolveCompare", () => {
     expect(() =>
       resolveCompare("checksum", features({ hashes: new Set(["md5"]) }), features({ hashes: new Set() })),
     ).toThrow("the source has md5, the target has none");
+  });
+});
+
+describe("locationsOverlap", () => {
+  const local = (root: string): Location => ({ kind: "local", root });
+  const s3 = (bucket: string, prefix: string, endpoint?: string): Location => ({
+    kind: "s3",
+    bucket,
+    prefix,
+    ...(endpoint ? { endpoint } : {}),
+  });
+  const dav = (url: string): Location => ({ kind: "webdav", url });
+
+  it.each<[string, Location, Location, boolean]>([
+    ["the same folder", local("/data/a"), local("/data/a"), true],
+    ["a folder inside the other", local("/data/a"), local("/data/a/backup"), true],
+    ["the other way round", local("/data/a/b"), local("/data/a"), true],
+    ["siblings sharing a name prefix", local("/data/a"), local("/data/ab"), false],
+    ["a bucket root and a prefix in it", s3("b", ""), s3("b", "x"), true],
+    ["prefixes sharing a name prefix", s3("b", "photos"), s3("b", "photos2"), false],
+    ["the same bucket name on other stores", s3("b", "x", "http://minio:9000"), s3("b", "x"), false],
+    ["webdav folders on one server", dav("https://h/dav/files/a"), dav("https://h/dav/files/a/sub"), true],
+    ["webdav folders on two servers", dav("https://h/dav"), dav("https://g/dav"), false],
+    ["different kinds", local("/x"), s3("x", ""), false],
+  ])("%s", (_name, a, b, expected) => {
+    expect(locationsOverlap(a, b)).toBe(expected);
   });
 });

@@ -118,6 +118,19 @@ describe("planSync", () => {
     expect(kinds(planSync(source, target, { ...base, ...overrides }))).toEqual(expected);
   });
 
+  it("matches names ignoring case where a side is case-insensitive, so a mirror never deletes what it wrote", () => {
+    const actions = planSync([file("Photo.JPG", 2, 5), file("photo.jpg", 2, 5)], [file("photo.jpg", 1, 5)], {
+      ...base,
+      mode: "mirror",
+      caseInsensitive: true,
+    });
+    expect(kinds(actions)).toEqual(["conflict photo.jpg", "update Photo.JPG (size)"]);
+    expect(kinds(planSync([file("A", 1, 5)], [file("a", 1, 5)], { ...base, mode: "mirror" }))).toEqual([
+      "copy A",
+      "delete a",
+    ]);
+  });
+
   it("marks whether a directory exists on each side", () => {
     const actions = planSync([dir("both"), dir("src")], [dir("both"), dir("tgt")], {
       ...base,

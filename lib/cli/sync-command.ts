@@ -1,13 +1,11 @@
 /** `syncron sync`: one sync between two locations, with rclone's flags and syncron's safety rules. */
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Drive } from "../drives/drive.ts";
-import { createLocalDrive } from "../drives/local/local-drive.ts";
 import {
   type CompareMode,
   createPathFilter,
   DEFAULT_SYNC_OPTIONS,
+  locationsOverlap,
   parseMaxDelete,
   type SyncMode,
   type SyncOptions,
@@ -19,7 +17,14 @@ import { USAGE_ERROR } from "./main.ts";
 
 export const usage = `Usage: syncron sync <source> <target> [options]
 
-Makes <target> hold the files of <source>. Locations: a path or file:///abs/path.
+Makes <target> hold the files of <source>. Locations:
+  a path or file:///abs/path
+  s3://bucket/prefix[?endpoint=URL&region=R&path_style=true]   credentials: AWS_* environment
+                            (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL_S3)
+                            or the SDK's default chain
+  webdav://host[:port]/path, webdavs://… (https)[?vendor=nextcloud|owncloud|other]
+                            credentials: user[:password]@ in the URL or WEBDAV_USERNAME/WEBDAV_PASSWORD
+Locations are shown with secrets masked.
 
 Options:
   --mode copy|mirror        copy (default) never deletes; mirror also deletes target files missing
@@ -122,13 +127,26 @@ function parseOptions(args: string[]) {
   });
 }
 
-/** Opens a location as a drive. Throws UsageError for a location it cannot read. */
-async function openLocation(location: string): Promise<Drive> {
-  if (location.startsWith("file://")) return createLocalDrive({ root: fileURLToPath(location) });
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
-    throw new UsageError(`location ${JSON.stringify(location.split("://")[0])}:// is not supported yet`);
+/**
+ * Opens both locations as drives (loading the S3 and WebDAV clients only now). Throws UsageError for a
+ * bad location or for two that overlap (one inside the other).
+ */
+async function openPair(source: string, target: string): Promise<[Drive, Drive]> {
+  const [{ openDrive }, { LocationError, parseLocation, redactLocation }] = await Promise.all([
+    import("../drives/open-drive.ts"),
+    import("../drives/location.ts"),
+  ]);
+  try {
+    if (locationsOverlap(parseLocation(source), parseLocation(target))) {
+      throw new UsageError(
+        `${redactLocation(source)} and ${redactLocation(target)} overlap: one is inside the other, so the sync would read its own output`,
+      );
+    }
+    return [openDrive(source, process.env), openDrive(target, process.env)];
+  } catch (error) {
+    if (error instanceof LocationError) throw new UsageError(error.message);
+    throw error;
   }
-  return createLocalDrive({ root: resolve(location) });
 }
 
 /** Runs one sync; exit code 0 on SUCCESS, 1 on FAILURE (or abort, or Ctrl-C), 2 on a usage error. */
@@ -138,8 +156,7 @@ export async function run(args: string[]): Promise<number> {
   let target: Drive;
   try {
     parsed = parse(args);
-    source = await openLocation(parsed.source);
-    target = await openLocation(parsed.target);
+    [source, target] = await openPair(parsed.source, parsed.target);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`syncron sync: ${error.message}\n\n${usage}`);

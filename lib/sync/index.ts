@@ -4,6 +4,7 @@ import type { SyncOptions } from "./types.ts";
 export { CompareUnsupportedError, resolveCompare } from "./compare.ts";
 export { createDirectoryFilter, createPathFilter } from "./filter.ts";
 export { parseMaxDelete } from "./max-delete.ts";
+export { locationsOverlap } from "./overlap.ts";
 export { planSync } from "./plan.ts";
 export { syncDrives } from "./sync-drives.ts";
 export type {

@@ -12,19 +12,36 @@ const selectAll = (): boolean => true;
  *   filters leave it out.
  * - Directories → `descend` (target-only directories in mirror mode only, so extras get deleted),
  *   except those `directoryFilter` prunes (their whole subtree is excluded).
- * - A file on one side and a directory on the other → `conflict`.
+ * - A file on one side and a directory on the other → `conflict`; so are two source names differing
+ *   only in case when `caseInsensitive`.
  */
 export function planSync(source: Listing, target: Listing, options: PlanOptions): SyncAction[] {
   const filter = options.filter ?? selectAll;
   const walk = options.directoryFilter ?? selectAll;
   const mirror = options.mode === "mirror";
+  // On a case-insensitive side "A.txt" and "a.txt" are one file: match them, or a mirror would
+  // copy "A.txt" over "a.txt" and then delete "a.txt" — the file it just wrote.
+  const key = options.caseInsensitive ? (path: string) => path.toLowerCase() : (path: string) => path;
   const targets = new Map<string, FileEntry | DirectoryEntry>();
-  for (const entry of target) targets.set(entry.path, entry);
+  for (const entry of target) targets.set(key(entry.path), entry);
+  const seen = options.caseInsensitive ? new Set<string>() : undefined;
   const actions: SyncAction[] = [];
 
   for (const entry of source) {
-    const other = targets.get(entry.path);
-    if (other) targets.delete(entry.path);
+    const folded = key(entry.path);
+    if (seen) {
+      if (seen.has(folded)) {
+        actions.push({
+          kind: "conflict",
+          path: entry.path,
+          message: "another source name differs only in case",
+        });
+        continue;
+      }
+      seen.add(folded);
+    }
+    const other = targets.get(folded);
+    if (other) targets.delete(folded);
     if (entry.kind === "directory") {
       if (!walk(entry.path)) continue;
       if (other?.kind === "file") {

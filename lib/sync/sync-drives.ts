@@ -51,6 +51,7 @@ class SyncRun {
   private readonly transferAbort = new AbortController();
   private readonly fingerprint: string;
   private readonly directoryFilter: (dir: string) => boolean;
+  private readonly caseInsensitive: boolean;
   private readonly tracker: DirTracker;
   private readonly retry: RetryPolicy;
   private readonly slots: Semaphore;
@@ -89,6 +90,7 @@ class SyncRun {
     private readonly compare?: ResolvedCompare,
   ) {
     this.directoryFilter = createDirectoryFilter(options.exclude);
+    this.caseInsensitive = source.features.caseInsensitive || target.features.caseInsensitive;
     this.fingerprint = fingerprintOf(options);
     const checkpoint = options.checkpoint?.fingerprint === this.fingerprint ? options.checkpoint : undefined;
     this.tracker = new DirTracker(checkpoint);
@@ -207,6 +209,7 @@ class SyncRun {
         ...(this.compare ?? { compare: "size", modTimeWindowMs: Number.POSITIVE_INFINITY }),
         filter: this.filter,
         directoryFilter: this.directoryFilter,
+        caseInsensitive: this.caseInsensitive,
       });
       const checks: Check[] = [];
       for (const action of actions) {

@@ -127,6 +127,8 @@ export interface PlanOptions {
   hash?: HashType;
   /** True when a file path is selected by the include/exclude filters. Default: every path. */
   filter?: (path: string) => boolean;
+  /** Match names ignoring case (either drive is case-insensitive). */
+  caseInsensitive?: boolean;
   /** False for a directory whose whole subtree the filters leave out: it is not walked. Default: all walked. */
   directoryFilter?: (dir: string) => boolean;
 }

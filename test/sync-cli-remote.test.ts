@@ -1,0 +1,50 @@
+import { CreateBucketCommand } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createClient } from "webdav";
+import { run } from "../lib/cli/sync-command.ts";
+import { s3ClientFor } from "../lib/drives/s3/s3-client.ts";
+import { startWebdavTestServer, type WebdavTestServer } from "../lib/drives/webdav/webdav-test-server.ts";
+import { type LocalSqsS3, startLocalSqsS3 } from "../lib/local/fauxqs.ts";
+
+const USER = { username: "alice", password: "s3cr3t-pw" };
+let s3: LocalSqsS3;
+let dav: WebdavTestServer;
+let out: string[];
+
+beforeAll(async () => {
+  [s3, dav] = await Promise.all([startLocalSqsS3(), startWebdavTestServer({ user: USER })]);
+  const client = s3ClientFor({ endpoint: s3.endpoint, region: s3.region, credentials: s3.credentials });
+  await client.send(new CreateBucketCommand({ Bucket: "cli-bucket" }));
+  client.destroy();
+  await createClient(dav.url, USER).createDirectory("/docs/sub", { recursive: true });
+  await createClient(dav.url, USER).putFileContents("/docs/a.txt", "alpha");
+  await createClient(dav.url, USER).putFileContents("/docs/sub/b.txt", "beta");
+});
+
+afterAll(async () => {
+  await Promise.all([s3?.stop(), dav?.stop()]);
+});
+
+describe("syncron sync between remote locations", () => {
+  it("copies webdav -> s3 with credentials from the URL and the environment, never printing them", async () => {
+    out = [];
+    vi.spyOn(console, "log").mockImplementation((line: unknown) => void out.push(String(line)));
+    vi.stubEnv("AWS_ACCESS_KEY_ID", s3.credentials.accessKeyId);
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", s3.credentials.secretAccessKey);
+    const host = dav.url.replace("http://", "");
+    const source = `webdav://${USER.username}:${USER.password}@${host}/docs`;
+    const target = `s3://cli-bucket/backup?endpoint=${encodeURIComponent(s3.endpoint)}&region=${s3.region}&path_style=true`;
+    try {
+      expect(await run([source, target, "--mode", "mirror"])).toBe(0);
+      expect(await run([source, target, "--mode", "mirror", "--json"])).toBe(0);
+    } finally {
+      vi.restoreAllMocks();
+      vi.unstubAllEnvs();
+    }
+    const [summary, json] = [out.slice(0, -1).join("\n"), out.at(-1)!];
+    expect(summary).toMatch(/copied 2, updated 0, deleted 0/);
+    expect(summary).toContain(`webdav://alice:***@${host}/docs`);
+    expect(summary).not.toContain(USER.password);
+    expect(JSON.parse(json)).toMatchObject({ status: "SUCCESS", copied: 0, skipped: 2 });
+  });
+});
