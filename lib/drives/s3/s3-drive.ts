@@ -136,6 +136,27 @@ export function createS3Drive(options: S3DriveOptions): Drive {
     }
   };
 
+  const read = async (
+    path: string,
+    readOptions?: { signal?: AbortSignal },
+  ): Promise<ReadableStream<Uint8Array>> => {
+    checkPath(path);
+    const signal = readOptions?.signal;
+    try {
+      const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: keys.file(path) }), {
+        ...(signal ? { abortSignal: signal } : {}),
+      });
+      if (!object.Body)
+        throw new DriveError(`s3 read "${path}": empty response body`, path, { retryable: true });
+      return object.Body.transformToWebStream() as ReadableStream<Uint8Array>;
+    } catch (error) {
+      if (isS3NotFound(error) && (await hasChildren(path).catch(() => false))) {
+        throw new IsADirectoryError(`s3 read "${path}": is a directory`, path, { cause: error });
+      }
+      throw toS3DriveError(error, "read", path);
+    }
+  };
+
   return {
     name,
     features,
@@ -193,23 +214,7 @@ export function createS3Drive(options: S3DriveOptions): Drive {
 
     stat: (path) => stat(path),
 
-    async read(path, readOptions) {
-      checkPath(path);
-      const signal = readOptions?.signal;
-      try {
-        const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: keys.file(path) }), {
-          ...(signal ? { abortSignal: signal } : {}),
-        });
-        if (!object.Body)
-          throw new DriveError(`s3 read "${path}": empty response body`, path, { retryable: true });
-        return object.Body.transformToWebStream() as ReadableStream<Uint8Array>;
-      } catch (error) {
-        if (isS3NotFound(error) && (await hasChildren(path).catch(() => false))) {
-          throw new IsADirectoryError(`s3 read "${path}": is a directory`, path, { cause: error });
-        }
-        throw toS3DriveError(error, "read", path);
-      }
-    },
+    read,
 
     async write(path, body, source, writeOptions) {
       checkPath(path);
@@ -318,7 +323,7 @@ export function createS3Drive(options: S3DriveOptions): Drive {
       if (entry.hashes?.md5) return entry.hashes.md5;
       // A multipart object without rclone's md5chksum: read it once.
       const digest = createHash("md5");
-      const stream = await this.read(path);
+      const stream = await read(path);
       for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) digest.update(chunk);
       return digest.digest("hex");
     },

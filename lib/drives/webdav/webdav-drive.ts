@@ -232,12 +232,15 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
 
     async rmdir(dir) {
       checkPath(dir);
-      const entries: Entry[] = [];
-      for await (const entry of this.list(dir)) {
-        entries.push(entry);
-        break;
+      let items: FileStat[];
+      try {
+        items = (await client.getDirectoryContents(remote(dir), { includeSelf: true })) as FileStat[];
+      } catch (error) {
+        throw toWebdavDriveError(error, "rmdir", dir, "directory");
       }
-      if (entries.length > 0)
+      const self = items.find((item) => item.filename === remote(dir));
+      if (self?.type === "file") throw new DirectoryNotFoundError(`webdav rmdir "${dir}": is a file`, dir);
+      if (items.some((item) => item !== self))
         throw new DirectoryNotEmptyError(`webdav rmdir "${dir}": directory not empty`, dir);
       try {
         await client.deleteFile(remote(dir));
