@@ -87,8 +87,6 @@ function rulesStatements(input: ApiPolicyInput): PolicyStatement[] {
         "events:PutRule",
         "events:DeleteRule",
         "events:DescribeRule",
-        "events:EnableRule",
-        "events:DisableRule",
         "events:PutTargets",
         "events:RemoveTargets",
         "events:ListTargetsByRule",

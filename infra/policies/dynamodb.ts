@@ -2,17 +2,15 @@ import { tableAndIndexArns } from "./arns.ts";
 import type { PolicyStatement } from "./document.ts";
 
 /**
- * Item-level DynamoDB actions the store uses (single-item conditional writes and queries).
- * No Scan (every listing has an index), no table management (infra owns the table).
+ * Exactly the item-level DynamoDB actions the store calls (single-item conditional writes and
+ * queries; `coverage.test.ts` checks this against lib/store). No Scan, no batch or transaction, no
+ * table management: infra owns the table.
  */
 export const DYNAMODB_DATA_ACTIONS = [
   "dynamodb:GetItem",
   "dynamodb:PutItem",
   "dynamodb:UpdateItem",
   "dynamodb:DeleteItem",
-  "dynamodb:ConditionCheckItem",
-  "dynamodb:BatchGetItem",
-  "dynamodb:BatchWriteItem",
   "dynamodb:Query",
 ];
 

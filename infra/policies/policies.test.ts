@@ -40,7 +40,7 @@ const grants = (document: PolicyDocument): string[] =>
   );
 
 describe("DYNAMODB_DATA_ACTIONS", () => {
-  it("has item-level actions only: no Scan, no table management, no wildcard", () => {
+  it("has single-item actions and Query only: no Scan, batch, transaction or table management", () => {
     expect(DYNAMODB_DATA_ACTIONS).not.toContain("dynamodb:Scan");
     for (const action of DYNAMODB_DATA_ACTIONS) {
       expect(action).toMatch(
@@ -160,8 +160,6 @@ describe("apiPolicy with eventbridge-rules", () => {
           "events:PutRule",
           "events:DeleteRule",
           "events:DescribeRule",
-          "events:EnableRule",
-          "events:DisableRule",
           "events:PutTargets",
           "events:RemoveTargets",
           "events:ListTargetsByRule",

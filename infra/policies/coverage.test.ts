@@ -1,0 +1,100 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { TABLE_INDEX_NAMES } from "../table.ts";
+import { type ApiPolicyInput, apiPolicy } from "./api.ts";
+import type { PolicyDocument } from "./document.ts";
+import { workerPolicy } from "./worker.ts";
+
+/**
+ * The policies must allow every AWS call the deployed code makes: this reads the SDK commands the
+ * adapters construct (`new XCommand(`) and maps each to its IAM action. A new call without a
+ * policy change fails here instead of with AccessDenied in production.
+ */
+const root = join(import.meta.dirname, "..", "..");
+
+/** Commands constructed in the non-test .ts files of a folder, minus local-only files. */
+function commandsIn(folder: string, exclude: readonly string[] = []): string[] {
+  const files = readdirSync(join(root, folder)).filter(
+    (f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.startsWith("fake-") && !exclude.includes(f),
+  );
+  const names = files.flatMap((f) =>
+    [...readFileSync(join(root, folder, f), "utf8").matchAll(/new (\w+)Command\(/g)].map((m) => m[1] ?? ""),
+  );
+  return [...new Set(names)].sort();
+}
+
+/** lib-dynamodb's document commands and SQS's batch send use the base action's permission. */
+const ACTION_OF: Record<string, string> = {
+  Get: "GetItem",
+  Put: "PutItem",
+  Update: "UpdateItem",
+  Delete: "DeleteItem",
+  Query: "Query",
+  Scan: "Scan",
+  BatchGet: "BatchGetItem",
+  BatchWrite: "BatchWriteItem",
+  TransactWrite: "TransactWriteItems",
+  TransactGet: "TransactGetItems",
+  SendMessageBatch: "SendMessage",
+};
+const actions = (service: string, commands: string[]) =>
+  commands.map((c) => `${service}:${ACTION_OF[c] ?? c}`);
+const allowed = (document: PolicyDocument) => new Set(document.Statement.flatMap((s) => s.Action));
+
+const account = { partition: "aws", region: "eu-west-1", accountId: "123456789012" };
+const apiInput = (backend: ApiPolicyInput["backend"]): ApiPolicyInput => ({
+  account,
+  backend,
+  tableArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/t",
+  indexNames: TABLE_INDEX_NAMES,
+  queueArn: "arn:aws:sqs:eu-west-1:123456789012:q",
+  dlqArn: "arn:aws:sqs:eu-west-1:123456789012:dlq",
+  scheduleGroup: "syncron-ci",
+  schedulerRoleArn: "arn:aws:iam::123456789012:role/r",
+});
+const worker = workerPolicy({
+  tableArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/t",
+  indexNames: TABLE_INDEX_NAMES,
+  queueArn: "arn:aws:sqs:eu-west-1:123456789012:q",
+});
+
+describe("policies cover the code's AWS calls", () => {
+  // table.ts creates the table for the emulators only; on AWS infra owns it.
+  const store = actions("dynamodb", commandsIn("lib/store", ["table.ts"]));
+
+  it("finds the store's and adapters' commands (the scan itself works)", () => {
+    expect(store).toContain("dynamodb:PutItem");
+    expect(commandsIn("lib/schedule/eventbridge-scheduler")).toContain("CreateSchedule");
+    expect(commandsIn("lib/schedule/eventbridge-rules")).toContain("PutRule");
+  });
+
+  it("the store's item actions are exactly what API and worker may do on the table", () => {
+    const table = (document: PolicyDocument) => document.Statement.find((s) => s.Sid === "TableData")?.Action;
+    expect([...store].sort()).toEqual(
+      [...(table(apiPolicy(apiInput("eventbridge-scheduler"))) ?? [])].sort(),
+    );
+    expect([...store].sort()).toEqual([...(table(worker) ?? [])].sort());
+  });
+
+  it("the API may call everything the queue producer calls", () => {
+    const producer = actions("sqs", commandsIn("lib/queue"));
+    expect(producer.length).toBeGreaterThan(0);
+    for (const action of producer)
+      expect(allowed(apiPolicy(apiInput("eventbridge-scheduler")))).toContain(action);
+  });
+
+  it.each([
+    ["eventbridge-scheduler", "lib/schedule/eventbridge-scheduler", "scheduler"],
+    ["eventbridge-rules", "lib/schedule/eventbridge-rules", "events"],
+  ] as const)(
+    "the API may make every %s call, and no other call of that service",
+    (backend, folder, service) => {
+      const used = actions(service, commandsIn(folder)).sort();
+      const granted = [...allowed(apiPolicy(apiInput(backend)))]
+        .filter((a) => a.startsWith(`${service}:`))
+        .sort();
+      expect(granted).toEqual(used);
+    },
+  );
+});
