@@ -51,6 +51,13 @@ describe("parseCron syntax", () => {
     expect(parseCron("0 0 29 2 *").dayRule).toBe("day-of-month");
   });
 
+  it("refuses a value that is not a string", () => {
+    expect(() => parseCron(5 as unknown as string)).toThrow(new CronError("expression: 5 is not a string"));
+    expect(() => parseCron(null as unknown as string)).toThrow(
+      new CronError("expression: null is not a string"),
+    );
+  });
+
   it("normalizes whitespace in the expression it keeps", () => {
     expect(parseCron(" 0\t2  * * * ").expression).toBe("0 2 * * *");
   });

@@ -30,6 +30,10 @@ const ITEM = /^(\*|[A-Za-z0-9]+(?:-[A-Za-z0-9]+)?)(?:\/([0-9]+))?$/;
  * than 5, `L W # ? H`, `@macros`, step 0, reversed ranges and a day-of-month that never occurs in its months.
  */
 export function parseCron(expression: string): ParsedCron {
+  // Callers at the HTTP edge may hand over any JSON value.
+  if (typeof expression !== "string") {
+    throw new CronError(`expression: ${JSON.stringify(expression) ?? typeof expression} is not a string`);
+  }
   const trimmed = expression.trim();
   if (trimmed.startsWith("@")) {
     throw new CronError(
