@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createClient } from "webdav";
 import { listAll, readBytes, runDriveContract, streamOf } from "../contract.ts";
 import { AuthenticationError, DirectoryNotFoundError, DriveError, isRetryable } from "../errors.ts";
+import { probeWebdavModTime } from "./probe-mod-time.ts";
 import { createWebdavDrive, type WebdavDriveOptions } from "./webdav-drive.ts";
 import { startWebdavTestServer, type WebdavTestServer } from "./webdav-test-server.ts";
 
@@ -106,6 +107,16 @@ describe("webdav drive", () => {
     );
     expect(Buffer.from(await readBytes(await drive.read("keep.txt"))).toString()).toBe("original");
     expect(await onDisk()).toEqual(["keep.txt"]);
+  });
+
+  it("probes whether the server keeps X-OC-Mtime, leaving nothing behind", async () => {
+    const nextcloud = await driveIn(await nextcloudLike());
+    const plain = await driveIn(await memoryServer());
+    const url = (server: WebdavTestServer, folder: string) => `${server.url}${encodeURI(folder)}`;
+    expect(await probeWebdavModTime({ url: url(await nextcloudLike(), nextcloud.folder) })).toBe(true);
+    expect(await probeWebdavModTime({ url: url(await memoryServer(), plain.folder) })).toBe(false);
+    expect(await readdir(join(diskRoot!, nextcloud.folder))).toEqual([]);
+    expect(await listAll(plain.drive, "")).toEqual([]);
   });
 
   it("throws DirectoryNotFoundError when listing a file", async () => {
