@@ -91,11 +91,15 @@ describe("POST /api/v1/sync-configs", () => {
       ["cron", "0 0 L * *"],
       ["timezone", "Mars/Olympus"],
       ["timezone", "+08:00"],
+      ["source", "ftp://host/x"],
+      ["target", "s3://"],
+      ["target", "webdav://bob:pw@host/a/../b"],
     ] as const) {
       const reply = await stack.call({ method: "POST", path: CONFIGS, body: newConfig({ [field]: value }) });
       expectError(reply, 400, "VALIDATION_FAILED");
       expect(reply.body.error.details).toEqual([{ path: field, message: expect.any(String) }]);
       expect(reply.body.error.message).toContain(field);
+      expect(reply.body.error.message).not.toContain(":pw@");
     }
     expect((await stack.store.configs.list({ limit: 100 })).items.length).toBe(before);
   });

@@ -1,7 +1,7 @@
 import { nextRuns } from "../cron/next-runs.ts";
+import { redactLocation } from "../drives/location.ts";
 import type { Run } from "../store/run.ts";
 import type { SyncConfig } from "../store/sync-config.ts";
-import { redactLocation } from "./redact.ts";
 
 /** How many upcoming fire times a config shows. */
 export const NEXT_RUNS_COUNT = 5;

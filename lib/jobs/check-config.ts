@@ -1,5 +1,6 @@
 import { parseCron } from "../cron/parse.ts";
 import { assertTimezone } from "../cron/timezone.ts";
+import { parseLocation } from "../drives/location.ts";
 import type { SyncConfigPatch } from "../store/sync-config.ts";
 
 /** One bad field of a config. */
@@ -27,16 +28,18 @@ const issueOf = (path: string, check: () => unknown): ConfigIssue[] => {
 };
 
 /**
- * Checks what the store's schema cannot: the cron expression (exactly 5 fields, lib/cron's rules)
- * and the IANA time zone. Only the fields present are checked, so a PATCH is checked as sent.
+ * Checks what the store's schema cannot: the cron expression (exactly 5 fields, lib/cron's rules),
+ * the IANA time zone, and that `source` and `target` are locations syncron can open (their
+ * messages show them redacted). Only the fields present are checked, so a PATCH is checked as sent.
  * Throws ConfigValidationError listing every bad field.
  */
 export function checkConfigFields(fields: SyncConfigPatch): void {
+  const { cron, timezone, source, target } = fields;
   const issues = [
-    ...(fields.cron === undefined ? [] : issueOf("cron", () => parseCron(fields.cron as string))),
-    ...(fields.timezone === undefined
-      ? []
-      : issueOf("timezone", () => assertTimezone(fields.timezone as string))),
+    ...(cron === undefined ? [] : issueOf("cron", () => parseCron(cron))),
+    ...(timezone === undefined ? [] : issueOf("timezone", () => assertTimezone(timezone))),
+    ...(source === undefined ? [] : issueOf("source", () => parseLocation(source))),
+    ...(target === undefined ? [] : issueOf("target", () => parseLocation(target))),
   ];
   if (issues.length > 0) throw new ConfigValidationError(issues);
 }
