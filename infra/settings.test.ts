@@ -14,6 +14,7 @@ describe("readDeploySettings", () => {
       queueVisibilityTimeoutS: 5400,
       maxReceiveCount: 5,
       auth: { kind: "iam" },
+      s3Buckets: [],
     });
   });
 
@@ -30,7 +31,9 @@ describe("readDeploySettings", () => {
       SYNCRON_MAX_CONCURRENCY: "20",
       SYNCRON_API_TOKEN: "a-long-enough-token",
       SYNCRON_ALARM_EMAIL: "ops@example.com",
+      SYNCRON_S3_BUCKETS: "photos, backups.example",
     });
+    expect(settings.s3Buckets).toEqual(["photos", "backups.example"]);
     expect(settings.scheduleBackend).toBe("eventbridge-rules");
     expect(settings.worker).toEqual({ timeoutS: 900, memoryMb: 2048, maxConcurrency: 20 });
     expect(settings.apiToken).toBe("a-long-enough-token");
@@ -74,6 +77,11 @@ describe("readDeploySettings", () => {
     [{ SYNCRON_WORKER_MEMORY_MB: "64" }, /^SYNCRON_WORKER_MEMORY_MB="64" is invalid/],
     [{ SYNCRON_JWT_ISSUER: "http://id.example.com", SYNCRON_JWT_AUDIENCE: "a" }, /^SYNCRON_JWT_ISSUER=/],
     [{ SYNCRON_ALARM_EMAIL: "nobody" }, /^SYNCRON_ALARM_EMAIL="nobody" is invalid/],
+    [
+      { SYNCRON_S3_BUCKETS: "arn:aws:s3:::x" },
+      /^SYNCRON_S3_BUCKETS="arn:aws:s3:::x" is invalid: expected bucket names/,
+    ],
+    [{ SYNCRON_S3_BUCKETS: "a*" }, /^SYNCRON_S3_BUCKETS="a\*" is invalid/],
     [{ SYNCRON_API_TOKEN: "short" }, /^SYNCRON_API_TOKEN=\(hidden\) is invalid/],
     [
       { SYNCRON_JWT_ISSUER: "https://id.example.com" },

@@ -15,6 +15,7 @@ export const DEPLOY_ENV = {
   jwtIssuer: "SYNCRON_JWT_ISSUER",
   jwtAudience: "SYNCRON_JWT_AUDIENCE",
   alarmEmail: "SYNCRON_ALARM_EMAIL",
+  s3Buckets: "SYNCRON_S3_BUCKETS",
 } as const;
 
 /** How API Gateway authenticates callers. `none` exists only for `sst dev`. */
@@ -35,6 +36,8 @@ export interface DeploySettings {
   auth: ApiAuth;
   apiToken?: string;
   alarmEmail?: string;
+  /** AWS S3 buckets the worker may read and write with its role; none by default. */
+  s3Buckets: string[];
 }
 
 export class InfraConfigError extends Error {
@@ -55,6 +58,14 @@ const schema = z.object({
   [DEPLOY_ENV.jwtAudience]: z.string().min(1).optional(),
   [DEPLOY_ENV.apiToken]: z.string().min(16).optional(),
   [DEPLOY_ENV.alarmEmail]: z.email().optional(),
+  // Comma-separated bucket names (S3's naming rules, no ARNs, no wildcards).
+  [DEPLOY_ENV.s3Buckets]: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\s*,\s*[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])*$/,
+      "expected bucket names separated by commas",
+    )
+    .optional(),
 });
 
 /**
@@ -118,5 +129,9 @@ export function readDeploySettings(input: {
     auth,
     ...(apiToken === undefined ? {} : { apiToken }),
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
+    s3Buckets: (v[DEPLOY_ENV.s3Buckets] ?? "")
+      .split(",")
+      .map((b) => b.trim())
+      .filter(Boolean),
   };
 }

@@ -3,7 +3,7 @@ import { toFunctionPermissions } from "../policies/document.ts";
 import { workerPolicy } from "../policies/worker.ts";
 import { TABLE_INDEX_NAMES } from "../table.ts";
 import { queue } from "./queue.ts";
-import { settings } from "./settings.ts";
+import { account, settings } from "./settings.ts";
 import { table } from "./storage.ts";
 
 /** Runs sync jobs from the queue (`functions/worker.ts`). */
@@ -18,8 +18,16 @@ export const worker = new sst.aws.Function("Worker", {
     queueUrl: queue.url,
     workerTimeoutS: settings.worker.timeoutS,
   }),
-  permissions: $resolve({ tableArn: table.arn, queueArn: queue.arn }).apply((v) =>
-    toFunctionPermissions(workerPolicy({ ...v, indexNames: TABLE_INDEX_NAMES })),
+  permissions: $resolve({ account, tableArn: table.arn, queueArn: queue.arn }).apply((v) =>
+    toFunctionPermissions(
+      workerPolicy({
+        partition: v.account.partition,
+        tableArn: v.tableArn,
+        queueArn: v.queueArn,
+        indexNames: TABLE_INDEX_NAMES,
+        s3Buckets: settings.s3Buckets,
+      }),
+    ),
   ),
 });
 

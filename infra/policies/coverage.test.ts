@@ -19,7 +19,9 @@ function commandsIn(folder: string, exclude: readonly string[] = []): string[] {
     (f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.startsWith("fake-") && !exclude.includes(f),
   );
   const names = files.flatMap((f) =>
-    [...readFileSync(join(root, folder, f), "utf8").matchAll(/new (\w+)Command\(/g)].map((m) => m[1] ?? ""),
+    [...readFileSync(join(root, folder, f), "utf8").matchAll(/new (\w+)Command\(|new (Upload)\(/g)].map(
+      (m) => m[1] ?? m[2] ?? "",
+    ),
   );
   return [...new Set(names)].sort();
 }
@@ -54,10 +56,24 @@ const apiInput = (backend: ApiPolicyInput["backend"]): ApiPolicyInput => ({
   schedulerRoleArn: "arn:aws:iam::123456789012:role/r",
 });
 const worker = workerPolicy({
+  partition: "aws",
   tableArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/t",
   indexNames: TABLE_INDEX_NAMES,
   queueArn: "arn:aws:sqs:eu-west-1:123456789012:q",
+  s3Buckets: ["b"],
 });
+
+/** IAM actions behind the S3 drive's calls (Head = Get; lib-storage's Upload is PutObject + Abort). */
+const S3_ACTIONS_OF: Record<string, string[]> = {
+  ListObjectsV2: ["s3:ListBucket"],
+  HeadObject: ["s3:GetObject"],
+  GetObject: ["s3:GetObject"],
+  PutObject: ["s3:PutObject"],
+  DeleteObject: ["s3:DeleteObject"],
+  DeleteObjects: ["s3:DeleteObject"],
+  CopyObject: ["s3:GetObject", "s3:PutObject"],
+  Upload: ["s3:PutObject", "s3:AbortMultipartUpload"],
+};
 
 describe("policies cover the code's AWS calls", () => {
   // table.ts creates the table for the emulators only; on AWS infra owns it.
@@ -97,4 +113,14 @@ describe("policies cover the code's AWS calls", () => {
       expect(granted).toEqual(used);
     },
   );
+
+  it("the worker may make every S3 call of the S3 drive on the configured buckets", () => {
+    const used = commandsIn("lib/drives/s3");
+    expect(used).toContain("ListObjectsV2");
+    for (const command of used) {
+      const needed = S3_ACTIONS_OF[command];
+      expect(needed, `no IAM mapping for S3 ${command}: add it here and to the worker policy`).toBeDefined();
+      for (const action of needed ?? []) expect(allowed(worker)).toContain(action);
+    }
+  });
 });

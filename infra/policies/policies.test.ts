@@ -180,7 +180,10 @@ describe("apiPolicy with eventbridge-rules", () => {
 
 describe("workerPolicy", () => {
   it("grants exactly the table, consuming the queue, and sending continuations to it", () => {
-    expect(workerPolicy({ tableArn, indexNames: TABLE_INDEX_NAMES, queueArn }).Statement).toEqual([
+    expect(
+      workerPolicy({ partition: "aws", tableArn, indexNames: TABLE_INDEX_NAMES, queueArn, s3Buckets: [] })
+        .Statement,
+    ).toEqual([
       tableStatement,
       {
         Sid: "SyncQueueConsume",
@@ -196,13 +199,43 @@ describe("workerPolicy", () => {
       { Sid: "SyncQueueContinue", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [queueArn] },
     ]);
   });
+
+  it("adds the objects of configured S3 buckets, each bucket by name", () => {
+    const policy = workerPolicy({
+      partition: "aws",
+      tableArn,
+      indexNames: TABLE_INDEX_NAMES,
+      queueArn,
+      s3Buckets: ["photos", "backups.example"],
+    });
+    expect(policy.Statement.slice(3)).toEqual([
+      {
+        Sid: "S3ListBuckets",
+        Effect: "Allow",
+        Action: ["s3:ListBucket"],
+        Resource: ["arn:aws:s3:::photos", "arn:aws:s3:::backups.example"],
+      },
+      {
+        Sid: "S3Objects",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+        Resource: ["arn:aws:s3:::photos/*", "arn:aws:s3:::backups.example/*"],
+      },
+    ]);
+  });
 });
 
 describe("wildcards", () => {
   const documents = {
     "api (scheduler)": apiPolicy(apiInput("eventbridge-scheduler")),
     "api (rules)": apiPolicy(apiInput("eventbridge-rules")),
-    worker: workerPolicy({ tableArn, indexNames: TABLE_INDEX_NAMES, queueArn }),
+    worker: workerPolicy({
+      partition: "aws",
+      tableArn,
+      indexNames: TABLE_INDEX_NAMES,
+      queueArn,
+      s3Buckets: ["b"],
+    }),
     "scheduler role": schedulerRolePolicy(queueArn),
     "events queue policy": eventsToQueuePolicy(account, queueArn, group),
     "scheduler trust": schedulerTrustPolicy(account, group),
@@ -224,7 +257,8 @@ describe("wildcards", () => {
 
   it.each(Object.entries(documents))("%s: every named resource is in this account", (_, doc) => {
     for (const resource of doc.Statement.flatMap((s) => s.Resource ?? []).filter((r) => r !== "*")) {
-      expect(resource).toMatch(/^arn:aws:[a-z0-9-]+:(eu-west-1)?:123456789012:/);
+      // S3 bucket ARNs carry no region or account; every other ARN is in this account.
+      expect(resource).toMatch(/^arn:aws:[a-z0-9-]+:(eu-west-1)?:123456789012:|^arn:aws:s3:::b(\/\*)?$/);
     }
   });
 });

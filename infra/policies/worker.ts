@@ -1,11 +1,22 @@
-import { type PolicyDocument, policyDocument } from "./document.ts";
+import { type PolicyDocument, type PolicyStatement, policyDocument } from "./document.ts";
 import { tableDataStatement } from "./dynamodb.ts";
 
 export interface WorkerPolicyInput {
+  partition: string;
   tableArn: string;
   indexNames: readonly string[];
   queueArn: string;
+  /** AWS S3 buckets the worker syncs with its own role (s3:// locations without keys). */
+  s3Buckets: readonly string[];
 }
+
+/** What the S3 drive calls on objects: Get/HeadObject, PutObject and multipart Upload, DeleteObject. */
+export const S3_OBJECT_ACTIONS = [
+  "s3:GetObject",
+  "s3:PutObject",
+  "s3:DeleteObject",
+  "s3:AbortMultipartUpload",
+];
 
 /** What the Lambda event source mapping needs to poll the queue with the function's role. */
 export const SQS_CONSUME_ACTIONS = [
@@ -17,8 +28,10 @@ export const SQS_CONSUME_ACTIONS = [
 
 /**
  * The worker's identity policy: the table and its indexes (runs, leases, configs); consume the
- * sync queue; send to it (continuations of a run that outlives one invocation). Nothing else: it
- * never touches schedules, and the dead-letter queue is filled by SQS's redrive, not by the worker.
+ * sync queue; send to it (continuations of a run that outlives one invocation); and the objects of
+ * the configured S3 buckets, if any. Nothing else: it never touches schedules, and the dead-letter
+ * queue is filled by SQS's redrive, not by the worker. S3-compatible stores (MinIO, R2, …) use keys
+ * from the location, not this role.
  */
 export function workerPolicy(input: WorkerPolicyInput): PolicyDocument {
   return policyDocument(
@@ -35,5 +48,24 @@ export function workerPolicy(input: WorkerPolicyInput): PolicyDocument {
       Action: ["sqs:SendMessage"],
       Resource: [input.queueArn],
     },
+    ...s3Statements(input.partition, input.s3Buckets),
   );
+}
+
+function s3Statements(partition: string, buckets: readonly string[]): PolicyStatement[] {
+  if (buckets.length === 0) return [];
+  return [
+    {
+      Sid: "S3ListBuckets",
+      Effect: "Allow",
+      Action: ["s3:ListBucket"],
+      Resource: buckets.map((bucket) => `arn:${partition}:s3:::${bucket}`),
+    },
+    {
+      Sid: "S3Objects",
+      Effect: "Allow",
+      Action: [...S3_OBJECT_ACTIONS],
+      Resource: buckets.map((bucket) => `arn:${partition}:s3:::${bucket}/*`),
+    },
+  ];
 }
