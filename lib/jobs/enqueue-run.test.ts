@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiStack, startApiStack } from "../../test/api-stack.ts";
+import { newSyncConfig } from "../store/sync-config.ts";
+import type { JobDeps } from "./deps.ts";
+import { enqueueAllEnabled } from "./enqueue-run.ts";
+
+let stack: ApiStack;
+beforeAll(async () => {
+  stack = await startApiStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe("enqueueAllEnabled", () => {
+  it("leaves out, and marks FAILURE, the runs whose message a batch failed to send", async () => {
+    const ids = ["cfg-a", "cfg-b", "cfg-c"];
+    for (const id of ids) {
+      await stack.store.configs.create(
+        newSyncConfig(
+          {
+            name: id,
+            source: "/a",
+            target: "/b",
+            cron: "0 2 * * *",
+            timezone: "UTC",
+            enabled: true,
+            mode: "copy",
+            compare: "size-mtime",
+            include: [],
+            exclude: [],
+            max_delete: null,
+          },
+          { id, now: stack.deps.clock() },
+        ),
+      );
+    }
+    const deps: JobDeps = {
+      ...stack.deps,
+      queue: {
+        ...stack.deps.queue,
+        sendBatch: async (messages) => ({
+          sent_count: messages.length - 1,
+          failed: [
+            {
+              index: 1,
+              config_id: messages[1]?.config_id ?? "",
+              code: "InternalError",
+              message: "boom",
+              sender_fault: false,
+            },
+          ],
+        }),
+      },
+    };
+    const result = await enqueueAllEnabled(deps);
+    expect(result.count).toBe(2);
+    const runs = await Promise.all(ids.map(async (id) => (await stack.store.runs.listByConfig(id)).items));
+    const failed = runs.flat().filter((run) => run.status === "FAILURE");
+    expect(failed).toEqual([
+      expect.objectContaining({
+        error: { code: "QUEUE_SEND_FAILED", message: expect.stringContaining("boom") },
+      }),
+    ]);
+    expect(result.task_ids).not.toContain(failed[0]?.task_id);
+    expect(
+      runs
+        .flat()
+        .filter((run) => run.status === "PENDING")
+        .map((run) => run.task_id)
+        .sort(),
+    ).toEqual([...result.task_ids].sort());
+  });
+});
