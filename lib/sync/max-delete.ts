@@ -25,3 +25,22 @@ export const withinMaxDelete = (limit: MaxDelete, deletes: number, targetFiles: 
 /** Describes a limit for messages: `10 files` or `5%`. */
 export const describeMaxDelete = (limit: MaxDelete): string =>
   "count" in limit ? `${limit.count} file(s)` : `${limit.percent}% of the target's files`;
+
+/**
+ * Why a mirror must not delete, or undefined when it may: an empty source (after filters) never
+ * empties a target, and `limit` caps the deletes by count or by share of the target's files.
+ */
+export function deleteGuard(
+  deletes: number,
+  totals: { source_files: number; target_files: number },
+  limit: MaxDelete | undefined,
+): string | undefined {
+  if (deletes === 0) return undefined;
+  if (totals.source_files === 0) {
+    return `the source has no files (after filters): refusing to delete all ${deletes} file(s) on the target`;
+  }
+  if (limit && !withinMaxDelete(limit, deletes, totals.target_files)) {
+    return `max-delete: ${deletes} of ${totals.target_files} target file(s) would be deleted, more than the limit of ${describeMaxDelete(limit)}; nothing was deleted`;
+  }
+  return undefined;
+}

@@ -2,10 +2,11 @@ import { setMaxListeners } from "node:events";
 import type { Drive, Entry } from "../drives/drive.ts";
 import { DirectoryNotFoundError } from "../drives/errors.ts";
 import { CompareUnsupportedError, type ResolvedCompare, resolveCompare } from "./compare.ts";
-import { forEachLimit, Semaphore } from "./concurrency.ts";
+import { forEachLimit, Semaphore, WorkStack } from "./concurrency.ts";
+import { CopyError, copyFile } from "./copy-file.ts";
 import { type DirNode, DirTracker, fingerprintOf, type WalkCounts, zeroWalkCounts } from "./dir-tracker.ts";
 import { createDirectoryFilter, createPathFilter } from "./filter.ts";
-import { describeMaxDelete, withinMaxDelete } from "./max-delete.ts";
+import { deleteGuard } from "./max-delete.ts";
 import { planSync } from "./plan.ts";
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from "./retry.ts";
 import type { SyncAction, SyncError, SyncOptions, SyncProgress, SyncResult } from "./types.ts";
@@ -56,9 +57,7 @@ class SyncRun {
   private readonly retry: RetryPolicy;
   private readonly slots: Semaphore;
   private readonly inflight = new Set<Promise<void>>();
-  private readonly stack: WalkItem[] = [];
-  private readonly wakeups: (() => void)[] = [];
-  private activeWalkers = 0;
+  private readonly stack = new WorkStack<WalkItem>();
   private readonly deletes: { path: string; size: number }[] = [];
   private readonly extraDirs: string[] = [];
   private readonly planned: SyncAction[] = [];
@@ -116,7 +115,7 @@ class SyncRun {
     const stop = (): void => {
       this.stopper.abort();
       if (atomic) this.transferAbort.abort();
-      for (const wake of this.wakeups.splice(0)) wake();
+      this.stack.close();
     };
     const { signal, deadline } = this.options;
     signal?.addEventListener("abort", stop, { once: true });
@@ -131,7 +130,7 @@ class SyncRun {
     try {
       if (!this.tracker.isDone("")) {
         this.stack.push({ path: "", source: true, target: true, parent: undefined });
-        await Promise.all(Array.from({ length: Math.max(1, this.options.checkers) }, () => this.walker()));
+        await this.stack.run(this.options.checkers, (item) => this.walkDirectory(item));
       }
       while (this.inflight.size > 0) await Promise.all(this.inflight);
       if (this.options.mode === "mirror" && !this.stopped) await this.deleteExtras();
@@ -170,25 +169,6 @@ class SyncRun {
     }
     if (this.options.dryRun) result.planned = this.planned;
     return result;
-  }
-
-  private async walker(): Promise<void> {
-    for (;;) {
-      if (this.stopped) return;
-      const item = this.stack.pop();
-      if (!item) {
-        if (this.activeWalkers === 0) return;
-        await new Promise<void>((resolve) => this.wakeups.push(resolve));
-        continue;
-      }
-      this.activeWalkers++;
-      try {
-        await this.walkDirectory(item);
-      } finally {
-        this.activeWalkers--;
-        for (const wake of this.wakeups.splice(0)) wake();
-      }
-    }
   }
 
   private async walkDirectory(item: WalkItem): Promise<void> {
@@ -246,7 +226,6 @@ class SyncRun {
                 target: action.target,
                 parent: node,
               });
-              for (const wake of this.wakeups.splice(0)) wake();
             }
             break;
           case "conflict":
@@ -341,35 +320,18 @@ class SyncRun {
       node.clean = false;
       return;
     }
-    const signal = this.transferAbort.signal;
-    let op: "read" | "write" = "read";
     try {
-      const written = await withRetry(
-        async () => {
-          op = "read";
-          const body = await this.source.read(action.path, { signal });
-          op = "write";
-          try {
-            return await this.target.write(action.path, body, action, { signal });
-          } catch (error) {
-            body.cancel().catch(() => {});
-            throw error;
-          }
-        },
-        this.retry,
-        this.stopper.signal,
-      );
-      if (written.size !== action.size)
-        throw new Error(
-          `size mismatch: the source listed ${action.size} bytes, the target stored ${written.size}`,
-        );
+      await copyFile(this.source, this.target, action, this.retry, {
+        abort: this.transferAbort.signal,
+        stop: this.stopper.signal,
+      });
       this.counts[action.kind === "copy" ? "copied" : "updated"]++;
       this.counts.bytes_transferred += action.size;
       this.progress.bytes_done += action.size;
     } catch (error) {
       node.clean = false;
       if (this.stopped) return;
-      this.fail(action.path, op, messageOf(error));
+      this.fail(action.path, error instanceof CopyError ? error.op : "write", messageOf(error));
     }
     this.progress.files_done++;
     this.options.onProgress?.({ ...this.progress });
@@ -378,16 +340,8 @@ class SyncRun {
   private async deleteExtras(): Promise<void> {
     const deletes = this.deletes;
     if (deletes.length === 0 || this.errorCount > 0) return;
-    const totals = this.walk;
-    const { maxDelete } = this.options;
-    if (totals.source_files === 0) {
-      this.aborted = `the source has no files (after filters): refusing to delete all ${deletes.length} file(s) on the target`;
-      return;
-    }
-    if (maxDelete && !withinMaxDelete(maxDelete, deletes.length, totals.target_files)) {
-      this.aborted = `max-delete: ${deletes.length} of ${totals.target_files} target file(s) would be deleted, more than the limit of ${describeMaxDelete(maxDelete)}; nothing was deleted`;
-      return;
-    }
+    this.aborted = deleteGuard(deletes.length, this.walk, this.options.maxDelete);
+    if (this.aborted) return;
     if (this.options.dryRun) {
       this.counts.deleted = deletes.length;
       return;
