@@ -13,7 +13,7 @@ export interface ApiRoute {
   readonly path: `/${string}`;
 }
 
-/** The health check; the only route that stays reachable without credentials in `sst dev`. */
+/** The health check. API Gateway authenticates it like every route; the API skips its own token check. */
 export const HEALTH_ROUTE = { method: "GET", path: "/healthz" } as const satisfies ApiRoute;
 
 const CONFIGS = "/api/v1/sync-configs";
