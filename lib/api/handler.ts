@@ -5,7 +5,14 @@ import { assertBodySize } from "./body.ts";
 import type { ApiDeps } from "./deps.ts";
 import { errorResponse, toApiError } from "./error-response.ts";
 import { methodNotAllowed, routeNotFound } from "./errors.ts";
-import { type ApiEvent, type ApiResult, json, requestMethod, requestPath } from "./http.ts";
+import {
+  type ApiEvent,
+  type ApiResult,
+  json,
+  type RouteHandler,
+  requestMethod,
+  requestPath,
+} from "./http.ts";
 import { API_ROUTES, allowedMethods, type RouteName } from "./route-table.ts";
 import { configRoutes } from "./routes/config-routes.ts";
 import { schedulerRoutes } from "./routes/scheduler-routes.ts";
@@ -20,7 +27,7 @@ export type ApiHandler = (event: ApiEvent, context?: unknown) => Promise<ApiResu
  * becomes `{"error":{"code","message","details"}}`, and anything unexpected a logged 500.
  */
 export function createApiHandler(deps: ApiDeps): ApiHandler {
-  const table: Record<RouteName, (event: ApiEvent) => Promise<ApiResult>> = {
+  const table: Record<RouteName, RouteHandler> = {
     healthz: async () => json(200, { ok: true }),
     ...configRoutes(deps),
     ...schedulerRoutes(deps),

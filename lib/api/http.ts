@@ -4,6 +4,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "
 export type ApiEvent = APIGatewayProxyEventV2;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
 
+/** One route's handler: the router has matched the path and set `pathParameters`. */
+export type RouteHandler = (event: ApiEvent) => Promise<ApiResult>;
+
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" } as const;
 
 /** A JSON response; `body` undefined means no body (204). */

@@ -7,11 +7,9 @@ import { SyncConfigInputSchema, SyncConfigPatchSchema } from "../../store/sync-c
 import { parseWith, readJsonBody } from "../body.ts";
 import type { ApiDeps } from "../deps.ts";
 import { validationFailed } from "../errors.ts";
-import { type ApiEvent, type ApiResult, json } from "../http.ts";
+import { type ApiEvent, json, type RouteHandler } from "../http.ts";
 import { expectedVersion, idParam, pageParams } from "../params.ts";
 import { configView, runView } from "../views.ts";
-
-type Handler = (event: ApiEvent) => Promise<ApiResult>;
 
 /** Sync-config CRUD under /api/v1/sync-configs, and a config's runs. */
 export function configRoutes(deps: ApiDeps) {
@@ -30,19 +28,19 @@ export function configRoutes(deps: ApiDeps) {
       const fields = parseWith(SyncConfigInputSchema, readJsonBody(event));
       const result = await createConfig(fields, deps);
       return json(201, written(result), { location: `/api/v1/sync-configs/${result.config.id}` });
-    }) satisfies Handler,
+    }) satisfies RouteHandler,
 
     listConfigs: (async (event) => {
       const page = await deps.configs.list(pageParams(event));
       const now = deps.clock();
       return json(200, { items: page.items.map((c) => configView(c, now)), next_cursor: page.next_cursor });
-    }) satisfies Handler,
+    }) satisfies RouteHandler,
 
     getConfig: (async (event) =>
       json(
         200,
         configView(await requireConfig(deps.configs, configId(event)), deps.clock()),
-      )) satisfies Handler,
+      )) satisfies RouteHandler,
 
     patchConfig: (async (event) => {
       const id = configId(event);
@@ -51,19 +49,19 @@ export function configRoutes(deps: ApiDeps) {
         throw validationFailed([{ path: "", message: "a PATCH body must set at least one field" }]);
       }
       return json(200, written(await updateConfig(id, patch, deps, versionOption(event))));
-    }) satisfies Handler,
+    }) satisfies RouteHandler,
 
     putConfig: (async (event) => {
       const id = configId(event);
       const fields = parseWith(SyncConfigInputSchema, readJsonBody(event));
       return json(200, written(await updateConfig(id, fields, deps, versionOption(event))));
-    }) satisfies Handler,
+    }) satisfies RouteHandler,
 
     deleteConfig: (async (event) => {
       const id = configId(event);
       const { schedule_error } = await deleteConfig(id, deps);
       return json(200, { id, deleted: true, ...(schedule_error === undefined ? {} : { schedule_error }) });
-    }) satisfies Handler,
+    }) satisfies RouteHandler,
 
     listRuns: (async (event) => {
       const id = configId(event);
@@ -71,6 +69,6 @@ export function configRoutes(deps: ApiDeps) {
       await requireConfig(deps.configs, id);
       const runs = await deps.runs.listByConfig(id, page);
       return json(200, { items: runs.items.map(runView), next_cursor: runs.next_cursor });
-    }) satisfies Handler,
+    }) satisfies RouteHandler,
   };
 }

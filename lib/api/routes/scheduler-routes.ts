@@ -7,11 +7,9 @@ import { scheduleSpecOf } from "../../jobs/schedule-sync.ts";
 import { taskStatus } from "../../jobs/task-status.ts";
 import { parseWith, readJsonBody } from "../body.ts";
 import type { ApiDeps } from "../deps.ts";
-import { type ApiEvent, type ApiResult, json } from "../http.ts";
+import { json, type RouteHandler } from "../http.ts";
 import { idParam } from "../params.ts";
 import { runView } from "../views.ts";
-
-type Handler = (event: ApiEvent) => Promise<ApiResult>;
 
 const LOCALES = ["en", "zh-CN"] as const satisfies readonly CronLocale[];
 
@@ -36,9 +34,9 @@ export function schedulerRoutes(deps: ApiDeps) {
       const result = await reconcileSchedules(enabled.map(scheduleSpecOf), deps.scheduler);
       deps.log?.("info", "schedules refreshed", { ...result, errors: result.errors.length });
       return json(200, { success: result.errors.length === 0, ...result });
-    }) satisfies Handler,
+    }) satisfies RouteHandler,
 
-    taskStatus: (async () => json(200, await taskStatus(deps))) satisfies Handler,
+    taskStatus: (async () => json(200, await taskStatus(deps))) satisfies RouteHandler,
 
     validateCron: (async (event) => {
       const body = readJsonBody(event);
@@ -53,7 +51,7 @@ export function schedulerRoutes(deps: ApiDeps) {
         ...(locale === undefined ? {} : { locale }),
       });
       return json(200, report);
-    }) satisfies Handler,
+    }) satisfies RouteHandler,
 
     clearTasks: (async () => {
       const result = await clearSchedules(deps.scheduler);
@@ -67,14 +65,17 @@ export function schedulerRoutes(deps: ApiDeps) {
         removed_count,
         ...(errors.length > 0 ? { errors } : {}),
       });
-    }) satisfies Handler,
+    }) satisfies RouteHandler,
 
     executeSync: (async (event) =>
-      json(202, await enqueueRun(idParam(event, "config_id", "sync config"), deps))) satisfies Handler,
+      json(202, await enqueueRun(idParam(event, "config_id", "sync config"), deps))) satisfies RouteHandler,
 
-    executeAllEnabled: (async () => json(202, await enqueueAllEnabled(deps))) satisfies Handler,
+    executeAllEnabled: (async () => json(202, await enqueueAllEnabled(deps))) satisfies RouteHandler,
 
     taskResult: (async (event) =>
-      json(200, runView(await requireRun(deps.runs, idParam(event, "task_id", "task"))))) satisfies Handler,
+      json(
+        200,
+        runView(await requireRun(deps.runs, idParam(event, "task_id", "task"))),
+      )) satisfies RouteHandler,
   };
 }
