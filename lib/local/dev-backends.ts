@@ -4,6 +4,7 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { openDrive } from "../drives/open-drive.ts";
 import type { JobLog } from "../jobs/deps.ts";
 import type { ScheduleMessage } from "../queue/message.ts";
 import { createEventBridgeRulesScheduler } from "../schedule/eventbridge-rules/eventbridge-rules.ts";
@@ -16,7 +17,6 @@ import type { DevClock } from "./dev-clock.ts";
 import { devOpenDrive, type OpenDrive } from "./dev-drives.ts";
 import { startDynalite } from "./dynalite.ts";
 import { startLocalSqsS3 } from "./fauxqs.ts";
-import { openDrive } from "./open-drive-fallback.ts";
 import { ensureSyncQueues, findSyncQueues, type SyncQueues } from "./queues.ts";
 
 /** Names the local stack gives its table and queues (and `--aws` defaults to). */
@@ -100,7 +100,7 @@ async function localBackends(dataDir: string, wiring: Wiring): Promise<DevBacken
       queues,
       scheduler: localScheduler(wiring),
       s3Endpoint: sqsS3.endpoint,
-      openDrive: devOpenDrive(openDrive, {
+      openDrive: devOpenDrive({
         endpoint: sqsS3.endpoint,
         createBucket: (name) => void sqsS3.server.createBucket(name),
       }),

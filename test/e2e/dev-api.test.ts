@@ -1,0 +1,222 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type DevProcess,
+  http,
+  killAll,
+  removeTempDirs,
+  startDev,
+  tempDir,
+  waitForRun,
+} from "./dev-process.ts";
+
+const SCHEDULER = "/api/v1/task/scheduler";
+const CONFIGS = "/api/v1/sync-configs";
+
+let dev: DevProcess;
+let demo: string;
+
+beforeAll(async () => {
+  demo = await tempDir();
+  await mkdir(join(demo, "source", "docs"), { recursive: true });
+  await writeFile(join(demo, "source", "docs", "a.txt"), "alpha");
+  await writeFile(join(demo, "source", "b.txt"), "beta");
+  dev = await startDev({ dataDir: join(demo, ".syncron") });
+});
+
+afterAll(async () => {
+  await killAll();
+  await removeTempDirs();
+});
+
+const createConfig = async (overrides: Record<string, unknown> = {}) => {
+  const reply = await http(dev.url, "POST", CONFIGS, {
+    json: {
+      name: "demo",
+      source: join(demo, "source"),
+      target: join(demo, "target"),
+      cron: "0 0 1 1 *",
+      mode: "mirror",
+      ...overrides,
+    },
+  });
+  expect(reply.status, reply.text).toBe(201);
+  return reply.body;
+};
+
+describe("syncron dev: the seed guide's routes", () => {
+  it("prints where it listens, its data dir and how to stop", () => {
+    expect(dev.output()).toContain(`data dir   ${join(demo, ".syncron")}`);
+    expect(dev.output()).toMatch(/stop\s+Ctrl\+C/);
+    expect(dev.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('validates "0 2 * * *" sent as a bare JSON string, as the seed curl does', async () => {
+    const reply = await http(dev.url, "POST", `${SCHEDULER}/validate-cron`, {
+      headers: { "Content-Type": "application/json" },
+      body: '"0 2 * * *"',
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({
+      valid: true,
+      expression: "0 2 * * *",
+      timezone: "UTC",
+      eventbridge: ["cron(0 2 * * ? *)"],
+    });
+    expect(reply.body.next_runs).toHaveLength(5);
+    for (const run of reply.body.next_runs) expect(run).toMatch(/T02:00:00\.000Z$/);
+  });
+
+  it("answers valid:false for a bad expression, not an error", async () => {
+    const reply = await http(dev.url, "POST", `${SCHEDULER}/validate-cron`, { json: "61 * * * *" });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ valid: false, error: expect.any(String) });
+  });
+
+  it("refreshes, reports, runs and clears tasks with the seed's bodiless requests", async () => {
+    const config = await createConfig();
+    const refresh = await http(dev.url, "POST", `${SCHEDULER}/refresh-tasks`);
+    expect(refresh.status).toBe(200);
+    expect(refresh.body).toEqual({
+      success: true,
+      added_count: 0,
+      updated_count: 0,
+      removed_count: 0,
+      unchanged_count: 1,
+      errors: [],
+    });
+
+    const status = await http(dev.url, "GET", `${SCHEDULER}/task-status`);
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({
+      backend: "local",
+      scheduled_config_ids: [config.id],
+      schedules: [
+        {
+          config_id: config.id,
+          expression: "0 0 1 1 *",
+          timezone: "UTC",
+          state: "ENABLED",
+          next_run: expect.any(String),
+        },
+      ],
+      queue: {
+        messages_available: expect.any(Number),
+        messages_in_flight: expect.any(Number),
+        dead_letter: 0,
+      },
+    });
+
+    const execute = await http(dev.url, "POST", `${SCHEDULER}/execute-sync/${config.id}`);
+    expect(execute.status).toBe(202);
+    expect(execute.body).toEqual({ task_id: expect.any(String), config_id: config.id, status: "PENDING" });
+    const run = await waitForRun(dev.url, execute.body.task_id);
+    expect(run).toMatchObject({
+      task_id: execute.body.task_id,
+      config_id: config.id,
+      status: "SUCCESS",
+      trigger: "manual",
+    });
+    expect(run.result).toMatchObject({ status: "SUCCESS", copied: 2, failed: 0 });
+    expect(await readFile(join(demo, "target", "docs", "a.txt"), "utf8")).toBe("alpha");
+    expect(await readFile(join(demo, "target", "b.txt"), "utf8")).toBe("beta");
+
+    const all = await http(dev.url, "POST", `${SCHEDULER}/execute-all-enabled`);
+    expect(all.status).toBe(202);
+    expect(all.body).toEqual({ count: 1, task_ids: [expect.any(String)] });
+    expect((await waitForRun(dev.url, all.body.task_ids[0])).status).toBe("SUCCESS");
+
+    const clear = await http(dev.url, "DELETE", `${SCHEDULER}/clear-tasks`);
+    expect(clear.body).toEqual({ success: true, removed_count: 1 });
+    expect((await http(dev.url, "GET", `${SCHEDULER}/task-status`)).body.scheduled_config_ids).toEqual([]);
+    const again = await http(dev.url, "POST", `${SCHEDULER}/refresh-tasks`);
+    expect(again.body).toMatchObject({ success: true, added_count: 1 });
+    expect((await http(dev.url, "GET", `${SCHEDULER}/task-status`)).body.scheduled_config_ids).toEqual([
+      config.id,
+    ]);
+  });
+
+  it("answers 404 for the seed's literal execute-sync/1 when no config 1 exists", async () => {
+    const reply = await http(dev.url, "POST", `${SCHEDULER}/execute-sync/1`);
+    expect(reply.status).toBe(404);
+    expect(reply.body.error).toMatchObject({
+      code: expect.any(String),
+      message: expect.stringContaining("1"),
+    });
+  });
+});
+
+describe("syncron dev: S3 locations", () => {
+  it("sends an s3:// location without endpoint to the stack's own S3, bucket created on first use", async () => {
+    const up = await createConfig({ name: "to s3", target: "s3://e2e-bucket/backup", mode: "copy" });
+    const down = await createConfig({
+      name: "from s3",
+      source: "s3://e2e-bucket/backup",
+      target: join(demo, "back"),
+    });
+    for (const config of [up, down]) {
+      const execute = await http(dev.url, "POST", `${SCHEDULER}/execute-sync/${config.id}`);
+      const run = await waitForRun(dev.url, execute.body.task_id);
+      expect(run.status, JSON.stringify(run.error)).toBe("SUCCESS");
+      expect(run.result.copied).toBe(2);
+    }
+    expect(await readFile(join(demo, "back", "docs", "a.txt"), "utf8")).toBe("alpha");
+    for (const config of [up, down]) {
+      expect((await http(dev.url, "DELETE", `${CONFIGS}/${config.id}`)).status).toBe(200);
+    }
+  });
+});
+
+describe("syncron dev: malformed requests", () => {
+  it("get a 4xx with the error shape and change nothing", async () => {
+    const before = {
+      configs: (await http(dev.url, "GET", CONFIGS)).body,
+      status: (await http(dev.url, "GET", `${SCHEDULER}/task-status`)).body,
+    };
+    const target = before.configs.items[0];
+    const runsBefore = (await http(dev.url, "GET", `${CONFIGS}/${target.id}/runs`)).body;
+    const valid = { name: "x", source: join(demo, "source"), target: join(demo, "t2"), cron: "* * * * *" };
+    const cases: [
+      string,
+      string,
+      { json?: unknown; body?: string; headers?: Record<string, string> },
+      number,
+    ][] = [
+      ["POST", CONFIGS, { body: "{not json", headers: { "content-type": "application/json" } }, 400],
+      ["POST", CONFIGS, { body: JSON.stringify(valid), headers: { "content-type": "text/plain" } }, 415],
+      ["POST", CONFIGS, { json: { ...valid, cron: "* * *" } }, 400],
+      ["POST", CONFIGS, { json: { ...valid, timezone: "Mars/Olympus" } }, 400],
+      ["POST", CONFIGS, { json: { ...valid, surprise: true } }, 400],
+      ["POST", CONFIGS, { json: { name: "no locations" } }, 400],
+      ["POST", CONFIGS, { json: { ...valid, name: "x".repeat(300 * 1024) } }, 413],
+      ["PATCH", `${CONFIGS}/${target.id}`, { json: { mode: "shuffle" } }, 400],
+      ["PATCH", `${CONFIGS}/nope`, { json: { enabled: false } }, 404],
+      ["DELETE", `${CONFIGS}/nope`, {}, 404],
+      [
+        "POST",
+        `${SCHEDULER}/validate-cron`,
+        { body: "{", headers: { "content-type": "application/json" } },
+        400,
+      ],
+      ["POST", `${SCHEDULER}/execute-sync/nope`, {}, 404],
+      ["GET", `${SCHEDULER}/task-result/nope`, {}, 404],
+      ["GET", "/api/v1/nothing-here", {}, 404],
+      ["PUT", `${SCHEDULER}/refresh-tasks`, {}, 405],
+      ["GET", `${CONFIGS}/%E0%A4%A`, {}, 400],
+    ];
+    for (const [method, path, options, status] of cases) {
+      const reply = await http(dev.url, method, path, options);
+      expect(reply.status, `${method} ${path.slice(0, 80)}: ${reply.text.slice(0, 300)}`).toBe(status);
+      expect(reply.body?.error, `${method} ${path.slice(0, 80)}`).toMatchObject({
+        code: expect.any(String),
+        message: expect.any(String),
+      });
+    }
+    expect((await http(dev.url, "GET", CONFIGS)).body).toEqual(before.configs);
+    expect((await http(dev.url, "GET", `${CONFIGS}/${target.id}/runs`)).body).toEqual(runsBefore);
+    const status = (await http(dev.url, "GET", `${SCHEDULER}/task-status`)).body;
+    expect(status.scheduled_config_ids).toEqual(before.status.scheduled_config_ids);
+    expect(status.schedules).toEqual(before.status.schedules);
+  });
+});
