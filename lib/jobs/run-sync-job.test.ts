@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import type { Context } from "aws-lambda";
+import type { Context, SQSRecord } from "aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DriveError } from "../drives/errors.ts";
 import { createLocalDrive } from "../drives/local/local-drive.ts";
@@ -100,7 +100,12 @@ async function receiveAll(): Promise<SyncRunMessage[]> {
 describe("runSyncJob", () => {
   it("runs a scheduled fire to SUCCESS, with the files on the target and last_run on the config", async () => {
     const { config, target } = await givenConfig();
-    const outcome = await runSyncJob(fire(config.id), workerDeps(), plenty);
+    const finished: unknown[] = [];
+    const outcome = await runSyncJob(
+      fire(config.id),
+      workerDeps({ onRunFinished: (run) => finished.push(run) }),
+      plenty,
+    );
 
     const taskId = scheduledTaskId(config.id, "2026-11-29T02:00:00Z");
     expect(outcome).toEqual({ task_id: taskId, outcome: "SUCCESS" });
@@ -118,6 +123,13 @@ describe("runSyncJob", () => {
       finished_at: now.toISOString(),
     });
     expect(await store.leases.get(config.id)).toBeUndefined();
+    expect(finished).toEqual([
+      expect.objectContaining({
+        task_id: taskId,
+        status: "SUCCESS",
+        result: expect.objectContaining({ copied: 2 }),
+      }),
+    ]);
   });
 
   it("treats a duplicate delivery of the same fire as a no-op", async () => {
@@ -209,18 +221,22 @@ describe("runSyncJob", () => {
 
 describe("createWorkerHandler", () => {
   const context = { getRemainingTimeInMillis: () => 15 * 60_000 } as Context;
-  const record = (messageId: string, body: string) =>
-    ({
-      messageId,
-      body,
-      receiptHandle: messageId,
-      attributes: {},
-      messageAttributes: {},
-      md5OfBody: "",
-      eventSource: "aws:sqs",
-      eventSourceARN: "arn:aws:sqs:us-east-1:1:q",
-      awsRegion: "us-east-1",
-    }) as const;
+  const record = (messageId: string, body: string): SQSRecord => ({
+    messageId,
+    body,
+    receiptHandle: messageId,
+    attributes: {
+      ApproximateReceiveCount: "1",
+      SentTimestamp: "0",
+      SenderId: "test",
+      ApproximateFirstReceiveTimestamp: "0",
+    },
+    messageAttributes: {},
+    md5OfBody: "",
+    eventSource: "aws:sqs",
+    eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:sync",
+    awsRegion: "us-east-1",
+  });
 
   it("acknowledges malformed messages and reports records whose job throws", async () => {
     const { config, target } = await givenConfig();

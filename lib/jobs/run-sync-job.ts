@@ -24,6 +24,8 @@ export interface WorkerDeps {
   readonly openDrive: (location: string) => Drive | Promise<Drive>;
   readonly clock: () => Date;
   readonly log?: JobLog;
+  /** Called once per finished run (SUCCESS, FAILURE, SKIPPED): the worker turns it into metrics. */
+  readonly onRunFinished?: (run: FinishedRun) => void;
   /** Attempts before a retryable failure becomes FAILURE (default 5). */
   readonly maxAttempts?: number;
   /** How often progress is written to the run and the lease renewed (default 5 s). */
@@ -32,6 +34,14 @@ export interface WorkerDeps {
   readonly safetyMarginMs?: number;
   /** How long a lease lasts without renewal (default 20 min: longer than one Lambda invocation). */
   readonly leaseTtlMs?: number;
+}
+
+/** A run that reached a final state, with its sync result when a sync ran. */
+export interface FinishedRun {
+  readonly config_id: string;
+  readonly task_id: string;
+  readonly status: "SUCCESS" | "FAILURE" | "SKIPPED";
+  readonly result?: SyncResult;
 }
 
 /** The invocation the job runs in: the time it has left, and an optional outside stop (SIGTERM locally). */
@@ -264,6 +274,12 @@ async function finish(
       : {}),
   });
   await deps.store.configs.setLastRun(run.config_id, { task_id: run.task_id, status, finished_at });
+  deps.onRunFinished?.({
+    config_id: run.config_id,
+    task_id: run.task_id,
+    status,
+    ...(outcome.result ? { result: outcome.result } : {}),
+  });
   return { task_id: run.task_id, outcome: status };
 }
 

@@ -1,0 +1,39 @@
+/**
+ * The worker Lambda: SQS `sync.run` messages → sync runs. A composition root: everything is built
+ * once per cold start from the environment infra sets (infra/env.ts) and handed to lib/jobs.
+ * Logs are Powertools JSON lines; run figures go out as CloudWatch EMF metrics.
+ */
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { ENV } from "../infra/env.ts";
+import { openDrive } from "../lib/drives/open-drive.ts";
+import { runMetrics } from "../lib/jobs/run-metrics.ts";
+import { createWorkerHandler } from "../lib/jobs/worker-handler.ts";
+import { createSqsProducer } from "../lib/queue/sqs-producer.ts";
+import { createDocumentClient, createStore } from "../lib/store/store.ts";
+
+const required = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+};
+
+const logger = new Logger({ serviceName: "syncron-worker" });
+const metrics = new Metrics({ namespace: "syncron", serviceName: "syncron-worker" });
+
+const worker = createWorkerHandler({
+  store: createStore({ client: createDocumentClient({}), tableName: required(ENV.table) }),
+  queue: createSqsProducer({ client: new SQSClient({}), queueUrl: required(ENV.queueUrl) }),
+  openDrive: (location) => openDrive(location, process.env),
+  clock: () => new Date(),
+  log: (level, message, data) => logger[level](message, data ?? {}),
+  onRunFinished: (run) => {
+    for (const metric of runMetrics(run)) metrics.addMetric(metric.name, metric.unit, metric.value);
+    metrics.publishStoredMetrics();
+  },
+});
+
+export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  worker(event, context);
