@@ -132,20 +132,22 @@ export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiS
 }
 
 /**
- * A scheduler whose mutating calls fail with SchedulerError while `failing` is true: to show that a
- * config write survives a scheduler outage and that refresh-tasks repairs it.
+ * A scheduler that fails with SchedulerError on demand: every call while `failing` is true, only
+ * the mutating ones (upsert, remove) while `failingWrites` is true. To show that a config write
+ * survives a scheduler outage, that refresh-tasks repairs it, and how refresh reports failures.
  */
-export function flakyScheduler(inner: Scheduler): Scheduler & { failing: boolean } {
+export function flakyScheduler(inner: Scheduler): Scheduler & { failing: boolean; failingWrites: boolean } {
   const outage = async (): Promise<never> => {
     throw new SchedulerError("scheduler unavailable (injected)", { retryable: true });
   };
   const flaky = {
     failing: false,
+    failingWrites: false,
     backend: inner.backend,
     check: (spec: ScheduleSpec) => inner.check(spec),
     plan: (spec: ScheduleSpec) => inner.plan(spec),
-    upsert: (spec: ScheduleSpec) => (flaky.failing ? outage() : inner.upsert(spec)),
-    remove: (configId: string) => (flaky.failing ? outage() : inner.remove(configId)),
+    upsert: (spec: ScheduleSpec) => (flaky.failing || flaky.failingWrites ? outage() : inner.upsert(spec)),
+    remove: (configId: string) => (flaky.failing || flaky.failingWrites ? outage() : inner.remove(configId)),
     list: () => (flaky.failing ? outage() : inner.list()),
   };
   return flaky;

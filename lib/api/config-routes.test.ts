@@ -349,6 +349,17 @@ describe("a scheduler outage", () => {
         "SCHEDULER_UNAVAILABLE",
       );
       scheduler.failing = false;
+      scheduler.failingWrites = true;
+      const failed = await outage.call({ method: "POST", path: "/api/v1/task/scheduler/refresh-tasks" });
+      expect(failed.body).toEqual({
+        success: false,
+        added_count: 0,
+        updated_count: 0,
+        removed_count: 0,
+        unchanged_count: 0,
+        errors: [{ config_id: reply.body.id, message: expect.stringContaining("unavailable") }],
+      });
+      scheduler.failingWrites = false;
       const refresh = await outage.call({ method: "POST", path: "/api/v1/task/scheduler/refresh-tasks" });
       expect(refresh.body).toEqual({
         success: true,
