@@ -180,4 +180,20 @@ describe("interrupt and resume", () => {
     );
     expect(other).toMatchObject({ status: "SUCCESS", copied: 2, files_checked: 2 });
   });
+
+  it.each([
+    ["garbage", { nonsense: true }],
+    ["another version", { version: 2, fingerprint: "x", done_dirs: [""], counters: {} }],
+    ["negative counters", { version: 1, fingerprint: "x", done_dirs: [], counters: { copied: -1 } }],
+  ])("starts over safely from an unreadable checkpoint (%s)", async (_name, bad) => {
+    const source = createMemoryDrive();
+    const target = createMemoryDrive();
+    await seed(source, layout(2, 2));
+    const result = await syncDrives(
+      source,
+      target,
+      options({ checkpoint: bad as unknown as SyncCheckpoint }),
+    );
+    expect(result).toMatchObject({ status: "SUCCESS", copied: 4, files_checked: 4 });
+  });
 });

@@ -1,6 +1,7 @@
 /** The sync engine: plan (pure: two listings → actions) and execute (the I/O). */
 import type { SyncOptions } from "./types.ts";
 
+export { readCheckpoint } from "./checkpoint-schema.ts";
 export { CompareUnsupportedError, resolveCompare } from "./compare.ts";
 export { createDirectoryFilter, createPathFilter } from "./filter.ts";
 export { parseMaxDelete } from "./max-delete.ts";

@@ -1,6 +1,7 @@
 import { setMaxListeners } from "node:events";
 import type { Drive, Entry } from "../drives/drive.ts";
 import { DirectoryNotFoundError } from "../drives/errors.ts";
+import { readCheckpoint } from "./checkpoint-schema.ts";
 import { CompareUnsupportedError, type ResolvedCompare, resolveCompare } from "./compare.ts";
 import { forEachLimit, Semaphore, WorkStack } from "./concurrency.ts";
 import { CopyError, copyFile } from "./copy-file.ts";
@@ -91,7 +92,8 @@ class SyncRun {
     this.directoryFilter = createDirectoryFilter(options.exclude);
     this.caseInsensitive = source.features.caseInsensitive || target.features.caseInsensitive;
     this.fingerprint = fingerprintOf(options);
-    const checkpoint = options.checkpoint?.fingerprint === this.fingerprint ? options.checkpoint : undefined;
+    const stored = readCheckpoint(options.checkpoint);
+    const checkpoint = stored?.fingerprint === this.fingerprint ? stored : undefined;
     this.tracker = new DirTracker(checkpoint);
     if (checkpoint) {
       const { copied, updated, bytes_transferred, duration_ms } = checkpoint.counters;
