@@ -1,7 +1,9 @@
+import { execFile } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  BIN,
   type DevProcess,
   http,
   killAll,
@@ -144,6 +146,47 @@ describe("syncron dev: the seed guide's routes", () => {
       code: expect.any(String),
       message: expect.stringContaining("1"),
     });
+  });
+});
+
+describe("syncron status", () => {
+  const status = (args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+      execFile(process.execPath, [BIN, "status", ...args], (error, stdout, stderr) =>
+        done({ code: error ? (error.code as number) : 0, stdout, stderr }),
+      );
+    });
+
+  it("shows configs, schedules, next runs, recent runs and queue depth, as JSON and as a table", async () => {
+    const configs = (await http(dev.url, "GET", CONFIGS)).body.items;
+    const json = await status(["--url", dev.url, "--json"]);
+    expect(json.code, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expect(report).toMatchObject({
+      url: dev.url,
+      backend: "local",
+      queue: { messages_available: 0, messages_in_flight: 0, messages_delayed: 0, dead_letter: 0 },
+    });
+    expect(report.configs).toEqual(
+      configs.map((config: { id: string }) =>
+        expect.objectContaining({ id: config.id, scheduled: true, next_run: expect.any(String) }),
+      ),
+    );
+    expect(report.runs.length).toBeGreaterThanOrEqual(2);
+    expect(report.runs[0]).toMatchObject({ status: "SUCCESS", files_done: expect.any(Number) });
+
+    const text = await status(["--url", dev.url]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`Configs (${configs.length})`);
+    expect(text.stdout).toMatch(/NEXT RUN/);
+    expect(text.stdout).toContain(report.runs[0].task_id);
+    expect(text.stdout).toMatch(/AVAILABLE +IN FLIGHT +DELAYED +DEAD LETTER\n0 +0 +0 +0/);
+  });
+
+  it("exits 1 with a hint when nothing listens", async () => {
+    const reply = await status(["--url", "http://127.0.0.1:1"]);
+    expect(reply.code).toBe(1);
+    expect(reply.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:1/);
   });
 });
 

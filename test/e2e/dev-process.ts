@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const REPO = resolve(import.meta.dirname, "../..");
-const BIN = join(REPO, "bin/syncron.js");
+/** The CLI entry point the tests run. */
+export const BIN = join(REPO, "bin/syncron.js");
 
 /** A `syncron dev` child process. */
 export interface DevProcess {
