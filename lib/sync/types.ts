@@ -58,6 +58,8 @@ export interface CheckpointCounters {
 /**
  * Where an interrupted run stopped, to continue it later. JSON-serializable and small (capped well under
  * 100 KB): it lists finished directory subtrees, collapsed to their highest finished ancestor, never files.
+ * Across chunks `copied`, `updated`, `deleted` and `bytes_transferred` add up exactly; a file finished in a
+ * directory left unfinished is compared again on resume and also counted there as `skipped`.
  */
 export interface SyncCheckpoint {
   version: 1;
