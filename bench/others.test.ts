@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { measured, smokeRun } from "./support/smoke.ts";
+
+// Smoke only: the scripts keep working and print well-formed figures. No timing is asserted.
+describe("bench scripts (smoke)", () => {
+  it("memory: peak RSS and wall time of a no-op mirror for rclone, the engine and the CLI", async () => {
+    const { figures, markdown } = await smokeRun("memory");
+    for (const tool of ["rclone", "engine", "cli"]) {
+      const figure = figures[tool] as { peak_rss_mb: number; wall_ms: number };
+      expect(measured(figure.peak_rss_mb) && measured(figure.wall_ms), tool).toBe(true);
+    }
+    expect(figures.files).toBe(500);
+    expect(markdown).toMatch(/<!-- bench:memory -->[\s\S]*\| syncron engine[\s\S]*<!-- \/bench:memory -->/);
+  }, 120_000);
+
+  it("reconcile: the second refresh of the same configs makes no mutating call", async () => {
+    const { figures, markdown } = await smokeRun("reconcile");
+    const first = figures.first as { ms: number; mutating_calls: number; all_calls: number };
+    const second = figures.second as { ms: number; mutating_calls: number; all_calls: number };
+    expect(figures.configs).toBe(200);
+    // Every config gets its schedules created; the DOM-OR-DOW ones get two.
+    expect(first.mutating_calls).toBe(figures.schedules);
+    expect(second.mutating_calls).toBe(0);
+    expect(measured(first.ms) && measured(second.ms) && measured(second.all_calls)).toBe(true);
+    expect(markdown).toContain("| second (nothing changed) |");
+  }, 120_000);
+
+  it("api: requests per second and p50/p99 for task-status and POST /sync-configs on syncron dev", async () => {
+    const { figures, markdown } = await smokeRun("api");
+    for (const route of ["task_status", "create_config"]) {
+      const f = figures[route] as { rps: number; p50_ms: number; p99_ms: number; requests: number };
+      expect(measured(f.rps) && measured(f.requests), route).toBe(true);
+      expect(f.p99_ms).toBeGreaterThanOrEqual(f.p50_ms);
+    }
+    expect(markdown).toContain("| POST /api/v1/sync-configs |");
+  }, 120_000);
+
+  it("coldstart: bundles both functions as SST does, with size and import time", async () => {
+    const { figures, markdown } = await smokeRun("coldstart");
+    const functions = figures.functions as {
+      function: string;
+      bytes: number;
+      gzip_bytes: number;
+      import_ms: number;
+    }[];
+    expect(functions.map((f) => f.function)).toEqual(["api", "worker"]);
+    for (const f of functions) {
+      expect(measured(f.bytes) && measured(f.import_ms), f.function).toBe(true);
+      expect(f.gzip_bytes).toBeLessThan(f.bytes);
+    }
+    expect(markdown).toContain("| functions/worker.ts |");
+  }, 120_000);
+});

@@ -1,0 +1,46 @@
+import { describeMachine } from "./machine.ts";
+import { seconds, table } from "./report.ts";
+import type { SyncFigures } from "./sync-suite.ts";
+
+/** The BENCHMARKS.md section for a sync suite run. */
+export function syncMarkdown(f: SyncFigures, command: string, heading: string, setup: string): string {
+  const rows = f.cases.map((c) => [
+    `(${c.id}) ${c.title}`,
+    seconds(c.rclone.wall_ms),
+    seconds(c.engine.engine_ms),
+    c.ratio_engine,
+    seconds(c.cli.wall_ms),
+    c.ratio_cli,
+    c.rclone.peak_rss_mb,
+    c.engine.peak_rss_mb,
+    c.cli.peak_rss_mb,
+  ]);
+  return [
+    `## ${heading}`,
+    "",
+    setup,
+    "",
+    table(
+      [
+        "case",
+        "rclone sync (s)",
+        "syncron engine (s)",
+        "engine ÷ rclone",
+        "syncron CLI (s)",
+        "CLI ÷ rclone",
+        "rclone RSS (MiB)",
+        "engine RSS (MiB)",
+        "CLI RSS (MiB)",
+      ],
+      rows,
+    ),
+    "",
+    `Medians of ${f.runs} run(s), scale \`${f.scale}\`. *rclone sync* and *syncron CLI* are whole-process wall times ` +
+      "(spawn to exit, what a user waits for); *syncron engine* is the `syncDrives` call alone inside its process " +
+      "(no Node/tsx start-up, which the CLI figure includes). Peak RSS is the process's max resident set (GNU time `%M`).",
+    "",
+    `Machine: ${describeMachine(f.machine, f.load_after)}.`,
+    "",
+    `Reproduce: \`${command}\``,
+  ].join("\n");
+}
