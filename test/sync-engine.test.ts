@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { listAll } from "../lib/drives/contract.ts";
+import { listAll, readBytes, streamOf } from "../lib/drives/contract.ts";
+import type { Drive } from "../lib/drives/drive.ts";
 import { DriveError } from "../lib/drives/errors.ts";
 import { createMemoryDrive, type MemoryDriveOp } from "../lib/drives/memory/memory-drive.ts";
 import { type SyncProgress, syncDrives } from "../lib/sync/index.ts";
@@ -304,6 +305,42 @@ describe("syncDrives (memory drives)", () => {
     await syncDrives(source, createMemoryDrive(), options({ onProgress: (p) => seen.push(p) }));
     expect(seen.at(-1)).toEqual({ files_done: 3, files_planned: 3, bytes_done: 6, bytes_planned: 6 });
     expect(seen.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("reports bytes while a big file streams, and takes back a failed attempt's bytes", async () => {
+    const size = 1024 * 1024;
+    const memory = createMemoryDrive();
+    await memory.write("big.bin", streamOf(new Uint8Array(size)), { path: "big.bin", size, modTime: T0 });
+    let failures = 1;
+    const source: Drive = {
+      ...memory,
+      list: memory.list.bind(memory),
+      async read(path) {
+        const data = await readBytes(await memory.read(path));
+        if (failures-- <= 0) return streamOf(data, 64 * 1024);
+        // The first attempt dies half way with a retryable error.
+        const half = streamOf(data.slice(0, size / 2), 64 * 1024).getReader();
+        return new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            const { done, value } = await half.read();
+            if (done) controller.error(new DriveError("connection reset", path, { retryable: true }));
+            else controller.enqueue(value);
+          },
+        });
+      },
+    };
+    const seen: number[] = [];
+
+    const result = await syncDrives(
+      source,
+      createMemoryDrive(),
+      options({ onProgress: (p) => seen.push(p.bytes_done) }),
+    );
+
+    expect(result).toMatchObject({ status: "SUCCESS", copied: 1, bytes_transferred: size });
+    expect(seen.filter((bytes) => bytes > 0 && bytes < size).length).toBeGreaterThan(10);
+    expect(Math.max(...seen)).toBe(size); // never more than the file: the failed half was taken back
+    expect(seen.at(-1)).toBe(size);
   });
 
   it("reports a file where the target has a directory, and leaves both", async () => {

@@ -15,7 +15,8 @@ export class CopyError extends Error {
 /**
  * Streams one file from `source` to `target` (never buffered whole), retrying retryable failures from
  * the start. `abort` cancels the bytes in flight; `stop` only ends the waits between attempts.
- * Checks the stored size against the listed one. Throws CopyError.
+ * Checks the stored size against the listed one. Throws CopyError. `onBytes` hears of every chunk as it
+ * passes, and of a failed attempt's bytes taken back (a negative delta), so the sum is what was stored.
  */
 export async function copyFile(
   source: Drive,
@@ -23,18 +24,26 @@ export async function copyFile(
   file: FileInfo,
   policy: RetryPolicy,
   signals: { abort: AbortSignal; stop: AbortSignal },
+  onBytes?: (delta: number) => void,
 ): Promise<FileEntry> {
   let op: "read" | "write" = "read";
   try {
     const written = await withRetry(
       async () => {
         op = "read";
-        const body = await source.read(file.path, { signal: signals.abort });
+        let sent = 0;
+        const read = await source.read(file.path, { signal: signals.abort });
+        const count = (bytes: number): void => {
+          sent += bytes;
+          onBytes?.(bytes);
+        };
+        const body = onBytes ? read.pipeThrough(counter(count)) : read;
         op = "write";
         try {
           return await target.write(file.path, body, file, { signal: signals.abort });
         } catch (error) {
           body.cancel().catch(() => {});
+          if (sent > 0) onBytes?.(-sent);
           throw error;
         }
       },
@@ -51,3 +60,12 @@ export async function copyFile(
     throw new CopyError(op, error);
   }
 }
+
+/** A pass-through stream that reports each chunk's size. */
+const counter = (count: (bytes: number) => void): TransformStream<Uint8Array, Uint8Array> =>
+  new TransformStream({
+    transform(chunk, controller) {
+      count(chunk.byteLength);
+      controller.enqueue(chunk);
+    },
+  });

@@ -322,15 +322,31 @@ class SyncRun {
       node.clean = false;
       return;
     }
+    // With a listener, bytes are reported as they stream (a big file shows progress, and keeps a
+    // worker's lease fresh); `streamed` is what this file has added to bytes_done so far.
+    let streamed = 0;
+    const report = this.options.onProgress;
+    const onBytes = report
+      ? (delta: number) => {
+          streamed += delta;
+          this.progress.bytes_done += delta;
+          report({ ...this.progress });
+        }
+      : undefined;
     try {
-      await copyFile(this.source, this.target, action, this.retry, {
-        abort: this.transferAbort.signal,
-        stop: this.stopper.signal,
-      });
+      await copyFile(
+        this.source,
+        this.target,
+        action,
+        this.retry,
+        { abort: this.transferAbort.signal, stop: this.stopper.signal },
+        onBytes,
+      );
       this.counts[action.kind === "copy" ? "copied" : "updated"]++;
       this.counts.bytes_transferred += action.size;
-      this.progress.bytes_done += action.size;
+      this.progress.bytes_done += action.size - streamed;
     } catch (error) {
+      this.progress.bytes_done -= streamed;
       node.clean = false;
       if (this.stopped) return;
       this.fail(action.path, error instanceof CopyError ? error.op : "write", messageOf(error));
