@@ -196,4 +196,19 @@ describe("interrupt and resume", () => {
     );
     expect(result).toMatchObject({ status: "SUCCESS", copied: 4, files_checked: 4 });
   });
+
+  it("treats a deadline beyond the timer range as none", async () => {
+    const source = createMemoryDrive();
+    await seed(source, layout(1, 2));
+    const slow: Drive = {
+      ...source,
+      async *list(dir, listOptions) {
+        await new Promise((resolve) => setTimeout(resolve, 20)); // a timer set at once would fire here
+        yield* source.list(dir, listOptions);
+      },
+    };
+    const result = await syncDrives(slow, createMemoryDrive(), options({ deadline: Date.now() + 2 ** 32 }));
+    expect(result).toMatchObject({ status: "SUCCESS", copied: 2 });
+    expect(result.interrupted).toBeUndefined();
+  });
 });

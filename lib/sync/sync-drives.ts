@@ -23,6 +23,7 @@ interface WalkItem {
 
 const MAX_ERRORS = 100;
 const MAX_PLANNED = 10_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Syncs `source` into `target` (see SyncOptions): walks both trees directory by directory with
@@ -57,6 +58,8 @@ class SyncRun {
   private readonly tracker: DirTracker;
   private readonly retry: RetryPolicy;
   private readonly slots: Semaphore;
+  /** Hash reads in flight across all directories: `checkers`, like rclone's checkers. */
+  private readonly hashSlots: Semaphore;
   private readonly inflight = new Set<Promise<void>>();
   private readonly stack = new WorkStack<WalkItem>();
   private readonly deletes: { path: string; size: number }[] = [];
@@ -105,6 +108,7 @@ class SyncRun {
     setMaxListeners(0, this.stopper.signal, this.transferAbort.signal);
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.slots = new Semaphore(options.transfers);
+    this.hashSlots = new Semaphore(options.checkers);
   }
 
   private get stopped(): boolean {
@@ -126,7 +130,10 @@ class SyncRun {
       this.transferAbort.abort();
     };
     const timer =
-      deadline === undefined ? undefined : setTimeout(atDeadline, Math.max(0, deadline - Date.now()));
+      // setTimeout fires at once past 2^31-1 ms; a deadline that far away is no deadline.
+      deadline === undefined || deadline - Date.now() > MAX_TIMER_MS
+        ? undefined
+        : setTimeout(atDeadline, Math.max(0, deadline - Date.now()));
     if (signal?.aborted) stop();
     if (deadline !== undefined && deadline <= Date.now()) atDeadline();
     try {
@@ -277,12 +284,13 @@ class SyncRun {
       return;
     }
     try {
+      await this.hashSlots.acquire();
       const [a, b] = await withRetry(
         () =>
           Promise.all([this.source.hash(check.path, check.hash), this.target.hash(check.path, check.hash)]),
         this.retry,
         this.stopper.signal,
-      );
+      ).finally(() => this.hashSlots.release());
       if (a === b) this.count(node, "skipped");
       else {
         const { source } = check;
