@@ -30,6 +30,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * `checkers` listings in flight, streams changed files with `transfers` in flight, and in mirror mode
  * deletes extras last — only when nothing failed and the guards (max-delete, empty source) allow.
  * Never throws for file-level failures: they are in `errors`. Throws only for invalid filter patterns.
+ * Memory: at most one directory listing (both sides) per checker, the transfers in flight (streamed,
+ * never buffered whole), and in mirror mode the paths waiting to be deleted.
  */
 export async function syncDrives(source: Drive, target: Drive, options: SyncOptions): Promise<SyncResult> {
   const filter = createPathFilter(options.include, options.exclude);
