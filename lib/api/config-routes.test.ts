@@ -104,6 +104,20 @@ describe("POST /api/v1/sync-configs", () => {
     expect((await stack.store.configs.list({ limit: 100 })).items.length).toBe(before);
   });
 
+  it("refuses a target that lies inside the source, and writes nothing", async () => {
+    const before = (await stack.store.configs.list({ limit: 100 })).items.length;
+    const reply = await stack.call({
+      method: "POST",
+      path: CONFIGS,
+      body: newConfig({ source: "/data/photos", target: "/data/photos/backup" }),
+    });
+    expectError(reply, 400, "VALIDATION_FAILED");
+    expect(reply.body.error.details).toEqual([
+      { path: "target", message: expect.stringContaining("source") },
+    ]);
+    expect((await stack.store.configs.list({ limit: 100 })).items.length).toBe(before);
+  });
+
   it("refuses unknown fields and wrong types, naming each", async () => {
     const reply = await stack.call({
       method: "POST",

@@ -2,6 +2,7 @@ import { parseCron } from "../cron/parse.ts";
 import { assertTimezone } from "../cron/timezone.ts";
 import { parseLocation } from "../drives/location.ts";
 import type { SyncConfigPatch } from "../store/sync-config.ts";
+import { locationsOverlap } from "../sync/overlap.ts";
 
 /** One bad field of a config. */
 export interface ConfigIssue {
@@ -30,7 +31,7 @@ const issueOf = (path: string, check: () => unknown): ConfigIssue[] => {
 /**
  * Checks what the store's schema cannot: the cron expression (exactly 5 fields, lib/cron's rules),
  * the IANA time zone, and that `source` and `target` are locations syncron can open (their
- * messages show them redacted). Only the fields present are checked, so a PATCH is checked as sent.
+ * messages show them redacted) that do not overlap. Only the fields present are checked, so a PATCH is checked as sent.
  * Throws ConfigValidationError listing every bad field.
  */
 export function checkConfigFields(fields: SyncConfigPatch): void {
@@ -41,5 +42,13 @@ export function checkConfigFields(fields: SyncConfigPatch): void {
     ...(source === undefined ? [] : issueOf("source", () => parseLocation(source))),
     ...(target === undefined ? [] : issueOf("target", () => parseLocation(target))),
   ];
+  if (issues.length === 0 && source !== undefined && target !== undefined) {
+    if (locationsOverlap(parseLocation(source), parseLocation(target))) {
+      issues.push({
+        path: "target",
+        message: "target must not be the source or lie inside it (nor the reverse)",
+      });
+    }
+  }
   if (issues.length > 0) throw new ConfigValidationError(issues);
 }

@@ -167,6 +167,15 @@ describe("runSyncJob", () => {
     expect((await store.runs.get(gone.task_id))?.error?.code).toBe("CONFIG_NOT_FOUND");
   });
 
+  it("refuses to run a config whose target lies inside its source", async () => {
+    const { config, source } = await givenConfig();
+    await store.configs.update(config.id, { target: join(source, "backup") });
+    const outcome = await runSyncJob(fire(config.id), workerDeps(), plenty);
+    expect(outcome.outcome).toBe("FAILURE");
+    expect((await store.runs.get(outcome.task_id))?.error?.code).toBe("LOCATIONS_OVERLAP");
+    await expect(readFile(join(source, "backup", "a.txt"))).rejects.toThrow();
+  });
+
   it("checkpoints at the deadline, sends a continuation, and the continuation finishes the same task", async () => {
     const { config, source, target } = await givenConfig();
     const taskId = "manual-1";

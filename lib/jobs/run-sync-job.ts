@@ -1,5 +1,6 @@
 import type { Drive } from "../drives/drive.ts";
 import { AuthenticationError, isRetryable } from "../drives/errors.ts";
+import { parseLocation } from "../drives/location.ts";
 import type { SyncRunMessage } from "../queue/message.ts";
 import type { SqsProducer } from "../queue/sqs-producer.ts";
 import { scheduledTaskId } from "../store/ids.ts";
@@ -14,6 +15,7 @@ import {
   type SyncResult,
   syncDrives,
 } from "../sync/index.ts";
+import { locationsOverlap } from "../sync/overlap.ts";
 import type { JobLog } from "./deps.ts";
 
 /** What the worker needs. Built once per cold start (functions/worker.ts, the dev stack). */
@@ -100,6 +102,16 @@ export async function runSyncJob(
       : `sync config ${run.config_id} does not exist`;
     log("warn", "run refused", { code });
     return finish(run, "FAILURE", { error: { code, message: reason } }, deps);
+  }
+
+  const { source, target } = config;
+  if (locationsOverlap(parseLocation(source), parseLocation(target))) {
+    const error = {
+      code: "LOCATIONS_OVERLAP",
+      message: "the target is the source or lies inside it (or the reverse)",
+    };
+    log("error", "run refused", { code: error.code });
+    return finish(run, "FAILURE", { error }, deps);
   }
 
   const lease = { owner: run.task_id, ttl_ms: settings.leaseTtlMs };
