@@ -149,12 +149,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const hint =
-      code === "EADDRINUSE"
-        ? ` (port ${parsed.port} is taken: pass --port)`
-        : /lock/i.test(String(error))
-          ? ` (is another syncron dev using ${parsed.dataDir}?)`
-          : "";
+    const hint = code === "EADDRINUSE" ? ` (port ${parsed.port} is taken: pass --port)` : "";
     console.error(`syncron dev: could not start: ${(error as Error).message}${hint}`);
     return 1;
   }

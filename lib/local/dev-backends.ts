@@ -139,7 +139,8 @@ async function awsBackends(
       scheduler = createEventBridgeRulesScheduler({
         client,
         queueArn: queues.queueArn,
-        namePrefix: settings.scheduleGroup,
+        // Same rule names as the deployed API (functions/api.ts): `<group>-…`.
+        namePrefix: `${settings.scheduleGroup}-`,
       });
     } else {
       if (!settings.schedulerRoleArn) {

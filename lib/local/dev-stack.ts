@@ -12,6 +12,7 @@ import type { LocalScheduler } from "../schedule/local/local-scheduler.ts";
 import type { Scheduler } from "../schedule/scheduler.ts";
 import { newId } from "../store/ids.ts";
 import { createStore } from "../store/store.ts";
+import { lockDataDir } from "./data-dir-lock.ts";
 import { type BackendSettings, connectBackends, type DevBackends } from "./dev-backends.ts";
 import { createDevClock } from "./dev-clock.ts";
 import { startHttpServer } from "./http-server.ts";
@@ -62,11 +63,19 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
   const dataDir = resolve(options.dataDir ?? ".syncron");
   await mkdir(dataDir, { recursive: true });
   const clock = createDevClock(options.clockStart);
-  const backends = await connectBackends(options.backends ?? { kind: "local", dataDir }, {
-    clock,
-    log,
-    send: (message) => producer.send(message),
-  });
+  const local = options.backends === undefined || options.backends.kind === "local";
+  const unlock = local ? await lockDataDir(dataDir) : async () => undefined;
+  let backends: DevBackends;
+  try {
+    backends = await connectBackends(options.backends ?? { kind: "local", dataDir }, {
+      clock,
+      log,
+      send: (message) => producer.send(message),
+    });
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
   let stopWorker = async (): Promise<void> => undefined;
   const producer = createSqsProducer({
     client: backends.sqs,
@@ -146,6 +155,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
         stopping ??= (async () => {
           await Promise.all([stopWorker(), http.stop()]);
           await backends.close();
+          await unlock();
         })();
         return stopping;
       },
@@ -153,6 +163,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
   } catch (error) {
     await stopWorker().catch(() => undefined);
     await backends.close().catch(() => undefined);
+    await unlock();
     throw error;
   }
 }

@@ -54,6 +54,12 @@ describe("syncron dev: the seed guide's routes", () => {
     expect(dev.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
+  it("refuses a second stack on the same data dir, naming the holder", async () => {
+    await expect(startDev({ dataDir: join(demo, ".syncron") })).rejects.toThrow(
+      new RegExp(`data dir .* is in use by another syncron dev \\(pid ${dev.child.pid}\\)`),
+    );
+  });
+
   it('validates "0 2 * * *" sent as a bare JSON string, as the seed curl does', async () => {
     const reply = await http(dev.url, "POST", `${SCHEDULER}/validate-cron`, {
       headers: { "Content-Type": "application/json" },
