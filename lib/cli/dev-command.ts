@@ -32,7 +32,9 @@ Options:
   -h, --help                show this help
 
 Environment: ${ENV.apiToken} (bearer token the API demands), ${ENV.workerTimeoutS} (worker
-invocation timeout, default 900). Missed fires while the stack is stopped are not replayed.`;
+invocation timeout, default 900). Missed fires while the stack is stopped are not replayed.
+For tests only: SYNCRON_DEV_NOW=<ISO time> starts the stack's clock at that instant (it then runs
+at real speed), to bring a cron fire near or to jump past one.`;
 
 class UsageError extends Error {
   override name = "UsageError";

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BIN,
   type DevProcess,
+  E2E_TIMEOUT_MS,
   http,
   killAll,
   removeTempDirs,
@@ -47,7 +48,7 @@ const createConfig = async (overrides: Record<string, unknown> = {}) => {
   return reply.body;
 };
 
-describe("syncron dev: the seed guide's routes", () => {
+describe("syncron dev: the seed guide's routes", { timeout: E2E_TIMEOUT_MS }, () => {
   it("prints where it listens, its data dir and how to stop", () => {
     expect(dev.output()).toContain(`data dir   ${join(demo, ".syncron")}`);
     expect(dev.output()).toMatch(/stop\s+Ctrl\+C/);
@@ -155,7 +156,7 @@ describe("syncron dev: the seed guide's routes", () => {
   });
 });
 
-describe("syncron status", () => {
+describe("syncron status", { timeout: E2E_TIMEOUT_MS }, () => {
   const status = (args: string[]) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
       execFile(process.execPath, [BIN, "status", ...args], (error, stdout, stderr) =>
@@ -196,7 +197,7 @@ describe("syncron status", () => {
   });
 });
 
-describe("syncron dev: S3 locations", () => {
+describe("syncron dev: S3 locations", { timeout: E2E_TIMEOUT_MS }, () => {
   it("sends an s3:// location without endpoint to the stack's own S3, bucket created on first use", async () => {
     const up = await createConfig({ name: "to s3", target: "s3://e2e-bucket/backup", mode: "copy" });
     const down = await createConfig({
@@ -217,7 +218,7 @@ describe("syncron dev: S3 locations", () => {
   });
 });
 
-describe("syncron dev: malformed requests", () => {
+describe("syncron dev: malformed requests", { timeout: E2E_TIMEOUT_MS }, () => {
   it("get a 4xx with the error shape and change nothing", async () => {
     const before = {
       configs: (await http(dev.url, "GET", CONFIGS)).body,

@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDynalite } from "../../lib/local/dynalite.ts";
 import { startLocalSqsS3 } from "../../lib/local/fauxqs.ts";
 import { createDocumentClient, createStore } from "../../lib/store/store.ts";
-import { http, killAll, removeTempDirs, startDev, tempDir, waitForRun } from "./dev-process.ts";
+import {
+  E2E_TIMEOUT_MS,
+  http,
+  killAll,
+  removeTempDirs,
+  startDev,
+  tempDir,
+  waitForRun,
+} from "./dev-process.ts";
 
 /**
  * `syncron dev --aws` against endpoints outside the process, the way it meets LocalStack or AWS:
@@ -25,7 +33,7 @@ afterAll(async () => {
   await removeTempDirs();
 });
 
-describe("syncron dev --aws", () => {
+describe("syncron dev --aws", { timeout: E2E_TIMEOUT_MS }, () => {
   it("keeps configs and runs in the outside DynamoDB and runs syncs through the outside SQS", async () => {
     const work = await tempDir();
     await mkdir(join(work, "source"), { recursive: true });

@@ -1,6 +1,15 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { http, killAll, removeTempDirs, startDev, tempDir, waitFor, waitForRun } from "./dev-process.ts";
+import {
+  E2E_TIMEOUT_MS,
+  http,
+  killAll,
+  removeTempDirs,
+  startDev,
+  tempDir,
+  waitFor,
+  waitForRun,
+} from "./dev-process.ts";
 import { listFiles, PARTIAL, treeDigest, writeTree } from "./tree.ts";
 
 const SCHEDULER = "/api/v1/task/scheduler";
@@ -42,7 +51,7 @@ async function startRun(dataDir: string, target: string) {
   return { dev, taskId: execute.body.task_id as string };
 }
 
-describe("syncron dev: interrupted syncs", () => {
+describe("syncron dev: interrupted syncs", { timeout: E2E_TIMEOUT_MS }, () => {
   it("after SIGKILL mid-sync, a restart resumes the run to SUCCESS with the target equal to the source", async () => {
     const dataDir = join(work, "kill-data");
     const target = join(work, "kill-target");

@@ -174,3 +174,6 @@ export async function waitForRun(url: string, taskId: string, timeoutMs = 60_000
     timeoutMs,
   );
 }
+
+/** Per-test timeout: a stack start, a sync and a restart on a loaded 2-core machine, with room to spare. */
+export const E2E_TIMEOUT_MS = 120_000;

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { http, killAll, removeTempDirs, startDev, tempDir, waitFor } from "./dev-process.ts";
+import { E2E_TIMEOUT_MS, http, killAll, removeTempDirs, startDev, tempDir, waitFor } from "./dev-process.ts";
 
 afterAll(async () => {
   await killAll();
@@ -19,7 +19,7 @@ const runsOf = async (url: string, configId: string) =>
  * `SYNCRON_DEV_NOW` starts the stack's clock at a chosen instant (then real speed): a fire a few
  * seconds away, and a restart "later", past a fire missed while the stack was down.
  */
-describe("syncron dev: restarts", () => {
+describe("syncron dev: restarts", { timeout: E2E_TIMEOUT_MS }, () => {
   it("keeps configs and schedules, and does not replay fires missed while stopped", async () => {
     const work = await tempDir();
     const dataDir = join(work, "data");
@@ -70,5 +70,5 @@ describe("syncron dev: restarts", () => {
       ["schedule", "2030-01-01T00:01:00Z"],
     ]);
     expect(await second.stop("SIGTERM")).toBe(0);
-  }, 120_000);
+  });
 });

@@ -1,14 +1,14 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { http, killAll, removeTempDirs, startDev, tempDir, waitFor } from "./dev-process.ts";
+import { E2E_TIMEOUT_MS, http, killAll, removeTempDirs, startDev, tempDir, waitFor } from "./dev-process.ts";
 
 afterAll(async () => {
   await killAll();
   await removeTempDirs();
 });
 
-describe("syncron dev: schedules", () => {
+describe("syncron dev: schedules", { timeout: E2E_TIMEOUT_MS }, () => {
   it("fires a config's cron on the real clock: a scheduled SUCCESS run and the files on the target", async () => {
     const work = await tempDir();
     await mkdir(join(work, "source", "sub"), { recursive: true });
@@ -39,5 +39,5 @@ describe("syncron dev: schedules", () => {
     expect(await readFile(join(work, "target", "sub", "note.txt"), "utf8")).toBe("scheduled");
     expect(dev.output()).toMatch(new RegExp(`schedule fired config_id=${created.body.id}`));
     expect(await dev.stop()).toBe(0);
-  }, 120_000);
+  });
 });
