@@ -10,6 +10,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
+import { mapLimit } from "../../util/map-limit.ts";
 import {
   checkPath,
   type Drive,
@@ -26,7 +27,6 @@ import {
   IsADirectoryError,
   NotSupportedError,
 } from "../errors.ts";
-import { mapConcurrent } from "./map-concurrent.ts";
 import { isS3NotFound, toS3DriveError } from "./s3-errors.ts";
 import { S3Keys } from "./s3-keys.ts";
 import {
@@ -194,7 +194,7 @@ export function createS3Drive(options: S3DriveOptions): Drive {
           const child = object.Key?.slice(prefix.length);
           return child !== undefined && keys.isName(child);
         });
-        const entries = await mapConcurrent(objects, options.headConcurrency ?? 16, async (object) => {
+        const entries = await mapLimit(objects, options.headConcurrency ?? 16, async (object) => {
           const path = keys.join(dir, object.Key!.slice(prefix.length));
           if (useServerModTime) {
             return entryFromHead(path, { ...object, ContentLength: object.Size });

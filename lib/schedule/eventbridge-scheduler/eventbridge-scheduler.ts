@@ -10,8 +10,8 @@ import {
   type SchedulerClient,
   UpdateScheduleCommand,
 } from "@aws-sdk/client-scheduler";
+import { mapLimit } from "../../util/map-limit.ts";
 import { awsErrorName, toSchedulerError } from "../aws-errors.ts";
-import { mapLimit } from "../map-limit.ts";
 import { configIdOf, DEFAULT_NAME_PREFIX, scheduleNames } from "../names.ts";
 import { SCHEDULER_TIME_PLACEHOLDER, scheduleInput } from "../schedule-input.ts";
 import type { ScheduleInfo, Scheduler, ScheduleSpec, UpsertResult } from "../scheduler.ts";
