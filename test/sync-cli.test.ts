@@ -118,7 +118,7 @@ describe("syncron sync", () => {
 
   it.each([
     [["only-one"], /expected a source and a target, got 1/],
-    [["a", "b", "--mode", "sync"], /--mode: "sync" is not copy or mirror/],
+    [["a", "b", "--mode", "sync"], /--mode: "sync" is not one of copy, mirror/],
     [["a", "b", "--compare", "md5"], /--compare: "md5" is not one of/],
     [["a", "b", "--max-delete", "lots"], /max-delete .*got "lots"/],
     [["a", "b", "--transfers", "0"], /--transfers: "0" is not a whole number/],

@@ -1,6 +1,6 @@
 /** `syncron cron`: validate a cron expression, show its next runs and its EventBridge form. */
-import { parseArgs } from "node:util";
 import { type CronLocale, type CronReport, cronReport } from "../cron/index.ts";
+import { oneOf, parseFlags, UsageError, wholeNumber } from "./args.ts";
 import { USAGE_ERROR } from "./main.ts";
 
 export const usage = `Usage: syncron cron <expression> [options]
@@ -25,10 +25,6 @@ const LOCALES: readonly CronLocale[] = ["en", "zh-CN"];
 const MAX_COUNT = 1000;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
-class UsageError extends Error {
-  override name = "UsageError";
-}
-
 interface CronArgs {
   readonly expression: string;
   readonly timezone: string;
@@ -38,57 +34,36 @@ interface CronArgs {
   readonly json: boolean;
 }
 
+const FLAGS = {
+  tz: { type: "string" },
+  from: { type: "string" },
+  count: { type: "string" },
+  locale: { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
 function parse(args: string[], now: Date): CronArgs {
-  let parsed: ReturnType<typeof parseOptions>;
-  try {
-    parsed = parseOptions(args);
-  } catch (error) {
-    // Node's parseArgs messages run on with advice about "--"; the first sentence is the useful one.
-    throw new UsageError((error instanceof Error ? error.message : String(error)).split(". ")[0]!);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1) {
+  const { values, positionals } = parseFlags(args, FLAGS);
+  const [expression] = positionals;
+  if (expression === undefined || positionals.length !== 1) {
     throw new UsageError(
       positionals.length === 0
         ? "missing the cron expression"
         : `expected one quoted expression but got ${positionals.length} arguments (quote it: "0 2 * * *")`,
     );
   }
-  const count = values.count === undefined ? 5 : Number(values.count);
-  if (!/^[0-9]+$/.test(values.count ?? "5") || count < 1 || count > MAX_COUNT) {
-    throw new UsageError(`--count: ${JSON.stringify(values.count)} is not a whole number 1-${MAX_COUNT}`);
-  }
   const from = values.from === undefined ? now : new Date(values.from);
   if (Number.isNaN(from.getTime()) || (values.from !== undefined && !ISO_DATE.test(values.from))) {
     throw new UsageError(`--from: ${JSON.stringify(values.from)} is not an ISO-8601 date-time`);
   }
-  const locale = (values.locale ?? "en") as CronLocale;
-  if (!LOCALES.includes(locale)) {
-    throw new UsageError(`--locale: ${JSON.stringify(values.locale)} is not one of ${LOCALES.join(", ")}`);
-  }
   return {
-    expression: positionals[0]!,
+    expression,
     timezone: values.tz ?? "UTC",
     from,
-    count,
-    locale,
+    count: wholeNumber("--count", values.count, 5, { max: MAX_COUNT }),
+    locale: oneOf("--locale", values.locale, LOCALES, "en"),
     json: values.json ?? false,
   };
-}
-
-function parseOptions(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      tz: { type: "string" },
-      from: { type: "string" },
-      count: { type: "string" },
-      locale: { type: "string" },
-      json: { type: "boolean" },
-    },
-  });
 }
 
 /** Prints the report; exit code 0 when valid, 1 when not, 2 on a usage error. */

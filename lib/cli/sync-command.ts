@@ -1,5 +1,4 @@
 /** `syncron sync`: one sync between two locations, with rclone's flags and syncron's safety rules. */
-import { parseArgs } from "node:util";
 import type { Drive } from "../drives/drive.ts";
 import {
   type CompareMode,
@@ -13,6 +12,7 @@ import {
   type SyncResult,
   syncDrives,
 } from "../sync/index.ts";
+import { oneOf, parseFlags, UsageError, wholeNumber } from "./args.ts";
 import { USAGE_ERROR } from "./main.ts";
 
 export const usage = `Usage: syncron sync <source> <target> [options]
@@ -46,10 +46,6 @@ Exit codes: 0 success, 1 failure or abort (max-delete, empty source, interrupted
 Example:
   syncron sync ./photos /mnt/backup/photos --mode mirror --exclude "*.tmp" --max-delete 10%`;
 
-class UsageError extends Error {
-  override name = "UsageError";
-}
-
 const MODES: readonly SyncMode[] = ["copy", "mirror"];
 const COMPARES: readonly CompareMode[] = ["size-mtime", "checksum", "size"];
 
@@ -60,35 +56,35 @@ interface SyncArgs {
   readonly options: SyncOptions;
 }
 
+const FLAGS = {
+  mode: { type: "string" },
+  compare: { type: "string" },
+  include: { type: "string", multiple: true },
+  exclude: { type: "string", multiple: true },
+  "max-delete": { type: "string" },
+  "dry-run": { type: "boolean" },
+  transfers: { type: "string" },
+  checkers: { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
 function parse(args: string[]): SyncArgs {
-  let parsed: ReturnType<typeof parseOptions>;
-  try {
-    parsed = parseOptions(args);
-  } catch (error) {
-    throw new UsageError((error instanceof Error ? error.message : String(error)).split(". ")[0]!);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 2) {
+  const { values, positionals } = parseFlags(args, FLAGS);
+  const [source, target] = positionals;
+  if (source === undefined || target === undefined || positionals.length !== 2) {
     throw new UsageError(`expected a source and a target, got ${positionals.length} argument(s)`);
-  }
-  const mode = (values.mode ?? DEFAULT_SYNC_OPTIONS.mode) as SyncMode;
-  if (!MODES.includes(mode))
-    throw new UsageError(`--mode: ${JSON.stringify(values.mode)} is not copy or mirror`);
-  const compare = (values.compare ?? DEFAULT_SYNC_OPTIONS.compare) as CompareMode;
-  if (!COMPARES.includes(compare)) {
-    throw new UsageError(`--compare: ${JSON.stringify(values.compare)} is not one of ${COMPARES.join(", ")}`);
   }
   const include = values.include ?? [];
   const exclude = values.exclude ?? [];
   const options: SyncOptions = {
     ...DEFAULT_SYNC_OPTIONS,
-    mode,
-    compare,
+    mode: oneOf("--mode", values.mode, MODES, DEFAULT_SYNC_OPTIONS.mode),
+    compare: oneOf("--compare", values.compare, COMPARES, DEFAULT_SYNC_OPTIONS.compare),
     include,
     exclude,
     dryRun: values["dry-run"] ?? false,
-    transfers: count("--transfers", values.transfers, DEFAULT_SYNC_OPTIONS.transfers, 64),
-    checkers: count("--checkers", values.checkers, DEFAULT_SYNC_OPTIONS.checkers, 256),
+    transfers: wholeNumber("--transfers", values.transfers, DEFAULT_SYNC_OPTIONS.transfers, { max: 64 }),
+    checkers: wholeNumber("--checkers", values.checkers, DEFAULT_SYNC_OPTIONS.checkers, { max: 256 }),
   };
   try {
     createPathFilter(include, exclude);
@@ -96,35 +92,7 @@ function parse(args: string[]): SyncArgs {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  return { source: positionals[0]!, target: positionals[1]!, json: values.json ?? false, options };
-}
-
-function count(flag: string, value: string | undefined, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^[0-9]+$/.test(value) || n < 1 || n > max) {
-    throw new UsageError(`${flag}: ${JSON.stringify(value)} is not a whole number 1-${max}`);
-  }
-  return n;
-}
-
-function parseOptions(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      mode: { type: "string" },
-      compare: { type: "string" },
-      include: { type: "string", multiple: true },
-      exclude: { type: "string", multiple: true },
-      "max-delete": { type: "string" },
-      "dry-run": { type: "boolean" },
-      transfers: { type: "string" },
-      checkers: { type: "string" },
-      json: { type: "boolean" },
-    },
-  });
+  return { source, target, json: values.json ?? false, options };
 }
 
 /**
