@@ -85,3 +85,43 @@ export const isRetryable = (error: unknown): boolean => {
 /** True for an HTTP status a retry can help with. */
 export const isRetryableStatus = (status: number): boolean =>
   status === 429 || status === 408 || status >= 500;
+
+/** What a backend knows about one failed HTTP call, for `statusToDriveError`. */
+export interface HttpFailure {
+  /** The response status, when there was a response. */
+  readonly status: number | undefined;
+  /** One sentence naming the backend, the action and the path; never credentials. */
+  readonly message: string;
+  readonly path: string;
+  /** Which not-found error a 404 means in this call. */
+  readonly missing: "file" | "directory";
+  /** The backend named the failure "not found" itself (S3's NoSuchKey), whatever the status. */
+  readonly notFound?: boolean;
+  /** The backend named the failure a credentials problem itself (S3's InvalidAccessKeyId). */
+  readonly denied?: boolean;
+  /** Overrides the default: a retryable status, else a retryable cause. */
+  readonly retryable?: boolean;
+}
+
+/**
+ * Converts a backend's failed HTTP call into the DriveError its status means, keeping `error` as
+ * `cause`: 404 FileNotFoundError or DirectoryNotFoundError, 401/403 AuthenticationError, anything
+ * else a DriveError, retryable for 408, 429 and 5xx (or, without a status, for a retryable cause).
+ * A DriveError or an AbortError passes through unchanged, so callers can still recognise an abort.
+ */
+export const statusToDriveError = (error: unknown, failure: HttpFailure): Error => {
+  if (error instanceof DriveError) return error;
+  if (error instanceof Error && error.name === "AbortError") return error;
+  const { status, message, path } = failure;
+  const options = { cause: error };
+  if (failure.notFound || status === 404) {
+    return failure.missing === "file"
+      ? new FileNotFoundError(message, path, options)
+      : new DirectoryNotFoundError(message, path, options);
+  }
+  if (failure.denied || status === 401 || status === 403)
+    return new AuthenticationError(message, path, options);
+  const retryable =
+    failure.retryable ?? (status === undefined ? isRetryable(error) : isRetryableStatus(status));
+  return new DriveError(message, path, { ...options, retryable });
+};

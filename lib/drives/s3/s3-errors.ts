@@ -1,11 +1,4 @@
-import {
-  AuthenticationError,
-  DirectoryNotFoundError,
-  DriveError,
-  FileNotFoundError,
-  isRetryable,
-  isRetryableStatus,
-} from "../errors.ts";
+import { isRetryable, isRetryableStatus, statusToDriveError } from "../errors.ts";
 
 const NOT_FOUND_NAMES = new Set(["NoSuchKey", "NotFound", "NoSuchBucket"]);
 const AUTH_NAMES = new Set([
@@ -39,23 +32,17 @@ export const toS3DriveError = (
   path: string,
   missing: "file" | "directory" = "file",
 ): Error => {
-  if (error instanceof DriveError) return error;
   const e = (error ?? {}) as SdkErrorLike;
-  if (e.name === "AbortError") return error as Error;
   const status = e.$metadata?.httpStatusCode;
   const detail = `${e.name ?? "Error"}${status ? ` (HTTP ${status})` : ""}: ${e.message ?? String(error)}`;
-  const message = `s3 ${action} "${path}" failed: ${detail}`;
-  if (e.name === "NoSuchBucket") return new DirectoryNotFoundError(message, path, { cause: error });
-  if (NOT_FOUND_NAMES.has(e.name ?? "") || status === 404) {
-    return missing === "file"
-      ? new FileNotFoundError(message, path, { cause: error })
-      : new DirectoryNotFoundError(message, path, { cause: error });
-  }
-  if (status === 401 || status === 403 || AUTH_NAMES.has(e.name ?? "")) {
-    return new AuthenticationError(message, path, { cause: error });
-  }
-  return new DriveError(message, path, {
-    cause: error,
+  return statusToDriveError(error, {
+    status,
+    message: `s3 ${action} "${path}" failed: ${detail}`,
+    path,
+    // A missing bucket is a missing directory whatever the call.
+    missing: e.name === "NoSuchBucket" ? "directory" : missing,
+    notFound: NOT_FOUND_NAMES.has(e.name ?? ""),
+    denied: AUTH_NAMES.has(e.name ?? ""),
     retryable: isRetryable(error) || (status !== undefined && isRetryableStatus(status)),
   });
 };

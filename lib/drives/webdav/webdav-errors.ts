@@ -1,11 +1,4 @@
-import {
-  AuthenticationError,
-  DirectoryNotFoundError,
-  DriveError,
-  FileNotFoundError,
-  isRetryable,
-  isRetryableStatus,
-} from "../errors.ts";
+import { statusToDriveError } from "../errors.ts";
 
 /** The HTTP status a `webdav` client error carries, if any. */
 export const statusOf = (error: unknown): number | undefined => {
@@ -24,17 +17,13 @@ export const toWebdavDriveError = (
   path: string,
   missing: "file" | "directory" = "file",
 ): Error => {
-  if (error instanceof DriveError) return error;
-  if ((error as { name?: unknown } | undefined)?.name === "AbortError") return error as Error;
   const status = statusOf(error);
   const reason = error instanceof Error ? error.message : String(error);
-  const message = `webdav ${action} "${path}" failed: ${reason}`;
-  if (status === 404) {
-    return missing === "file"
-      ? new FileNotFoundError(message, path, { cause: error })
-      : new DirectoryNotFoundError(message, path, { cause: error });
-  }
-  if (status === 401 || status === 403) return new AuthenticationError(message, path, { cause: error });
-  const retryable = status === undefined ? isRetryable(error) : status === 423 || isRetryableStatus(status);
-  return new DriveError(message, path, { cause: error, retryable });
+  return statusToDriveError(error, {
+    status,
+    message: `webdav ${action} "${path}" failed: ${reason}`,
+    path,
+    missing,
+    ...(status === 423 ? { retryable: true } : {}),
+  });
 };
