@@ -49,5 +49,8 @@ describe("bench scripts (smoke)", () => {
       expect(f.gzip_bytes).toBeLessThan(f.bytes);
     }
     expect(markdown).toContain("| functions/worker.ts |");
+    const startup = figures.cli_startup as { name: string; ms: number }[];
+    expect(startup).toHaveLength(4);
+    for (const s of startup) expect(measured(s.ms), s.name).toBe(true);
   }, 120_000);
 });
