@@ -1,9 +1,10 @@
 /** Errors every drive converts its native failures into, so the engine never sees an SDK error. */
+import { isRetryable, isRetryableStatus, ServiceError } from "../util/service-error.ts";
 
-export class DriveError extends Error {
-  /** Whether trying the same operation again may succeed (throttling, 5xx, timeouts, resets). */
-  readonly retryable: boolean;
+export { isRetryable, isRetryableStatus };
 
+/** A drive call that failed; `retryable` says whether the same call may succeed (throttling, 5xx, resets). */
+export class DriveError extends ServiceError {
   constructor(
     message: string,
     readonly path?: string,
@@ -11,7 +12,6 @@ export class DriveError extends Error {
   ) {
     super(message, options);
     this.name = "DriveError";
-    this.retryable = options?.retryable ?? false;
   }
 }
 
@@ -45,46 +45,6 @@ export class InvalidPathError extends DriveError {
 export class AuthenticationError extends DriveError {
   override name = "AuthenticationError";
 }
-
-const RETRYABLE_CODES = new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ETIMEDOUT",
-  "EPIPE",
-  "EAI_AGAIN",
-  "ENOTFOUND",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "TimeoutError",
-  "RequestTimeout",
-  "SlowDown",
-  "Throttling",
-  "ThrottlingException",
-]);
-
-/** True when the error, or any error in its `cause` chain, says a retry can help. */
-export const isRetryable = (error: unknown): boolean => {
-  for (let current = error, depth = 0; current && depth < 10; depth++) {
-    if (current instanceof DriveError) return current.retryable;
-    const candidate = current as {
-      code?: unknown;
-      name?: unknown;
-      status?: unknown;
-      $metadata?: { httpStatusCode?: number };
-    };
-    const status =
-      typeof candidate.status === "number" ? candidate.status : candidate.$metadata?.httpStatusCode;
-    if (status === 429 || (typeof status === "number" && status >= 500)) return true;
-    if (typeof candidate.code === "string" && RETRYABLE_CODES.has(candidate.code)) return true;
-    if (typeof candidate.name === "string" && RETRYABLE_CODES.has(candidate.name)) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
-};
-
-/** True for an HTTP status a retry can help with. */
-export const isRetryableStatus = (status: number): boolean =>
-  status === 429 || status === 408 || status >= 500;
 
 /** What a backend knows about one failed HTTP call, for `statusToDriveError`. */
 export interface HttpFailure {

@@ -1,4 +1,5 @@
 /** Errors of the queue edge: a message that does not match the schema, and a failed SQS call. */
+import { ServiceError } from "../util/service-error.ts";
 
 /** A queue message body that is not a valid `sync.run` message. `field` is the dotted path of the first bad field. */
 export class InvalidMessageError extends Error {
@@ -15,12 +16,6 @@ export class InvalidMessageError extends Error {
 }
 
 /** An SQS call that failed. `retryable` says whether the same call may succeed later. */
-export class QueueError extends Error {
+export class QueueError extends ServiceError {
   override name = "QueueError";
-  readonly retryable: boolean;
-
-  constructor(message: string, options?: ErrorOptions & { retryable?: boolean }) {
-    super(message, options);
-    this.retryable = options?.retryable ?? false;
-  }
 }

@@ -5,7 +5,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { isRetryable } from "../drives/errors.ts";
+import { isRetryable } from "../util/service-error.ts";
 import { QueueError } from "./errors.ts";
 import { type SyncRunMessage, validateMessage } from "./message.ts";
 

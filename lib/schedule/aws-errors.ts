@@ -1,4 +1,4 @@
-import { isRetryable } from "../drives/errors.ts";
+import { isRetryable } from "../util/service-error.ts";
 import { SchedulerError } from "./errors.ts";
 
 /** The SDK error's name (`ResourceNotFoundException`, `ConflictException`, ...), or undefined. */

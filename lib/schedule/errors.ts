@@ -1,4 +1,5 @@
 /** Errors of the scheduler port. Adapters convert SDK errors here, so callers never see an AWS error type. */
+import { ServiceError } from "../util/service-error.ts";
 
 /** The spec cannot be carried by this backend (bad cron, bad or unsupported time zone, bad id). HTTP 400. */
 export class ScheduleValidationError extends Error {
@@ -14,12 +15,6 @@ export class ScheduleValidationError extends Error {
 }
 
 /** A scheduler backend call that failed. `retryable` says whether the same call may succeed later. */
-export class SchedulerError extends Error {
+export class SchedulerError extends ServiceError {
   override name = "SchedulerError";
-  readonly retryable: boolean;
-
-  constructor(message: string, options?: ErrorOptions & { retryable?: boolean }) {
-    super(message, options);
-    this.retryable = options?.retryable ?? false;
-  }
 }

@@ -1,0 +1,55 @@
+/** The base of every error a call to an outside service (drive, queue, scheduler) is converted into. */
+
+/** A failed call to an outside service. `retryable` says whether the same call may succeed later. */
+export class ServiceError extends Error {
+  readonly retryable: boolean;
+
+  constructor(message: string, options?: ErrorOptions & { retryable?: boolean }) {
+    super(message, options);
+    this.name = "ServiceError";
+    this.retryable = options?.retryable ?? false;
+  }
+}
+
+const RETRYABLE_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "TimeoutError",
+  "RequestTimeout",
+  "SlowDown",
+  "Throttling",
+  "ThrottlingException",
+]);
+
+/** True for an HTTP status a retry can help with. */
+export const isRetryableStatus = (status: number): boolean =>
+  status === 429 || status === 408 || status >= 500;
+
+/**
+ * True when the error, or any error in its `cause` chain, says a retry can help: the first
+ * ServiceError decides by its `retryable`; SDK and Node errors by status (429, 5xx) or code.
+ */
+export const isRetryable = (error: unknown): boolean => {
+  for (let current = error, depth = 0; current && depth < 10; depth++) {
+    if (current instanceof ServiceError) return current.retryable;
+    const candidate = current as {
+      code?: unknown;
+      name?: unknown;
+      status?: unknown;
+      $metadata?: { httpStatusCode?: number };
+    };
+    const status =
+      typeof candidate.status === "number" ? candidate.status : candidate.$metadata?.httpStatusCode;
+    if (typeof status === "number" && isRetryableStatus(status)) return true;
+    if (typeof candidate.code === "string" && RETRYABLE_CODES.has(candidate.code)) return true;
+    if (typeof candidate.name === "string" && RETRYABLE_CODES.has(candidate.name)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+};
