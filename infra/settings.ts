@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_RECEIVE_COUNT } from "../lib/queue/redrive.ts";
 import { DEFAULT_SCHEDULE_BACKEND, ENV, SCHEDULE_BACKENDS, type ScheduleBackend } from "./env.ts";
 import { isProductionStage } from "./stages.ts";
 
@@ -125,7 +126,7 @@ export function readDeploySettings(input: {
       maxConcurrency: v[DEPLOY_ENV.maxConcurrency],
     },
     queueVisibilityTimeoutS: 6 * timeoutS,
-    maxReceiveCount: 5,
+    maxReceiveCount: MAX_RECEIVE_COUNT,
     auth,
     ...(apiToken === undefined ? {} : { apiToken }),
     ...(alarmEmail === undefined ? {} : { alarmEmail }),

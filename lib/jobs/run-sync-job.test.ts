@@ -230,12 +230,12 @@ describe("runSyncJob", () => {
 
 describe("createWorkerHandler", () => {
   const context = { getRemainingTimeInMillis: () => 15 * 60_000 } as Context;
-  const record = (messageId: string, body: string): SQSRecord => ({
+  const record = (messageId: string, body: string, receives = 1): SQSRecord => ({
     messageId,
     body,
     receiptHandle: messageId,
     attributes: {
-      ApproximateReceiveCount: "1",
+      ApproximateReceiveCount: String(receives),
       SentTimestamp: "0",
       SenderId: "test",
       ApproximateFirstReceiveTimestamp: "0",
@@ -270,5 +270,35 @@ describe("createWorkerHandler", () => {
       context,
     );
     expect(bad).toEqual({ batchItemFailures: [{ itemIdentifier: "m3" }] });
+  });
+
+  it("marks the run FAILURE on the last receive, before the message moves to the dead-letter queue", async () => {
+    const { config } = await givenConfig();
+    const taskId = "manual-dlq";
+    await store.runs.create(newRun({ task_id: taskId, config_id: config.id, trigger: "manual", now }));
+    const body = JSON.stringify({
+      type: "sync.run",
+      trigger: "manual",
+      config_id: config.id,
+      task_id: taskId,
+    });
+    const unreachable = {
+      ...store,
+      configs: { ...store.configs, get: () => Promise.reject(new Error("table unreachable")) },
+    };
+    const handler = createWorkerHandler(workerDeps({ store: unreachable }), { maxReceiveCount: 3 });
+
+    expect(await handler({ Records: [record("d1", body, 2)] }, context)).toEqual({
+      batchItemFailures: [{ itemIdentifier: "d1" }],
+    });
+    expect((await store.runs.get(taskId))?.status).toBe("PENDING");
+
+    expect(await handler({ Records: [record("d1", body, 3)] }, context)).toEqual({
+      batchItemFailures: [{ itemIdentifier: "d1" }],
+    });
+    expect(await store.runs.get(taskId)).toMatchObject({
+      status: "FAILURE",
+      error: { code: "DEAD_LETTERED", message: "gave up after 3 deliveries: table unreachable" },
+    });
   });
 });

@@ -323,7 +323,8 @@ const summaryOf = (result: SyncResult) => ({
   duration_ms: result.duration_ms,
 });
 
-const taskIdOf = (message: SyncRunMessage): string =>
+/** The task id a message is about (derived from config id + scheduled time for a schedule fire). */
+export const taskIdOf = (message: SyncRunMessage): string =>
   message.trigger === "schedule"
     ? scheduledTaskId(message.config_id, message.scheduled_time)
     : message.task_id;

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { apiEvent } from "../../test/api-event.ts";
 import { errorResponse } from "../api/error-response.ts";
 import { ApiError, badRequest, payloadTooLarge } from "../api/errors.ts";
+import { apiEvent } from "../api/gateway-event.ts";
 import type { ApiHandler } from "../api/handler.ts";
 import type { ApiEvent, ApiResult } from "../api/http.ts";
 

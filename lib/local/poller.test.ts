@@ -2,9 +2,10 @@ import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-s
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerHandler } from "../jobs/worker-handler.ts";
+import { MAX_RECEIVE_COUNT } from "../queue/redrive.ts";
 import { type LocalSqsS3, startLocalSqsS3 } from "./fauxqs.ts";
 import { startPoller } from "./poller.ts";
-import { ensureSyncQueues, MAX_RECEIVE_COUNT, type SyncQueues } from "./queues.ts";
+import { ensureSyncQueues, type SyncQueues } from "./queues.ts";
 
 let local: LocalSqsS3;
 let sqs: SQSClient;

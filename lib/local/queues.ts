@@ -4,15 +4,13 @@ import {
   GetQueueUrlCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { MAX_RECEIVE_COUNT } from "../queue/redrive.ts";
 
 export interface SyncQueues {
   readonly queueUrl: string;
   readonly queueArn: string;
   readonly dlqUrl: string;
 }
-
-/** Receives before a message moves to the dead-letter queue (as infra sets on AWS). */
-export const MAX_RECEIVE_COUNT = 5;
 
 const arnOf = async (sqs: SQSClient, url: string): Promise<string> => {
   const { Attributes } = await sqs.send(
