@@ -165,6 +165,34 @@ describe("s3 drive on fauxqs", () => {
     expect(await listAll(drive, "")).toEqual([]);
   });
 
+  it.each([
+    ["a single part", 1024 * 1024],
+    ["multipart", 5 * 1024 * 1024],
+  ])(
+    "keeps the previous object when the body is not the file the source listed (%s)",
+    async (_label, partSize) => {
+      const bucket = await newBucket();
+      const drive = createS3Drive({ bucket, client, partSize });
+      const old = randomBytes(64);
+      await drive.write("f.bin", streamOf(old), { path: "f.bin", size: old.length, modTime: MOD_TIME });
+      // The source changed between its listing and the read: other bytes, or fewer of them.
+      const listed = randomBytes(6 * 1024 * 1024);
+      const changed = randomBytes(listed.length);
+      await expect(
+        drive.write("f.bin", streamOf(changed), {
+          path: "f.bin",
+          size: listed.length,
+          hashes: { md5: md5(listed) },
+        }),
+      ).rejects.toThrow(/md5 is [0-9a-f]{32} but the source listed/);
+      await expect(
+        drive.write("f.bin", streamOf(listed.subarray(1)), { path: "f.bin", size: listed.length }),
+      ).rejects.toThrow(/the source listed 6291456; previous object kept/);
+      expect(md5(await readBytes(await drive.read("f.bin")))).toBe(md5(old));
+      expect(await listAll(drive, "")).toMatchObject([{ path: "f.bin", size: old.length }]);
+    },
+  );
+
   it("rejects bad paths and a missing bucket with typed errors", async () => {
     const drive = createS3Drive({ bucket: "no-such-bucket", client });
     await expect(listAll(drive, "")).rejects.toBeInstanceOf(DirectoryNotFoundError);

@@ -17,6 +17,7 @@ import {
   type DriveFeatures,
   type Entry,
   type FileEntry,
+  type FileInfo,
   type HashType,
 } from "../drive.ts";
 import {
@@ -229,11 +230,17 @@ export function createS3Drive(options: S3DriveOptions): Drive {
       }
       const md5 = createHash("md5");
       let size = 0;
+      let written = "";
       const counter = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
           md5.update(chunk);
           size += chunk.length;
           callback(null, chunk);
+        },
+        // Failing here, before the body ends, aborts the upload: the previous object stays.
+        flush(callback) {
+          written = md5.digest("hex");
+          callback(bodyMismatch(path, source, size, written));
         },
       });
       const nodeBody = Readable.fromWeb(body as WebReadableStream<Uint8Array>);
@@ -265,13 +272,12 @@ export function createS3Drive(options: S3DriveOptions): Drive {
       } finally {
         signal?.removeEventListener("abort", onAbort);
       }
-      const written = md5.digest("hex");
+      // The body matched the source (checked in flush); an ETag that differs means S3 stored other bytes.
       const etagMd5 = md5FromEtag(etag);
-      const expected = etagMd5 ?? source.hashes?.md5?.toLowerCase();
-      if (expected !== undefined && expected !== written) {
+      if (etagMd5 !== undefined && etagMd5 !== written) {
         await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: keys.file(path) })).catch(() => {});
         throw new DriveError(
-          `s3 write "${path}": corrupted on transfer (md5 ${written} sent, ${expected} expected); object removed`,
+          `s3 write "${path}": corrupted on transfer (md5 ${written} sent, ${etagMd5} stored); object removed`,
           path,
           { retryable: true },
         );
@@ -334,4 +340,25 @@ export function createS3Drive(options: S3DriveOptions): Drive {
       if (options.ownsClient) client.destroy();
     },
   };
+}
+
+/**
+ * The error for a body that is not the file the source described (it changed since it was listed,
+ * or the read ended early), or null when size and md5 agree with what the source gave.
+ */
+function bodyMismatch(path: string, source: FileInfo, size: number, md5: string): DriveError | null {
+  if (Number.isSafeInteger(source.size) && source.size >= 0 && size !== source.size) {
+    return new DriveError(
+      `s3 write "${path}": the body has ${size} bytes but the source listed ${source.size}; previous object kept`,
+      path,
+    );
+  }
+  const expected = source.hashes?.md5?.toLowerCase();
+  if (expected !== undefined && expected !== md5) {
+    return new DriveError(
+      `s3 write "${path}": the body's md5 is ${md5} but the source listed ${expected}; previous object kept`,
+      path,
+    );
+  }
+  return null;
 }
