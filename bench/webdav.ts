@@ -8,7 +8,7 @@ import { finish, writeSection } from "./support/report.ts";
 import { syncMarkdown } from "./support/sync-report.ts";
 import { runSyncSuite } from "./support/sync-suite.ts";
 
-const args = benchArgs("webdav", ["files", "max-kib", "big-files", "big-mib"]);
+const args = benchArgs("webdav", ["files", "max-kib", "big-files", "big-mib", "copy-runs"]);
 const figures = await runSyncSuite("webdav", args);
 await writeSection(
   args.out,

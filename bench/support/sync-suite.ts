@@ -47,17 +47,22 @@ export interface SyncFigures {
     big_files: number;
     big_mib: number;
   };
+  /** Runs of case (a), the first copy (the other cases run `runs` times). */
+  copy_runs: number;
   cases: CaseFigures[];
 }
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const TSX = ["--import", "tsx"];
 
+/** Which tree a target mirrors: the small files (cases a–c) or the big ones (d). */
+type Tree = "small" | "big";
+
 interface Target {
   /** What each tool is given as the target. */
-  argument(contender: Contender): string;
+  argument(contender: Contender, tree: Tree): string;
   /** Empties a contender's target before a first copy. */
-  reset(contender: Contender): Promise<void>;
+  reset(contender: Contender, tree: Tree): Promise<void>;
 }
 
 /**
@@ -77,6 +82,8 @@ export async function runSyncSuite(bench: "sync" | "webdav", args: BenchArgs): P
   const changed = Math.max(1, Math.round(spec.files / 100));
   const bigCount = n["big-files"] ?? (full ? 20 : 2);
   const bigMib = n["big-mib"] ?? (full ? 50 : 1);
+  // rclone's first copy to WebDAV takes minutes (see BENCHMARKS.md): by default run it once there.
+  const copyRuns = Math.min(args.runs, n["copy-runs"] ?? (bench === "webdav" && full ? 1 : args.runs));
   const machine = machineFacts();
   const config = await prepareRclone(args.workDir);
   const small = join(args.workDir, "source-small");
@@ -93,14 +100,18 @@ export async function runSyncSuite(bench: "sync" | "webdav", args: BenchArgs): P
     server = await serveWebdav(served, config);
     const url = server.url;
     target = {
-      argument: (c) =>
-        c === "rclone" ? ":webdav:rclone" : c === "engine" ? `${url}/engine` : `webdav://${url.slice(7)}/cli`,
-      reset: (c) => resetRemote(`${url}/${c}/`),
+      argument: (c, tree) =>
+        c === "rclone"
+          ? `:webdav:rclone-${tree}`
+          : c === "engine"
+            ? `${url}/engine-${tree}`
+            : `webdav://${url.slice(7)}/cli-${tree}`,
+      reset: (c, tree) => resetRemote(`${url}/${c}-${tree}/`),
     };
   } else {
     target = {
-      argument: (c) => join(args.workDir, `target-${c}`),
-      reset: (c) => rm(join(args.workDir, `target-${c}`), { recursive: true, force: true }),
+      argument: (c, tree) => join(args.workDir, `target-${c}-${tree}`),
+      reset: (c, tree) => rm(join(args.workDir, `target-${c}-${tree}`), { recursive: true, force: true }),
     };
   }
   const rcloneFlags = [
@@ -111,10 +122,11 @@ export async function runSyncSuite(bench: "sync" | "webdav", args: BenchArgs): P
 
   const run = async (
     contender: Contender,
-    source: string,
+    tree: Tree,
     expect: Expect,
   ): Promise<Measured & { engine_ms?: number }> => {
-    const to = target.argument(contender);
+    const source = tree === "small" ? small : big;
+    const to = target.argument(contender, tree);
     if (contender === "rclone") return measure("rclone", ["sync", source, to, ...rcloneFlags]);
     const measured =
       contender === "engine"
@@ -146,16 +158,18 @@ export async function runSyncSuite(bench: "sync" | "webdav", args: BenchArgs): P
   try {
     for (let r = 0; r < args.runs; r++) {
       const order = rotate(CONTENDERS, r);
-      for (const c of order) {
-        await target.reset(c);
-        record("a", c, await run(c, small, { copied: spec.files }));
+      if (r < copyRuns) {
+        for (const c of order) {
+          await target.reset(c, "small");
+          record("a", c, await run(c, "small", { copied: spec.files }));
+        }
       }
-      for (const c of order) record("b", c, await run(c, small, { copied: 0, updated: 0 }));
+      for (const c of order) record("b", c, await run(c, "small", { copied: 0, updated: 0 }));
       await changeFiles(small, spec, changed, r);
-      for (const c of order) record("c", c, await run(c, small, { copied: 0, updated: changed }));
+      for (const c of order) record("c", c, await run(c, "small", { copied: 0, updated: changed }));
       for (const c of order) {
-        await target.reset(c);
-        record("d", c, await run(c, big, { copied: bigCount }));
+        await target.reset(c, "big");
+        record("d", c, await run(c, "big", { copied: bigCount }));
       }
     }
   } finally {
@@ -198,6 +212,7 @@ export async function runSyncSuite(bench: "sync" | "webdav", args: BenchArgs): P
     runs: args.runs,
     machine,
     load_after: loadavg().map((x) => round(x, 2)),
+    copy_runs: copyRuns,
     sizes: {
       files: spec.files,
       min_kib: spec.minSize / 1024,
