@@ -1,6 +1,6 @@
 import type { Drive } from "../drives/drive.ts";
 import { AuthenticationError, isRetryable } from "../drives/errors.ts";
-import { parseLocation } from "../drives/location.ts";
+import { LocationError, parseLocation } from "../drives/location.ts";
 import type { SyncRunMessage } from "../queue/message.ts";
 import type { SqsProducer } from "../queue/sqs-producer.ts";
 import { scheduledTaskId } from "../store/ids.ts";
@@ -94,25 +94,38 @@ export async function runSyncJob(
       ...data,
     });
 
-  const config = await deps.store.configs.get(run.config_id);
-  if (!config?.enabled) {
-    const code = config ? "CONFIG_DISABLED" : "CONFIG_NOT_FOUND";
-    const reason = config
-      ? `sync config ${run.config_id} is disabled`
-      : `sync config ${run.config_id} does not exist`;
-    log("warn", "run refused", { code });
-    return finish(run, "FAILURE", { error: { code, message: reason } }, deps);
-  }
+  // A continuation or retry holds the config's lease: a refused run must free it on its way out.
+  const releaseLease = async (): Promise<void> => {
+    try {
+      await deps.store.leases.release(run.config_id, run.task_id);
+    } catch (error) {
+      // The outcome is recorded already; the lease lapses after its TTL.
+      log("warn", "lease not released", { error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  // Records the outcome, then frees the lease even when recording failed: the redelivered message
+  // must find the run takeable, not STARTED behind this invocation's live lease (a "duplicate").
+  const settle = async (record: () => Promise<JobOutcome>): Promise<JobOutcome> => {
+    try {
+      return await record();
+    } finally {
+      await releaseLease();
+    }
+  };
+  const refuse = (error: RunError): Promise<JobOutcome> => {
+    log(error.code === "LOCATIONS_OVERLAP" ? "error" : "warn", "run refused", { code: error.code });
+    return settle(() => finish(run, "FAILURE", { error }, deps));
+  };
 
-  const { source, target } = config;
-  if (locationsOverlap(parseLocation(source), parseLocation(target))) {
-    const error = {
-      code: "LOCATIONS_OVERLAP",
-      message: "the target is the source or lies inside it (or the reverse)",
-    };
-    log("error", "run refused", { code: error.code });
-    return finish(run, "FAILURE", { error }, deps);
+  const config = await deps.store.configs.get(run.config_id);
+  if (!config) {
+    return refuse({ code: "CONFIG_NOT_FOUND", message: `sync config ${run.config_id} does not exist` });
   }
+  if (!config.enabled) {
+    return refuse({ code: "CONFIG_DISABLED", message: `sync config ${run.config_id} is disabled` });
+  }
+  const refusal = checkLocations(config);
+  if (refusal) return refuse(refusal);
 
   const lease = { owner: run.task_id, ttl_ms: settings.leaseTtlMs };
   if (!(await deps.store.leases.acquire(config.id, lease))) {
@@ -133,8 +146,9 @@ export async function runSyncJob(
   });
   log("info", "run started", { attempt: started.attempts });
 
+  let result: SyncResult;
   try {
-    const result = await syncWithProgress(config, started, deps, context, settings);
+    result = await syncWithProgress(config, started, deps, context, settings);
     if (result.interrupted) {
       await deps.store.runs.update(run.task_id, {
         checkpoint: result.checkpoint ?? null,
@@ -150,13 +164,32 @@ export async function runSyncJob(
       log("info", "run checkpointed, continuation sent", { files_checked: result.files_checked });
       return { task_id: run.task_id, outcome: "STARTED" };
     }
-    await deps.store.leases.release(config.id, run.task_id);
-    log(result.status === "SUCCESS" ? "info" : "error", "run finished", summaryOf(result));
-    return finish(started, result.status, { result, error: errorOfResult(result) }, deps);
   } catch (error) {
-    await deps.store.leases.release(config.id, run.task_id);
-    return failOrRetry(started, message, error, deps, settings.maxAttempts, log);
+    return settle(() => failOrRetry(started, message, error, deps, settings.maxAttempts, log));
   }
+  log(result.status === "SUCCESS" ? "info" : "error", "run finished", summaryOf(result));
+  return settle(() => finish(started, result.status, { result, error: errorOfResult(result) }, deps));
+}
+
+/**
+ * Why a config's locations cannot be synced, or undefined: one that does not parse (stored before the
+ * API checked it; the message shows it redacted, as LocationError does), or one inside the other.
+ */
+function checkLocations(config: SyncConfig): RunError | undefined {
+  let field: "source" | "target" = "source";
+  try {
+    const source = parseLocation(config.source);
+    field = "target";
+    const target = parseLocation(config.target);
+    if (!locationsOverlap(source, target)) return undefined;
+  } catch (error) {
+    if (!(error instanceof LocationError)) throw error;
+    return { code: "INVALID_LOCATION", message: `${field}: ${error.message}` };
+  }
+  return {
+    code: "LOCATIONS_OVERLAP",
+    message: "the target is the source or lies inside it (or the reverse)",
+  };
 }
 
 /** Finds or creates the run a message is about; undefined when the delivery is a duplicate. */
