@@ -37,7 +37,8 @@ export function syncMarkdown(f: SyncFigures, command: string, heading: string, s
     "",
     `Medians of ${f.runs} run(s)${f.copy_runs < f.runs ? ` (case (a): ${f.copy_runs})` : ""}, scale \`${f.scale}\`. *rclone sync* and *syncron CLI* are whole-process wall times ` +
       "(spawn to exit, what a user waits for); *syncron engine* is the `syncDrives` call alone inside its process " +
-      "(no Node/tsx start-up, which the CLI figure includes). Peak RSS is the process's max resident set (GNU time `%M`).",
+      "(no Node/tsx start-up, which the CLI figure includes). Peak RSS is the process's max resident set (GNU time `%M`). " +
+      "Dirty pages are flushed (`sync`) before every run, and the order of the tools rotates from run to run.",
     "",
     `Machine: ${describeMachine(f.machine, f.load_after)}.`,
     "",

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
@@ -127,6 +128,8 @@ export async function runSyncSuite(bench: "sync" | "webdav", args: BenchArgs): P
   ): Promise<Measured & { engine_ms?: number }> => {
     const source = tree === "small" ? small : big;
     const to = target.argument(contender, tree);
+    // Flush dirty pages first: otherwise whoever runs second pays for the previous run's writeback.
+    execFileSync("sync");
     if (contender === "rclone") return measure("rclone", ["sync", source, to, ...rcloneFlags]);
     const measured =
       contender === "engine"
