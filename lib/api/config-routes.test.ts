@@ -217,6 +217,22 @@ describe("PATCH and PUT /api/v1/sync-configs/{id}", () => {
     expect((await schedulesOf(created.id))[0]?.expression).toBe("cron(0,30 * * * ? *)");
   });
 
+  it("PATCH of one location refuses an overlap with the other as stored, and changes nothing", async () => {
+    const created = await create({ source: "/data/docs", target: "/backup/docs" });
+    for (const body of [{ target: "/data/docs/backup" }, { source: "/backup" }]) {
+      const reply = await stack.call({ method: "PATCH", path: `${CONFIGS}/${created.id}`, body });
+      expectError(reply, 400, "VALIDATION_FAILED");
+      expect(reply.body.error.details).toEqual([
+        { path: Object.keys(body)[0], message: expect.stringContaining("source") },
+      ]);
+    }
+    expect(await stack.store.configs.get(created.id)).toMatchObject({
+      source: "/data/docs",
+      target: "/backup/docs",
+      version: 1,
+    });
+  });
+
   it("disabling removes the schedule and the next runs; enabling brings them back", async () => {
     const created = await create();
     const off = await stack.call({

@@ -1,7 +1,7 @@
 import { parseCron } from "../cron/parse.ts";
 import { assertTimezone } from "../cron/timezone.ts";
 import { parseLocation } from "../drives/location.ts";
-import type { SyncConfigPatch } from "../store/sync-config.ts";
+import type { SyncConfig, SyncConfigPatch } from "../store/sync-config.ts";
 import { locationsOverlap } from "../sync/overlap.ts";
 
 /** One bad field of a config. */
@@ -31,10 +31,14 @@ const issueOf = (path: string, check: () => unknown): ConfigIssue[] => {
 /**
  * Checks what the store's schema cannot: the cron expression (exactly 5 fields, lib/cron's rules),
  * the IANA time zone, and that `source` and `target` are locations syncron can open (their
- * messages show them redacted) that do not overlap. Only the fields present are checked, so a PATCH is checked as sent.
- * Throws ConfigValidationError listing every bad field.
+ * messages show them redacted) that do not overlap. Only the fields present are checked, so a PATCH
+ * is checked as sent; give `stored` (the config it patches) so a PATCH of one location is checked
+ * against the other as stored. Throws ConfigValidationError listing every bad field.
  */
-export function checkConfigFields(fields: SyncConfigPatch): void {
+export function checkConfigFields(
+  fields: SyncConfigPatch,
+  stored?: Pick<SyncConfig, "source" | "target">,
+): void {
   const { cron, timezone, source, target } = fields;
   const issues = [
     ...(cron === undefined ? [] : issueOf("cron", () => parseCron(cron))),
@@ -42,13 +46,30 @@ export function checkConfigFields(fields: SyncConfigPatch): void {
     ...(source === undefined ? [] : issueOf("source", () => parseLocation(source))),
     ...(target === undefined ? [] : issueOf("target", () => parseLocation(target))),
   ];
-  if (issues.length === 0 && source !== undefined && target !== undefined) {
-    if (locationsOverlap(parseLocation(source), parseLocation(target))) {
-      issues.push({
-        path: "target",
-        message: "target must not be the source or lie inside it (nor the reverse)",
-      });
-    }
+  if (issues.length === 0 && (source !== undefined || target !== undefined)) {
+    const overlap = overlapIssue(
+      source ?? stored?.source,
+      target ?? stored?.target,
+      target ? "target" : "source",
+    );
+    if (overlap) issues.push(overlap);
   }
   if (issues.length > 0) throw new ConfigValidationError(issues);
+}
+
+function overlapIssue(
+  source: string | undefined,
+  target: string | undefined,
+  path: "source" | "target",
+): ConfigIssue | undefined {
+  if (source === undefined || target === undefined) return undefined;
+  let overlaps: boolean;
+  try {
+    overlaps = locationsOverlap(parseLocation(source), parseLocation(target));
+  } catch {
+    return undefined; // a stored location that no longer parses: the worker refuses the run (INVALID_LOCATION)
+  }
+  if (!overlaps) return undefined;
+  const other = path === "target" ? "source" : "target";
+  return { path, message: `${path} must not be the ${other} or lie inside it (nor the reverse)` };
 }

@@ -18,6 +18,8 @@ export async function updateConfig(
 ): Promise<ConfigWriteResult> {
   checkConfigFields(patch);
   const current = await requireConfig(deps.configs, id);
+  // Again with the stored config: a PATCH of one location must not overlap the other.
+  checkConfigFields(patch, current);
   const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
   deps.scheduler.check(scheduleSpecOf({ ...current, ...defined }));
   const config = await deps.configs.update(
