@@ -79,7 +79,3 @@ export const unsupportedMediaType = (contentType: string | undefined): ApiError 
     "UNSUPPORTED_MEDIA_TYPE",
     `content-type must be application/json, got ${contentType === undefined ? "none" : JSON.stringify(contentType)}`,
   );
-
-/** A dependency (scheduler, queue) failed after validation; the client may retry. */
-export const serviceUnavailable = (message: string, cause?: unknown): ApiError =>
-  new ApiError(503, "SERVICE_UNAVAILABLE", message, undefined, cause === undefined ? undefined : { cause });
