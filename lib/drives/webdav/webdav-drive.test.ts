@@ -140,6 +140,11 @@ describe("webdav drive", () => {
     );
   });
 
+  it("is named by its URL with the password masked", () => {
+    const drive = createWebdavDrive({ url: "https://alice:topsecret@dav.example.com/backup?token=t0p" });
+    expect(drive.name).toBe("https://alice:***@dav.example.com/backup?token=***");
+  });
+
   it("reports an unreachable server as retryable", async () => {
     const server = await startWebdavTestServer();
     await server.stop();

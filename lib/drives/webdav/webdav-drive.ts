@@ -19,6 +19,7 @@ import {
   IsADirectoryError,
   NotSupportedError,
 } from "../errors.ts";
+import { redactLocation } from "../location.ts";
 import { statusOf, toWebdavDriveError } from "./webdav-errors.ts";
 
 /** Servers whose PUT honours `X-OC-Mtime` (answering `X-OC-MTime: accepted`), as rclone's `vendor` option. */
@@ -29,7 +30,7 @@ export interface WebdavDriveOptions {
   readonly url: string;
   readonly username?: string;
   readonly password?: string;
-  /** Redacted display name; defaults to `url`. */
+  /** Redacted display name; defaults to `url` with its secrets masked. */
   readonly name?: string;
   /**
    * `nextcloud`/`owncloud` declare `canSetModTime` (the server keeps the `X-OC-Mtime` sent with each
@@ -132,7 +133,7 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
   };
 
   return {
-    name: options.name ?? options.url,
+    name: options.name ?? redactLocation(options.url),
     features,
 
     async *list(dir, listOptions) {
