@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiStack, startApiStack } from "../../test/api-stack.ts";
-import { newSyncConfig } from "../store/sync-config.ts";
+import { newSyncConfig, SyncConfigInputSchema } from "../store/sync-config.ts";
 import type { JobDeps } from "./deps.ts";
 import { enqueueAllEnabled } from "./enqueue-run.ts";
 
@@ -18,19 +18,7 @@ describe("enqueueAllEnabled", () => {
     for (const id of ids) {
       await stack.store.configs.create(
         newSyncConfig(
-          {
-            name: id,
-            source: "/a",
-            target: "/b",
-            cron: "0 2 * * *",
-            timezone: "UTC",
-            enabled: true,
-            mode: "copy",
-            compare: "size-mtime",
-            include: [],
-            exclude: [],
-            max_delete: null,
-          },
+          SyncConfigInputSchema.parse({ name: id, source: "/a", target: "/b", cron: "0 2 * * *" }),
           { id, now: stack.deps.clock() },
         ),
       );
