@@ -148,3 +148,30 @@ describe("runSyncJob: runs that cannot go on", () => {
     expect(await readFile(join(config.target, "a.txt"), "utf8")).toBe("alpha");
   });
 });
+
+describe("runSyncJob: two deliveries of one message at once", () => {
+  it("runs the sync once; the other delivery is a duplicate", async () => {
+    const config = await givenConfig();
+    await mkdir(config.source, { recursive: true });
+    await writeFile(join(config.source, "a.txt"), "alpha");
+    const task_id = `manual-${newId()}`;
+    await store.runs.create(newRun({ task_id, config_id: config.id, trigger: "manual", now }));
+    const message: SyncRunMessage = { type: "sync.run", trigger: "manual", config_id: config.id, task_id };
+    const opened: string[] = [];
+    const counting = deps({
+      openDrive: (location) => {
+        opened.push(location);
+        return createLocalDrive({ root: location });
+      },
+    });
+
+    const outcomes = await Promise.all([
+      runSyncJob(message, counting, plenty),
+      runSyncJob(message, counting, plenty),
+    ]);
+    expect(outcomes.map((o) => o.outcome).sort()).toEqual(["SUCCESS", "duplicate"]);
+    expect(opened).toEqual([config.source, config.target]);
+    expect(await store.runs.get(task_id)).toMatchObject({ status: "SUCCESS", attempts: 1 });
+    expect(await store.leases.get(config.id)).toBeUndefined();
+  });
+});

@@ -3,6 +3,7 @@ import { AuthenticationError, isRetryable } from "../drives/errors.ts";
 import { LocationError, parseLocation } from "../drives/location.ts";
 import type { SyncRunMessage } from "../queue/message.ts";
 import type { SqsProducer } from "../queue/sqs-producer.ts";
+import { ConflictError } from "../store/errors.ts";
 import { scheduledTaskId } from "../store/ids.ts";
 import { isFinished, newRun, type Run, type RunError, type RunStatus } from "../store/run.ts";
 import type { Store } from "../store/store.ts";
@@ -138,12 +139,26 @@ export async function runSyncJob(
     return finish(run, "SKIPPED", { error }, deps);
   }
 
-  const started = await deps.store.runs.update(run.task_id, {
-    status: "STARTED",
-    started_at: run.started_at ?? deps.clock().toISOString(),
-    attempts: run.attempts + 1,
-    error: null,
-  });
+  // Taken once: of two deliveries of one message that both saw the run PENDING (or RETRY), one starts it.
+  let started: Run;
+  try {
+    started = await deps.store.runs.update(
+      run.task_id,
+      {
+        status: "STARTED",
+        started_at: run.started_at ?? deps.clock().toISOString(),
+        attempts: run.attempts + 1,
+        error: null,
+      },
+      { expectedStatus: run.status },
+    );
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    // The other delivery has it. If that one has finished already, the lease just taken here is stray.
+    const current = await deps.store.runs.get(run.task_id);
+    if (!current || isFinished(current.status)) await releaseLease();
+    return { task_id: run.task_id, outcome: "duplicate" };
+  }
   log("info", "run started", { attempt: started.attempts });
 
   let result: SyncResult;
