@@ -10,6 +10,8 @@ export interface Measured {
   wall_ms: number;
   /** Peak resident set size of the process (its largest descendant, by getrusage), in MiB. */
   peak_rss_mb: number;
+  /** CPU time (user + system) of the process and its children, in milliseconds. */
+  cpu_ms: number;
   stdout: string;
   stderr: string;
   code: number;
@@ -19,7 +21,7 @@ const GNU_TIME = "/usr/bin/time";
 let sequence = 0;
 
 /**
- * Runs `command args` under GNU time (`%M`: max RSS) and times it from spawn to exit. Rejects when
+ * Runs `command args` under GNU time (`%M`: max RSS; `%U %S`: CPU) and times it from spawn to exit. Rejects when
  * the process exits non-zero, with its stderr in the message, unless `allowFailure`.
  */
 export async function measure(
@@ -30,7 +32,7 @@ export async function measure(
   ensureTool(GNU_TIME, "time");
   const rssFile = join(tmpdir(), `syncron-bench-rss-${process.pid}-${++sequence}`);
   const started = performance.now();
-  const child = spawn(GNU_TIME, ["-f", "%M", "-o", rssFile, command, ...args], {
+  const child = spawn(GNU_TIME, ["-f", "%M %U %S", "-o", rssFile, command, ...args], {
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -50,14 +52,21 @@ export async function measure(
   const wall_ms = performance.now() - started;
   const text = await readFile(rssFile, "utf8").catch(() => "");
   await rm(rssFile, { force: true });
-  // GNU time writes "Command exited with non-zero status N" before the figure when the child fails.
-  const kib = Number(text.trim().split("\n").pop());
+  // GNU time writes "Command exited with non-zero status N" before the figures when the child fails.
+  const [kib, user, system] = (text.trim().split("\n").pop() ?? "").split(" ").map(Number);
   if (code !== 0 && !options.allowFailure) {
     throw new Error(
       `${command} ${args.join(" ")} exited with ${code}: ${stderr.slice(-2000)}${stdout.slice(-2000)}`,
     );
   }
-  return { wall_ms, peak_rss_mb: Number.isFinite(kib) ? kib / 1024 : Number.NaN, stdout, stderr, code };
+  return {
+    wall_ms,
+    peak_rss_mb: kib !== undefined && Number.isFinite(kib) ? kib / 1024 : Number.NaN,
+    cpu_ms: user !== undefined && system !== undefined ? (user + system) * 1000 : Number.NaN,
+    stdout,
+    stderr,
+    code,
+  };
 }
 
 /**

@@ -11,9 +11,8 @@ export function syncMarkdown(f: SyncFigures, command: string, heading: string, s
     c.ratio_engine,
     seconds(c.cli.wall_ms),
     c.ratio_cli,
-    c.rclone.peak_rss_mb,
-    c.engine.peak_rss_mb,
-    c.cli.peak_rss_mb,
+    `${seconds(c.rclone.cpu_ms)} / ${seconds(c.engine.cpu_ms)} / ${seconds(c.cli.cpu_ms)}`,
+    `${c.rclone.peak_rss_mb} / ${c.engine.peak_rss_mb} / ${c.cli.peak_rss_mb}`,
   ]);
   return [
     `## ${heading}`,
@@ -28,16 +27,16 @@ export function syncMarkdown(f: SyncFigures, command: string, heading: string, s
         "engine ÷ rclone",
         "syncron CLI (s)",
         "CLI ÷ rclone",
-        "rclone RSS (MiB)",
-        "engine RSS (MiB)",
-        "CLI RSS (MiB)",
+        "CPU s: rclone / engine / CLI",
+        "peak RSS MiB: rclone / engine / CLI",
       ],
       rows,
     ),
     "",
     `Medians of ${f.runs} run(s)${f.copy_runs < f.runs ? ` (case (a): ${f.copy_runs})` : ""}, scale \`${f.scale}\`. *rclone sync* and *syncron CLI* are whole-process wall times ` +
       "(spawn to exit, what a user waits for); *syncron engine* is the `syncDrives` call alone inside its process " +
-      "(no Node/tsx start-up, which the CLI figure includes). Peak RSS is the process's max resident set (GNU time `%M`). " +
+      "(no Node/tsx start-up, which the CLI figure includes). CPU is user + system time of each whole process, engine included start-up (GNU time `%U %S`); " +
+      "peak RSS is the process's max resident set (`%M`). " +
       "Dirty pages are flushed (`sync`) before every run, and the order of the tools rotates from run to run.",
     "",
     `Machine: ${describeMachine(f.machine, f.load_after)}.`,

@@ -19,6 +19,8 @@ export interface ContenderFigures {
   /** engine only: the syncDrives call alone, measured inside the process. */
   engine_ms?: number;
   peak_rss_mb: number;
+  /** CPU time (user + system) of the whole process. */
+  cpu_ms: number;
   samples_ms: number[];
 }
 
@@ -192,6 +194,7 @@ export async function runSyncSuite(bench: "sync" | "webdav", args: BenchArgs): P
       wall_ms: round(median(list.map((m) => m.wall_ms))),
       ...(engine.length ? { engine_ms: round(median(engine)) } : {}),
       peak_rss_mb: round(median(list.map((m) => m.peak_rss_mb)), 1),
+      cpu_ms: round(median(list.map((m) => m.cpu_ms))),
       samples_ms: list.map((m) => round(m.engine_ms ?? m.wall_ms)),
     };
   };
