@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { PassThrough, pipeline, Readable, Transform } from "node:stream";
+import { PassThrough, pipeline, Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import {
   DeleteObjectCommand,
@@ -11,13 +11,13 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { mapLimit } from "../../util/map-limit.ts";
+import { checkBody } from "../body-check.ts";
 import {
   checkPath,
   type Drive,
   type DriveFeatures,
   type Entry,
   type FileEntry,
-  type FileInfo,
   type HashType,
 } from "../drive.ts";
 import {
@@ -228,24 +228,11 @@ export function createS3Drive(options: S3DriveOptions): Drive {
       ) {
         throw new IsADirectoryError(`s3 write "${path}": a directory is in the way`, path);
       }
-      const md5 = createHash("md5");
-      let size = 0;
-      let written = "";
-      const counter = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          md5.update(chunk);
-          size += chunk.length;
-          callback(null, chunk);
-        },
-        // Failing here, before the body ends, aborts the upload: the previous object stays.
-        flush(callback) {
-          written = md5.digest("hex");
-          callback(bodyMismatch(path, source, size, written));
-        },
-      });
+      // Failing inside the stream, before the body ends, abandons the upload: the previous object stays.
+      const check = checkBody("s3", path, source, { md5: true });
       const nodeBody = Readable.fromWeb(body as WebReadableStream<Uint8Array>);
       const sink = new PassThrough();
-      pipeline(nodeBody, counter, sink, () => {});
+      pipeline(nodeBody, check, sink, () => {});
       const metadata: Record<string, string> = {};
       if (source.modTime !== undefined) metadata[MTIME_KEY] = formatMtime(source.modTime);
       const sourceMd5 = md5HexToBase64(source.hashes?.md5);
@@ -272,7 +259,8 @@ export function createS3Drive(options: S3DriveOptions): Drive {
       } finally {
         signal?.removeEventListener("abort", onAbort);
       }
-      // The body matched the source (checked in flush); an ETag that differs means S3 stored other bytes.
+      // The body matched the source (checkBody); an ETag that differs means S3 stored other bytes.
+      const written = check.md5() ?? "";
       const etagMd5 = md5FromEtag(etag);
       if (etagMd5 !== undefined && etagMd5 !== written) {
         await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: keys.file(path) })).catch(() => {});
@@ -283,7 +271,7 @@ export function createS3Drive(options: S3DriveOptions): Drive {
         );
       }
       if (source.modTime === undefined) return { ...(await stat(path)), hashes: { md5: written } };
-      return { kind: "file", path, size, modTime: source.modTime, hashes: { md5: written } };
+      return { kind: "file", path, size: check.size(), modTime: source.modTime, hashes: { md5: written } };
     },
 
     async delete(path) {
@@ -340,25 +328,4 @@ export function createS3Drive(options: S3DriveOptions): Drive {
       if (options.ownsClient) client.destroy();
     },
   };
-}
-
-/**
- * The error for a body that is not the file the source described (it changed since it was listed,
- * or the read ended early), or null when size and md5 agree with what the source gave.
- */
-function bodyMismatch(path: string, source: FileInfo, size: number, md5: string): DriveError | null {
-  if (Number.isSafeInteger(source.size) && source.size >= 0 && size !== source.size) {
-    return new DriveError(
-      `s3 write "${path}": the body has ${size} bytes but the source listed ${source.size}; previous object kept`,
-      path,
-    );
-  }
-  const expected = source.hashes?.md5?.toLowerCase();
-  if (expected !== undefined && expected !== md5) {
-    return new DriveError(
-      `s3 write "${path}": the body's md5 is ${md5} but the source listed ${expected}; previous object kept`,
-      path,
-    );
-  }
-  return null;
 }

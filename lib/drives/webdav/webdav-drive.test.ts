@@ -109,6 +109,19 @@ describe("webdav drive", () => {
     expect(await onDisk()).toEqual(["keep.txt"]);
   });
 
+  it("keeps the previous file when the body is shorter or longer than the source listed", async () => {
+    const { drive } = await driveIn(await nextcloudLike(), { vendor: "nextcloud" });
+    await drive.write("keep.txt", streamOf(Buffer.from("original")), { path: "keep.txt", size: 8 });
+    for (const body of ["short", "much longer than listed"]) {
+      await expect(
+        drive.write("keep.txt", streamOf(Buffer.from(body)), { path: "keep.txt", size: 8 }),
+      ).rejects.toBeInstanceOf(DriveError);
+    }
+    expect(Buffer.from(await readBytes(await drive.read("keep.txt"))).toString()).toBe("original");
+    // The server may finish a cut-off PUT into the temporary file after our DELETE: it is never listed.
+    expect((await listAll(drive, "")).map((entry) => entry.path)).toEqual(["keep.txt"]);
+  });
+
   it("probes whether the server keeps X-OC-Mtime, leaving nothing behind", async () => {
     const nextcloud = await driveIn(await nextcloudLike());
     const plain = await driveIn(await memoryServer());

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { Readable } from "node:stream";
+import { pipeline, Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { createClient, type FileStat, type WebDAVClient } from "webdav";
+import { checkBody } from "../body-check.ts";
 import {
   baseName,
   checkPath,
@@ -200,7 +201,12 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
       if (source.modTime !== undefined) headers["X-OC-Mtime"] = String(Math.floor(source.modTime / 1000));
       if (Number.isSafeInteger(source.size) && source.size >= 0)
         headers["Content-Length"] = String(source.size);
-      const data = Readable.fromWeb(body as WebReadableStream<Uint8Array>);
+      // A short body would leave the server waiting for the bytes Content-Length promised.
+      const data = pipeline(
+        Readable.fromWeb(body as WebReadableStream<Uint8Array>),
+        checkBody("webdav", path, source),
+        () => {},
+      );
       try {
         await client.customRequest(remote(temp), {
           method: "PUT",
