@@ -118,6 +118,20 @@ describe("POST /api/v1/sync-configs", () => {
     expect((await stack.store.configs.list({ limit: 100 })).items.length).toBe(before);
   });
 
+  it("refuses a blank include or exclude glob, naming the field, and writes nothing", async () => {
+    const before = (await stack.store.configs.list({ limit: 100 })).items.length;
+    for (const field of ["include", "exclude"]) {
+      const reply = await stack.call({
+        method: "POST",
+        path: CONFIGS,
+        body: newConfig({ [field]: ["*.jpg", "  "] }),
+      });
+      expectError(reply, 400, "VALIDATION_FAILED");
+      expect(reply.body.error.details).toEqual([{ path: field, message: expect.stringContaining('"  "') }]);
+    }
+    expect((await stack.store.configs.list({ limit: 100 })).items.length).toBe(before);
+  });
+
   it("refuses unknown fields and wrong types, naming each", async () => {
     const reply = await stack.call({
       method: "POST",

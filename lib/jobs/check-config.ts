@@ -2,6 +2,7 @@ import { parseCron } from "../cron/parse.ts";
 import { assertTimezone } from "../cron/timezone.ts";
 import { parseLocation } from "../drives/location.ts";
 import type { SyncConfig, SyncConfigPatch } from "../store/sync-config.ts";
+import { createPathFilter } from "../sync/filter.ts";
 import { locationsOverlap } from "../sync/overlap.ts";
 
 /** One bad field of a config. */
@@ -30,7 +31,7 @@ const issueOf = (path: string, check: () => unknown): ConfigIssue[] => {
 
 /**
  * Checks what the store's schema cannot: the cron expression (exactly 5 fields, lib/cron's rules),
- * the IANA time zone, and that `source` and `target` are locations syncron can open (their
+ * the IANA time zone, the include/exclude globs (as the engine compiles them), and that `source` and `target` are locations syncron can open (their
  * messages show them redacted) that do not overlap. Only the fields present are checked, so a PATCH
  * is checked as sent; give `stored` (the config it patches) so a PATCH of one location is checked
  * against the other as stored. Throws ConfigValidationError listing every bad field.
@@ -39,12 +40,14 @@ export function checkConfigFields(
   fields: SyncConfigPatch,
   stored?: Pick<SyncConfig, "source" | "target">,
 ): void {
-  const { cron, timezone, source, target } = fields;
+  const { cron, timezone, source, target, include, exclude } = fields;
   const issues = [
     ...(cron === undefined ? [] : issueOf("cron", () => parseCron(cron))),
     ...(timezone === undefined ? [] : issueOf("timezone", () => assertTimezone(timezone))),
     ...(source === undefined ? [] : issueOf("source", () => parseLocation(source))),
     ...(target === undefined ? [] : issueOf("target", () => parseLocation(target))),
+    ...(include === undefined ? [] : issueOf("include", () => createPathFilter(include, []))),
+    ...(exclude === undefined ? [] : issueOf("exclude", () => createPathFilter([], exclude))),
   ];
   if (issues.length === 0 && (source !== undefined || target !== undefined)) {
     const overlap = overlapIssue(
