@@ -94,6 +94,8 @@ describe("parseLocation", () => {
   it.each([
     "s3://AKIAX:topsecret@ab/p",
     "s3://AKIAX:topsecret@bucket/p?regoin=x",
+    "s3://bucket/p?endpoint=https://AKIAX:topsecret@host:9000",
+    "s3://bucket/p?endpoint=ftp://AKIAX:topsecret@host",
     "webdav://me:topsecret@host:99999/x",
     "webdavs://me:topsecret@host/x?vendor=nope",
     "s3://AKIAX:topsecret@/p",
@@ -124,6 +126,8 @@ describe("redactLocation", () => {
       "s3://b/p?endpoint=http://h:9&secret_access_key=***&X-Amz-Signature=***&token=***",
     ],
     ["webdav://host/x?password=hunter2&vendor=other", "webdav://host/x?password=***&vendor=other"],
+    ["s3://b/p?endpoint=https://AKIAX:topsecret@h:9&region=r", "s3://b/p?endpoint=https://***@h:9&region=r"],
+    ["s3://b/p?endpoint=https%3A%2F%2Fu%3Atopsecret%40h", "s3://b/p?endpoint=https://***@h"],
     ["not a url at all", "not a url at all"],
   ])("redacts %s", (location, expected) => {
     expect(redactLocation(location)).toBe(expected);

@@ -34,6 +34,7 @@ export class LocationError extends Error {
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 /** Query keys whose values are secrets wherever they appear. */
 const SECRET_KEY = /pass|secret|token|key|signature|credential|^sig$/i;
+const URL_USER_INFO = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/;
 const S3_PARAMS = new Set(["endpoint", "region", "path_style"]);
 const WEBDAV_PARAMS = new Set(["vendor"]);
 const VENDORS = new Set(["nextcloud", "owncloud", "other"]);
@@ -53,9 +54,12 @@ export function redactLocation(location: string): string {
     const colon = userInfo.indexOf(":");
     return colon < 0 ? `${start}${userInfo}@` : `${start}${userInfo.slice(0, colon)}:***@`;
   });
-  out = out.replace(/([?&])([^=&#]+)=([^&#]*)/g, (match, sep: string, key: string) =>
-    SECRET_KEY.test(safeDecode(key)) ? `${sep}${key}=***` : match,
-  );
+  out = out.replace(/([?&])([^=&#]+)=([^&#]*)/g, (match, sep: string, key: string, value: string) => {
+    if (SECRET_KEY.test(safeDecode(key))) return `${sep}${key}=***`;
+    // A URL in a value (?endpoint=https://user:pass@host) may carry user-info of its own.
+    const decoded = safeDecode(value);
+    return URL_USER_INFO.test(decoded) ? `${sep}${key}=${decoded.replace(URL_USER_INFO, "$1***@")}` : match;
+  });
   return out;
 }
 
@@ -152,6 +156,11 @@ const parseS3 = (url: URL, fail: (problem: string) => never): Location => {
     fail('the prefix may not contain "." or ".." segments');
   const params = queryOf(url, S3_PARAMS, fail);
   const endpoint = params.get("endpoint");
+  if (endpoint !== undefined && URL_USER_INFO.test(endpoint)) {
+    fail(
+      "the endpoint must not carry credentials: give them as s3://KEY:SECRET@bucket or in the environment",
+    );
+  }
   if (endpoint !== undefined && !/^https?:\/\/[^/?#]+/i.test(endpoint)) {
     fail(`endpoint "${endpoint}" must be an http:// or https:// URL`);
   }
