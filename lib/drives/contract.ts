@@ -207,6 +207,15 @@ export function runDriveContract(options: DriveContractOptions): void {
           expect(await paths("")).toEqual(["file:keep.txt"]);
         }
       });
+      it("rejects a body shorter or longer than the source's size, keeping the previous file", async () => {
+        await put("sized.txt", "original");
+        const short = drive.write("sized.txt", streamOf(text("cut")), { path: "sized.txt", size: 10 });
+        await expect(short).rejects.toThrow(/bytes/);
+        const long = drive.write("sized.txt", streamOf(text("far too long")), { path: "sized.txt", size: 3 });
+        await expect(long).rejects.toThrow(/bytes/);
+        expect((await get("sized.txt")).toString()).toBe("original");
+        expect(await paths("")).toEqual(["file:sized.txt"]);
+      });
     });
 
     describe("concurrency and streams", () => {

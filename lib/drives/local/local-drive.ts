@@ -6,6 +6,7 @@ import { basename, dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
+import { checkBody } from "../body-check.ts";
 import type { Drive, DriveFeatures, Entry, FileEntry, HashType } from "../drive.ts";
 import { DriveError, IsADirectoryError, NotSupportedError } from "../errors.ts";
 import { nsToMs, probeFs } from "./fs-probe.ts";
@@ -126,7 +127,9 @@ export function createLocalDrive(options: LocalDriveOptions): Drive {
         await mkdir(folder, { recursive: true });
         const input = Readable.fromWeb(body as unknown as NodeWebStream<Uint8Array>);
         const output = createWriteStream(temp, { flags: "wx" });
-        await pipeline(input, output, writeOptions?.signal ? { signal: writeOptions.signal } : {});
+        // The body must be the file the source listed: a short read never replaces the target.
+        const check = checkBody("local", path, source);
+        await pipeline(input, check, output, writeOptions?.signal ? { signal: writeOptions.signal } : {});
         if (source.modTime !== undefined) {
           await utimes(temp, new Date(), new Date(source.modTime));
         }

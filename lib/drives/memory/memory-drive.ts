@@ -179,6 +179,12 @@ export function createMemoryDrive(options: MemoryDriveOptions = {}): MemoryDrive
       }
       checkNoFileAbove(path);
       const data = await collect(body, writeOptions?.signal);
+      if (data.length !== source.size) {
+        throw new DriveError(
+          `memory write "${path}": the body has ${data.length} bytes but the source listed ${source.size}; previous file kept`,
+          path,
+        );
+      }
       const modTime =
         features.canSetModTime && source.modTime !== undefined ? truncate(source.modTime) : truncate(now());
       const hashes: Partial<Record<HashType, string>> = {};
