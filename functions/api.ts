@@ -5,18 +5,15 @@
  */
 import { randomUUID } from "node:crypto";
 import { Logger } from "@aws-lambda-powertools/logger";
-import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import { DEFAULT_SCHEDULE_BACKEND, ENV } from "../infra/env.ts";
+import { DEFAULT_SCHEDULE_BACKEND, ENV, SCHEDULE_BACKENDS } from "../infra/env.ts";
 import type { ApiDeps } from "../lib/api/deps.ts";
 import { errorResponse } from "../lib/api/error-response.ts";
 import { ApiError } from "../lib/api/errors.ts";
 import { type ApiHandler, createApiHandler } from "../lib/api/handler.ts";
 import { createSqsProducer } from "../lib/queue/sqs-producer.ts";
-import { createEventBridgeRulesScheduler } from "../lib/schedule/eventbridge-rules/eventbridge-rules.ts";
-import { createEventBridgeScheduler } from "../lib/schedule/eventbridge-scheduler/eventbridge-scheduler.ts";
+import { createAwsScheduler } from "../lib/schedule/aws-scheduler.ts";
 import type { Scheduler } from "../lib/schedule/scheduler.ts";
 import { newId } from "../lib/store/ids.ts";
 import { createDocumentClient, createStore } from "../lib/store/store.ts";
@@ -31,27 +28,19 @@ const required = (env: Env, name: string): string => {
 
 /** The scheduler adapter SYNCRON_SCHEDULE_BACKEND names (default eventbridge-scheduler). */
 function schedulerFromEnv(env: Env): Scheduler {
-  const backend = env[ENV.scheduleBackend] || DEFAULT_SCHEDULE_BACKEND;
-  const queueArn = required(env, ENV.queueArn);
-  const group = required(env, ENV.scheduleGroup);
-  if (backend === "eventbridge-scheduler") {
-    return createEventBridgeScheduler({
-      client: new SchedulerClient({}),
-      groupName: group,
-      queueArn,
-      roleArn: required(env, ENV.schedulerRoleArn),
-    });
+  const name = env[ENV.scheduleBackend] || DEFAULT_SCHEDULE_BACKEND;
+  const backend = SCHEDULE_BACKENDS.find((known) => known === name);
+  if (!backend) {
+    throw new Error(
+      `${ENV.scheduleBackend} must be ${SCHEDULE_BACKENDS.join(" or ")}, got ${JSON.stringify(name)}`,
+    );
   }
-  if (backend === "eventbridge-rules") {
-    return createEventBridgeRulesScheduler({
-      client: new EventBridgeClient({}),
-      queueArn,
-      namePrefix: `${group}-`,
-    });
-  }
-  throw new Error(
-    `${ENV.scheduleBackend} must be eventbridge-scheduler or eventbridge-rules, got ${JSON.stringify(backend)}`,
-  );
+  return createAwsScheduler({
+    backend,
+    group: required(env, ENV.scheduleGroup),
+    queueArn: required(env, ENV.queueArn),
+    roleArn: env[ENV.schedulerRoleArn],
+  }).scheduler;
 }
 
 /** Everything the API needs, from the environment. AWS clients take region and endpoints from it too. */

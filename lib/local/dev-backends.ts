@@ -1,14 +1,11 @@
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { openDrive } from "../drives/open-drive.ts";
 import type { JobLog } from "../jobs/deps.ts";
 import type { ScheduleMessage } from "../queue/message.ts";
-import { createEventBridgeRulesScheduler } from "../schedule/eventbridge-rules/eventbridge-rules.ts";
-import { createEventBridgeScheduler } from "../schedule/eventbridge-scheduler/eventbridge-scheduler.ts";
+import { createAwsScheduler } from "../schedule/aws-scheduler.ts";
 import { createLocalScheduler } from "../schedule/local/local-scheduler.ts";
 import type { Scheduler, SchedulerBackend } from "../schedule/scheduler.ts";
 import { createDocumentClient } from "../store/store.ts";
@@ -133,29 +130,16 @@ async function awsBackends(
     const queues = settings.create ? await ensureSyncQueues(sqs, names) : await findSyncQueues(sqs, names);
     let scheduler: Scheduler;
     if (settings.scheduleBackend === "local") scheduler = localScheduler(wiring);
-    else if (settings.scheduleBackend === "eventbridge-rules") {
-      const client = new EventBridgeClient({});
-      clients.push(client);
-      scheduler = createEventBridgeRulesScheduler({
-        client,
-        queueArn: queues.queueArn,
-        // Same rule names as the deployed API (functions/api.ts): `<group>-…`.
-        namePrefix: `${settings.scheduleGroup}-`,
-      });
-    } else {
-      if (!settings.schedulerRoleArn) {
-        throw new Error(
-          "eventbridge-scheduler needs the scheduler role: set SYNCRON_SCHEDULER_ROLE_ARN or --scheduler-role-arn",
-        );
-      }
-      const client = new SchedulerClient({});
-      clients.push(client);
-      scheduler = createEventBridgeScheduler({
-        client,
-        groupName: settings.scheduleGroup,
+    else {
+      // Same schedule and rule names as the deployed API (functions/api.ts).
+      const aws = createAwsScheduler({
+        backend: settings.scheduleBackend,
+        group: settings.scheduleGroup,
         queueArn: queues.queueArn,
         roleArn: settings.schedulerRoleArn,
       });
+      clients.push(aws);
+      scheduler = aws.scheduler;
     }
     return {
       kind: "aws",

@@ -1,0 +1,53 @@
+/**
+ * The one place that turns scheduler settings into an AWS adapter, for the deployed API
+ * (functions/api.ts) and `syncron dev --aws` alike, so both name schedules and rules the same way.
+ */
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
+import { ENV, type ScheduleBackend } from "../../infra/env.ts";
+import { createEventBridgeRulesScheduler } from "./eventbridge-rules/eventbridge-rules.ts";
+import { createEventBridgeScheduler } from "./eventbridge-scheduler/eventbridge-scheduler.ts";
+import type { Scheduler } from "./scheduler.ts";
+
+/** The settings cannot make a scheduler (a required one is missing). */
+export class SchedulerSettingsError extends Error {
+  override name = "SchedulerSettingsError";
+}
+
+export interface AwsSchedulerSettings {
+  backend: ScheduleBackend;
+  /** eventbridge-scheduler: the schedule group; eventbridge-rules: rule names are `<group>-<config id>`. */
+  group: string;
+  /** The sync queue the schedules or rules send to. */
+  queueArn: string;
+  /** The role EventBridge Scheduler assumes to send to the queue; required for eventbridge-scheduler. */
+  roleArn?: string | undefined;
+}
+
+export interface AwsScheduler {
+  scheduler: Scheduler;
+  /** Releases the SDK client's sockets (long-lived processes; a Lambda never calls it). */
+  destroy(): void;
+}
+
+/**
+ * Builds the adapter `settings.backend` names, with a client that takes region, endpoint and
+ * credentials from the environment. Throws SchedulerSettingsError for eventbridge-scheduler without
+ * a role ARN, before any client exists.
+ */
+export function createAwsScheduler(settings: AwsSchedulerSettings): AwsScheduler {
+  const { backend, group, queueArn, roleArn } = settings;
+  if (backend === "eventbridge-rules") {
+    const client = new EventBridgeClient({});
+    const scheduler = createEventBridgeRulesScheduler({ client, queueArn, namePrefix: `${group}-` });
+    return { scheduler, destroy: () => client.destroy() };
+  }
+  if (!roleArn) {
+    throw new SchedulerSettingsError(
+      `eventbridge-scheduler needs the role the Scheduler assumes to send to the queue: set ${ENV.schedulerRoleArn} (syncron dev: or --scheduler-role-arn)`,
+    );
+  }
+  const client = new SchedulerClient({});
+  const scheduler = createEventBridgeScheduler({ client, groupName: group, queueArn, roleArn });
+  return { scheduler, destroy: () => client.destroy() };
+}
