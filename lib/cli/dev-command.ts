@@ -1,10 +1,10 @@
 /** `syncron dev`: the whole serverless core on this machine, in one process. */
-import { parseArgs } from "node:util";
 import { ENV } from "../../infra/env.ts";
 import { type BackendSettings, DEV_NAMES } from "../local/dev-backends.ts";
 import { startDevStack } from "../local/dev-stack.ts";
 import { createLineLog } from "../local/log-line.ts";
 import type { SchedulerBackend } from "../schedule/scheduler.ts";
+import { oneOf, parseFlags, UsageError, wholeNumber } from "./args.ts";
 import { USAGE_ERROR } from "./main.ts";
 
 export const usage = `Usage: syncron dev [options]
@@ -36,11 +36,31 @@ invocation timeout, default 900). Missed fires while the stack is stopped are no
 For tests only: SYNCRON_DEV_NOW=<ISO time> starts the stack's clock at that instant (it then runs
 at real speed), to bring a cron fire near or to jump past one.`;
 
-class UsageError extends Error {
-  override name = "UsageError";
-}
-
 const BACKENDS: readonly SchedulerBackend[] = ["local", "eventbridge-scheduler", "eventbridge-rules"];
+
+const FLAGS = {
+  port: { type: "string" },
+  "data-dir": { type: "string" },
+  aws: { type: "boolean" },
+  table: { type: "string" },
+  queue: { type: "string" },
+  dlq: { type: "string" },
+  "schedule-backend": { type: "string" },
+  "schedule-group": { type: "string" },
+  "scheduler-role-arn": { type: "string" },
+  create: { type: "boolean" },
+} as const;
+
+/** Flags that only mean something against real endpoints. */
+const AWS_ONLY = [
+  "table",
+  "queue",
+  "dlq",
+  "schedule-backend",
+  "schedule-group",
+  "scheduler-role-arn",
+  "create",
+] as const;
 
 interface DevArgs {
   port: number;
@@ -49,37 +69,16 @@ interface DevArgs {
 }
 
 function parse(args: string[], env: NodeJS.ProcessEnv): DevArgs {
-  let values: ReturnType<typeof parseOptions>["values"];
-  try {
-    values = parseOptions(args).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const port = Number(values.port ?? 8000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`--port must be a port number from 0 to 65535 (got ${JSON.stringify(values.port)})`);
-  }
+  const { values, positionals } = parseFlags(args, FLAGS);
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument '${positionals[0]}'`);
+  const port = wholeNumber("--port", values.port, 8000, { min: 0, max: 65535 });
   const dataDir = values["data-dir"] ?? ".syncron";
   if (!values.aws) {
-    for (const flag of [
-      "table",
-      "queue",
-      "dlq",
-      "schedule-backend",
-      "schedule-group",
-      "scheduler-role-arn",
-      "create",
-    ]) {
-      if (values[flag as keyof typeof values] !== undefined) throw new UsageError(`--${flag} needs --aws`);
-    }
+    const flag = AWS_ONLY.find((name) => values[name] !== undefined);
+    if (flag) throw new UsageError(`--${flag} needs --aws`);
     return { port, dataDir };
   }
-  const backend = values["schedule-backend"] ?? env[ENV.scheduleBackend] ?? "local";
-  if (!BACKENDS.includes(backend as SchedulerBackend)) {
-    throw new UsageError(
-      `--schedule-backend must be one of ${BACKENDS.join(", ")} (got ${JSON.stringify(backend)})`,
-    );
-  }
+  const backend = values["schedule-backend"] ?? env[ENV.scheduleBackend];
   return {
     port,
     dataDir,
@@ -88,32 +87,13 @@ function parse(args: string[], env: NodeJS.ProcessEnv): DevArgs {
       tableName: values.table ?? env[ENV.table] ?? DEV_NAMES.table,
       queueName: values.queue ?? DEV_NAMES.queue,
       dlqName: values.dlq ?? DEV_NAMES.dlq,
-      scheduleBackend: backend as SchedulerBackend,
+      scheduleBackend: oneOf("--schedule-backend", backend, BACKENDS, "local"),
       scheduleGroup: values["schedule-group"] ?? env[ENV.scheduleGroup] ?? "syncron",
       schedulerRoleArn: values["scheduler-role-arn"] ?? env[ENV.schedulerRoleArn],
       create: values.create ?? false,
     },
   };
 }
-
-const parseOptions = (args: string[]) =>
-  parseArgs({
-    args,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      port: { type: "string" },
-      "data-dir": { type: "string" },
-      aws: { type: "boolean" },
-      table: { type: "string" },
-      queue: { type: "string" },
-      dlq: { type: "string" },
-      "schedule-backend": { type: "string" },
-      "schedule-group": { type: "string" },
-      "scheduler-role-arn": { type: "string" },
-      create: { type: "boolean" },
-    },
-  });
 
 /** `SYNCRON_DEV_NOW` (tests only): the stack's clock starts at this instant and runs at real speed. */
 const clockStart = (env: NodeJS.ProcessEnv): Date | undefined => {

@@ -1,7 +1,7 @@
 /** `syncron status`: configs, schedules, next runs, recent runs and queue depth of a running stack. */
-import { parseArgs } from "node:util";
 import { ENV } from "../../infra/env.ts";
 import { fetchStatus, formatStatus, StatusError } from "../local/status-report.ts";
+import { parseFlags, UsageError } from "./args.ts";
 import { USAGE_ERROR } from "./main.ts";
 
 export const usage = `Usage: syncron status [--url URL] [--json]
@@ -18,27 +18,30 @@ Options:
 Environment: ${ENV.apiToken}, sent as a bearer token when set.
 Exit codes: 0 shown, 1 the API cannot be reached or answers an error, 2 usage error.`;
 
-export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let values: { url?: string | undefined; json?: boolean | undefined };
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: { url: { type: "string" }, json: { type: "boolean" } },
-    }));
-  } catch (error) {
-    console.error(`syncron status: ${(error as Error).message}\n\n${usage}`);
-    return USAGE_ERROR;
-  }
+/** The API's URL and the output form, from the flags and SYNCRON_URL. Throws UsageError. */
+function parse(args: string[], env: NodeJS.ProcessEnv): { url: string; json: boolean } {
+  const { values, positionals } = parseFlags(args, { url: { type: "string" }, json: { type: "boolean" } });
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument '${positionals[0]}'`);
   const url = values.url ?? env.SYNCRON_URL ?? "http://127.0.0.1:8000";
   if (!/^https?:\/\/[^/]+/.test(url)) {
-    console.error(`syncron status: --url must be an http(s) URL (got ${JSON.stringify(url)})`);
+    throw new UsageError(`--url must be an http(s) URL (got ${JSON.stringify(url)})`);
+  }
+  return { url, json: values.json ?? false };
+}
+
+export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let url: string;
+  let json: boolean;
+  try {
+    ({ url, json } = parse(args, env));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`syncron status: ${error.message}\n\n${usage}`);
     return USAGE_ERROR;
   }
   try {
     const report = await fetchStatus(url, { token: env[ENV.apiToken] || undefined });
-    console.log(values.json ? JSON.stringify(report, null, 2) : formatStatus(report));
+    console.log(json ? JSON.stringify(report, null, 2) : formatStatus(report));
     return 0;
   } catch (error) {
     if (!(error instanceof StatusError)) throw error;
