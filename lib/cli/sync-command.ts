@@ -100,16 +100,20 @@ function parse(args: string[]): SyncArgs {
  * bad location or for two that overlap (one inside the other).
  */
 async function openPair(source: string, target: string): Promise<[Drive, Drive]> {
-  const [{ openDrive }, { LocationError, parseLocation, redactLocation }] = await Promise.all([
-    import("../drives/open-drive.ts"),
-    import("../drives/location.ts"),
-  ]);
+  const { LocationError, parseLocation, redactLocation } = await import("../drives/location.ts");
   try {
-    if (locationsOverlap(parseLocation(source), parseLocation(target))) {
+    const [from, to] = [parseLocation(source), parseLocation(target)];
+    if (locationsOverlap(from, to)) {
       throw new UsageError(
         `${redactLocation(source)} and ${redactLocation(target)} overlap: one is inside the other, so the sync would read its own output`,
       );
     }
+    // Two local folders need neither the S3 nor the WebDAV client, whose loading costs ~0.3 s (bench:coldstart).
+    if (from.kind === "local" && to.kind === "local") {
+      const { createLocalDrive } = await import("../drives/local/local-drive.ts");
+      return [createLocalDrive({ root: from.root }), createLocalDrive({ root: to.root })];
+    }
+    const { openDrive } = await import("../drives/open-drive.ts");
     return [openDrive(source, process.env), openDrive(target, process.env)];
   } catch (error) {
     if (error instanceof LocationError) throw new UsageError(error.message);
