@@ -60,7 +60,7 @@ const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fsConstants;
  *   FAT) and case sensitivity. Hashes (md5, sha1, sha256) are computed by reading the file.
  *
  * Fast on many small files (measured in bench/): listings stat synchronously, reads of a small file
- * are one read call, writes go through one file handle, and checked or created folders are remembered.
+ * are one read call, writes go through one descriptor, and checked or created folders are remembered.
  */
 export function createLocalDrive(options: LocalDriveOptions): Drive {
   const paths = new RootPaths(options.root);
