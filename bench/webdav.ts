@@ -1,6 +1,6 @@
 /**
  * `npm run bench:webdav`: as bench:sync, with every target a folder on `rclone serve webdav` (one
- * server for both tools; vendor owncloud on both, so both keep mod times with X-OC-Mtime).
+ * server for both tools, which cannot keep mod times: both compare by size there).
  * Flags: as bench/sync.ts.
  */
 import { benchArgs } from "./support/args.ts";
@@ -18,9 +18,10 @@ await writeSection(
     "npm run bench:webdav",
     "Sync engine vs rclone: local to WebDAV",
     "Local source, target on `rclone serve webdav` (127.0.0.1, one server for both tools). " +
-      "`rclone sync SRC :webdav:rclone --webdav-url URL --webdav-vendor owncloud` against " +
-      "`syncron sync SRC webdav://HOST/cli?vendor=owncloud --mode mirror` (and `syncDrives` in process with the webdav drive, vendor owncloud): " +
-      "both send X-OC-Mtime so both keep mod times; defaults otherwise (4 transfers, 8 checkers).",
+      "`rclone sync SRC :webdav:rclone-small --webdav-url URL --webdav-vendor other` against " +
+      "`syncron sync SRC webdav://HOST/cli-small --mode mirror` (and `syncDrives` in process with the webdav drive): " +
+      "rclone serve webdav 1.60 does not keep `X-OC-Mtime`, so neither tool can set mod times there and both compare by size " +
+      "(case (c) changes sizes); defaults otherwise (4 transfers, 8 checkers). The server's own CPU is not in the CPU column.",
   ),
 );
 finish(args.json, figures, args.out);
