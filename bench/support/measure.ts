@@ -75,8 +75,15 @@ export async function measure(
  */
 export function ensureTool(command: string, debianPackage: string): void {
   if (existsSync(command) || which(command)) return;
+  const install = () => execFileSync("apt-get", ["install", "-y", "-q", debianPackage], { stdio: "ignore" });
   try {
-    execFileSync("apt-get", ["install", "-y", "-q", debianPackage], { stdio: "ignore" });
+    try {
+      install();
+    } catch {
+      // A fresh machine may have no package lists yet.
+      execFileSync("apt-get", ["update", "-q"], { stdio: "ignore" });
+      install();
+    }
   } catch (error) {
     throw new Error(`${command} is missing and "apt-get install -y ${debianPackage}" failed`, {
       cause: error,
