@@ -62,6 +62,17 @@ runDriveContract({
 });
 
 describe("webdav drive", () => {
+  it("creates its root folder on the first write when the folder does not exist yet", async () => {
+    const server = await memoryServer();
+    const folder = `/new-target-${++folders}`;
+    const drive = createWebdavDrive({ url: `${server.url}${folder}` });
+    await expect(listAll(drive, "")).rejects.toThrow(DirectoryNotFoundError);
+    await drive.write("a/b.txt", streamOf(Buffer.from("b")), { path: "a/b.txt", size: 1 });
+    expect((await createClient(server.url).stat(`${folder}/a/b.txt`)) as { size: number }).toMatchObject({
+      size: 1,
+    });
+  });
+
   it("keeps mod times where the server acknowledges X-OC-Mtime", async () => {
     const { drive, folder } = await driveIn(await nextcloudLike(), { vendor: "nextcloud" });
     expect(drive.features.canSetModTime).toBe(true);

@@ -65,8 +65,11 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
     caseInsensitive: false,
     atomicWrites: true,
   };
-  /** Directories known to exist, so writes into one folder cost one PROPFIND, not one per file. */
-  const knownDirs = new Set<string>([""]);
+  /**
+   * Directories known to exist, so writes into one folder cost one PROPFIND, not one per file. The
+   * root too is checked once (and created, as rclone does, when a sync's target folder is new).
+   */
+  const knownDirs = new Set<string>();
   const remote = (path: string) => `/${path}`;
 
   const toEntry = (path: string, item: FileStat): Entry => {
@@ -105,7 +108,7 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
       }
     } catch (error) {
       if (statusOf(error) !== 404) throw toWebdavDriveError(error, "mkdir", dir, "directory");
-      await ensureDir(parentOf(dir));
+      if (dir !== "") await ensureDir(parentOf(dir));
       try {
         await client.createDirectory(remote(dir));
       } catch (createError) {
