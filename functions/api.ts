@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import { DEFAULT_SCHEDULE_BACKEND, ENV, SCHEDULE_BACKENDS } from "../infra/env.ts";
+import { DEFAULT_SCHEDULE_BACKEND, ENV, requiredEnv, SCHEDULE_BACKENDS } from "../infra/env.ts";
 import type { ApiDeps } from "../lib/api/deps.ts";
 import { errorResponse } from "../lib/api/error-response.ts";
 import { ApiError } from "../lib/api/errors.ts";
@@ -20,12 +20,6 @@ import { createDocumentClient, createStore } from "../lib/store/store.ts";
 
 type Env = Record<string, string | undefined>;
 
-const required = (env: Env, name: string): string => {
-  const value = env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-};
-
 /** The scheduler adapter SYNCRON_SCHEDULE_BACKEND names (default eventbridge-scheduler). */
 function schedulerFromEnv(env: Env): Scheduler {
   const name = env[ENV.scheduleBackend] || DEFAULT_SCHEDULE_BACKEND;
@@ -37,15 +31,15 @@ function schedulerFromEnv(env: Env): Scheduler {
   }
   return createAwsScheduler({
     backend,
-    group: required(env, ENV.scheduleGroup),
-    queueArn: required(env, ENV.queueArn),
+    group: requiredEnv(env, ENV.scheduleGroup),
+    queueArn: requiredEnv(env, ENV.queueArn),
     roleArn: env[ENV.schedulerRoleArn],
   }).scheduler;
 }
 
 /** Everything the API needs, from the environment. AWS clients take region and endpoints from it too. */
 export function apiDepsFromEnv(env: Env, logger: Logger): ApiDeps {
-  const store = createStore({ client: createDocumentClient({}), tableName: required(env, ENV.table) });
+  const store = createStore({ client: createDocumentClient({}), tableName: requiredEnv(env, ENV.table) });
   const dlqUrl = env[ENV.dlqUrl];
   return {
     configs: store.configs,
@@ -53,7 +47,7 @@ export function apiDepsFromEnv(env: Env, logger: Logger): ApiDeps {
     scheduler: schedulerFromEnv(env),
     queue: createSqsProducer({
       client: new SQSClient({}),
-      queueUrl: required(env, ENV.queueUrl),
+      queueUrl: requiredEnv(env, ENV.queueUrl),
       ...(dlqUrl ? { dlqUrl } : {}),
     }),
     clock: () => new Date(),

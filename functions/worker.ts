@@ -7,25 +7,19 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { ENV } from "../infra/env.ts";
+import { ENV, requiredEnv } from "../infra/env.ts";
 import { openDrive } from "../lib/drives/open-drive.ts";
 import { runMetrics } from "../lib/jobs/run-metrics.ts";
 import { createWorkerHandler } from "../lib/jobs/worker-handler.ts";
 import { createSqsProducer } from "../lib/queue/sqs-producer.ts";
 import { createDocumentClient, createStore } from "../lib/store/store.ts";
 
-const required = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-};
-
 const logger = new Logger({ serviceName: "syncron-worker" });
 const metrics = new Metrics({ namespace: "syncron", serviceName: "syncron-worker" });
 
 const worker = createWorkerHandler({
-  store: createStore({ client: createDocumentClient({}), tableName: required(ENV.table) }),
-  queue: createSqsProducer({ client: new SQSClient({}), queueUrl: required(ENV.queueUrl) }),
+  store: createStore({ client: createDocumentClient({}), tableName: requiredEnv(process.env, ENV.table) }),
+  queue: createSqsProducer({ client: new SQSClient({}), queueUrl: requiredEnv(process.env, ENV.queueUrl) }),
   openDrive: (location) => openDrive(location, process.env),
   clock: () => new Date(),
   log: (level, message, data) => logger[level](message, data ?? {}),

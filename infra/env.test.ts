@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiEnvironment, ENV, workerEnvironment } from "./env.ts";
+import { apiEnvironment, ENV, requiredEnv, workerEnvironment } from "./env.ts";
 
 const api = {
   table: "t",
@@ -45,5 +45,13 @@ describe("workerEnvironment", () => {
       SYNCRON_QUEUE_URL: "https://sqs/q",
       SYNCRON_WORKER_TIMEOUT_S: "300",
     });
+  });
+});
+
+describe("requiredEnv", () => {
+  it("returns a set variable and names an unset or empty one", () => {
+    expect(requiredEnv({ [ENV.table]: "syncron" }, ENV.table)).toBe("syncron");
+    expect(() => requiredEnv({}, ENV.table)).toThrow("environment variable SYNCRON_TABLE is not set");
+    expect(() => requiredEnv({ [ENV.table]: "" }, ENV.table)).toThrow("SYNCRON_TABLE");
   });
 });

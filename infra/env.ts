@@ -29,6 +29,13 @@ export const ENV = {
 
 export type EnvKey = keyof typeof ENV;
 
+/** A variable a handler cannot run without. Throws naming it when it is unset or empty. */
+export function requiredEnv(env: Record<string, string | undefined>, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
 /** The two ways a config's cron becomes a message on the queue. */
 export const SCHEDULE_BACKENDS = ["eventbridge-scheduler", "eventbridge-rules"] as const;
 export type ScheduleBackend = (typeof SCHEDULE_BACKENDS)[number];
