@@ -30,7 +30,7 @@ const SST_BANNER = [
   "const __filename = topLevelFileUrlToPath(import.meta.url)",
   `const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))`,
 ].join("\n");
-/** What infra sets on the functions (infra/env.ts), with placeholders: the worker builds its clients at import. */
+/** What infra sets on the functions (lib/env.ts), with placeholders: the worker builds its clients at import. */
 const LAMBDA_ENV = {
   AWS_REGION: "us-east-1",
   AWS_ACCESS_KEY_ID: "bench",

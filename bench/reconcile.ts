@@ -6,10 +6,10 @@
  * Flags: --scale smoke|full, --runs N, --out FILE, --json, --configs N.
  */
 import { loadavg } from "node:os";
-import { reconcileSchedules } from "../lib/jobs/reconcile.ts";
 import { createEventBridgeScheduler } from "../lib/schedule/eventbridge-scheduler/eventbridge-scheduler.ts";
-import { fakeSchedulerApi } from "../lib/schedule/eventbridge-scheduler/fake-scheduler-api.ts";
+import { reconcileSchedules } from "../lib/schedule/reconcile.ts";
 import type { ScheduleSpec } from "../lib/schedule/scheduler.ts";
+import { fakeSchedulerApi } from "../test/support/schedule/fake-scheduler-api.ts";
 import { benchArgs } from "./support/args.ts";
 import { describeMachine, machineFacts } from "./support/machine.ts";
 import { finish, seconds, table, writeSection } from "./support/report.ts";
@@ -117,8 +117,8 @@ await writeSection(
   [
     `## Reconcile: ${count.toLocaleString("en")} configs`,
     "",
-    `\`reconcileSchedules\` (lib/jobs/reconcile.ts) with the EventBridge Scheduler adapter over its in-memory fake API ` +
-      `(lib/schedule/eventbridge-scheduler/fake-scheduler-api.ts; aws-sdk-client-mock records every request). ` +
+    `\`reconcileSchedules\` (lib/schedule/reconcile.ts) with the EventBridge Scheduler adapter over its in-memory fake API ` +
+      `(test/support/schedule/fake-scheduler-api.ts; aws-sdk-client-mock records every request). ` +
       `${count.toLocaleString("en")} configs over 7 crons and 5 time zones, 10% disabled, every 7th both day-of-month and day-of-week ` +
       `(two schedules): ${schedules.toLocaleString("en")} schedules. Targets: second refresh 0 mutating calls, a refresh < ${TARGET_MS / 1000} s.`,
     "",

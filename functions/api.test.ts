@@ -2,11 +2,11 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENV } from "../infra/env.ts";
-import { type LocalDynamoDb, startDynalite } from "../lib/local/dynalite.ts";
-import { type LocalSqsS3, startLocalSqsS3 } from "../lib/local/fauxqs.ts";
+import { type LocalDynamoDb, startDynalite } from "../lib/dev/emulators/dynalite.ts";
+import { type LocalSqsS3, startLocalSqsS3 } from "../lib/dev/emulators/fauxqs.ts";
+import { ENV } from "../lib/env.ts";
 import { ensureTable } from "../lib/store/table.ts";
-import { apiEvent, parseResult } from "../test/api-event.ts";
+import { apiEvent, parseResult } from "../test/support/api/api-event.ts";
 
 const TOKEN = "t0ken";
 let dynamo: LocalDynamoDb;
@@ -22,7 +22,7 @@ beforeAll(async () => {
   raw.destroy();
   sqs = new SQSClient(sqsEmulator);
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "fn-sync" }))).QueueUrl!;
-  // What Lambda and infra provide: region, credentials, and the variables of infra/env.ts.
+  // What Lambda and infra provide: region, credentials, and the variables of lib/env.ts.
   Object.assign(process.env, {
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "local",

@@ -1,17 +1,17 @@
 /**
  * The API Lambda (API Gateway HTTP API, payload 2.0). A composition root: the store, queue
  * producer and scheduler adapter are built once per cold start from the environment infra sets
- * (infra/env.ts), then every request goes through lib/api's handler.
+ * (lib/env.ts), then every request goes through lib/api's handler.
  */
 import { randomUUID } from "node:crypto";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import { DEFAULT_SCHEDULE_BACKEND, ENV, requiredEnv, SCHEDULE_BACKENDS } from "../infra/env.ts";
 import type { ApiDeps } from "../lib/api/deps.ts";
 import { errorResponse } from "../lib/api/error-response.ts";
 import { ApiError } from "../lib/api/errors.ts";
 import { type ApiHandler, createApiHandler } from "../lib/api/handler.ts";
+import { DEFAULT_SCHEDULE_BACKEND, ENV, requiredEnv, SCHEDULE_BACKENDS } from "../lib/env.ts";
 import { createSqsProducer } from "../lib/queue/sqs-producer.ts";
 import { createAwsScheduler } from "../lib/schedule/aws-scheduler.ts";
 import type { Scheduler } from "../lib/schedule/scheduler.ts";

@@ -1,14 +1,14 @@
 /**
  * The worker Lambda: SQS `sync.run` messages → sync runs. A composition root: everything is built
- * once per cold start from the environment infra sets (infra/env.ts) and handed to lib/jobs.
+ * once per cold start from the environment infra sets (lib/env.ts) and handed to lib/jobs.
  * Logs are Powertools JSON lines; run figures go out as CloudWatch EMF metrics.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { ENV, requiredEnv } from "../infra/env.ts";
 import { openDrive } from "../lib/drives/open-drive.ts";
+import { ENV, requiredEnv } from "../lib/env.ts";
 import { runMetrics } from "../lib/jobs/run-metrics.ts";
 import { createWorkerHandler } from "../lib/jobs/worker-handler.ts";
 import { createSqsProducer } from "../lib/queue/sqs-producer.ts";

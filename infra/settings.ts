@@ -1,6 +1,6 @@
 import { z } from "zod";
+import { DEFAULT_SCHEDULE_BACKEND, ENV, SCHEDULE_BACKENDS, type ScheduleBackend } from "../lib/env.ts";
 import { MAX_RECEIVE_COUNT } from "../lib/queue/redrive.ts";
-import { DEFAULT_SCHEDULE_BACKEND, ENV, SCHEDULE_BACKENDS, type ScheduleBackend } from "./env.ts";
 import { isProductionStage } from "./stages.ts";
 
 /**

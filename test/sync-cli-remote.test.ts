@@ -2,9 +2,9 @@ import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createClient } from "webdav";
 import { run } from "../lib/cli/sync-command.ts";
+import { type LocalSqsS3, startLocalSqsS3 } from "../lib/dev/emulators/fauxqs.ts";
 import { s3ClientFor } from "../lib/drives/s3/s3-client.ts";
-import { startWebdavTestServer, type WebdavTestServer } from "../lib/drives/webdav/webdav-test-server.ts";
-import { type LocalSqsS3, startLocalSqsS3 } from "../lib/local/fauxqs.ts";
+import { startWebdavTestServer, type WebdavTestServer } from "./support/drives/webdav-test-server.ts";
 
 const USER = { username: "alice", password: "s3cr3t-pw" };
 let s3: LocalSqsS3;

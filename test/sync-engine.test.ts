@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { listAll, readBytes, streamOf } from "../lib/drives/contract.ts";
 import type { Drive } from "../lib/drives/drive.ts";
 import { DriveError } from "../lib/drives/errors.ts";
 import { createMemoryDrive, type MemoryDriveOp } from "../lib/drives/memory/memory-drive.ts";
 import { type SyncProgress, syncDrives } from "../lib/sync/index.ts";
-import { options, seed, T0, tree } from "./sync-fixtures.ts";
+import { listAll, readBytes, streamOf } from "./support/drives/streams.ts";
+import { options, seed, T0, tree } from "./support/sync/sync-fixtures.ts";
 
 const MIXED_TREE = {
   "readme.txt": "hello",

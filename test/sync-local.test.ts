@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Drive } from "../lib/drives/drive.ts";
 import { createLocalDrive } from "../lib/drives/local/local-drive.ts";
 import { syncDrives } from "../lib/sync/index.ts";
-import { options, seed, tree } from "./sync-fixtures.ts";
+import { options, seed, tree } from "./support/sync/sync-fixtures.ts";
 
 let dir: string;
 let source: Drive;

@@ -4,15 +4,15 @@ import { join } from "node:path";
 import { CreateBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, describe, expect, it } from "vitest";
 import { createClient } from "webdav";
+import { type LocalSqsS3, startLocalSqsS3 } from "../lib/dev/emulators/fauxqs.ts";
 import type { Drive } from "../lib/drives/drive.ts";
 import { createLocalDrive } from "../lib/drives/local/local-drive.ts";
 import { s3ClientFor } from "../lib/drives/s3/s3-client.ts";
 import { createS3Drive } from "../lib/drives/s3/s3-drive.ts";
 import { createWebdavDrive } from "../lib/drives/webdav/webdav-drive.ts";
-import { startWebdavTestServer, type WebdavTestServer } from "../lib/drives/webdav/webdav-test-server.ts";
-import { type LocalSqsS3, startLocalSqsS3 } from "../lib/local/fauxqs.ts";
 import { syncDrives } from "../lib/sync/index.ts";
-import { options, seed, T0, tree } from "./sync-fixtures.ts";
+import { startWebdavTestServer, type WebdavTestServer } from "./support/drives/webdav-test-server.ts";
+import { options, seed, T0, tree } from "./support/sync/sync-fixtures.ts";
 
 type Kind = "local" | "s3" | "webdav";
 

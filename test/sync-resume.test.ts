@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Drive } from "../lib/drives/drive.ts";
 import { createMemoryDrive } from "../lib/drives/memory/memory-drive.ts";
 import { type SyncCheckpoint, type SyncResult, syncDrives } from "../lib/sync/index.ts";
-import { options, seed, tree } from "./sync-fixtures.ts";
+import { options, seed, tree } from "./support/sync/sync-fixtures.ts";
 
 /** d0…d{n-1}, each with `perDir` small files. */
 const layout = (dirs: number, perDir: number): Record<string, string> => {

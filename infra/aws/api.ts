@@ -1,4 +1,4 @@
-import { apiEnvironment } from "../env.ts";
+import { apiEnvironment } from "../../lib/env.ts";
 import { apiPolicy } from "../policies/api.ts";
 import { toFunctionPermissions } from "../policies/document.ts";
 import { API_ROUTES, routeKey } from "../routes.ts";

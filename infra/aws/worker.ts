@@ -1,4 +1,4 @@
-import { workerEnvironment } from "../env.ts";
+import { workerEnvironment } from "../../lib/env.ts";
 import { toFunctionPermissions } from "../policies/document.ts";
 import { workerPolicy } from "../policies/worker.ts";
 import { TABLE_INDEX_NAMES } from "../table.ts";

@@ -1,4 +1,4 @@
-import type { ScheduleBackend } from "../env.ts";
+import type { ScheduleBackend } from "../../lib/env.ts";
 import { type AwsAccount, rulesWithPrefixArn, schedulesInGroupArn } from "./arns.ts";
 import { type PolicyDocument, type PolicyStatement, policyDocument } from "./document.ts";
 import { tableDataStatement } from "./dynamodb.ts";

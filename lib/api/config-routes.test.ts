@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { JsonBody } from "../../test/api-event.ts";
-import { type ApiStack, flakyScheduler, startApiStack } from "../../test/api-stack.ts";
+import type { JsonBody } from "../../test/support/api/api-event.ts";
+import { type ApiStack, flakyScheduler, startApiStack } from "../../test/support/api/api-stack.ts";
 
 const CONFIGS = "/api/v1/sync-configs";
 const NOW = new Date("2026-11-28T22:00:00.000Z");

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { JsonBody } from "../../test/api-event.ts";
-import { type ApiStack, startApiStack } from "../../test/api-stack.ts";
+import type { JsonBody } from "../../test/support/api/api-event.ts";
+import { type ApiStack, startApiStack } from "../../test/support/api/api-stack.ts";
 import { tokensMatch } from "./auth.ts";
 import { MAX_BODY_BYTES } from "./body.ts";
 

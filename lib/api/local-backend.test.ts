@@ -1,6 +1,6 @@
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiStack, startApiStack } from "../../test/api-stack.ts";
+import { type ApiStack, startApiStack } from "../../test/support/api/api-stack.ts";
 import { parseMessage } from "../queue/message.ts";
 
 const NOW = new Date("2026-11-28T22:00:00.000Z");

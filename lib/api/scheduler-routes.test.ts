@@ -1,7 +1,7 @@
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { JsonBody } from "../../test/api-event.ts";
-import { type ApiStack, startApiStack } from "../../test/api-stack.ts";
+import type { JsonBody } from "../../test/support/api/api-event.ts";
+import { type ApiStack, startApiStack } from "../../test/support/api/api-stack.ts";
 import { cronReport } from "../cron/report.ts";
 import { QueueError } from "../queue/errors.ts";
 import { parseMessage } from "../queue/message.ts";
@@ -260,7 +260,7 @@ describe("execute-sync, execute-all-enabled, task-result", () => {
         },
       },
     });
-    const { apiEvent, parseResult } = await import("../../test/api-event.ts");
+    const { apiEvent, parseResult } = await import("../../test/support/api/api-event.ts");
     const reply = parseResult(
       await broken(apiEvent({ method: "POST", path: `${SCHEDULER}/execute-sync/${config.id}` })),
     );

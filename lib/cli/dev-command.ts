@@ -1,8 +1,9 @@
 /** `syncron dev`: the whole serverless core on this machine, in one process. */
-import { ENV } from "../../infra/env.ts";
-import { type BackendSettings, DEV_NAMES } from "../local/dev-backends.ts";
-import { startDevStack } from "../local/dev-stack.ts";
-import { createLineLog } from "../local/log-line.ts";
+
+import { type BackendSettings, DEV_NAMES } from "../dev/dev-backends.ts";
+import { startDevStack } from "../dev/dev-stack.ts";
+import { createLineLog } from "../dev/log-line.ts";
+import { ENV } from "../env.ts";
 import type { SchedulerBackend } from "../schedule/scheduler.ts";
 import { oneOf, parseFlags, UsageError, wholeNumber } from "./args.ts";
 import { USAGE_ERROR } from "./main.ts";

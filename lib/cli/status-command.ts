@@ -1,8 +1,8 @@
 /** `syncron status`: configs, schedules, next runs, recent runs and queue depth of a running stack. */
-import { ENV } from "../../infra/env.ts";
-import { fetchStatus, formatStatus, StatusError } from "../local/status-report.ts";
+import { ENV } from "../env.ts";
 import { parseFlags, UsageError } from "./args.ts";
 import { USAGE_ERROR } from "./main.ts";
+import { fetchStatus, formatStatus, StatusError } from "./status-report.ts";
 
 export const usage = `Usage: syncron status [--url URL] [--json]
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { cronExpression } from "../../test/support/cron/arbitraries.ts";
 import { describeCron } from "./describe.ts";
-import { cronExpression } from "./testing/arbitraries.ts";
 
 describe("describeCron", () => {
   it("describes every valid expression in both languages", () => {

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { cronExpression } from "../../test/support/cron/arbitraries.ts";
+import { evaluateEventBridge } from "../../test/support/cron/eventbridge-evaluator.ts";
 import { toEventBridge } from "./eventbridge.ts";
 import { nextRuns } from "./next-runs.ts";
-import { cronExpression } from "./testing/arbitraries.ts";
-import { evaluateEventBridge } from "./testing/eventbridge-evaluator.ts";
 
 const ZONES = [
   "UTC",

@@ -1,8 +1,8 @@
 import { CronExpressionParser } from "cron-parser";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { cronExpression } from "../../test/support/cron/arbitraries.ts";
 import { nextRuns } from "./next-runs.ts";
-import { cronExpression } from "./testing/arbitraries.ts";
 
 /** cron-parser 5 on the original text, where it accepts it: an independent oracle for the calendar logic. */
 function cronParserRuns(expression: string, from: Date, count: number): number[] | undefined {

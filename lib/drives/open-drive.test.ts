@@ -3,12 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalSqsS3, startLocalSqsS3 } from "../local/fauxqs.ts";
-import { listAll, readBytes, streamOf } from "./contract.ts";
+import { listAll, readBytes, streamOf } from "../../test/support/drives/streams.ts";
+import {
+  startWebdavTestServer,
+  type WebdavTestServer,
+} from "../../test/support/drives/webdav-test-server.ts";
+import { type LocalSqsS3, startLocalSqsS3 } from "../dev/emulators/fauxqs.ts";
 import { AuthenticationError } from "./errors.ts";
 import { LocationError } from "./location.ts";
 import { openDrive } from "./open-drive.ts";
-import { startWebdavTestServer, type WebdavTestServer } from "./webdav/webdav-test-server.ts";
 
 const put = (drive: ReturnType<typeof openDrive>, path: string, text: string) =>
   drive.write(path, streamOf(Buffer.from(text)), {

@@ -1,9 +1,9 @@
 import { parseCron } from "../cron/parse.ts";
 import { assertTimezone } from "../cron/timezone.ts";
 import { parseLocation } from "../drives/location.ts";
+import { locationsOverlap } from "../drives/overlap.ts";
 import type { SyncConfig, SyncConfigPatch } from "../store/sync-config.ts";
 import { createPathFilter } from "../sync/filter.ts";
-import { locationsOverlap } from "../sync/overlap.ts";
 
 /** One bad field of a config. */
 export interface ConfigIssue {

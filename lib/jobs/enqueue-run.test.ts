@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiStack, startApiStack } from "../../test/api-stack.ts";
+import { type ApiStack, startApiStack } from "../../test/support/api/api-stack.ts";
 import { newSyncConfig, SyncConfigInputSchema } from "../store/sync-config.ts";
 import type { JobDeps } from "./deps.ts";
 import { enqueueAllEnabled } from "./enqueue-run.ts";

@@ -1,6 +1,7 @@
 import type { Drive } from "../drives/drive.ts";
 import { AuthenticationError, isRetryable } from "../drives/errors.ts";
 import { LocationError, parseLocation } from "../drives/location.ts";
+import { locationsOverlap } from "../drives/overlap.ts";
 import type { SyncRunMessage } from "../queue/message.ts";
 import type { SqsProducer } from "../queue/sqs-producer.ts";
 import { ConflictError } from "../store/errors.ts";
@@ -16,7 +17,6 @@ import {
   type SyncResult,
   syncDrives,
 } from "../sync/index.ts";
-import { locationsOverlap } from "../sync/overlap.ts";
 import type { JobLog } from "./deps.ts";
 
 /** What the worker needs. Built once per cold start (functions/worker.ts, the dev stack). */

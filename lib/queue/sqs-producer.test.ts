@@ -6,7 +6,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalSqsS3, startLocalSqsS3 } from "../local/fauxqs.ts";
+import { type LocalSqsS3, startLocalSqsS3 } from "../dev/emulators/fauxqs.ts";
 import { InvalidMessageError, QueueError } from "./errors.ts";
 import { parseMessage, type SyncRunMessage } from "./message.ts";
 import { createSqsProducer } from "./sqs-producer.ts";

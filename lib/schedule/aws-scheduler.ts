@@ -4,7 +4,7 @@
  */
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
-import { ENV, type ScheduleBackend } from "../../infra/env.ts";
+import { ENV, type ScheduleBackend } from "../env.ts";
 import { createEventBridgeRulesScheduler } from "./eventbridge-rules/eventbridge-rules.ts";
 import { createEventBridgeScheduler } from "./eventbridge-scheduler/eventbridge-scheduler.ts";
 import type { Scheduler } from "./scheduler.ts";

@@ -1,7 +1,7 @@
 import { afterAll } from "vitest";
-import { startDynalite } from "../local/dynalite.ts";
-import { freshStoreFactory } from "./contract-backend.ts";
-import { runStoreContract } from "./store-contract.ts";
+import { freshStoreFactory } from "../../test/support/store/contract-backend.ts";
+import { runStoreContract } from "../../test/support/store/store-contract.ts";
+import { startDynalite } from "../dev/emulators/dynalite.ts";
 
 const local = await startDynalite();
 const factory = freshStoreFactory(local);

@@ -1,7 +1,7 @@
 import { afterAll, expect, it } from "vitest";
-import { hasJava, startDynamoDbLocal } from "../local/dynamodb-local.ts";
-import { freshStoreFactory } from "./contract-backend.ts";
-import { runStoreContract } from "./store-contract.ts";
+import { freshStoreFactory } from "../../test/support/store/contract-backend.ts";
+import { hasJava, startDynamoDbLocal } from "../../test/support/store/dynamodb-local.ts";
+import { runStoreContract } from "../../test/support/store/store-contract.ts";
 
 // AWS's own DynamoDB Local for fidelity; it needs java (present on CI and the dev machines).
 const local = await startDynamoDbLocal();

@@ -1,11 +1,11 @@
 /** The sync engine: plan (pure: two listings → actions) and execute (the I/O). */
 import type { SyncOptions } from "./types.ts";
 
+export { locationsOverlap } from "../drives/overlap.ts";
 export { readCheckpoint } from "./checkpoint-schema.ts";
 export { CompareUnsupportedError, resolveCompare } from "./compare.ts";
 export { createDirectoryFilter, createPathFilter } from "./filter.ts";
 export { parseMaxDelete } from "./max-delete.ts";
-export { locationsOverlap } from "./overlap.ts";
 export { planSync } from "./plan.ts";
 export { syncDrives } from "./sync-drives.ts";
 export type {

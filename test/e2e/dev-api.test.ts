@@ -12,7 +12,7 @@ import {
   startDev,
   tempDir,
   waitForRun,
-} from "./dev-process.ts";
+} from "../support/dev/dev-process.ts";
 
 const SCHEDULER = "/api/v1/task/scheduler";
 const CONFIGS = "/api/v1/sync-configs";

@@ -2,8 +2,8 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDynalite } from "../../lib/local/dynalite.ts";
-import { startLocalSqsS3 } from "../../lib/local/fauxqs.ts";
+import { startDynalite } from "../../lib/dev/emulators/dynalite.ts";
+import { startLocalSqsS3 } from "../../lib/dev/emulators/fauxqs.ts";
 import { createDocumentClient, createStore } from "../../lib/store/store.ts";
 import {
   E2E_TIMEOUT_MS,
@@ -13,7 +13,7 @@ import {
   startDev,
   tempDir,
   waitForRun,
-} from "./dev-process.ts";
+} from "../support/dev/dev-process.ts";
 
 /**
  * `syncron dev --aws` against endpoints outside the process, the way it meets LocalStack or AWS:

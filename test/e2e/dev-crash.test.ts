@@ -9,8 +9,8 @@ import {
   tempDir,
   waitFor,
   waitForRun,
-} from "./dev-process.ts";
-import { listFiles, PARTIAL, treeDigest, writeTree } from "./tree.ts";
+} from "../support/dev/dev-process.ts";
+import { listFiles, PARTIAL, treeDigest, writeTree } from "../support/dev/tree.ts";
 
 const SCHEDULER = "/api/v1/task/scheduler";
 const FILES = 300;

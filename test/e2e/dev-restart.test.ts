@@ -1,7 +1,15 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { E2E_TIMEOUT_MS, http, killAll, removeTempDirs, startDev, tempDir, waitFor } from "./dev-process.ts";
+import {
+  E2E_TIMEOUT_MS,
+  http,
+  killAll,
+  removeTempDirs,
+  startDev,
+  tempDir,
+  waitFor,
+} from "../support/dev/dev-process.ts";
 
 afterAll(async () => {
   await killAll();

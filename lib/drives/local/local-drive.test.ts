@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { listAll, readBytes, runDriveContract, streamOf } from "../contract.ts";
+import { runDriveContract } from "../../../test/support/drives/drive-contract.ts";
+import { listAll, readBytes, streamOf } from "../../../test/support/drives/streams.ts";
 import { DirectoryNotFoundError, DriveError, InvalidPathError } from "../errors.ts";
 import { nsToMs } from "./fs-probe.ts";
 import { createLocalDrive } from "./local-drive.ts";

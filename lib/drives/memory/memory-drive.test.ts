@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { listAll, readBytes, runDriveContract, streamOf } from "../contract.ts";
+import { runDriveContract } from "../../../test/support/drives/drive-contract.ts";
+import { listAll, readBytes, streamOf } from "../../../test/support/drives/streams.ts";
 import { DriveError, FileNotFoundError, isRetryable } from "../errors.ts";
 import { createMemoryDrive } from "./memory-drive.ts";
 

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalSqsS3, startLocalSqsS3 } from "../../local/fauxqs.ts";
-import { listAll, readBytes, runDriveContract, streamOf } from "../contract.ts";
+import { runDriveContract } from "../../../test/support/drives/drive-contract.ts";
+import { listAll, readBytes, streamOf } from "../../../test/support/drives/streams.ts";
+import { type LocalSqsS3, startLocalSqsS3 } from "../../dev/emulators/fauxqs.ts";
 import { DirectoryNotFoundError, InvalidPathError } from "../errors.ts";
 import { s3ClientFor } from "./s3-client.ts";
 import { createS3Drive, type S3DriveOptions } from "./s3-drive.ts";

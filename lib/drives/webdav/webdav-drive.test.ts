@@ -3,11 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createClient } from "webdav";
-import { listAll, readBytes, runDriveContract, streamOf } from "../contract.ts";
+import { runDriveContract } from "../../../test/support/drives/drive-contract.ts";
+import { listAll, readBytes, streamOf } from "../../../test/support/drives/streams.ts";
+import {
+  startWebdavTestServer,
+  type WebdavTestServer,
+} from "../../../test/support/drives/webdav-test-server.ts";
 import { AuthenticationError, DirectoryNotFoundError, DriveError, isRetryable } from "../errors.ts";
 import { probeWebdavModTime } from "./probe-mod-time.ts";
 import { createWebdavDrive, type WebdavDriveOptions } from "./webdav-drive.ts";
-import { startWebdavTestServer, type WebdavTestServer } from "./webdav-test-server.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MOD_TIME = Date.UTC(2021, 4, 6, 7, 8, 9, 123);

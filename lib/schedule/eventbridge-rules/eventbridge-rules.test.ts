@@ -5,10 +5,10 @@ import {
   RemoveTargetsCommand,
 } from "@aws-sdk/client-eventbridge";
 import { describe, expect, it } from "vitest";
+import { fakeRulesApi } from "../../../test/support/schedule/fake-rules-api.ts";
+import { runSchedulerContract } from "../../../test/support/schedule/scheduler-contract.ts";
 import { parseMessage } from "../../queue/message.ts";
-import { runSchedulerContract } from "../contract.ts";
 import { createEventBridgeRulesScheduler, TARGET_ID } from "./eventbridge-rules.ts";
-import { fakeRulesApi } from "./fake-rules-api.ts";
 
 const QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:syncron-queue";
 const DLQ_ARN = "arn:aws:sqs:us-east-1:123456789012:syncron-dlq";

@@ -4,11 +4,11 @@ import {
   UpdateScheduleCommand,
 } from "@aws-sdk/client-scheduler";
 import { describe, expect, it } from "vitest";
+import { fakeSchedulerApi } from "../../../test/support/schedule/fake-scheduler-api.ts";
+import { runSchedulerContract } from "../../../test/support/schedule/scheduler-contract.ts";
 import { parseMessage } from "../../queue/message.ts";
-import { runSchedulerContract } from "../contract.ts";
 import { SchedulerError } from "../errors.ts";
 import { createEventBridgeScheduler } from "./eventbridge-scheduler.ts";
-import { fakeSchedulerApi } from "./fake-scheduler-api.ts";
 
 const QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:syncron-queue";
 const ROLE_ARN = "arn:aws:iam::123456789012:role/syncron-scheduler";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { runSchedulerContract } from "../../../test/support/schedule/scheduler-contract.ts";
 import type { ScheduleMessage } from "../../queue/message.ts";
-import { runSchedulerContract } from "../contract.ts";
 import { createManualClock } from "./clock.ts";
 import { createLocalScheduler } from "./local-scheduler.ts";
 

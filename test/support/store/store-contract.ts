@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ConflictError, InvalidCursorError, NotFoundError } from "./errors.ts";
-import { scheduledTaskId } from "./ids.ts";
-import { newRun, type Run } from "./run.ts";
-import type { Store } from "./store.ts";
-import { newSyncConfig, type SyncConfig, SyncConfigInputSchema } from "./sync-config.ts";
+import { ConflictError, InvalidCursorError, NotFoundError } from "../../../lib/store/errors.ts";
+import { scheduledTaskId } from "../../../lib/store/ids.ts";
+import { newRun, type Run } from "../../../lib/store/run.ts";
+import type { Store } from "../../../lib/store/store.ts";
+import { newSyncConfig, type SyncConfig, SyncConfigInputSchema } from "../../../lib/store/sync-config.ts";
 
 /**
  * The behaviour every store backend must show (dynalite, DynamoDB Local, DynamoDB). `newStore`

@@ -1,4 +1,4 @@
-import type { Location } from "../drives/location.ts";
+import type { Location } from "./location.ts";
 
 /** True when `inner` is `outer` or lies below it, for `/`-separated paths. */
 const within = (inner: string, outer: string): boolean => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { reconcileSchedules } from "../jobs/reconcile.ts";
-import { ScheduleValidationError } from "./errors.ts";
-import type { Scheduler, ScheduleSpec } from "./scheduler.ts";
+import { ScheduleValidationError } from "../../../lib/schedule/errors.ts";
+import { reconcileSchedules } from "../../../lib/schedule/reconcile.ts";
+import type { Scheduler, ScheduleSpec } from "../../../lib/schedule/scheduler.ts";
 
 export interface SchedulerUnderTest {
   scheduler: Scheduler;

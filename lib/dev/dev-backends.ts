@@ -12,8 +12,8 @@ import { createDocumentClient } from "../store/store.ts";
 import { ensureTable } from "../store/table.ts";
 import type { DevClock } from "./dev-clock.ts";
 import { devOpenDrive, type OpenDrive } from "./dev-drives.ts";
-import { startDynalite } from "./dynalite.ts";
-import { startLocalSqsS3 } from "./fauxqs.ts";
+import { startDynalite } from "./emulators/dynalite.ts";
+import { startLocalSqsS3 } from "./emulators/fauxqs.ts";
 import { ensureSyncQueues, findSyncQueues, type SyncQueues } from "./queues.ts";
 
 /** Names the local stack gives its table and queues (and `--aws` defaults to). */

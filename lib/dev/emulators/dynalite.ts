@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import dynalite from "dynalite";
-import { type AwsEndpoint, LOCAL_CREDENTIALS, LOCAL_REGION } from "./aws-endpoint.ts";
+import { type AwsEndpoint, LOCAL_CREDENTIALS, LOCAL_REGION } from "../aws-endpoint.ts";
 
 export interface LocalDynamoDb extends AwsEndpoint {
   readonly endpoint: string;

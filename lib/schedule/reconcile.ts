@@ -1,6 +1,6 @@
-import type { ScheduleInfo, Scheduler, ScheduleSpec } from "../schedule/scheduler.ts";
-import { sameSchedules } from "../schedule/scheduler.ts";
 import { mapLimit } from "../util/map-limit.ts";
+import type { ScheduleInfo, Scheduler, ScheduleSpec } from "./scheduler.ts";
+import { sameSchedules } from "./scheduler.ts";
 
 export interface ReconcileError {
   config_id: string;

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { validateCron } from "../report.ts";
+import { validateCron } from "../../../lib/cron/report.ts";
 
 const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 const DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];

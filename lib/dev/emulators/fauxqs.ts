@@ -1,5 +1,5 @@
 import { type FauxqsServer, startFauxqs } from "fauxqs";
-import { type AwsEndpoint, LOCAL_CREDENTIALS, LOCAL_REGION } from "./aws-endpoint.ts";
+import { type AwsEndpoint, LOCAL_CREDENTIALS, LOCAL_REGION } from "../aws-endpoint.ts";
 
 export interface LocalSqsS3 extends AwsEndpoint {
   readonly endpoint: string;

@@ -3,10 +3,10 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from "./aws-endpoint.ts";
-import type { LocalDynamoDb } from "./dynalite.ts";
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../../lib/dev/aws-endpoint.ts";
+import type { LocalDynamoDb } from "../../../lib/dev/emulators/dynalite.ts";
 
-export type { LocalDynamoDb } from "./dynalite.ts";
+export type { LocalDynamoDb } from "../../../lib/dev/emulators/dynalite.ts";
 
 /** Where `amplify-dynamodb-simulator` ships AWS's DynamoDBLocal.jar, or undefined when not installed. */
 export function dynamoDbLocalDir(): string | undefined {

@@ -1,8 +1,8 @@
 /** Shared helpers for the sync tests: seed a drive, snapshot a whole tree, default options. */
 import { createHash } from "node:crypto";
-import { readBytes, streamOf } from "../lib/drives/contract.ts";
-import type { Drive } from "../lib/drives/drive.ts";
-import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from "../lib/sync/index.ts";
+import type { Drive } from "../../../lib/drives/drive.ts";
+import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from "../../../lib/sync/index.ts";
+import { readBytes, streamOf } from "../drives/streams.ts";
 
 /** A fixed past mod time, so files written by a test differ from "now". */
 export const T0 = Date.UTC(2024, 0, 2, 3, 4, 5, 0);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Drive, Entry, FileInfo, HashType } from "./drive.ts";
+import type { Drive, FileInfo, HashType } from "../../../lib/drives/drive.ts";
 import {
   DirectoryNotFoundError,
   DriveError,
@@ -8,7 +8,8 @@ import {
   InvalidPathError,
   IsADirectoryError,
   NotSupportedError,
-} from "./errors.ts";
+} from "../../../lib/drives/errors.ts";
+import { listAll, readBytes, streamOf } from "./streams.ts";
 
 /**
  * The one suite every drive must pass, after rclone's fstests. Call it at the top level of a test
@@ -28,32 +29,6 @@ const MOD_TIME = Date.UTC(2021, 4, 6, 7, 8, 9, 123);
 
 const encoder = new TextEncoder();
 const text = (value: string): Uint8Array => encoder.encode(value);
-
-/** A web stream of `data` in chunks of `chunkSize`, so drives see more than one chunk. */
-export const streamOf = (data: Uint8Array, chunkSize = 64 * 1024): ReadableStream<Uint8Array> => {
-  let offset = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (offset >= data.length) return controller.close();
-      controller.enqueue(data.slice(offset, offset + chunkSize));
-      offset += chunkSize;
-    },
-  });
-};
-
-/** Reads a whole web stream into one buffer (tests only: small files). */
-export const readBytes = async (stream: ReadableStream<Uint8Array>): Promise<Uint8Array> => {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return Buffer.concat(chunks);
-};
-
-/** All entries of one directory, sorted by path. */
-export const listAll = async (drive: Drive, dir: string): Promise<Entry[]> => {
-  const entries: Entry[] = [];
-  for await (const entry of drive.list(dir)) entries.push(entry);
-  return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-};
 
 /** Deterministic pseudo-random bytes (xorshift), so a large file is not all zeros. */
 const pseudoRandom = (size: number, seed = 0x9e3779b9): Uint8Array => {

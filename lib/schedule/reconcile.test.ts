@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ScheduleValidationError } from "../schedule/errors.ts";
-import type { ScheduleInfo, Scheduler, ScheduleSpec } from "../schedule/scheduler.ts";
+import { ScheduleValidationError } from "./errors.ts";
 import { clearSchedules, reconcileSchedules } from "./reconcile.ts";
+import type { ScheduleInfo, Scheduler, ScheduleSpec } from "./scheduler.ts";
 
 /** A port-level fake that stores plans and counts mutating calls. "bad" crons fail validation, "boom" fails upsert. */
 function countingScheduler() {

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { LocalDynamoDb } from "../local/dynalite.ts";
-import { createDocumentClient, createStore, type Store } from "./store.ts";
-import { ensureTable } from "./table.ts";
+import type { LocalDynamoDb } from "../../../lib/dev/emulators/dynalite.ts";
+import { createDocumentClient, createStore, type Store } from "../../../lib/store/store.ts";
+import { ensureTable } from "../../../lib/store/table.ts";
 
 /**
  * A `newStore` for the contract suite over a running emulator: each call creates a fresh table.

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 
-export { type ApiEventInput, apiEvent } from "../lib/api/gateway-event.ts";
+export { type ApiEventInput, apiEvent } from "../../../lib/api/gateway-event.ts";
 
 /** A parsed JSON body; tests assert on it field by field. */
 // biome-ignore lint/suspicious/noExplicitAny: replies are checked by assertions, not by types

@@ -3,7 +3,7 @@ import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerHandler } from "../jobs/worker-handler.ts";
 import { MAX_RECEIVE_COUNT } from "../queue/redrive.ts";
-import { type LocalSqsS3, startLocalSqsS3 } from "./fauxqs.ts";
+import { type LocalSqsS3, startLocalSqsS3 } from "./emulators/fauxqs.ts";
 import { startPoller } from "./poller.ts";
 import { ensureSyncQueues, type SyncQueues } from "./queues.ts";
 
