@@ -85,6 +85,18 @@ export interface Drive {
   rmdir(dir: string): Promise<void>;
   /** The file's hash of the given type, lowercase hex. Throws NotSupportedError if the type is not in `features.hashes`. */
   hash(path: string, type: HashType): Promise<string>;
+  /**
+   * Server-side copy, after rclone's optional `Copy` feature: the store copies `source` (a file of
+   * `from`) to `path` on this drive, and no byte passes through this process. Absent on drives that
+   * cannot. Returns undefined when this pair cannot be copied server-side (another endpoint, server
+   * or disk): the engine then streams. Atomic and mod-time keeping like `write`. Throws like `write`.
+   */
+  copyFrom?(
+    from: Drive,
+    source: FileInfo,
+    path: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<FileEntry | undefined>;
   /** Releases clients and sockets. Safe to call more than once. */
   close?(): Promise<void>;
 }
