@@ -402,6 +402,11 @@ describe("a scheduler outage", () => {
         removed_count: 0,
         unchanged_count: 0,
         errors: [{ config_id: reply.body.id, message: expect.stringContaining("unavailable") }],
+        message: "定时任务已刷新，当前 0 个定时任务",
+        total_configs: 1,
+        skipped_count: 0,
+        error_count: 1,
+        active_tasks: 0,
       });
       scheduler.failingWrites = false;
       const refresh = await outage.call({ method: "POST", path: "/api/v1/task/scheduler/refresh-tasks" });
@@ -412,6 +417,11 @@ describe("a scheduler outage", () => {
         removed_count: 0,
         unchanged_count: 0,
         errors: [],
+        message: "定时任务已刷新，当前 1 个定时任务",
+        total_configs: 1,
+        skipped_count: 0,
+        error_count: 0,
+        active_tasks: 1,
       });
     } finally {
       await outage.stop();

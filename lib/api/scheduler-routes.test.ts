@@ -56,16 +56,26 @@ describe("POST /api/v1/task/scheduler/validate-cron", () => {
       body: '"0 2 * * *"',
     });
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual(cronReport("0 2 * * *", { from: NOW }));
+    // syncron's object, plus the seed's `message` and `next_run_in_seconds` (NOW is 2026-11-28T22:00Z).
+    expect(reply.body).toEqual({
+      ...cronReport("0 2 * * *", { from: NOW }),
+      message: "cron 表达式有效",
+      next_run_in_seconds: 4 * 3600,
+    });
     expect(reply.body).toMatchObject({ valid: true, timezone: "UTC", next_runs: expect.any(Array) });
   });
 
   it("takes the object form with a time zone, count and locale", async () => {
     const body = { expression: "0 9,18 * * 1-5", timezone: "Asia/Shanghai", count: 2, locale: "zh-CN" };
     const reply = await stack.call({ method: "POST", path: `${SCHEDULER}/validate-cron`, body });
-    expect(reply.body).toEqual(
-      cronReport(body.expression, { timezone: body.timezone, count: 2, locale: "zh-CN", from: NOW }),
-    );
+    const report = cronReport(body.expression, {
+      timezone: body.timezone,
+      count: 2,
+      locale: "zh-CN",
+      from: NOW,
+    });
+    expect(report.valid && report.next_runs[0]).toBe("2026-11-30T01:00:00.000Z");
+    expect(reply.body).toEqual({ ...report, message: "cron 表达式有效", next_run_in_seconds: 27 * 3600 });
     expect(reply.body.next_runs).toHaveLength(2);
   });
 
@@ -148,11 +158,21 @@ describe("refresh-tasks, task-status, clear-tasks", () => {
         removed_count: 0,
         unchanged_count: 2,
         errors: [],
+        message: "定时任务已刷新，当前 2 个定时任务",
+        total_configs: 2,
+        skipped_count: 2,
+        error_count: 0,
+        active_tasks: 2,
       },
     });
 
     const cleared = await stack.call({ method: "DELETE", path: `${SCHEDULER}/clear-tasks` });
-    expect(cleared.body).toEqual({ success: true, removed_count: 2 });
+    expect(cleared.body).toEqual({
+      success: true,
+      removed_count: 2,
+      message: "所有定时任务已清空",
+      status: "cleared",
+    });
     expect(await stack.scheduler.list()).toEqual([]);
     expect((await stack.store.configs.listEnabled()).map((c) => c.id).sort()).toEqual([a.id, b.id].sort());
 
@@ -164,6 +184,11 @@ describe("refresh-tasks, task-status, clear-tasks", () => {
       removed_count: 0,
       unchanged_count: 0,
       errors: [],
+      message: "定时任务已刷新，当前 2 个定时任务",
+      total_configs: 2,
+      skipped_count: 0,
+      error_count: 0,
+      active_tasks: 2,
     });
     await stack.call({ method: "DELETE", path: `${SCHEDULER}/clear-tasks` });
   });
@@ -177,7 +202,8 @@ describe("execute-sync, execute-all-enabled, task-result", () => {
       status: 202,
       body: { task_id: expect.any(String), config_id: config.id, status: "PENDING" },
     });
-    expect(Object.keys(reply.body).sort()).toEqual(["config_id", "status", "task_id"]);
+    expect(Object.keys(reply.body).sort()).toEqual(["config_id", "message", "status", "task_id"]);
+    expect(reply.body.message).toBe("同步任务已提交执行");
     expect(await drainQueue()).toEqual([
       { type: "sync.run", trigger: "manual", config_id: config.id, task_id: reply.body.task_id },
     ]);
@@ -200,6 +226,9 @@ describe("execute-sync, execute-all-enabled, task-result", () => {
       progress: { files_done: 0, files_planned: 0, bytes_done: 0, bytes_planned: 0 },
       result: null,
       error: null,
+      ready: false,
+      successful: false,
+      failed: false,
     });
   });
 
@@ -217,6 +246,9 @@ describe("execute-sync, execute-all-enabled, task-result", () => {
       status: "SUCCESS",
       result: { copied: 3, bytes: 1024 },
       finished_at: "2026-11-28T22:00:09.000Z",
+      ready: true,
+      successful: true,
+      failed: false,
     });
     await drainQueue();
   });
@@ -242,7 +274,11 @@ describe("execute-sync, execute-all-enabled, task-result", () => {
     const enabled = await stack.store.configs.listEnabled();
     const reply = await stack.call({ method: "POST", path: `${SCHEDULER}/execute-all-enabled` });
     expect(reply.status).toBe(202);
-    expect(reply.body).toEqual({ count: enabled.length, task_ids: expect.any(Array) });
+    expect(reply.body).toEqual({
+      count: enabled.length,
+      task_ids: expect.any(Array),
+      message: `已提交 ${enabled.length} 个启用的同步任务`,
+    });
     expect(reply.body.task_ids).toHaveLength(enabled.length);
     const messages = await drainQueue();
     expect(messages.map((m) => m.task_id).sort()).toEqual([...reply.body.task_ids].sort());

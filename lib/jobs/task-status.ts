@@ -9,6 +9,10 @@ export interface TaskStatus {
   readonly scheduled_config_ids: string[];
   readonly schedules: TaskSchedule[];
   readonly queue: QueueDepth;
+  /** The seed's name for the number of schedules. */
+  readonly total_scheduled_tasks: number;
+  /** The seed's list of schedule names. */
+  readonly task_names: string[];
 }
 
 /** One schedule as task-status shows it. */
@@ -50,5 +54,7 @@ export async function taskStatus(deps: JobDeps): Promise<TaskStatus> {
       next_run: schedule.state === "DISABLED" ? null : (nextRunOf.get(schedule.config_id) ?? null),
     })),
     queue,
+    total_scheduled_tasks: schedules.length,
+    task_names: schedules.map((schedule) => schedule.name),
   };
 }

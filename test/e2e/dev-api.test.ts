@@ -94,6 +94,11 @@ describe("syncron dev: the seed guide's routes", { timeout: E2E_TIMEOUT_MS }, ()
       removed_count: 0,
       unchanged_count: 1,
       errors: [],
+      message: "定时任务已刷新，当前 1 个定时任务",
+      total_configs: 1,
+      skipped_count: 1,
+      error_count: 0,
+      active_tasks: 1,
     });
 
     const status = await http(dev.url, "GET", `${SCHEDULER}/task-status`);
@@ -115,11 +120,18 @@ describe("syncron dev: the seed guide's routes", { timeout: E2E_TIMEOUT_MS }, ()
         messages_in_flight: expect.any(Number),
         dead_letter: 0,
       },
+      total_scheduled_tasks: 1,
+      task_names: [status.body.schedules[0].name],
     });
 
     const execute = await http(dev.url, "POST", `${SCHEDULER}/execute-sync/${config.id}`);
     expect(execute.status).toBe(202);
-    expect(execute.body).toEqual({ task_id: expect.any(String), config_id: config.id, status: "PENDING" });
+    expect(execute.body).toEqual({
+      task_id: expect.any(String),
+      config_id: config.id,
+      status: "PENDING",
+      message: "同步任务已提交执行",
+    });
     const run = await waitForRun(dev.url, execute.body.task_id);
     expect(run).toMatchObject({
       task_id: execute.body.task_id,
@@ -128,16 +140,26 @@ describe("syncron dev: the seed guide's routes", { timeout: E2E_TIMEOUT_MS }, ()
       trigger: "manual",
     });
     expect(run.result).toMatchObject({ status: "SUCCESS", copied: 2, failed: 0 });
+    expect(run).toMatchObject({ ready: true, successful: true, failed: false });
     expect(await readFile(join(demo, "target", "docs", "a.txt"), "utf8")).toBe("alpha");
     expect(await readFile(join(demo, "target", "b.txt"), "utf8")).toBe("beta");
 
     const all = await http(dev.url, "POST", `${SCHEDULER}/execute-all-enabled`);
     expect(all.status).toBe(202);
-    expect(all.body).toEqual({ count: 1, task_ids: [expect.any(String)] });
+    expect(all.body).toEqual({
+      count: 1,
+      task_ids: [expect.any(String)],
+      message: "已提交 1 个启用的同步任务",
+    });
     expect((await waitForRun(dev.url, all.body.task_ids[0])).status).toBe("SUCCESS");
 
     const clear = await http(dev.url, "DELETE", `${SCHEDULER}/clear-tasks`);
-    expect(clear.body).toEqual({ success: true, removed_count: 1 });
+    expect(clear.body).toEqual({
+      success: true,
+      removed_count: 1,
+      message: "所有定时任务已清空",
+      status: "cleared",
+    });
     expect((await http(dev.url, "GET", `${SCHEDULER}/task-status`)).body.scheduled_config_ids).toEqual([]);
     const again = await http(dev.url, "POST", `${SCHEDULER}/refresh-tasks`);
     expect(again.body).toMatchObject({ success: true, added_count: 1 });

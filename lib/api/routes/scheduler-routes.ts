@@ -9,6 +9,7 @@ import { parseWith, readJsonBody } from "../body.ts";
 import type { ApiDeps } from "../deps.ts";
 import { json, type RouteHandler } from "../http.ts";
 import { idParam } from "../params.ts";
+import { SEED_MESSAGES, seedCronFields, seedResultFields } from "../seed-replies.ts";
 import { runView } from "../views.ts";
 
 const LOCALES = ["en", "zh-CN"] as const satisfies readonly CronLocale[];
@@ -33,7 +34,17 @@ export function schedulerRoutes(deps: ApiDeps) {
       const enabled = await deps.configs.listEnabled();
       const result = await reconcileSchedules(enabled.map(scheduleSpecOf), deps.scheduler);
       deps.log?.("info", "schedules refreshed", { ...result, errors: result.errors.length });
-      return json(200, { success: result.errors.length === 0, ...result });
+      const errorCount = new Set(result.errors.map((error) => error.config_id)).size;
+      const activeTasks = enabled.length - errorCount;
+      return json(200, {
+        success: result.errors.length === 0,
+        ...result,
+        message: SEED_MESSAGES.refreshed(activeTasks),
+        total_configs: enabled.length,
+        skipped_count: result.unchanged_count,
+        error_count: errorCount,
+        active_tasks: activeTasks,
+      });
     }) satisfies RouteHandler,
 
     taskStatus: (async () => json(200, await taskStatus(deps))) satisfies RouteHandler,
@@ -50,7 +61,7 @@ export function schedulerRoutes(deps: ApiDeps) {
         ...(count === undefined ? {} : { count }),
         ...(locale === undefined ? {} : { locale }),
       });
-      return json(200, report);
+      return json(200, { ...report, ...seedCronFields(report, deps.clock()) });
     }) satisfies RouteHandler,
 
     clearTasks: (async () => {
@@ -64,18 +75,25 @@ export function schedulerRoutes(deps: ApiDeps) {
         success: errors.length === 0,
         removed_count,
         ...(errors.length > 0 ? { errors } : {}),
+        message: SEED_MESSAGES.cleared,
+        status: "cleared",
       });
     }) satisfies RouteHandler,
 
     executeSync: (async (event) =>
-      json(202, await enqueueRun(idParam(event, "config_id", "sync config"), deps))) satisfies RouteHandler,
+      json(202, {
+        ...(await enqueueRun(idParam(event, "config_id", "sync config"), deps)),
+        message: SEED_MESSAGES.submitted,
+      })) satisfies RouteHandler,
 
-    executeAllEnabled: (async () => json(202, await enqueueAllEnabled(deps))) satisfies RouteHandler,
+    executeAllEnabled: (async () => {
+      const queued = await enqueueAllEnabled(deps);
+      return json(202, { ...queued, message: SEED_MESSAGES.allSubmitted(queued.count) });
+    }) satisfies RouteHandler,
 
-    taskResult: (async (event) =>
-      json(
-        200,
-        runView(await requireRun(deps.runs, idParam(event, "task_id", "task"))),
-      )) satisfies RouteHandler,
+    taskResult: (async (event) => {
+      const run = await requireRun(deps.runs, idParam(event, "task_id", "task"));
+      return json(200, { ...runView(run), ...seedResultFields(run) });
+    }) satisfies RouteHandler,
   };
 }
