@@ -118,6 +118,8 @@ export function createLocalDrive(options: LocalDriveOptions): Drive {
   /**
    * One listed entry. The stat is synchronous on purpose: on a local disk it takes microseconds, less
    * than a thread-pool round trip of the promise API, which made listings 3–4× slower (bench/).
+   * Undefined for an entry skipped on purpose (a symlink, a special file) or deleted since readdir;
+   * an entry that cannot be stat'ed throws, since a name dropped here reads as absent to a mirror.
    */
   const toEntry = (dir: string, absoluteDir: string, dirent: Dirent): Entry | undefined => {
     const path = dir === "" ? dirent.name : `${dir}/${dirent.name}`;
@@ -128,12 +130,16 @@ export function createLocalDrive(options: LocalDriveOptions): Drive {
     }
     let info: BigIntStats | undefined;
     try {
-      // A file deleted between readdir and lstat is simply no longer there.
+      // A file deleted between readdir and lstat is simply no longer there (undefined, no throw).
       info = lstatSync(`${absoluteDir}${sep}${dirent.name}`, { bigint: true, throwIfNoEntry: false });
-    } catch {
-      return undefined;
+    } catch (error) {
+      // Anything else (EACCES in an r-- folder, EIO, ESTALE) is a file we cannot see, not an absent
+      // one: a mirror that took it for absent would delete its copy on the target.
+      throw fromNodeError(error, path, "file");
     }
-    if (!info?.isFile()) return undefined;
+    if (info === undefined) return undefined;
+    // Replaced between readdir and lstat: list again rather than drop (a dropped name reads as absent).
+    if (!info.isFile()) throw new DriveError(`${path} changed while listing`, path, { retryable: true });
     return { kind: "file", path, size: Number(info.size), modTime: nsToMs(info.mtimeNs) };
   };
 
