@@ -1,14 +1,36 @@
+import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readDeploySettings } from "../infra/settings.ts";
+import { createApiHandler } from "../lib/api/handler.ts";
 import { type LocalDynamoDb, startDynalite } from "../lib/dev/emulators/dynalite.ts";
 import { type LocalSqsS3, startLocalSqsS3 } from "../lib/dev/emulators/fauxqs.ts";
-import { ENV } from "../lib/env.ts";
+import { apiEnvironment } from "../lib/env.ts";
 import { ensureTable } from "../lib/store/table.ts";
 import { apiEvent, parseResult } from "../test/support/api/api-event.ts";
+import { apiDepsFromEnv } from "./api.ts";
 
-const TOKEN = "t0ken";
+const TOKEN = "t0ken-of-16-chars-or-more";
+const JWT_ENV = { SYNCRON_JWT_ISSUER: "https://id.example.com/", SYNCRON_JWT_AUDIENCE: "syncron" };
+
+/** The API function's environment exactly as infra/aws/api.ts builds it for a deployed stage. */
+function deployedEnv(env: Record<string, string>, stage = "prod"): Record<string, string> {
+  const settings = readDeploySettings({ stage, dev: false, env: { SYNCRON_API_TOKEN: TOKEN, ...env } });
+  return apiEnvironment({
+    table: "syncron-fn",
+    queueUrl,
+    queueArn: "arn:aws:sqs:us-east-1:123456789012:fn-sync",
+    dlqUrl: queueUrl,
+    scheduleBackend: settings.scheduleBackend,
+    scheduleGroup: "syncron-fn",
+    schedulerRoleArn: "arn:aws:iam::123456789012:role/scheduler",
+    apiAuth: settings.auth.kind,
+    ...(settings.apiToken === undefined ? {} : { apiToken: settings.apiToken }),
+    workerTimeoutS: settings.worker.timeoutS,
+  });
+}
 let dynamo: LocalDynamoDb;
 let sqsEmulator: LocalSqsS3;
 let sqs: SQSClient;
@@ -33,12 +55,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_SCHEDULER: "http://127.0.0.1:9",
     AWS_MAX_ATTEMPTS: "1",
     POWERTOOLS_LOG_LEVEL: "SILENT",
-    [ENV.table]: "syncron-fn",
-    [ENV.queueUrl]: queueUrl,
-    [ENV.queueArn]: "arn:aws:sqs:us-east-1:123456789012:fn-sync",
-    [ENV.scheduleGroup]: "syncron-fn",
-    [ENV.schedulerRoleArn]: "arn:aws:iam::123456789012:role/scheduler",
-    [ENV.apiToken]: TOKEN,
+    ...deployedEnv({}),
   });
 });
 afterAll(async () => {
@@ -51,7 +68,12 @@ const call = async (input: Parameters<typeof apiEvent>[0]) => {
   const { handler } = await import("./api.ts");
   return parseResult(await handler(apiEvent(input), {} as Context));
 };
-const auth = { authorization: `Bearer ${TOKEN}` };
+// A deployed IAM stage: API Gateway has checked the SigV4 signature in Authorization.
+const auth = {
+  authorization:
+    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261201/us-east-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date;x-syncron-token, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7",
+  "x-syncron-token": TOKEN,
+};
 
 describe("functions/api handler", () => {
   it("builds its dependencies from the environment and serves requests", async () => {
@@ -87,5 +109,43 @@ describe("functions/api handler", () => {
     expect(Messages.map((m) => JSON.parse(m.Body ?? "{}").task_id)).toEqual([run.body.task_id]);
     const status = await call({ method: "GET", path: "/api/v1/task/scheduler/task-status", headers: auth });
     expect(status).toMatchObject({ status: 503, body: { error: { code: "SCHEDULER_UNAVAILABLE" } } });
+  });
+});
+
+describe("SYNCRON_API_TOKEN on a deployed stage", () => {
+  const logger = new Logger({ serviceName: "test", logLevel: "SILENT" });
+  const get = async (env: Record<string, string>, headers: Record<string, string>) =>
+    parseResult(
+      await createApiHandler(apiDepsFromEnv(env, logger))(
+        apiEvent({ method: "GET", path: "/api/v1/sync-configs", headers }),
+      ),
+    ).status;
+
+  it("with IAM: Authorization carries the SigV4 signature, the token comes in X-Syncron-Token", async () => {
+    const env = deployedEnv({});
+    expect(env.SYNCRON_API_AUTH).toBe("iam");
+    expect(await get(env, auth)).toBe(200);
+    expect(await get(env, { authorization: auth.authorization })).toBe(401);
+    expect(await get(env, { ...auth, "x-syncron-token": "wrong-token-of-16-chars" })).toBe(401);
+    // Where Authorization carries gateway auth, a bearer value there is never read as the token.
+    expect(await get(env, { authorization: `Bearer ${TOKEN}` })).toBe(401);
+  });
+
+  it("with a JWT authorizer: Authorization carries the JWT, the token comes in X-Syncron-Token", async () => {
+    const env = deployedEnv(JWT_ENV);
+    expect(env.SYNCRON_API_AUTH).toBe("jwt");
+    const jwt = "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSIsImF1ZCI6InN5bmNyb24ifQ.c2lnbmF0dXJl";
+    expect(await get(env, { authorization: jwt, "x-syncron-token": TOKEN })).toBe(200);
+    expect(await get(env, { authorization: jwt })).toBe(401);
+    expect(await get(env, { authorization: jwt, "x-syncron-token": "wrong-token-of-16-chars" })).toBe(401);
+  });
+
+  it("under sst dev (no gateway auth): Authorization: Bearer is the token, as is X-Syncron-Token", async () => {
+    const settings = readDeploySettings({ stage: "alice", dev: true, env: { SYNCRON_API_TOKEN: TOKEN } });
+    expect(settings.auth.kind).toBe("none");
+    const env = { ...deployedEnv({}), SYNCRON_API_AUTH: settings.auth.kind };
+    expect(await get(env, { authorization: `Bearer ${TOKEN}` })).toBe(200);
+    expect(await get(env, { "x-syncron-token": TOKEN })).toBe(200);
+    expect(await get(env, {})).toBe(401);
   });
 });

@@ -11,7 +11,14 @@ import type { ApiDeps } from "../lib/api/deps.ts";
 import { errorResponse } from "../lib/api/error-response.ts";
 import { ApiError } from "../lib/api/errors.ts";
 import { type ApiHandler, createApiHandler } from "../lib/api/handler.ts";
-import { DEFAULT_SCHEDULE_BACKEND, ENV, requiredEnv, SCHEDULE_BACKENDS } from "../lib/env.ts";
+import {
+  API_AUTH_KINDS,
+  type ApiAuthKind,
+  DEFAULT_SCHEDULE_BACKEND,
+  ENV,
+  requiredEnv,
+  SCHEDULE_BACKENDS,
+} from "../lib/env.ts";
 import { createSqsProducer } from "../lib/queue/sqs-producer.ts";
 import { createAwsScheduler } from "../lib/schedule/aws-scheduler.ts";
 import type { Scheduler } from "../lib/schedule/scheduler.ts";
@@ -37,6 +44,15 @@ function schedulerFromEnv(env: Env): Scheduler {
   }).scheduler;
 }
 
+/** What API Gateway checked before the handler (SYNCRON_API_AUTH, set by infra). */
+function gatewayAuthFromEnv(env: Env): ApiAuthKind {
+  const name = requiredEnv(env, ENV.apiAuth);
+  const kind = API_AUTH_KINDS.find((known) => known === name);
+  if (!kind)
+    throw new Error(`${ENV.apiAuth} must be ${API_AUTH_KINDS.join(", ")}, got ${JSON.stringify(name)}`);
+  return kind;
+}
+
 /** Everything the API needs, from the environment. AWS clients take region and endpoints from it too. */
 export function apiDepsFromEnv(env: Env, logger: Logger): ApiDeps {
   const store = createStore({ client: createDocumentClient({}), tableName: requiredEnv(env, ENV.table) });
@@ -54,6 +70,7 @@ export function apiDepsFromEnv(env: Env, logger: Logger): ApiDeps {
     newId: () => newId(),
     log: (level, message, data) => logger[level](message, data ?? {}),
     apiToken: env[ENV.apiToken] || undefined,
+    gatewayAuth: gatewayAuthFromEnv(env),
   };
 }
 

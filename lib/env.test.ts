@@ -9,6 +9,7 @@ const api = {
   scheduleBackend: "eventbridge-scheduler",
   scheduleGroup: "syncron-ci",
   schedulerRoleArn: "arn:role",
+  apiAuth: "iam",
   workerTimeoutS: 900,
 } as const;
 
@@ -30,6 +31,7 @@ describe("apiEnvironment", () => {
       SYNCRON_SCHEDULE_BACKEND: "eventbridge-scheduler",
       SYNCRON_SCHEDULE_GROUP: "syncron-ci",
       SYNCRON_SCHEDULER_ROLE_ARN: "arn:role",
+      SYNCRON_API_AUTH: "iam",
       SYNCRON_WORKER_TIMEOUT_S: "900",
     });
     expect(apiEnvironment({ ...api, apiToken: "secret-token-123456" })).toMatchObject({

@@ -12,7 +12,8 @@
  * | `SYNCRON_SCHEDULE_BACKEND`    |  ✓  |        | `eventbridge-scheduler` (default) or `eventbridge-rules`         |
  * | `SYNCRON_SCHEDULE_GROUP`      |  ✓  |        | schedule group name; with `eventbridge-rules`, the rule name prefix (`<group>-…` on the default bus) |
  * | `SYNCRON_SCHEDULER_ROLE_ARN`  |  ✓  |        | role EventBridge Scheduler assumes to send to the queue          |
- * | `SYNCRON_API_TOKEN`           |  ✓  |        | optional bearer token the API demands in addition to IAM/JWT     |
+ * | `SYNCRON_API_AUTH`            |  ✓  |        | what API Gateway checks first: `iam`, `jwt` or `none` (sst dev)  |
+ * | `SYNCRON_API_TOKEN`           |  ✓  |        | optional token the API demands in X-Syncron-Token besides IAM/JWT|
  * | `SYNCRON_WORKER_TIMEOUT_S`    |  ✓  |   ✓    | worker Lambda timeout in seconds (for checkpoint and lease sizes)|
  */
 export const ENV = {
@@ -23,6 +24,7 @@ export const ENV = {
   scheduleBackend: "SYNCRON_SCHEDULE_BACKEND",
   scheduleGroup: "SYNCRON_SCHEDULE_GROUP",
   schedulerRoleArn: "SYNCRON_SCHEDULER_ROLE_ARN",
+  apiAuth: "SYNCRON_API_AUTH",
   apiToken: "SYNCRON_API_TOKEN",
   workerTimeoutS: "SYNCRON_WORKER_TIMEOUT_S",
 } as const;
@@ -41,6 +43,13 @@ export const SCHEDULE_BACKENDS = ["eventbridge-scheduler", "eventbridge-rules"] 
 export type ScheduleBackend = (typeof SCHEDULE_BACKENDS)[number];
 export const DEFAULT_SCHEDULE_BACKEND: ScheduleBackend = "eventbridge-scheduler";
 
+/**
+ * How API Gateway authenticates callers before the API function runs. With `iam` and `jwt` the
+ * `Authorization` header carries the SigV4 signature or the JWT; `none` exists only for `sst dev`.
+ */
+export const API_AUTH_KINDS = ["iam", "jwt", "none"] as const;
+export type ApiAuthKind = (typeof API_AUTH_KINDS)[number];
+
 /** Values infra hands to the API function. `V` is `string` in tests and a Pulumi Output in infra. */
 export interface ApiEnvValues<V> {
   table: V;
@@ -50,6 +59,7 @@ export interface ApiEnvValues<V> {
   scheduleBackend: ScheduleBackend;
   scheduleGroup: V;
   schedulerRoleArn: V;
+  apiAuth: ApiAuthKind;
   /** A deploy setting, not a resource output. Omitted when not configured: the variable is then unset. */
   apiToken?: string;
   workerTimeoutS: number;
@@ -72,6 +82,7 @@ export function apiEnvironment<V>(values: ApiEnvValues<V>): Record<string, V | s
     [ENV.scheduleBackend]: values.scheduleBackend,
     [ENV.scheduleGroup]: values.scheduleGroup,
     [ENV.schedulerRoleArn]: values.schedulerRoleArn,
+    [ENV.apiAuth]: values.apiAuth,
     ...(values.apiToken === undefined ? {} : { [ENV.apiToken]: values.apiToken }),
     [ENV.workerTimeoutS]: String(values.workerTimeoutS),
   };

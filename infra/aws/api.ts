@@ -24,6 +24,7 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
     scheduleBackend: settings.scheduleBackend,
     scheduleGroup: scheduleGroup.name,
     schedulerRoleArn: schedulerRole.arn,
+    apiAuth: settings.auth.kind,
     ...(settings.apiToken === undefined ? {} : { apiToken: settings.apiToken }),
     workerTimeoutS: settings.worker.timeoutS,
   }),

@@ -1,9 +1,15 @@
+import type { ApiAuthKind } from "../env.ts";
 import type { JobDeps } from "../jobs/deps.ts";
 
 /** Everything the API needs: the use cases' dependencies, plus the edge's own settings. */
 export interface ApiDeps extends JobDeps {
-  /** When set (non-empty), every route but /healthz needs `Authorization: Bearer <apiToken>`. */
+  /**
+   * When set (non-empty), every route but /healthz needs it in `X-Syncron-Token`, or as
+   * `Authorization: Bearer <apiToken>` where {@link gatewayAuth} is `none` (see lib/api/auth.ts).
+   */
   readonly apiToken?: string | undefined;
+  /** What API Gateway checked before the handler: `iam` or `jwt` deployed, `none` (default) in dev. */
+  readonly gatewayAuth?: ApiAuthKind | undefined;
   /** Request body limit in bytes; default 256 KiB. */
   readonly maxBodyBytes?: number;
 }

@@ -80,6 +80,17 @@ describe("bearer token", () => {
     ).toBe(200);
   });
 
+  it("accepts the token in X-Syncron-Token too, the header clients use on every stage", async () => {
+    for (const headers of [{ "X-Syncron-Token": TOKEN }, { "x-syncron-token": TOKEN }]) {
+      expect((await stack.call({ method: "GET", path: CONFIGS, headers })).status).toBe(200);
+    }
+    expectError(
+      await stack.call({ method: "GET", path: CONFIGS, headers: { "x-syncron-token": "wrong" } }),
+      401,
+      "UNAUTHORIZED",
+    );
+  });
+
   it("compares tokens of any length without throwing", () => {
     expect(tokensMatch("abc", "abc")).toBe(true);
     expect(tokensMatch("abc", "abcd")).toBe(false);

@@ -44,10 +44,21 @@ export const notFound = (message: string): ApiError => new ApiError(404, "NOT_FO
 export const conflict = (message: string, cause?: unknown): ApiError =>
   new ApiError(409, "CONFLICT", message, undefined, cause === undefined ? undefined : { cause });
 
-export const unauthorized = (): ApiError =>
-  new ApiError(401, "UNAUTHORIZED", "missing or wrong bearer token in the Authorization header", undefined, {
-    headers: { "www-authenticate": 'Bearer realm="syncron"' },
-  });
+/** The API token is missing or wrong; `bearer` when `Authorization: Bearer` may carry it here. */
+export const unauthorized = (bearer: boolean): ApiError =>
+  bearer
+    ? new ApiError(
+        401,
+        "UNAUTHORIZED",
+        "missing or wrong API token: send it in the X-Syncron-Token header or as Authorization: Bearer",
+        undefined,
+        { headers: { "www-authenticate": 'Bearer realm="syncron"' } },
+      )
+    : new ApiError(
+        401,
+        "UNAUTHORIZED",
+        "missing or wrong API token: send it in the X-Syncron-Token header (Authorization carries the IAM signature or the JWT)",
+      );
 
 export const methodNotAllowed = (method: string, path: string, allow: readonly string[]): ApiError =>
   new ApiError(

@@ -46,7 +46,8 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
   });
   const handler = middy<ApiEvent, ApiResult>(router).use({
     before: ({ event }) => {
-      if (!isHealthCheck(requestPath(event))) assertAuthorized(event, deps.apiToken);
+      if (!isHealthCheck(requestPath(event)))
+        assertAuthorized(event, { token: deps.apiToken, gatewayAuth: deps.gatewayAuth });
       assertBodySize(event, deps.maxBodyBytes);
     },
     onError: (request) => {

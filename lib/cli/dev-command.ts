@@ -32,7 +32,7 @@ Options:
   --create                  --aws: create the table and queues when missing (LocalStack)
   -h, --help                show this help
 
-Environment: ${ENV.apiToken} (bearer token the API demands), ${ENV.workerTimeoutS} (worker
+Environment: ${ENV.apiToken} (token the API demands in X-Syncron-Token or as Authorization: Bearer), ${ENV.workerTimeoutS} (worker
 invocation timeout, default 900). Missed fires while the stack is stopped are not replayed.
 For tests only: SYNCRON_DEV_NOW=<ISO time> starts the stack's clock at that instant (it then runs
 at real speed), to bring a cron fire near or to jump past one.`;

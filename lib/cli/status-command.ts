@@ -1,4 +1,5 @@
 /** `syncron status`: configs, schedules, next runs, recent runs and queue depth of a running stack. */
+import { TOKEN_HEADER } from "../api/auth.ts";
 import { ENV } from "../env.ts";
 import { parseFlags, UsageError } from "./args.ts";
 import { USAGE_ERROR } from "./main.ts";
@@ -15,7 +16,7 @@ Options:
   --json        print one JSON object
   -h, --help    show this help
 
-Environment: ${ENV.apiToken}, sent as a bearer token when set.
+Environment: ${ENV.apiToken}, sent in the ${TOKEN_HEADER} header when set.
 Exit codes: 0 shown, 1 the API cannot be reached or answers an error, 2 usage error.`;
 
 /** The API's URL and the output form, from the flags and SYNCRON_URL. Throws UsageError. */

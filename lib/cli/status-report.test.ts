@@ -94,7 +94,7 @@ describe("fetchStatus", () => {
     const seen: { url: string; auth: string | null }[] = [];
     const fake = (async (input: string | URL | Request, init?: RequestInit) => {
       const url = String(input);
-      seen.push({ url, auth: new Headers(init?.headers).get("authorization") });
+      seen.push({ url, auth: new Headers(init?.headers).get("x-syncron-token") });
       const body = url.includes("task-status")
         ? { backend: "local", scheduled_config_ids: [], schedules: [], queue: report.queue }
         : url.includes("/runs")
@@ -116,7 +116,7 @@ describe("fetchStatus", () => {
     }) as typeof fetch;
     const result = await fetchStatus("http://x/", { token: "s3cret", fetch: fake });
     expect(result.configs.map((config) => config.id)).toEqual(["a", "b"]);
-    expect(seen.every((call) => call.auth === "Bearer s3cret")).toBe(true);
+    expect(seen.every((call) => call.auth === "s3cret")).toBe(true);
     expect(seen.map((call) => call.url)).toContain("http://x/api/v1/sync-configs?limit=100&cursor=p2");
   });
 });

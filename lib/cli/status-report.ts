@@ -2,6 +2,7 @@
  * `syncron status`: what a running stack holds, read over its HTTP API only (task-status and the
  * config routes), so it works against `syncron dev` and a deployed API alike.
  */
+import { TOKEN_HEADER } from "../api/auth.ts";
 
 /** A config as the status shows it. */
 export interface StatusConfig {
@@ -64,7 +65,7 @@ export async function fetchStatus(
     let response: Response;
     try {
       response = await doFetch(`${base}${path}`, {
-        headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
+        headers: options.token ? { [TOKEN_HEADER]: options.token } : {},
       });
     } catch (error) {
       throw new StatusError(
