@@ -5,9 +5,20 @@ import { describe, expect, it } from "vitest";
 const bin = fileURLToPath(new URL("../../bin/syncron.js", import.meta.url));
 
 /** Runs the real `syncron` binary, as `npx syncron` would. */
+/** An English environment unless `locale` says otherwise, whatever the machine's own LANG. */
+const ENGLISH = { LC_ALL: "", LC_MESSAGES: "", LANG: "C.UTF-8" };
+
 function syncron(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return syncronIn(ENGLISH, ...args);
+}
+
+function syncronIn(
+  locale: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, ...locale };
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [bin, ...args], { timeout: 60_000, env }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -90,7 +101,7 @@ describe("syncron cron", { timeout: 120_000 }, () => {
       [
         "Expression   0 0 1 * 1",
         "Time zone    America/New_York",
-        "Meaning      在上午 12:00, 限每月 1 号, 或者为星期一",
+        "Meaning      在 00:00, 限每月 1 号, 或者为星期一",
         "Next runs    2026-11-30T05:00:00.000Z  Mon 2026-11-30 00:00 EST",
         "             2026-12-01T05:00:00.000Z  Tue 2026-12-01 00:00 EST",
         "EventBridge  cron(0 0 1 * ? *)",
@@ -99,6 +110,13 @@ describe("syncron cron", { timeout: 120_000 }, () => {
         "",
       ].join("\n"),
     );
+  });
+
+  it("describes in Chinese when LANG asks for it, unless --locale says otherwise", async () => {
+    const chinese = { ...ENGLISH, LANG: "zh_CN.UTF-8" };
+    const json = async (...args: string[]) => JSON.parse((await syncronIn(chinese, ...args)).stdout);
+    expect((await json("cron", "0 0 * * *", "--json")).description).toBe("在 00:00");
+    expect((await json("cron", "0 0 * * *", "--json", "--locale", "en")).description).toBe("At 12:00 AM");
   });
 
   it("shows its usage with --help and is listed by syncron --help", async () => {

@@ -1,6 +1,7 @@
 /** `syncron cron`: validate a cron expression, show its next runs and its EventBridge form. */
 import { type CronLocale, type CronReport, cronReport } from "../cron/index.ts";
 import { oneOf, parseFlags, UsageError, wholeNumber } from "./args.ts";
+import { localeFromEnv } from "./locale.ts";
 import { USAGE_ERROR } from "./main.ts";
 
 export const usage = `Usage: syncron cron <expression> [options]
@@ -12,7 +13,8 @@ Options:
   --tz ZONE        IANA time zone the expression is read in (default UTC)
   --from ISO       list runs strictly after this instant (default now), e.g. 2026-01-01T00:00:00Z
   --count N        how many runs to list, 1-1000 (default 5)
-  --locale LOCALE  description language: en or zh-CN (default en)
+  --locale LOCALE  description language: en or zh-CN (default: zh-CN when LC_ALL, LC_MESSAGES
+                   or LANG names a Chinese locale, else en)
   --json           print one JSON object instead of text
   -h, --help       show this help
 
@@ -42,7 +44,7 @@ const FLAGS = {
   json: { type: "boolean" },
 } as const;
 
-function parse(args: string[], now: Date): CronArgs {
+function parse(args: string[], now: Date, env: NodeJS.ProcessEnv): CronArgs {
   const { values, positionals } = parseFlags(args, FLAGS);
   const [expression] = positionals;
   if (expression === undefined || positionals.length !== 1) {
@@ -61,16 +63,16 @@ function parse(args: string[], now: Date): CronArgs {
     timezone: values.tz ?? "UTC",
     from,
     count: wholeNumber("--count", values.count, 5, { max: MAX_COUNT }),
-    locale: oneOf("--locale", values.locale, LOCALES, "en"),
+    locale: oneOf("--locale", values.locale, LOCALES, localeFromEnv(env)),
     json: values.json ?? false,
   };
 }
 
 /** Prints the report; exit code 0 when valid, 1 when not, 2 on a usage error. */
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let options: CronArgs;
   try {
-    options = parse(args, new Date());
+    options = parse(args, new Date(), env);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`syncron cron: ${error.message}\n\n${usage}`);

@@ -4,16 +4,18 @@ import { CronError } from "./errors.ts";
 
 describe("describeCron", () => {
   it.each([
-    ["0 2 * * *", "At 02:00 AM", "在上午 02:00"],
+    ["0 2 * * *", "At 02:00 AM", "在 02:00"],
     ["*/30 * * * *", "Every 30 minutes", "每隔 30 分钟"],
     [
       "0 9,18 * * 1-5",
       "At 09:00 AM and 06:00 PM, Monday through Friday",
-      "在 上午 09:00 和 下午 06:00, 星期一至星期五",
+      "在 09:00 和 18:00, 星期一至星期五",
     ],
-    ["0 0 1 * *", "At 12:00 AM, on day 1 of the month", "在上午 12:00, 限每月 1 号"],
-    ["0 6 * * 0", "At 06:00 AM, only on Sunday", "在上午 06:00, 仅星期日"],
+    ["0 0 1 * *", "At 12:00 AM, on day 1 of the month", "在 00:00, 限每月 1 号"],
+    ["0 6 * * 0", "At 06:00 AM, only on Sunday", "在 06:00, 仅星期日"],
     ["0 */2 * * *", "On the hour, every 2 hours", "整点, 每隔 2 小时"],
+    ["30 14 * * *", "At 02:30 PM", "在 14:30"],
+    ["0 0 * * *", "At 12:00 AM", "在 00:00"],
   ])("%s", (expression, en, zh) => {
     expect(describeCron(expression)).toBe(en);
     expect(describeCron(expression, "en")).toBe(en);

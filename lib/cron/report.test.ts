@@ -45,7 +45,7 @@ describe("cronReport", () => {
 
   it("describes in Chinese", () => {
     const report = cronReport("0 2 * * *", { locale: "zh-CN", count: 1 });
-    expect(report.valid && report.description).toBe("在上午 02:00");
+    expect(report.valid && report.description).toBe("在 02:00");
   });
 
   it("reports an invalid expression or zone as {valid, expression, error}", () => {
