@@ -7,7 +7,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { openDrive } from "../lib/drives/open-drive.ts";
+import { driveFor } from "../lib/drives/open-drive.ts";
 import { ENV, requiredEnv } from "../lib/env.ts";
 import { runMetrics } from "../lib/jobs/run-metrics.ts";
 import { createWorkerHandler } from "../lib/jobs/worker-handler.ts";
@@ -20,7 +20,7 @@ const metrics = new Metrics({ namespace: "syncron", serviceName: "syncron-worker
 const worker = createWorkerHandler({
   store: createStore({ client: createDocumentClient({}), tableName: requiredEnv(process.env, ENV.table) }),
   queue: createSqsProducer({ client: new SQSClient({}), queueUrl: requiredEnv(process.env, ENV.queueUrl) }),
-  openDrive: (location) => openDrive(location, process.env),
+  openDrive: (location, name) => driveFor(location, name, process.env),
   clock: () => new Date(),
   log: (level, message, data) => logger[level](message, data ?? {}),
   onRunFinished: (run) => {

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { openDrive } from "../drives/open-drive.ts";
+import { driveFor } from "../drives/open-drive.ts";
 import type { JobLog } from "../jobs/deps.ts";
 import type { ScheduleMessage } from "../queue/message.ts";
 import { createAwsScheduler } from "../schedule/aws-scheduler.ts";
@@ -148,7 +148,7 @@ async function awsBackends(
       tableName: settings.tableName,
       queues,
       scheduler,
-      openDrive,
+      openDrive: driveFor,
       close,
     };
   } catch (error) {

@@ -1,21 +1,21 @@
 import type { Drive } from "../drives/drive.ts";
-import { parseLocation, redactLocation } from "../drives/location.ts";
-import { driveFor, openDrive } from "../drives/open-drive.ts";
+import type { Location } from "../drives/location.ts";
+import { driveFor } from "../drives/open-drive.ts";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "./aws-endpoint.ts";
 
-export type OpenDrive = (location: string, env: NodeJS.ProcessEnv) => Drive;
+/** Opens a parsed location; `name` is the location redacted (see `driveFor`). */
+export type OpenDrive = (location: Location, name: string, env: NodeJS.ProcessEnv) => Drive;
 
 /**
  * The dev stack's drive opener. An `s3://bucket/prefix` location that names no `endpoint` goes to
  * the stack's own S3 (fauxqs: path style, local credentials) and its bucket is created on first
  * use, so S3 configs work with no AWS account and the same config works on AWS unchanged. A
  * location with an `endpoint` (MinIO, a real S3-compatible store), and every other location, is
- * opened as given. With `--aws` the stack uses `openDrive` itself.
+ * opened as given. With `--aws` the stack uses `driveFor` itself.
  */
 export function devOpenDrive(s3: { endpoint: string; createBucket(name: string): void }): OpenDrive {
-  return (location, env) => {
-    const parsed = parseLocation(location);
-    if (parsed.kind !== "s3" || parsed.endpoint !== undefined) return openDrive(location, env);
+  return (parsed, name, env) => {
+    if (parsed.kind !== "s3" || parsed.endpoint !== undefined) return driveFor(parsed, name, env);
     s3.createBucket(parsed.bucket);
     const local = {
       ...parsed,
@@ -25,6 +25,6 @@ export function devOpenDrive(s3: { endpoint: string; createBucket(name: string):
       accessKeyId: parsed.accessKeyId ?? LOCAL_CREDENTIALS.accessKeyId,
       secretAccessKey: parsed.secretAccessKey ?? LOCAL_CREDENTIALS.secretAccessKey,
     };
-    return driveFor(local, redactLocation(location), env);
+    return driveFor(local, name, env);
   };
 }

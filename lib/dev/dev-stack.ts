@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { ApiDeps } from "../api/deps.ts";
 import { createApiHandler } from "../api/handler.ts";
 import type { JobLog } from "../jobs/deps.ts";
-import type { WorkerDeps } from "../jobs/run-sync-job.ts";
+import type { WorkerDeps } from "../jobs/run-sync-job/types.ts";
 import { scheduleSpecOf } from "../jobs/schedule-sync.ts";
 import { createWorkerHandler } from "../jobs/worker-handler.ts";
 import { createSqsProducer } from "../queue/sqs-producer.ts";
@@ -100,7 +100,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     const workerDeps: WorkerDeps = {
       store,
       queue: producer,
-      openDrive: (location) => backends.openDrive(location, env),
+      openDrive: (location, name) => backends.openDrive(location, name, env),
       clock: clock.date,
       log,
     };

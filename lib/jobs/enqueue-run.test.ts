@@ -51,6 +51,12 @@ describe("enqueueAllEnabled", () => {
       }),
     ]);
     expect(result.task_ids).not.toContain(failed[0]?.task_id);
+    // Ended like every other FAILURE: the config's last run says so.
+    expect((await stack.store.configs.get(failed[0]?.config_id ?? ""))?.last_run).toEqual({
+      task_id: failed[0]?.task_id,
+      status: "FAILURE",
+      finished_at: failed[0]?.finished_at,
+    });
     expect(
       runs
         .flat()

@@ -4,6 +4,7 @@ import type { SyncConfig } from "../store/sync-config.ts";
 import type { JobDeps } from "./deps.ts";
 import { ConfigDisabledError } from "./errors.ts";
 import { requireConfig } from "./ports.ts";
+import { failRun } from "./run-sync-job/outcome.ts";
 
 /** What a caller gets back for a queued run (the seed's execute-sync reply). */
 export interface QueuedRun {
@@ -30,18 +31,11 @@ async function markNotQueued(run: Run, error: unknown, deps: JobDeps): Promise<v
     error: String(error),
   });
   try {
-    await deps.runs.update(
-      run.task_id,
-      {
-        status: "FAILURE",
-        finished_at: deps.clock().toISOString(),
-        error: {
-          code: "QUEUE_SEND_FAILED",
-          message: `the run could not be queued: ${(error as Error).message}`,
-        },
-      },
-      { expectedStatus: "PENDING" },
-    );
+    const reason = {
+      code: "QUEUE_SEND_FAILED",
+      message: `the run could not be queued: ${(error as Error).message}`,
+    };
+    await failRun(run, reason, deps, { expectedStatus: "PENDING" });
   } catch (cause) {
     deps.log?.("error", "run not marked failed", { task_id: run.task_id, error: String(cause) });
   }

@@ -12,7 +12,7 @@ import type { SyncConfig } from "../store/sync-config.ts";
 
 export type ConfigsPort = Pick<
   ConfigRepository,
-  "create" | "get" | "update" | "delete" | "list" | "listEnabled"
+  "create" | "get" | "update" | "delete" | "list" | "listEnabled" | "setLastRun"
 >;
 export type RunsPort = Pick<RunRepository, "create" | "get" | "update" | "listByConfig">;
 /** The whole port: refresh-tasks reconciles through `plan` and `list` too. */

@@ -1,4 +1,4 @@
-import type { FinishedRun } from "./run-sync-job.ts";
+import type { FinishedRun } from "./run-sync-job/types.ts";
 
 /** One run's figures as CloudWatch metrics: name, unit and value. Pure, so the worker's EMF output is testable. */
 export interface RunMetric {

@@ -4,14 +4,15 @@ import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startDynalite } from "../dev/emulators/dynalite.ts";
-import { createLocalDrive } from "../drives/local/local-drive.ts";
+import { driveFor } from "../drives/open-drive.ts";
 import type { SyncRunMessage } from "../queue/message.ts";
 import { newId } from "../store/ids.ts";
 import { newRun } from "../store/run.ts";
 import { createDocumentClient, createStore, type Store } from "../store/store.ts";
 import { newSyncConfig, type SyncConfig, SyncConfigInputSchema } from "../store/sync-config.ts";
 import { ensureTable } from "../store/table.ts";
-import { runSyncJob, type WorkerDeps } from "./run-sync-job.ts";
+import { runSyncJob } from "./run-sync-job/run-sync-job.ts";
+import type { WorkerDeps } from "./run-sync-job/types.ts";
 
 /** How a run ends and what becomes of the config's lease, when the run cannot go on. */
 
@@ -42,7 +43,7 @@ beforeEach(async () => {
 const deps = (overrides: Partial<WorkerDeps> = {}): WorkerDeps => ({
   store,
   queue: { send: async () => "message-id" },
-  openDrive: (location) => createLocalDrive({ root: location }),
+  openDrive: (location, name) => driveFor(location, name, {}),
   clock: () => now,
   ...overrides,
 });
@@ -159,9 +160,9 @@ describe("runSyncJob: two deliveries of one message at once", () => {
     const message: SyncRunMessage = { type: "sync.run", trigger: "manual", config_id: config.id, task_id };
     const opened: string[] = [];
     const counting = deps({
-      openDrive: (location) => {
-        opened.push(location);
-        return createLocalDrive({ root: location });
+      openDrive: (location, name) => {
+        opened.push(name);
+        return driveFor(location, name, {});
       },
     });
 

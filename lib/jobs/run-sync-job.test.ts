@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startDynalite } from "../dev/emulators/dynalite.ts";
 import { startLocalSqsS3 } from "../dev/emulators/fauxqs.ts";
 import { DriveError } from "../drives/errors.ts";
-import { createLocalDrive } from "../drives/local/local-drive.ts";
+import { driveFor } from "../drives/open-drive.ts";
 import type { SyncRunMessage } from "../queue/message.ts";
 import { createSqsProducer } from "../queue/sqs-producer.ts";
 import { newId, scheduledTaskId } from "../store/ids.ts";
@@ -16,7 +16,8 @@ import { newRun } from "../store/run.ts";
 import { createDocumentClient, createStore, type Store } from "../store/store.ts";
 import { newSyncConfig, SyncConfigInputSchema } from "../store/sync-config.ts";
 import { ensureTable } from "../store/table.ts";
-import { runSyncJob, type WorkerDeps } from "./run-sync-job.ts";
+import { runSyncJob } from "./run-sync-job/run-sync-job.ts";
+import type { WorkerDeps } from "./run-sync-job/types.ts";
 import { createWorkerHandler } from "./worker-handler.ts";
 
 let stopAll: () => Promise<void>;
@@ -61,7 +62,7 @@ const tempDir = async (): Promise<string> => {
 const workerDeps = (overrides: Partial<WorkerDeps> = {}): WorkerDeps => ({
   store,
   queue: createSqsProducer({ client: sqs, queueUrl }),
-  openDrive: (location) => createLocalDrive({ root: location }),
+  openDrive: (location, name) => driveFor(location, name, {}),
   clock: () => now,
   ...overrides,
 });
@@ -187,7 +188,12 @@ describe("runSyncJob", () => {
       task_id: taskId,
     };
 
-    const first = await runSyncJob(manual, workerDeps({ safetyMarginMs: 0 }), { remainingTimeMs: () => -1 });
+    const first = await runSyncJob(
+      manual,
+      workerDeps(),
+      { remainingTimeMs: () => -1 },
+      { safetyMarginMs: 0 },
+    );
     expect(first).toEqual({ task_id: taskId, outcome: "STARTED" });
     expect(await receiveAll()).toEqual([
       { type: "sync.run", trigger: "continuation", config_id: config.id, task_id: taskId },
@@ -204,13 +210,13 @@ describe("runSyncJob", () => {
 
   it("retries a retryable failure with backoff, then gives up after maxAttempts", async () => {
     const { config } = await givenConfig();
+    const twice = { maxAttempts: 2 };
     const flaky = workerDeps({
-      maxAttempts: 2,
       openDrive: () => {
         throw new DriveError("server said 503", "", { retryable: true });
       },
     });
-    const first = await runSyncJob(fire(config.id), flaky, plenty);
+    const first = await runSyncJob(fire(config.id), flaky, plenty, twice);
     expect(first.outcome).toBe("RETRY");
     expect(await store.runs.get(first.task_id)).toMatchObject({
       status: "RETRY",
@@ -219,7 +225,7 @@ describe("runSyncJob", () => {
     // The retry goes back with a delay, so it is not receivable at once.
     expect(await receiveAll()).toEqual([]);
 
-    const second = await runSyncJob(fire(config.id), flaky, plenty);
+    const second = await runSyncJob(fire(config.id), flaky, plenty, twice);
     expect(second.outcome).toBe("FAILURE");
     expect(await store.runs.get(first.task_id)).toMatchObject({
       attempts: 2,
@@ -286,7 +292,11 @@ describe("createWorkerHandler", () => {
       ...store,
       configs: { ...store.configs, get: () => Promise.reject(new Error("table unreachable")) },
     };
-    const handler = createWorkerHandler(workerDeps({ store: unreachable }), { maxReceiveCount: 3 });
+    const finished: unknown[] = [];
+    const handler = createWorkerHandler(
+      workerDeps({ store: unreachable, onRunFinished: (run) => finished.push(run) }),
+      { maxReceiveCount: 3 },
+    );
 
     expect(await handler({ Records: [record("d1", body, 2)] }, context)).toEqual({
       batchItemFailures: [{ itemIdentifier: "d1" }],
@@ -300,5 +310,12 @@ describe("createWorkerHandler", () => {
       status: "FAILURE",
       error: { code: "DEAD_LETTERED", message: "gave up after 3 deliveries: table unreachable" },
     });
+    // Ended like every other FAILURE: the config's last run and the failure metric say so too.
+    expect((await store.configs.get(config.id))?.last_run).toEqual({
+      task_id: taskId,
+      status: "FAILURE",
+      finished_at: now.toISOString(),
+    });
+    expect(finished).toEqual([{ config_id: config.id, task_id: taskId, status: "FAILURE" }]);
   });
 });

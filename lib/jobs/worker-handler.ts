@@ -2,8 +2,11 @@ import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { InvalidMessageError } from "../queue/errors.ts";
 import { parseMessage, type SyncRunMessage } from "../queue/message.ts";
-import { MAX_RECEIVE_COUNT } from "../queue/redrive.ts";
-import { type JobOutcome, runSyncJob, taskIdOf, type WorkerDeps } from "./run-sync-job.ts";
+import { taskIdOf } from "./run-sync-job/dedupe.ts";
+import { failRun, outcomeDepsOf } from "./run-sync-job/outcome.ts";
+import { runSyncJob } from "./run-sync-job/run-sync-job.ts";
+import { type WorkerSettings, workerSettings } from "./run-sync-job/settings.ts";
+import type { JobOutcome, WorkerDeps } from "./run-sync-job/types.ts";
 
 /** An SQS-triggered handler that reports partial batch failures. */
 export type WorkerHandler = (
@@ -16,14 +19,14 @@ export type WorkerHandler = (
  * The worker: each record is one `sync.run` message, run in parallel. A malformed message is logged
  * and acknowledged (it can never succeed, so it must not block the queue); a record whose job throws
  * (store or queue unreachable) is reported as a batch item failure and comes back later; on its last
- * receive (`maxReceiveCount`, the queue's redrive setting) its run is marked FAILURE first, so a
+ * receive (`maxReceiveCount`, the queue's redrive setting) its run ends as FAILURE first (`failRun`), so a
  * message that moves to the dead-letter queue never leaves its run PENDING or STARTED forever.
  */
 export function createWorkerHandler(
   deps: WorkerDeps,
-  options: { maxReceiveCount?: number } = {},
+  overrides: Partial<WorkerSettings> = {},
 ): WorkerHandler {
-  const maxReceiveCount = options.maxReceiveCount ?? MAX_RECEIVE_COUNT;
+  const settings = workerSettings(overrides);
   const processor = new BatchProcessor(EventType.SQS);
   return (event, context, signal) => {
     const jobContext = {
@@ -43,10 +46,10 @@ export function createWorkerHandler(
         return undefined;
       }
       try {
-        return await runSyncJob(message, deps, jobContext);
+        return await runSyncJob(message, deps, jobContext, settings);
       } catch (error) {
         const receives = Number(record.attributes.ApproximateReceiveCount);
-        if (receives >= maxReceiveCount) await markDeadLettered(message, receives, error, deps);
+        if (receives >= settings.maxReceiveCount) await markDeadLettered(message, receives, error, deps);
         throw error;
       }
     };
@@ -68,11 +71,9 @@ async function markDeadLettered(
   const reason = cause instanceof Error ? cause.message : String(cause);
   const error = { code: "DEAD_LETTERED", message: `gave up after ${receives} deliveries: ${reason}` };
   try {
-    await deps.store.runs.update(
-      task_id,
-      { status: "FAILURE", finished_at: deps.clock().toISOString(), error },
-      { expectedStatus: ["PENDING", "STARTED", "RETRY"] },
-    );
+    await failRun({ task_id, config_id: message.config_id }, error, outcomeDepsOf(deps), {
+      expectedStatus: ["PENDING", "STARTED", "RETRY"],
+    });
     deps.log?.("error", "run failed: message dead-lettered", {
       config_id: message.config_id,
       task_id,

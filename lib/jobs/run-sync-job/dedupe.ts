@@ -1,0 +1,43 @@
+import type { SyncRunMessage } from "../../queue/message.ts";
+import { scheduledTaskId } from "../../store/ids.ts";
+import { isFinished, newRun, type Run } from "../../store/run.ts";
+import type { WorkerDeps } from "./types.ts";
+
+/** The task id a message is about (derived from config id + scheduled time for a schedule fire). */
+export const taskIdOf = (message: SyncRunMessage): string =>
+  message.trigger === "schedule"
+    ? scheduledTaskId(message.config_id, message.scheduled_time)
+    : message.task_id;
+
+/** Finds or creates the run a message is about; undefined when the delivery is a duplicate. */
+export async function claimRun(message: SyncRunMessage, deps: WorkerDeps): Promise<Run | undefined> {
+  const { runs, leases } = deps.store;
+  let run: Run | undefined;
+  if (message.trigger === "schedule") {
+    const fresh = newRun({
+      task_id: taskIdOf(message),
+      config_id: message.config_id,
+      trigger: "schedule",
+      scheduled_time: message.scheduled_time,
+      now: deps.clock(),
+    });
+    run = (await runs.createScheduled(fresh)).run;
+  } else {
+    run = await runs.get(message.task_id);
+    run ??= await runs.create(
+      newRun({
+        task_id: message.task_id,
+        config_id: message.config_id,
+        trigger: "manual",
+        now: deps.clock(),
+      }),
+    );
+  }
+  if (isFinished(run.status)) return undefined;
+  if (run.status === "STARTED" && message.trigger !== "continuation") {
+    // Started by an earlier delivery: a duplicate while its lease is alive, a crashed run to take over when not.
+    const lease = await leases.get(run.config_id);
+    if (lease?.owner === run.task_id && lease.lease_until > deps.clock().getTime()) return undefined;
+  }
+  return run;
+}

@@ -1,0 +1,60 @@
+import { type Location, LocationError, parseLocation, redactLocation } from "../../drives/location.ts";
+import { locationsOverlap } from "../../drives/overlap.ts";
+import type { RunError } from "../../store/run.ts";
+import type { Store } from "../../store/store.ts";
+import type { SyncConfig } from "../../store/sync-config.ts";
+
+/** One end of a sync, parsed once per run; `name` is the location redacted, for logs and drive names. */
+export interface RunLocation {
+  readonly location: Location;
+  readonly name: string;
+}
+
+/** A config a run may go on with, and its two locations. */
+export interface Runnable {
+  readonly config: SyncConfig;
+  readonly source: RunLocation;
+  readonly target: RunLocation;
+}
+
+/**
+ * The config of a run and its parsed locations, or why the run cannot go on (it ends as FAILURE): the
+ * config is gone or disabled, a location does not parse (stored before the API checked it; the message
+ * shows it redacted, as LocationError does), or one location lies inside the other.
+ */
+export async function guardRun(
+  configs: Pick<Store["configs"], "get">,
+  configId: string,
+): Promise<Runnable | { readonly refusal: RunError }> {
+  const config = await configs.get(configId);
+  if (!config) {
+    return { refusal: { code: "CONFIG_NOT_FOUND", message: `sync config ${configId} does not exist` } };
+  }
+  if (!config.enabled) {
+    return { refusal: { code: "CONFIG_DISABLED", message: `sync config ${configId} is disabled` } };
+  }
+  let field: "source" | "target" = "source";
+  let source: Location;
+  let target: Location;
+  try {
+    source = parseLocation(config.source);
+    field = "target";
+    target = parseLocation(config.target);
+  } catch (error) {
+    if (!(error instanceof LocationError)) throw error;
+    return { refusal: { code: "INVALID_LOCATION", message: `${field}: ${error.message}` } };
+  }
+  if (locationsOverlap(source, target)) {
+    return {
+      refusal: {
+        code: "LOCATIONS_OVERLAP",
+        message: "the target is the source or lies inside it (or the reverse)",
+      },
+    };
+  }
+  return {
+    config,
+    source: { location: source, name: redactLocation(config.source) },
+    target: { location: target, name: redactLocation(config.target) },
+  };
+}

@@ -1,0 +1,35 @@
+import type { Run } from "../../store/run.ts";
+import type { SyncProgress } from "../../sync/index.ts";
+import { leaseOf } from "./lease.ts";
+import type { WorkerSettings } from "./settings.ts";
+import type { WorkerDeps } from "./types.ts";
+
+/** A running sync's heartbeat: its progress written to the run and its lease renewed, every `progressIntervalMs`. */
+export interface Heartbeat {
+  /** The sync's progress callback. */
+  readonly onProgress: (progress: SyncProgress) => void;
+  /** Resolves when the writes in flight have landed (they never reject). */
+  settled(): Promise<unknown>;
+}
+
+export function startHeartbeat(run: Run, deps: WorkerDeps, settings: WorkerSettings): Heartbeat {
+  let lastWrite = deps.clock().getTime();
+  let writing: Promise<unknown> = Promise.resolve();
+  const onProgress = (progress: SyncProgress) => {
+    const now = deps.clock().getTime();
+    if (now - lastWrite < settings.progressIntervalMs) return;
+    lastWrite = now;
+    // One write at a time; a failed progress write must not fail the sync.
+    writing = writing
+      .then(() =>
+        Promise.all([
+          deps.store.runs.update(run.task_id, { progress }),
+          deps.store.leases.renew(run.config_id, leaseOf(run, settings)),
+        ]),
+      )
+      .catch((error) =>
+        deps.log?.("warn", "progress not saved", { task_id: run.task_id, error: String(error) }),
+      );
+  };
+  return { onProgress, settled: () => writing };
+}

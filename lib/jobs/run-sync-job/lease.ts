@@ -1,0 +1,44 @@
+import type { Run } from "../../store/run.ts";
+import type { JobLog } from "../deps.ts";
+import type { WorkerSettings } from "./settings.ts";
+import type { JobOutcome, WorkerDeps } from "./types.ts";
+
+/** The lease a run holds on its config: one run per config at a time. */
+export const leaseOf = (run: Run, settings: WorkerSettings) => ({
+  owner: run.task_id,
+  ttl_ms: settings.leaseTtlMs,
+});
+
+/** Takes the config's lease for `run`; resolves undefined when taken, else the task id holding it. */
+export async function takeLease(
+  run: Run,
+  deps: WorkerDeps,
+  settings: WorkerSettings,
+): Promise<string | undefined> {
+  if (await deps.store.leases.acquire(run.config_id, leaseOf(run, settings))) return undefined;
+  return (await deps.store.leases.get(run.config_id))?.owner ?? "another run";
+}
+
+/** Frees the config's lease held by `run`. Never throws: the outcome is recorded already, and the lease lapses after its TTL. */
+export async function releaseLease(run: Run, deps: WorkerDeps, log: JobLog): Promise<void> {
+  try {
+    await deps.store.leases.release(run.config_id, run.task_id);
+  } catch (error) {
+    log("warn", "lease not released", { error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/**
+ * Records the outcome, then frees the lease even when recording failed: the redelivered message
+ * must find the run takeable, not STARTED behind this invocation's live lease (a "duplicate").
+ */
+export async function settle(
+  record: () => Promise<JobOutcome>,
+  release: () => Promise<void>,
+): Promise<JobOutcome> {
+  try {
+    return await record();
+  } finally {
+    await release();
+  }
+}

@@ -1,0 +1,34 @@
+import type { Run } from "../../store/run.ts";
+import type { SyncConfig } from "../../store/sync-config.ts";
+import {
+  DEFAULT_SYNC_OPTIONS,
+  parseMaxDelete,
+  type SyncCheckpoint,
+  type SyncOptions,
+  type SyncProgress,
+} from "../../sync/index.ts";
+import type { WorkerSettings } from "./settings.ts";
+import type { JobContext } from "./types.ts";
+
+/** The sync options of one invocation of a run: the config's, its checkpoint, and this invocation's deadline. */
+export function syncOptionsOf(
+  config: SyncConfig,
+  run: Run,
+  context: JobContext,
+  settings: WorkerSettings,
+  onProgress: (progress: SyncProgress) => void,
+): SyncOptions {
+  return {
+    ...DEFAULT_SYNC_OPTIONS,
+    mode: config.mode,
+    compare: config.compare,
+    include: config.include,
+    exclude: config.exclude,
+    ...(config.max_delete === null ? {} : { maxDelete: parseMaxDelete(config.max_delete) }),
+    ...(run.checkpoint ? { checkpoint: run.checkpoint as SyncCheckpoint } : {}),
+    ...(context.signal ? { signal: context.signal } : {}),
+    // The deadline is wall-clock time of this invocation, not the injected (domain) clock.
+    deadline: Date.now() + context.remainingTimeMs() - settings.safetyMarginMs,
+    onProgress,
+  };
+}

@@ -1,0 +1,107 @@
+import type { ConfigRepository } from "../../store/configs.ts";
+import type { RunError, RunStatus } from "../../store/run.ts";
+import type { RunRepository } from "../../store/runs.ts";
+import type { SyncProgress, SyncResult } from "../../sync/index.ts";
+import type { FinishedRun, JobOutcome, WorkerDeps } from "./types.ts";
+
+/** What ending a run writes to: the run, its config's `last_run`, and the finished-run hook (metrics). */
+export interface OutcomeDeps {
+  readonly runs: Pick<RunRepository, "update">;
+  readonly configs: Pick<ConfigRepository, "setLastRun">;
+  readonly clock: () => Date;
+  readonly onRunFinished?: (run: FinishedRun) => void;
+}
+
+export const outcomeDepsOf = (deps: WorkerDeps): OutcomeDeps => ({
+  runs: deps.store.runs,
+  configs: deps.store.configs,
+  clock: deps.clock,
+  ...(deps.onRunFinished ? { onRunFinished: deps.onRunFinished } : {}),
+});
+
+/** The run a final state is written to. */
+export interface RunRef {
+  readonly task_id: string;
+  readonly config_id: string;
+}
+
+/**
+ * Ends a run: its final status, `finished_at`, error and result on the run (checkpoint cleared),
+ * then the config's `last_run`, then `onRunFinished`. With `expectedStatus` the run is ended only
+ * while in those states. Throws what the store throws (NotFoundError, ConflictError, …); nothing
+ * after the run's write happens when it fails.
+ */
+export async function finishRun(
+  run: RunRef,
+  status: FinishedRun["status"],
+  outcome: { result?: SyncResult; error?: RunError | null },
+  deps: OutcomeDeps,
+  options: { expectedStatus?: RunStatus | readonly RunStatus[] } = {},
+): Promise<JobOutcome> {
+  const finished_at = deps.clock().toISOString();
+  await deps.runs.update(
+    run.task_id,
+    {
+      status,
+      finished_at,
+      error: outcome.error ?? null,
+      checkpoint: null,
+      ...(outcome.result
+        ? {
+            result: outcome.result as unknown as Record<string, unknown>,
+            progress: progressOf(outcome.result),
+          }
+        : {}),
+    },
+    options,
+  );
+  await deps.configs.setLastRun(run.config_id, { task_id: run.task_id, status, finished_at });
+  deps.onRunFinished?.({
+    config_id: run.config_id,
+    task_id: run.task_id,
+    status,
+    ...(outcome.result ? { result: outcome.result } : {}),
+  });
+  return { task_id: run.task_id, outcome: status };
+}
+
+/**
+ * The one way a run ends as FAILURE (refused, failed, retries exhausted, dead-lettered, never
+ * queued): the run, the config's `last_run` and the failure metric all say so.
+ */
+export const failRun = (
+  run: RunRef,
+  error: RunError,
+  deps: OutcomeDeps,
+  options: { expectedStatus?: RunStatus | readonly RunStatus[] } = {},
+): Promise<JobOutcome> => finishRun(run, "FAILURE", { error }, deps, options);
+
+export const progressOf = (result: SyncResult): SyncProgress => {
+  const files = result.copied + result.updated + result.deleted + result.skipped + result.failed;
+  return {
+    files_done: files,
+    files_planned: files,
+    bytes_done: result.bytes_transferred,
+    bytes_planned: result.bytes_transferred,
+  };
+};
+
+/** The run error of a finished sync: null on SUCCESS, else why it aborted or its first failed file. */
+export const errorOfResult = (result: SyncResult): RunError | null => {
+  if (result.status === "SUCCESS") return null;
+  if (result.aborted) return { code: "SYNC_ABORTED", message: result.aborted };
+  const first = result.errors[0];
+  const detail = first ? `: first error ${first.op} ${first.path}: ${first.message}` : "";
+  return { code: "SYNC_FAILED", message: `${result.failed} file(s) failed${detail}` };
+};
+
+/** A finished sync's figures for the "run finished" log line. */
+export const summaryOf = (result: SyncResult) => ({
+  status: result.status,
+  copied: result.copied,
+  updated: result.updated,
+  deleted: result.deleted,
+  failed: result.failed,
+  bytes: result.bytes_transferred,
+  duration_ms: result.duration_ms,
+});

@@ -1,0 +1,134 @@
+import type { SyncRunMessage } from "../../queue/message.ts";
+import { ConflictError } from "../../store/errors.ts";
+import { isFinished, type Run, type RunError } from "../../store/run.ts";
+import { type SyncResult, syncDrives } from "../../sync/index.ts";
+import type { JobLog } from "../deps.ts";
+import { claimRun, taskIdOf } from "./dedupe.ts";
+import { guardRun, type Runnable } from "./guards.ts";
+import { startHeartbeat } from "./heartbeat.ts";
+import { leaseOf, releaseLease, settle, takeLease } from "./lease.ts";
+import { syncOptionsOf } from "./options.ts";
+import { errorOfResult, failRun, finishRun, outcomeDepsOf, progressOf, summaryOf } from "./outcome.ts";
+import { retryOrFail } from "./retry-policy.ts";
+import { type WorkerSettings, workerSettings } from "./settings.ts";
+import type { JobContext, JobOutcome, WorkerDeps } from "./types.ts";
+
+/**
+ * Runs one `sync.run` message to its end, or to its next step:
+ * - a duplicate delivery of a fire (or of a finished run) changes nothing;
+ * - a deleted or disabled config, or refused credentials, end the run as FAILURE with the reason;
+ * - a fire that finds the config's lease held is recorded as SKIPPED;
+ * - a retryable failure marks the run RETRY and sends the message again with backoff, up to `maxAttempts`;
+ * - a sync that reaches the invocation's deadline checkpoints and sends a continuation for the same task.
+ * Store or queue failures throw, so the message returns to the queue (and, in the end, its DLQ).
+ */
+export async function runSyncJob(
+  message: SyncRunMessage,
+  deps: WorkerDeps,
+  context: JobContext,
+  overrides: Partial<WorkerSettings> = {},
+): Promise<JobOutcome> {
+  const settings = workerSettings(overrides);
+  const run = await claimRun(message, deps);
+  if (!run) return { task_id: taskIdOf(message), outcome: "duplicate" };
+  const log: JobLog = (level, text, data = {}) =>
+    deps.log?.(level, text, {
+      config_id: run.config_id,
+      task_id: run.task_id,
+      trigger: message.trigger,
+      ...data,
+    });
+  // A continuation or retry holds the config's lease: a refused run must free it on its way out.
+  const release = () => releaseLease(run, deps, log);
+
+  const guarded = await guardRun(deps.store.configs, run.config_id);
+  if ("refusal" in guarded) {
+    const error: RunError = guarded.refusal;
+    log(error.code === "LOCATIONS_OVERLAP" ? "error" : "warn", "run refused", { code: error.code });
+    return settle(() => failRun(run, error, outcomeDepsOf(deps)), release);
+  }
+
+  const holder = await takeLease(run, deps, settings);
+  if (holder !== undefined) {
+    log("warn", "run skipped: config busy", { holder });
+    const error = {
+      code: "CONFIG_BUSY",
+      message: `sync config ${run.config_id} was already running (task ${holder})`,
+    };
+    return finishRun(run, "SKIPPED", { error }, outcomeDepsOf(deps));
+  }
+
+  // Taken once: of two deliveries of one message that both saw the run PENDING (or RETRY), one starts it.
+  let started: Run;
+  try {
+    started = await deps.store.runs.update(
+      run.task_id,
+      {
+        status: "STARTED",
+        started_at: run.started_at ?? deps.clock().toISOString(),
+        attempts: run.attempts + 1,
+        error: null,
+      },
+      { expectedStatus: run.status },
+    );
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    // The other delivery has it. If that one has finished already, the lease just taken here is stray.
+    const current = await deps.store.runs.get(run.task_id);
+    if (!current || isFinished(current.status)) await release();
+    return { task_id: run.task_id, outcome: "duplicate" };
+  }
+  log("info", "run started", { attempt: started.attempts });
+
+  let result: SyncResult;
+  try {
+    result = await syncWithHeartbeat(guarded, started, deps, context, settings);
+    if (result.interrupted) {
+      await deps.store.runs.update(run.task_id, {
+        checkpoint: result.checkpoint ?? null,
+        progress: progressOf(result),
+      });
+      await deps.store.leases.renew(run.config_id, leaseOf(run, settings));
+      await deps.queue.send({
+        type: "sync.run",
+        trigger: "continuation",
+        config_id: run.config_id,
+        task_id: run.task_id,
+      });
+      log("info", "run checkpointed, continuation sent", { files_checked: result.files_checked });
+      return { task_id: run.task_id, outcome: "STARTED" };
+    }
+  } catch (error) {
+    return settle(() => retryOrFail(started, message, error, deps, settings, log), release);
+  }
+  log(result.status === "SUCCESS" ? "info" : "error", "run finished", summaryOf(result));
+  return settle(
+    () => finishRun(started, result.status, { result, error: errorOfResult(result) }, outcomeDepsOf(deps)),
+    release,
+  );
+}
+
+async function syncWithHeartbeat(
+  { config, source, target }: Runnable,
+  run: Run,
+  deps: WorkerDeps,
+  context: JobContext,
+  settings: WorkerSettings,
+): Promise<SyncResult> {
+  const heartbeat = startHeartbeat(run, deps, settings);
+  const [from, to] = await Promise.all([
+    deps.openDrive(source.location, source.name),
+    deps.openDrive(target.location, target.name),
+  ]);
+  try {
+    const result = await syncDrives(
+      from,
+      to,
+      syncOptionsOf(config, run, context, settings, heartbeat.onProgress),
+    );
+    await heartbeat.settled();
+    return result;
+  } finally {
+    await Promise.all([from.close?.(), to.close?.()]);
+  }
+}

@@ -1,0 +1,42 @@
+import type { Drive } from "../../drives/drive.ts";
+import type { Location } from "../../drives/location.ts";
+import type { SqsProducer } from "../../queue/sqs-producer.ts";
+import type { RunStatus } from "../../store/run.ts";
+import type { Store } from "../../store/store.ts";
+import type { SyncResult } from "../../sync/index.ts";
+import type { JobLog } from "../deps.ts";
+
+/**
+ * What the worker needs. Built once per cold start (functions/worker.ts, the dev stack). Its knobs
+ * (attempts, intervals, margins) are `WorkerSettings`, passed apart.
+ */
+export interface WorkerDeps {
+  readonly store: Store;
+  readonly queue: Pick<SqsProducer, "send">;
+  /** Opens the drive of a parsed location; `name` is the location redacted, for logs. */
+  readonly openDrive: (location: Location, name: string) => Drive | Promise<Drive>;
+  readonly clock: () => Date;
+  readonly log?: JobLog;
+  /** Called once per finished run (SUCCESS, FAILURE, SKIPPED): the worker turns it into metrics. */
+  readonly onRunFinished?: (run: FinishedRun) => void;
+}
+
+/** A run that reached a final state, with its sync result when a sync ran. */
+export interface FinishedRun {
+  readonly config_id: string;
+  readonly task_id: string;
+  readonly status: "SUCCESS" | "FAILURE" | "SKIPPED";
+  readonly result?: SyncResult;
+}
+
+/** The invocation the job runs in: the time it has left, and an optional outside stop (SIGTERM locally). */
+export interface JobContext {
+  remainingTimeMs(): number;
+  readonly signal?: AbortSignal;
+}
+
+/** What became of a message: the run's status after this delivery, or `duplicate` when it was a no-op. */
+export interface JobOutcome {
+  readonly task_id: string;
+  readonly outcome: RunStatus | "duplicate";
+}
