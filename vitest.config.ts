@@ -9,6 +9,8 @@ export default defineConfig({
       "bench/**/*.test.ts",
       "infra/**/*.test.ts",
     ],
+    // Tests spawn bin/syncron.js, which runs the CLI bundle: build it from the sources under test first.
+    globalSetup: ["test/support/build-cli-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

@@ -50,7 +50,7 @@ describe("bench scripts (smoke)", () => {
     }
     expect(markdown).toContain("| functions/worker.ts |");
     const startup = figures.cli_startup as { name: string; ms: number }[];
-    expect(startup).toHaveLength(4);
+    expect(startup).toHaveLength(7);
     for (const s of startup) expect(measured(s.ms), s.name).toBe(true);
   }, 120_000);
 });

@@ -37,8 +37,9 @@ export async function main(argv: string[]): Promise<number> {
     return name === undefined ? USAGE_ERROR : 0;
   }
   if (name === "--version" || name === "-v") {
-    const { createRequire } = await import("node:module");
-    console.log(createRequire(import.meta.url)("../../package.json").version);
+    // Imported, not read from disk: the bundle (dist/cli/) carries the version it was built from.
+    const { default: manifest } = await import("../../package.json", { with: { type: "json" } });
+    console.log(manifest.version);
     return 0;
   }
   const entry = commands[name];
