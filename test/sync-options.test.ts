@@ -79,6 +79,7 @@ describe("locationsOverlap", () => {
     ...(endpoint ? { endpoint } : {}),
   });
   const dav = (url: string): Location => ({ kind: "webdav", url });
+  const ref = (drive: string, path: string): Location => ({ kind: "drive", drive, path });
 
   it.each<[string, Location, Location, boolean]>([
     ["the same folder", local("/data/a"), local("/data/a"), true],
@@ -91,6 +92,10 @@ describe("locationsOverlap", () => {
     ["webdav folders on one server", dav("https://h/dav/files/a"), dav("https://h/dav/files/a/sub"), true],
     ["webdav folders on two servers", dav("https://h/dav"), dav("https://g/dav"), false],
     ["different kinds", local("/x"), s3("x", ""), false],
+    ["a drive's folder and one inside it", ref("nas", "photos"), ref("nas", "photos/2026"), true],
+    ["a drive's root and any folder of it", ref("nas", ""), ref("nas", "x"), true],
+    ["siblings in one drive", ref("nas", "photos"), ref("nas", "photos2"), false],
+    ["two drives", ref("nas", "photos"), ref("backup", "photos"), false],
   ])("%s", (_name, a, b, expected) => {
     expect(locationsOverlap(a, b)).toBe(expected);
   });

@@ -49,6 +49,11 @@ describe("parseLocation", () => {
       },
     ],
     ["webdav://[::1]:8080/x", { kind: "webdav", url: "http://[::1]:8080/x" }],
+    ["nas:/photos/", { kind: "drive", drive: "nas", path: "photos" }],
+    ["backup:my-bucket/site", { kind: "drive", drive: "backup", path: "my-bucket/site" }],
+    ["d-1:", { kind: "drive", drive: "d-1", path: "" }],
+    ["./nas:photos", { kind: "local", root: "/home/me/work/nas:photos" }],
+    ["Nas:photos", { kind: "local", root: "/home/me/work/Nas:photos" }],
   ])("parses %s", (location, expected) => {
     expect(parseLocation(location, CWD)).toEqual(expected);
   });
@@ -58,6 +63,7 @@ describe("parseLocation", () => {
     ["   ", /location is empty/],
     ["ftp://host/x", /unsupported scheme "ftp:\/\/"/],
     ["http://host/x", /unsupported scheme "http:\/\/".*webdav:\/\//],
+    ["nas:/a/../b", /nas:\/a\/..\/b.*"\." or "\.\." segments/],
     ["s3://", /bucket is missing/],
     ["s3:///prefix", /bucket is missing/],
     ["s3://KEY:SECRET@/prefix", /bucket\) is missing|bucket is missing/],

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseDriveRef, refSegments } from "./drive-ref.ts";
 
 /** Where a drive lives, parsed from a location string. Secrets stay here; never log this object. */
 export type Location =
@@ -24,6 +25,13 @@ export type Location =
       password?: string;
       /** `vendor=nextcloud|owncloud|other`: whether the server keeps `X-OC-Mtime`. */
       vendor?: "nextcloud" | "owncloud" | "other";
+    }
+  | {
+      /** `name:path`: a path inside a named drive, resolved (settings and secrets) where it is opened. */
+      kind: "drive";
+      drive: string;
+      /** `/`-separated, without leading or trailing slashes; "" = the drive's root. */
+      path: string;
     };
 
 /** A location string that cannot be used. The message names the bad part and never holds a secret. */
@@ -72,7 +80,8 @@ const safeDecode = (text: string): string => {
 };
 
 /**
- * Parses a location: a path (relative ones resolved against `cwd`), `file:///abs`,
+ * Parses a location: `name:path` (a named drive: `nas:/photos`, `backup:bucket/site`; a local path
+ * whose first segment holds a colon is written `./a:b`), a path (relative ones resolved against `cwd`), `file:///abs`,
  * `s3://[key:secret@]bucket[/prefix][?endpoint=…&region=…&path_style=true|false]`,
  * `webdav://[user[:password]@]host[:port][/path][?vendor=nextcloud|owncloud|other]` or `webdavs://…`
  * (https). Throws LocationError naming the bad part; messages show the location redacted.
@@ -85,6 +94,14 @@ export function parseLocation(location: string, cwd: string = process.cwd()): Lo
   if (location.trim() === "")
     throw new LocationError("location is empty: give a path, file://, s3:// or webdav:// URL");
   if (location.includes("\0")) fail("contains a NUL character");
+  const ref = parseDriveRef(location);
+  if (ref) {
+    try {
+      return { kind: "drive", drive: ref.drive, path: refSegments(ref.path).join("/") };
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+  }
   const scheme = SCHEME.exec(location)?.[1]?.toLowerCase();
   if (scheme === undefined)
     return { kind: "local", root: isAbsolute(location) ? resolve(location) : resolve(cwd, location) };

@@ -1,6 +1,6 @@
 import type { Drive } from "./drive.ts";
 import { createLocalDrive } from "./local/local-drive.ts";
-import { type Location, parseLocation, redactLocation } from "./location.ts";
+import { type Location, LocationError, parseLocation, redactLocation } from "./location.ts";
 import { s3ClientFor } from "./s3/s3-client.ts";
 import { createS3Drive } from "./s3/s3-drive.ts";
 import { createWebdavDrive } from "./webdav/webdav-drive.ts";
@@ -18,9 +18,13 @@ export function openDrive(location: string, env: NodeJS.ProcessEnv = process.env
   return driveFor(parsed, redactLocation(location), env);
 }
 
-/** Opens a parsed location; `name` must already be redacted. */
+/** Opens a parsed location; `name` must already be redacted. A `name:path` location must be resolved first. */
 export function driveFor(location: Location, name: string, env: NodeJS.ProcessEnv = process.env): Drive {
   switch (location.kind) {
+    case "drive":
+      throw new LocationError(
+        `location "${location.drive}:${location.path}" names a drive: resolve it through the drives API or a --drives file`,
+      );
     case "local":
       return createLocalDrive({ root: location.root });
     case "s3": {

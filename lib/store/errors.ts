@@ -12,7 +12,7 @@ export class NotFoundError extends StoreError {
   override name = "NotFoundError";
 
   constructor(
-    readonly entity: "sync config" | "run" | "lease",
+    readonly entity: "sync config" | "run" | "lease" | "drive",
     readonly id: string,
     options?: ErrorOptions,
   ) {

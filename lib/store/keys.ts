@@ -1,3 +1,4 @@
+import type { DriveRecord } from "./drive-record.ts";
 import type { Run } from "./run.ts";
 import { isFinished } from "./run.ts";
 import type { SyncConfig } from "./sync-config.ts";
@@ -7,12 +8,14 @@ import type { SyncConfig } from "./sync-config.ts";
 export type ItemKey = { pk: string; sk: string };
 
 export const CONFIGS_PARTITION = "CONFIGS";
+export const DRIVES_PARTITION = "DRIVES";
 export const ENABLED_PARTITION = "ENABLED";
 export const UNFINISHED_PARTITION = "UNFINISHED";
 export const runsPartition = (configId: string): string => `RUNS#${configId}`;
 
 export const configKey = (id: string): ItemKey => ({ pk: `CONFIG#${id}`, sk: "CONFIG" });
 export const runKey = (taskId: string): ItemKey => ({ pk: `RUN#${taskId}`, sk: "RUN" });
+export const driveKey = (name: string): ItemKey => ({ pk: `DRIVE#${name}`, sk: "DRIVE" });
 export const leaseKey = (configId: string): ItemKey => ({ pk: `LEASE#${configId}`, sk: "LEASE" });
 
 // Sort keys start with a normalized time so that lexical order is time order whatever offset a caller used.
@@ -32,6 +35,16 @@ export function configItem(config: SyncConfig): Record<string, unknown> {
     gsi1pk: CONFIGS_PARTITION,
     gsi1sk: timeKey(config.created_at, config.id),
     ...(config.enabled ? enabledKeys(config) : {}),
+  };
+}
+
+/** The stored item of a named drive (settings and a secret reference, never a secret). */
+export function driveItem(drive: DriveRecord): Record<string, unknown> {
+  return {
+    ...drive,
+    ...driveKey(drive.name),
+    gsi1pk: DRIVES_PARTITION,
+    gsi1sk: timeKey(drive.created_at, drive.name),
   };
 }
 

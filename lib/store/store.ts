@@ -1,13 +1,15 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { type ConfigRepository, createConfigRepository } from "./configs.ts";
+import { createDriveRepository, type DriveRepository } from "./drives.ts";
 import { createLeaseRepository, type LeaseRepository } from "./leases.ts";
 import { RUN_RETENTION_DAYS } from "./run.ts";
 import { createRunRepository, type RunRepository } from "./runs.ts";
 
-/** syncron's persistence: configs, runs and per-config leases in one DynamoDB table (schema.ts). */
+/** syncron's persistence: configs, runs, per-config leases and named drives in one DynamoDB table (schema.ts). */
 export interface Store {
   readonly configs: ConfigRepository;
+  readonly drives: DriveRepository;
   readonly runs: RunRepository;
   readonly leases: LeaseRepository;
 }
@@ -30,6 +32,7 @@ export function createStore(options: StoreOptions): Store {
   };
   return {
     configs: createConfigRepository(deps),
+    drives: createDriveRepository(deps),
     runs: createRunRepository({ ...deps, retentionDays: options.runRetentionDays ?? RUN_RETENTION_DAYS }),
     leases: createLeaseRepository(deps),
   };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { DriveRecordFields } from "../../../lib/store/drive-record.ts";
 import { ConflictError, InvalidCursorError, NotFoundError } from "../../../lib/store/errors.ts";
 import { scheduledTaskId } from "../../../lib/store/ids.ts";
 import { newRun, type Run } from "../../../lib/store/run.ts";
@@ -296,6 +297,53 @@ export function runStoreContract(options: { name: string; newStore: () => Promis
         expect(await leases.release("cfg", "w2")).toBe(false);
         expect(await leases.renew("cfg", { owner: "w2", ttl_ms, now: at(2.2) })).toBe(false);
         expect(await leases.acquire("cfg", { owner: "w3", ttl_ms, now: at(2.2) })).toBe(true);
+      });
+    });
+
+    describe("drives", () => {
+      const fields = (overrides: Partial<DriveRecordFields> = {}): DriveRecordFields => ({
+        type: "webdav",
+        settings: { url: "https://dav.example.com/dav", username: "alice" },
+        secrets_set: ["password"],
+        secret_version: "1",
+        ...overrides,
+      });
+
+      it("creates, reads back, refuses a second create of the name, and deletes", async () => {
+        const { drives } = await newStore();
+        const created = await drives.create({ name: "nas", ...fields() });
+        expect(created).toMatchObject({ name: "nas", ...fields(), version: 1 });
+        expect(await drives.get("nas")).toEqual(created);
+        await expect(drives.create({ name: "nas", ...fields({ type: "s3" }) })).rejects.toBeInstanceOf(
+          ConflictError,
+        );
+        expect(await drives.delete("nas")).toEqual(created);
+        expect(await drives.get("nas")).toBeUndefined();
+        expect(await drives.delete("nas")).toBeUndefined();
+      });
+
+      it("updates only from the version read, bumping it", async () => {
+        const { drives } = await newStore();
+        await drives.create({ name: "nas", ...fields() });
+        const next = await drives.update("nas", fields({ secret_version: "2" }), 1);
+        expect(next).toMatchObject({ secret_version: "2", version: 2 });
+        await expect(drives.update("nas", fields({ secret_version: "3" }), 1)).rejects.toBeInstanceOf(
+          ConflictError,
+        );
+        expect((await drives.get("nas"))?.secret_version).toBe("2");
+        await expect(drives.update("gone", fields(), 1)).rejects.toBeInstanceOf(NotFoundError);
+      });
+
+      it("lists drives oldest first, page by page, apart from configs", async () => {
+        const store = await newStore();
+        await store.configs.create(config("c1"));
+        for (const name of ["b", "a", "c"]) await store.drives.create({ name, ...fields() });
+        const first = await store.drives.list({ limit: 2 });
+        expect(first.items.map((d) => d.name)).toEqual(["b", "a"]);
+        const second = await store.drives.list({ limit: 2, cursor: first.next_cursor });
+        expect(second).toMatchObject({ items: [{ name: "c" }], next_cursor: null });
+        expect((await store.drives.listAll()).map((d) => d.name)).toEqual(["b", "a", "c"]);
+        expect((await store.configs.list()).items.map((c) => c.id)).toEqual(["c1"]);
       });
     });
   });

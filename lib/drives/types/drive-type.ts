@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { DRIVE_NAME } from "../drive-ref.ts";
+import type { Location } from "../location.ts";
+
+/** A drive's fields as sent and stored: settings and secrets together (secrets only ever in the secret store). */
+export type DriveFields = Readonly<Record<string, unknown>>;
+
+/**
+ * One kind of drive account (s3, webdav, local, …): its fields as one zod shape, which of them are
+ * secrets, and how a path inside such a drive becomes a {@link Location}. Adding a type is one
+ * file exporting one of these, listed in `registry.ts`.
+ */
+export interface DriveType {
+  /** The `type` value clients send. */
+  readonly type: string;
+  /** The type's own fields (besides `name` and `type`), optional ones `.optional()`. */
+  readonly fields: Readonly<Record<string, z.ZodType>>;
+  /** Names of the fields that are secrets: kept in the secret store, shown only in `secrets_set`. */
+  readonly secrets: readonly string[];
+  /** Rules across fields of a complete drive (e.g. both S3 keys or neither): `{path, message}` per problem. */
+  check?(fields: DriveFields): { path: string; message: string }[];
+  /** Where `path` (a `name:path` location's path) lies inside a drive with these fields. Throws LocationError. */
+  locate(fields: DriveFields, path: string): Location;
+}
+
+/** Fields every drive type has. */
+export const COMMON_FIELDS = {
+  name: z
+    .string()
+    .regex(DRIVE_NAME, "name must be 1-63 of a-z 0-9 - (not starting with -), e.g. nas or backup-1"),
+};
+
+/** A secret as a client sends it: a real value, never the `***` the API shows for one. */
+export const secretField = (what: string) =>
+  z
+    .string()
+    .min(1, `${what} must not be empty`)
+    .max(4096)
+    .refine((value) => !/^\*+$/.test(value), `${what} is masked (***): send the secret itself`);

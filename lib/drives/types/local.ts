@@ -1,0 +1,21 @@
+import { isAbsolute, join } from "node:path";
+import { z } from "zod";
+import { refSegments } from "../drive-ref.ts";
+import type { DriveType } from "./drive-type.ts";
+
+/** A folder on the worker's disk (locally: the dev machine's). Paths stay inside `root`. */
+export const localDriveType: DriveType = {
+  type: "local",
+  fields: {
+    root: z
+      .string()
+      .min(1)
+      .max(2048)
+      .refine((root) => isAbsolute(root), "root must be an absolute path")
+      .refine((root) => !root.includes("\0"), "root must not contain a NUL character"),
+  },
+  secrets: [],
+  locate(fields, path) {
+    return { kind: "local", root: join(String(fields.root), ...refSegments(path)) };
+  },
+};
