@@ -286,6 +286,34 @@ describe("syncDrives (memory drives)", () => {
     expect(source.calls.list).toBe(2); // the root and sub/, never node_modules
   });
 
+  it("applies the seed's rule kinds to both sides: excluded files and folders are neither copied nor deleted", async () => {
+    const source = createMemoryDrive();
+    const target = createMemoryDrive();
+    await seed(source, { "a.txt": "a", "b.TMP": "b", "@eaDir/thumb.jpg": "t", "docs/c.txt": "c" });
+    await seed(target, { "old.tmp": "o", "@eaDir/old.jpg": "o", "gone.txt": "g" });
+
+    const result = await syncDrives(
+      source,
+      target,
+      options({
+        mode: "mirror",
+        exclude: [
+          { kind: "regex", on: "name", pattern: "\\.tmp$", items: "file", ignore_case: true },
+          { kind: "exact", pattern: "@eaDir", items: "folder" },
+        ],
+      }),
+    );
+
+    expect(result).toMatchObject({ status: "SUCCESS", copied: 2, deleted: 1 });
+    expect((await tree(target)).map(([p]) => p)).toEqual([
+      "@eaDir/old.jpg",
+      "a.txt",
+      "docs/c.txt",
+      "old.tmp",
+    ]);
+    expect(source.calls.list).toBe(2); // the root and docs/, never @eaDir
+  });
+
   it("mirrors onto a case-insensitive target without deleting the file it just wrote", async () => {
     const source = createMemoryDrive();
     const target = createMemoryDrive({ features: { caseInsensitive: true } });

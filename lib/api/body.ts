@@ -50,7 +50,22 @@ export function readJsonBody(event: ApiEvent): unknown {
 
 /** Zod issues as `{path, message}` pairs, the `details` of a 400. */
 export function fieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
+  return error.issues.flatMap((issue) => issuesOf(issue, []));
+}
+
+/**
+ * A union's bare "Invalid input" says nothing; when the value is of the type of exactly one member
+ * (an object where a string or an object is allowed), that member's own issues name what is wrong.
+ */
+function issuesOf(issue: z.core.$ZodIssue, base: readonly PropertyKey[]): FieldIssue[] {
+  const path = [...base, ...issue.path];
+  if (issue.code === "invalid_union") {
+    const sameType = issue.errors.filter(
+      (branch) => !(branch.length === 1 && branch[0]?.code === "invalid_type" && branch[0].path.length === 0),
+    );
+    if (sameType.length === 1) return sameType[0]!.flatMap((inner) => issuesOf(inner, path));
+  }
+  return [{ path: path.map(String).join("."), message: issue.message }];
 }
 
 /** Parses `value` with `schema`, or throws a 400 naming every bad field. */

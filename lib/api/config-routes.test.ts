@@ -118,7 +118,7 @@ describe("POST /api/v1/sync-configs", () => {
     expect((await stack.store.configs.list({ limit: 100 })).items.length).toBe(before);
   });
 
-  it("refuses a blank include or exclude glob, naming the field, and writes nothing", async () => {
+  it("refuses a blank include or exclude glob, naming the rule, and writes nothing", async () => {
     const before = (await stack.store.configs.list({ limit: 100 })).items.length;
     for (const field of ["include", "exclude"]) {
       const reply = await stack.call({
@@ -127,8 +127,49 @@ describe("POST /api/v1/sync-configs", () => {
         body: newConfig({ [field]: ["*.jpg", "  "] }),
       });
       expectError(reply, 400, "VALIDATION_FAILED");
-      expect(reply.body.error.details).toEqual([{ path: field, message: expect.stringContaining('"  "') }]);
+      expect(reply.body.error.details).toEqual([
+        { path: `${field}.1`, message: expect.stringContaining('"  "') },
+      ]);
     }
+    expect((await stack.store.configs.list({ limit: 100 })).items.length).toBe(before);
+  });
+
+  it("stores the seed's structured rules with their defaults beside globs", async () => {
+    const rule = { kind: "regex", on: "name", pattern: "\\.tmp$", items: "file", ignore_case: true };
+    const reply = await stack.call({
+      method: "POST",
+      path: CONFIGS,
+      body: newConfig({ exclude: ["*.log", rule, { kind: "contains", pattern: "~$" }] }),
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.body.exclude).toEqual([
+      "*.log",
+      rule,
+      { kind: "contains", pattern: "~$", on: "name", items: "both", ignore_case: false },
+    ]);
+    expect((await stack.store.configs.get(reply.body.id))?.exclude).toEqual(reply.body.exclude);
+  });
+
+  it("refuses a rule that cannot compile or has an unknown kind, naming the rule, and writes nothing", async () => {
+    const before = (await stack.store.configs.list({ limit: 100 })).items.length;
+    const badRegex = await stack.call({
+      method: "POST",
+      path: CONFIGS,
+      body: newConfig({ include: ["*.jpg", { kind: "regex", pattern: "([a-z]" }] }),
+    });
+    expectError(badRegex, 400, "VALIDATION_FAILED");
+    expect(badRegex.body.error.details).toEqual([
+      { path: "include.1", message: expect.stringContaining('invalid regex "([a-z]"') },
+    ]);
+    const badKind = await stack.call({
+      method: "POST",
+      path: CONFIGS,
+      body: newConfig({ exclude: [{ kind: "wildcard", pattern: "*.tmp" }] }),
+    });
+    expectError(badKind, 400, "VALIDATION_FAILED");
+    expect(badKind.body.error.details).toEqual([
+      { path: "exclude.0.kind", message: "kind must be one of regex, contains, extension, exact" },
+    ]);
     expect((await stack.store.configs.list({ limit: 100 })).items.length).toBe(before);
   });
 

@@ -3,7 +3,7 @@ import { assertTimezone } from "../cron/timezone.ts";
 import { parseLocation } from "../drives/location.ts";
 import { locationsOverlap } from "../drives/overlap.ts";
 import type { SyncConfig, SyncConfigPatch } from "../store/sync-config.ts";
-import { createPathFilter } from "../sync/filter.ts";
+import { createPathFilter, FilterRuleError } from "../sync/filter.ts";
 
 /** One bad field of a config. */
 export interface ConfigIssue {
@@ -25,13 +25,17 @@ const issueOf = (path: string, check: () => unknown): ConfigIssue[] => {
     check();
     return [];
   } catch (error) {
+    // A bad filter rule is named by its index, as zod names fields: exclude.2.
+    if (error instanceof FilterRuleError) {
+      return [{ path: `${error.field}.${error.index}`, message: error.message.replace(/^\S+: /, "") }];
+    }
     return [{ path, message: (error as Error).message }];
   }
 };
 
 /**
  * Checks what the store's schema cannot: the cron expression (exactly 5 fields, lib/cron's rules),
- * the IANA time zone, the include/exclude globs (as the engine compiles them), and that `source` and `target` are locations syncron can open (their
+ * the IANA time zone, the include/exclude rules (as the engine compiles them), and that `source` and `target` are locations syncron can open (their
  * messages show them redacted) that do not overlap. Only the fields present are checked, so a PATCH
  * is checked as sent; give `stored` (the config it patches) so a PATCH of one location is checked
  * against the other as stored. Throws ConfigValidationError listing every bad field.

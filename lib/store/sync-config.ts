@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RULE_ITEMS, RULE_KINDS, RULE_TARGETS } from "../sync/rules.ts";
 import { ID_PATTERN } from "./ids.ts";
 import { RUN_STATUSES } from "./run.ts";
 
@@ -10,6 +11,16 @@ export const COMPARE_MODES = ["size-mtime", "checksum", "size"] as const;
 const isoTime = z.iso.datetime({ offset: true });
 const location = z.string().trim().min(1).max(2048);
 const glob = z.string().min(1).max(1024);
+/** A structured filter rule (lib/sync/rules.ts); stored with its defaults filled in. */
+const matchRule = z.strictObject({
+  kind: z.enum(RULE_KINDS, { error: `kind must be one of ${RULE_KINDS.join(", ")}` }),
+  pattern: z.string().min(1).max(1024),
+  on: z.enum(RULE_TARGETS, { error: `on must be one of ${RULE_TARGETS.join(", ")}` }).default("name"),
+  items: z.enum(RULE_ITEMS, { error: `items must be one of ${RULE_ITEMS.join(", ")}` }).default("both"),
+  ignore_case: z.boolean().default(false),
+});
+/** A glob string, or a structured rule object. */
+const filterRule = z.union([glob, matchRule]);
 const maxDelete = z
   .union([
     z.number().int().min(0),
@@ -34,8 +45,8 @@ export const syncConfigFields = {
   enabled: z.boolean(),
   mode: z.enum(SYNC_MODES),
   compare: z.enum(COMPARE_MODES),
-  include: z.array(glob).max(100),
-  exclude: z.array(glob).max(100),
+  include: z.array(filterRule).max(100),
+  exclude: z.array(filterRule).max(100),
   max_delete: maxDelete,
 };
 

@@ -1,5 +1,6 @@
 /** The data shapes of the sync engine: options in, actions planned, result out. */
 import type { FileEntry, HashType } from "../drives/drive.ts";
+import type { FilterRule } from "./rules.ts";
 
 /** `copy` never deletes; `mirror` makes the target equal to the source (deletes extras). */
 export type SyncMode = "copy" | "mirror";
@@ -73,10 +74,10 @@ export interface SyncCheckpoint {
 export interface SyncOptions {
   mode: SyncMode;
   compare: CompareMode;
-  /** Globs a file must match one of (none = every file). */
-  include: string[];
-  /** Globs that exclude a file; excluded target files are never deleted. */
-  exclude: string[];
+  /** Rules (globs or structured, see rules.ts) a file must match one of (none = every file). */
+  include: readonly FilterRule[];
+  /** Rules that exclude a file or folder; excluded target files are never deleted. */
+  exclude: readonly FilterRule[];
   maxDelete?: MaxDelete;
   dryRun: boolean;
   /** Parallel file transfers (and deletes). */
