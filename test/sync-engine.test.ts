@@ -207,6 +207,32 @@ describe("syncDrives (memory drives)", () => {
     expect(await tree(target)).toEqual(before);
   });
 
+  it("says a failed run is retryable only when every error was a transient fault", async () => {
+    const busy = () => new DriveError("503 Service Unavailable", "", { retryable: true });
+    const transient = createMemoryDrive({ failOn: failing("read", "b.txt", busy) });
+    await seed(transient, { "a.txt": "a", "b.txt": "b" });
+    const quick = { retry: { attempts: 2, baseDelayMs: 1 } };
+    const once = await syncDrives(transient, createMemoryDrive(), options(quick));
+    expect(once).toMatchObject({ status: "FAILURE", failed: 1, retryable: true });
+
+    const mixed = createMemoryDrive({
+      failOn: (op, path) =>
+        op === "read" && path === "b.txt"
+          ? busy()
+          : op === "read" && path === "c.txt"
+            ? new DriveError("denied", path)
+            : undefined,
+    });
+    await seed(mixed, { "a.txt": "a", "b.txt": "b", "c.txt": "c" });
+    expect(await syncDrives(mixed, createMemoryDrive(), options(quick))).toMatchObject({
+      failed: 2,
+      retryable: false,
+    });
+    const fine = createMemoryDrive();
+    await seed(fine, { "a.txt": "a" });
+    expect((await syncDrives(fine, createMemoryDrive(), options())).retryable).toBe(false);
+  });
+
   it("fails one unreadable file alone, copies the others, and deletes nothing", async () => {
     const source = createMemoryDrive({
       failOn: failing("read", "b/locked.txt", () => new DriveError("permission denied", "b/locked.txt")),

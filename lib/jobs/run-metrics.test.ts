@@ -22,6 +22,7 @@ describe("runMetrics", () => {
       files_checked: 15,
       duration_ms: 750,
       errors: [],
+      retryable: false,
     };
     expect(runMetrics({ config_id: "c", task_id: "t", status: "FAILURE", result })).toEqual([
       { name: "runs", unit: "Count", value: 1 },

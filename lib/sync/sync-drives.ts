@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import type { Drive, Entry } from "../drives/drive.ts";
-import { DirectoryNotFoundError } from "../drives/errors.ts";
+import { DirectoryNotFoundError, isRetryable } from "../drives/errors.ts";
 import { readCheckpoint } from "./checkpoint-schema.ts";
 import { CompareUnsupportedError, type ResolvedCompare, resolveCompare } from "./compare.ts";
 import { forEachLimit, Semaphore, WorkStack } from "./concurrency.ts";
@@ -69,6 +69,8 @@ class SyncRun {
   private readonly planned: SyncAction[] = [];
   private readonly errors: SyncError[] = [];
   private errorCount = 0;
+  /** Errors a retry cannot help (see `isRetryable`). */
+  private permanentErrors = 0;
   private aborted: string | undefined;
   private readonly counts = {
     copied: 0,
@@ -168,6 +170,7 @@ class SyncRun {
       files_checked: walk.files_checked,
       duration_ms,
       errors: this.errors,
+      retryable: this.errorCount > 0 && this.permanentErrors === 0 && !this.aborted && !interrupted,
     };
     if (this.aborted) result.aborted = this.aborted;
     if (interrupted) {
@@ -241,7 +244,7 @@ class SyncRun {
             break;
           case "conflict":
             node.clean = false;
-            this.fail(action.path, "compare", action.message);
+            this.fail(action.path, "compare", action.message, undefined);
             break;
         }
       }
@@ -275,7 +278,7 @@ class SyncRun {
     } catch (error) {
       if (side === "target" && error instanceof DirectoryNotFoundError) return [];
       if (!this.stopped)
-        this.fail(dir || "/", "list", `cannot list the ${side} at /${dir}: ${messageOf(error)}`, false);
+        this.fail(dir || "/", "list", `cannot list the ${side} at /${dir}: ${messageOf(error)}`, error, false);
       return undefined;
     }
   }
@@ -303,7 +306,7 @@ class SyncRun {
       }
     } catch (error) {
       node.clean = false;
-      if (!this.stopped) this.fail(check.path, "compare", messageOf(error));
+      if (!this.stopped) this.fail(check.path, "compare", messageOf(error), error);
     }
   }
 
@@ -359,7 +362,7 @@ class SyncRun {
       this.progress.bytes_done -= streamed;
       node.clean = false;
       if (this.stopped) return;
-      this.fail(action.path, error instanceof CopyError ? error.op : "write", messageOf(error));
+      this.fail(action.path, error instanceof CopyError ? error.op : "write", messageOf(error), error);
     }
     this.progress.files_done++;
     this.options.onProgress?.({ ...this.progress });
@@ -380,7 +383,7 @@ class SyncRun {
         await withRetry(() => this.target.delete(path), this.retry, this.stopper.signal);
         this.counts.deleted++;
       } catch (error) {
-        if (!this.stopped) this.fail(path, "delete", messageOf(error));
+        if (!this.stopped) this.fail(path, "delete", messageOf(error), error);
       }
     });
     if (this.stopped || !this.target.features.keepsEmptyDirectories) return;
@@ -394,9 +397,11 @@ class SyncRun {
     if (this.options.dryRun && this.planned.length < MAX_PLANNED) this.planned.push(action);
   }
 
-  private fail(path: string, op: SyncError["op"], message: string, countsAsFile = true): void {
+  /** Records an error; `cause` (the drive's error, if any) says whether a later attempt may succeed. */
+  private fail(path: string, op: SyncError["op"], message: string, cause: unknown, countsAsFile = true): void {
     if (countsAsFile) this.counts.failed++;
     this.errorCount++;
+    if (cause === undefined || !isRetryable(cause)) this.permanentErrors++;
     if (this.errors.length < MAX_ERRORS) this.errors.push({ path, op, message });
   }
 }

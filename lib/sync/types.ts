@@ -108,6 +108,12 @@ export interface SyncResult {
   duration_ms: number;
   /** The first 100 errors. */
   errors: SyncError[];
+  /**
+   * The run failed only with transient faults (throttling, 5xx, refused or reset connections,
+   * timeouts) that outlasted the in-run retries: a later attempt may succeed. False when it succeeded,
+   * aborted, was interrupted, or had any permanent error.
+   */
+  retryable: boolean;
   /** Why the run refused to go on (max-delete, empty source, no common hash). Nothing was deleted. */
   aborted?: string;
   /** Stopped by the signal or the deadline; continue with `checkpoint`. */

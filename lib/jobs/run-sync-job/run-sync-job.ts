@@ -99,7 +99,11 @@ export async function runSyncJob(
       return { task_id: run.task_id, outcome: "STARTED" };
     }
   } catch (error) {
-    return settle(() => retryOrFail(started, message, error, deps, settings, log), release);
+    return settle(() => retryOrFail(started, message, { thrown: error }, deps, settings, log), release);
+  }
+  if (result.status === "FAILURE" && !result.aborted) {
+    // Files or listings failed: transient faults (503, refused connections) retry, permanent ones end it.
+    return settle(() => retryOrFail(started, message, { result }, deps, settings, log), release);
   }
   log(result.status === "SUCCESS" ? "info" : "error", "run finished", summaryOf(result));
   return settle(
