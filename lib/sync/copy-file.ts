@@ -13,10 +13,13 @@ export class CopyError extends Error {
 }
 
 /**
- * Streams one file from `source` to `target` (never buffered whole), retrying retryable failures from
- * the start. `abort` cancels the bytes in flight; `stop` only ends the waits between attempts.
- * Checks the stored size against the listed one. Throws CopyError. `onBytes` hears of every chunk as it
- * passes, and of a failed attempt's bytes taken back (a negative delta), so the sum is what was stored.
+ * Copies one file from `source` to `target`, retrying retryable failures from the start: server-side
+ * when the target drive can copy from this source (`Drive.copyFrom`: S3 CopyObject, WebDAV COPY, the
+ * kernel's copy on one machine), otherwise streamed through this process (never buffered whole).
+ * `abort` cancels the bytes in flight; `stop` only ends the waits between attempts. Checks the stored
+ * size against the listed one. Throws CopyError. `onBytes` hears of every chunk as it streams, and of a
+ * failed attempt's bytes taken back (a negative delta), so the sum is what was stored; a server-side
+ * copy streams nothing, so it hears nothing.
  */
 export async function copyFile(
   source: Drive,
@@ -30,6 +33,11 @@ export async function copyFile(
   try {
     const written = await withRetry(
       async () => {
+        if (target.copyFrom) {
+          op = "write";
+          const copied = await target.copyFrom(source, file, file.path, { signal: signals.abort });
+          if (copied) return copied;
+        }
         op = "read";
         let sent = 0;
         const read = await source.read(file.path, { signal: signals.abort });

@@ -22,6 +22,7 @@ const cleanup = async () => {
 runDriveContract({
   name: "local",
   newDrive: async () => createLocalDrive({ root: await tempRoot() }),
+  newPeer: async () => createLocalDrive({ root: await tempRoot() }),
   cleanup,
 });
 

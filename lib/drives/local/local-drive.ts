@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { BigIntStats, Dirent } from "node:fs";
+import type { BigIntStats, Dirent, Stats } from "node:fs";
 import { createReadStream, constants as fsConstants, lstatSync } from "node:fs";
-import { lstat, mkdir, readdir, rm, rmdir, stat, unlink } from "node:fs/promises";
+import { copyFile, lstat, mkdir, readdir, rm, rmdir, stat, unlink, utimes } from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import {
@@ -13,7 +13,7 @@ import {
   type HashType,
   parentOf,
 } from "../drive.ts";
-import { DriveError, IsADirectoryError, NotSupportedError } from "../errors.ts";
+import { DriveError, FileNotFoundError, IsADirectoryError, NotSupportedError } from "../errors.ts";
 import { nsToMs, probeFs } from "./fs-probe.ts";
 import {
   closeFd,
@@ -41,7 +41,13 @@ export interface LocalDriveOptions {
 const ABORT_CHECK_EVERY = 256;
 /** Folders remembered as checked or existing, at most (then forgotten at once: a miss only re-checks). */
 const MAX_REMEMBERED_DIRS = 50_000;
-const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fsConstants;
+const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, COPYFILE_EXCL } = fsConstants;
+
+/**
+ * Every local drive, with the absolute path of a file it can hand to the kernel for a copy (undefined:
+ * not a plain file, so stream it). Any two folders of one machine can copy this way (`copyFrom`).
+ */
+const copySources = new WeakMap<Drive, (path: string) => Promise<string | undefined>>();
 
 /**
  * A folder on the local disk.
@@ -162,23 +168,44 @@ export function createLocalDrive(options: LocalDriveOptions): Drive {
     }
   };
 
-  /** Creates a temporary file for a write, making its folder if this drive has not seen it. */
-  const createTemp = async (folder: string, temp: string): Promise<number> => {
+  /** The temporary name a write of `absolute` streams into, in the same folder (hidden from listings). */
+  const tempFor = (absolute: string): string =>
+    join(
+      dirname(absolute),
+      `.${basename(absolute).slice(0, 40)}.syncron-${session}${(written++).toString(16).padStart(8, "0")}.partial`,
+    );
+
+  /** Runs `create` (of a file in `folder`), making the folder first if this drive has not seen it. */
+  const inFolder = async <T>(folder: string, create: () => Promise<T>): Promise<T> => {
     if (!madeDirs.has(folder)) {
       await mkdir(folder, { recursive: true });
       remember(madeDirs, folder);
     }
     try {
-      return await openFd(temp, "wx");
+      return await create();
     } catch (error) {
       // The folder went away since this drive saw it (an rmdir, another process): make it again.
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
       await mkdir(folder, { recursive: true });
-      return await openFd(temp, "wx");
+      return await create();
     }
   };
 
-  return {
+  /** The source side of `copyFrom`: a plain file's absolute path (its folder checked once), else undefined. */
+  const copySource = async (path: string): Promise<string | undefined> => {
+    const absolute = await resolveFile(path);
+    // A symlinked or special name streams instead, through read's checks (listings skip them anyway).
+    let info: Stats | undefined;
+    try {
+      info = lstatSync(absolute, { throwIfNoEntry: false });
+    } catch (error) {
+      throw fromNodeError(error, path, "file");
+    }
+    if (info === undefined) throw new FileNotFoundError(`file ${path} not found`, path);
+    return info.isFile() ? absolute : undefined;
+  };
+
+  const drive: Drive = {
     name: `local:${paths.root}`,
     features,
 
@@ -233,14 +260,10 @@ export function createLocalDrive(options: LocalDriveOptions): Drive {
     async write(path, body, source, writeOptions) {
       const signal = writeOptions?.signal;
       const absolute = await resolveFile(path);
-      const folder = dirname(absolute);
-      const temp = join(
-        folder,
-        `.${basename(absolute).slice(0, 40)}.syncron-${session}${(written++).toString(16).padStart(8, "0")}.partial`,
-      );
+      const temp = tempFor(absolute);
       let fd: number | undefined;
       try {
-        fd = await createTemp(folder, temp);
+        fd = await inFolder(dirname(absolute), () => openFd(temp, "wx"));
         // The body must be the file the source listed: a short or long read never replaces the target.
         const expectedSize = Number.isSafeInteger(source.size) && source.size >= 0 ? source.size : undefined;
         const expectedMd5 = source.hashes?.md5?.toLowerCase();
@@ -271,6 +294,46 @@ export function createLocalDrive(options: LocalDriveOptions): Drive {
         return { kind: "file", path, size: bytes, modTime };
       } catch (error) {
         if (fd !== undefined) closeQuietly(fd);
+        await rm(temp, { force: true }).catch(() => undefined);
+        throw fromNodeError(error, path, "file");
+      }
+    },
+
+    /**
+     * From another folder of this machine: the kernel copies (libuv's copyfile: copy_file_range, which
+     * reflinks on btrfs/xfs and copies in-kernel elsewhere, then sendfile), no byte passes through
+     * JavaScript. Atomic like `write` (a temporary file renamed over the target) and checked the same
+     * way: a copy whose size is not the listed one fails and the previous file stays. The copy keeps
+     * the source's permission bits. A name that is no plain file (a symlink, a FIFO) answers undefined,
+     * so the engine streams it through `read`, which checks where it leads.
+     */
+    async copyFrom(from, source, path, copyOptions) {
+      const origin = copySources.get(from);
+      if (!origin) return undefined;
+      const signal = copyOptions?.signal;
+      signal?.throwIfAborted();
+      const [sourcePath, absolute] = await Promise.all([origin(source.path), resolveFile(path)]);
+      if (sourcePath === undefined) return undefined;
+      const temp = tempFor(absolute);
+      try {
+        await inFolder(dirname(absolute), () => copyFile(sourcePath, temp, COPYFILE_EXCL)).catch((error) => {
+          // The target folder exists by now: ENOENT is the source, gone since it was listed.
+          throw fromNodeError(error, source.path, "file");
+        });
+        signal?.throwIfAborted();
+        let modTime = source.modTime;
+        if (modTime !== undefined) await utimes(temp, new Date(), new Date(modTime));
+        const info = await stat(temp, { bigint: true });
+        if (Number(info.size) !== source.size) {
+          throw new DriveError(
+            `local copy "${path}": the source has ${info.size} bytes, not the ${source.size} it listed; previous file kept`,
+            path,
+          );
+        }
+        if (modTime === undefined || traits.modTimePrecisionMs > 1) modTime = nsToMs(info.mtimeNs);
+        await renameFile(temp, absolute);
+        return { kind: "file", path, size: source.size, modTime };
+      } catch (error) {
         await rm(temp, { force: true }).catch(() => undefined);
         throw fromNodeError(error, path, "file");
       }
@@ -313,4 +376,6 @@ export function createLocalDrive(options: LocalDriveOptions): Drive {
       return hasher.digest("hex");
     },
   };
+  copySources.set(drive, copySource);
+  return drive;
 }

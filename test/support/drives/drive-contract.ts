@@ -9,6 +9,7 @@ import {
   IsADirectoryError,
   NotSupportedError,
 } from "../../../lib/drives/errors.ts";
+import { createMemoryDrive } from "../../../lib/drives/memory/memory-drive.ts";
 import { listAll, readBytes, streamOf } from "./streams.ts";
 
 /**
@@ -21,6 +22,12 @@ export interface DriveContractOptions {
   readonly name: string;
   readonly newDrive: () => Promise<Drive>;
   readonly cleanup?: () => Promise<void>;
+  /**
+   * For a drive with `copyFrom`: another drive on the same store (another root, folder or bucket
+   * prefix) it can copy from server-side. The suite then checks that copies from it pass no byte
+   * through this process, and that a drive of another store is declined (undefined).
+   */
+  readonly newPeer?: () => Promise<Drive>;
 }
 
 const ALL_HASHES: readonly HashType[] = ["md5", "sha1", "sha256"];
@@ -380,6 +387,74 @@ export function runDriveContract(options: DriveContractOptions): void {
             await expect(drive.hash("hash.bin", type)).rejects.toBeInstanceOf(NotSupportedError);
           }
         }
+      });
+    });
+
+    describe("server-side copy (copyFrom)", () => {
+      /** A peer whose `read` is counted: a server-side copy never calls it. */
+      const peerWith = async (files: Record<string, string>) => {
+        const peer = await options.newPeer!();
+        for (const [path, data] of Object.entries(files)) {
+          await peer.write(path, streamOf(text(data)), { path, size: text(data).length, modTime: MOD_TIME });
+        }
+        const reads: string[] = [];
+        const read = peer.read.bind(peer);
+        peer.read = (path, readOptions) => {
+          reads.push(path);
+          return read(path, readOptions);
+        };
+        return { peer, reads };
+      };
+      const itCopies = (title: string, test: () => Promise<void>) =>
+        it(title, async () => {
+          if (!drive.copyFrom || !options.newPeer) return; // a drive without server-side copy streams
+          await test();
+        });
+
+      itCopies("copies a file of the same store, no byte through this process", async () => {
+        const { peer, reads } = await peerWith({ "a/src.txt": "server side" });
+        const source = await peer.stat("a/src.txt");
+        const entry = await drive.copyFrom!(peer, source, "b/deep/copy.txt");
+        expect(entry).toMatchObject({ kind: "file", path: "b/deep/copy.txt", size: 11 });
+        expectModTime(entry?.modTime, MOD_TIME);
+        expect((await get("b/deep/copy.txt")).toString()).toBe("server side");
+        expect((await drive.stat("b/deep/copy.txt")).size).toBe(11);
+        expect(reads).toEqual([]);
+        await peer.close?.();
+      });
+
+      itCopies("replaces an existing file whole", async () => {
+        await put("over.txt", "a much longer original");
+        const { peer } = await peerWith({ "over.txt": "new" });
+        await drive.copyFrom!(peer, await peer.stat("over.txt"), "over.txt");
+        expect((await get("over.txt")).toString()).toBe("new");
+        expect(await paths("")).toEqual(["file:over.txt"]);
+        await peer.close?.();
+      });
+
+      itCopies("fails a source whose size is not the listed one, keeping the previous file", async () => {
+        await put("sized.txt", "original");
+        const { peer } = await peerWith({ "sized.txt": "changed since listed" });
+        const listed = { ...(await peer.stat("sized.txt")), size: 3 };
+        await expect(drive.copyFrom!(peer, listed, "sized.txt")).rejects.toThrow(/bytes|size/);
+        expect((await get("sized.txt")).toString()).toBe("original");
+        if (drive.features.atomicWrites) expect(await paths("")).toEqual(["file:sized.txt"]);
+        await peer.close?.();
+      });
+
+      itCopies("throws FileNotFoundError for a source that is gone", async () => {
+        const { peer } = await peerWith({});
+        const gone = { path: "gone.txt", size: 4, modTime: MOD_TIME };
+        await expect(drive.copyFrom!(peer, gone, "gone.txt")).rejects.toBeInstanceOf(FileNotFoundError);
+        expect(await paths("")).toEqual([]);
+        await peer.close?.();
+      });
+
+      itCopies("declines a drive of another store, which the engine then streams", async () => {
+        const foreign = createMemoryDrive();
+        await foreign.write("m.txt", streamOf(text("m")), { path: "m.txt", size: 1 });
+        expect(await drive.copyFrom!(foreign, await foreign.stat("m.txt"), "m.txt")).toBeUndefined();
+        expect(await paths("")).toEqual([]);
       });
     });
 
