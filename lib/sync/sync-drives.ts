@@ -278,7 +278,13 @@ class SyncRun {
     } catch (error) {
       if (side === "target" && error instanceof DirectoryNotFoundError) return [];
       if (!this.stopped)
-        this.fail(dir || "/", "list", `cannot list the ${side} at /${dir}: ${messageOf(error)}`, error, false);
+        this.fail(
+          dir || "/",
+          "list",
+          `cannot list the ${side} at /${dir}: ${messageOf(error)}`,
+          error,
+          false,
+        );
       return undefined;
     }
   }
@@ -398,7 +404,13 @@ class SyncRun {
   }
 
   /** Records an error; `cause` (the drive's error, if any) says whether a later attempt may succeed. */
-  private fail(path: string, op: SyncError["op"], message: string, cause: unknown, countsAsFile = true): void {
+  private fail(
+    path: string,
+    op: SyncError["op"],
+    message: string,
+    cause: unknown,
+    countsAsFile = true,
+  ): void {
     if (countsAsFile) this.counts.failed++;
     this.errorCount++;
     if (cause === undefined || !isRetryable(cause)) this.permanentErrors++;

@@ -35,7 +35,8 @@ export function retryDecision(
   const retryable = retryableFailure(failure);
   if (retryable && attempts < maxAttempts) return { retry: true };
   if (retryable) return { retry: false, code: "RETRIES_EXHAUSTED" };
-  if ("result" in failure) return { retry: false, code: errorOfResult(failure.result)?.code ?? "SYNC_FAILED" };
+  if ("result" in failure)
+    return { retry: false, code: errorOfResult(failure.result)?.code ?? "SYNC_FAILED" };
   if (failure.thrown instanceof AuthenticationError) return { retry: false, code: "AUTHENTICATION_FAILED" };
   return { retry: false, code: "SYNC_ERROR" };
 }
