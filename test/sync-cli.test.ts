@@ -104,14 +104,14 @@ describe("syncron sync", () => {
   });
 
   it("exits 2 without echoing a secret from a bad location", async () => {
-    expect(await run(["webdav://me:hunter2@host/x?sig=abc&bogus=1", join(dir, "dst")])).toBe(2);
+    expect(await main(["sync", "webdav://me:hunter2@host/x?sig=abc&bogus=1", join(dir, "dst")])).toBe(2);
     const text = err.join("\n");
     expect(text).toMatch(/unknown parameter "sig"/);
     expect(text).not.toMatch(/hunter2|abc/);
   });
 
   it("refuses overlapping locations (exit 2) and touches nothing", async () => {
-    expect(await run([join(dir, "src"), join(dir, "src", "sub"), "--mode", "mirror"])).toBe(2);
+    expect(await main(["sync", join(dir, "src"), join(dir, "src", "sub"), "--mode", "mirror"])).toBe(2);
     expect(err.join("\n")).toMatch(/overlap: one is inside the other/);
     expect(await files(join(dir, "src"))).toEqual(["a.txt", "sub/b c.txt"]);
   });
@@ -128,7 +128,7 @@ describe("syncron sync", () => {
     [["ftp://host/x", "b"], /unsupported scheme "ftp:\/\/"/],
     [["s3:///prefix", "b"], /bucket is missing/],
   ])("exits 2 on a usage error: %j", async (args, message) => {
-    expect(await run(args)).toBe(2);
+    expect(await main(["sync", ...args])).toBe(2);
     expect(err.join("\n")).toMatch(message);
   });
 });

@@ -1,7 +1,7 @@
 /** Argument checks shared by the `syncron` commands: one UsageError, one flag parser, one number rule. */
 import { parseArgs } from "node:util";
 
-/** Bad flags or arguments: the command prints the message and its usage, and exits with USAGE_ERROR. */
+/** Bad flags or arguments: `main` prints the message and the command's usage, and exits 2. */
 export class UsageError extends Error {
   override name = "UsageError";
 }

@@ -2,7 +2,6 @@
 import { type CronLocale, type CronReport, cronReport } from "../cron/index.ts";
 import { oneOf, parseFlags, UsageError, wholeNumber } from "./args.ts";
 import { localeFromEnv } from "./locale.ts";
-import { USAGE_ERROR } from "./main.ts";
 
 export const usage = `Usage: syncron cron <expression> [options]
 
@@ -68,16 +67,9 @@ function parse(args: string[], now: Date, env: NodeJS.ProcessEnv): CronArgs {
   };
 }
 
-/** Prints the report; exit code 0 when valid, 1 when not, 2 on a usage error. */
+/** Prints the report; exit code 0 when valid, 1 when not. Throws UsageError. */
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let options: CronArgs;
-  try {
-    options = parse(args, new Date(), env);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`syncron cron: ${error.message}\n\n${usage}`);
-    return USAGE_ERROR;
-  }
+  const options = parse(args, new Date(), env);
   const report = cronReport(options.expression, options);
   if (options.json) console.log(JSON.stringify(report));
   else if (report.valid) console.log(humanReport(report));

@@ -6,7 +6,6 @@ import { createLineLog } from "../dev/log-line.ts";
 import { ENV } from "../env.ts";
 import type { SchedulerBackend } from "../schedule/scheduler.ts";
 import { oneOf, parseFlags, UsageError, wholeNumber } from "./args.ts";
-import { USAGE_ERROR } from "./main.ts";
 
 export const usage = `Usage: syncron dev [options]
 
@@ -106,17 +105,10 @@ const clockStart = (env: NodeJS.ProcessEnv): Date | undefined => {
   return date;
 };
 
+/** Runs the stack until SIGINT/SIGTERM; exit code 0 after a clean stop, 1 when it cannot start. Throws UsageError. */
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let parsed: DevArgs;
-  let start: Date | undefined;
-  try {
-    parsed = parse(args, env);
-    start = clockStart(env);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`syncron dev: ${error.message}\n\n${usage}`);
-    return USAGE_ERROR;
-  }
+  const parsed = parse(args, env);
+  const start = clockStart(env);
   const log = createLineLog();
   const timeoutS = Number(env[ENV.workerTimeoutS] ?? 900);
   let stack: Awaited<ReturnType<typeof startDevStack>>;

@@ -1,9 +1,14 @@
-/** The `syncron` command: a thin dispatcher; each command lives in its own file and is loaded on demand. */
+/**
+ * The `syncron` command: a thin dispatcher; each command lives in its own file and is loaded on demand.
+ * It owns the usage contract: a command throws UsageError, and this prints `syncron <command>: <message>`
+ * with the command's usage to stderr and exits USAGE_ERROR. Commands never import this file.
+ */
+import { UsageError } from "./args.ts";
 
 /** What a command module exports. */
 export interface CommandModule {
   readonly usage: string;
-  /** Runs the command; resolves to the process exit code. */
+  /** Runs the command; resolves to the process exit code. Throws UsageError for bad arguments. */
   run(args: string[]): Promise<number>;
 }
 
@@ -21,7 +26,7 @@ const commands: Record<string, CommandEntry> = {
 };
 
 /** Exit code for a usage error (bad flags, missing arguments). */
-export const USAGE_ERROR = 2;
+const USAGE_ERROR = 2;
 
 const help = (): string => {
   const lines = ["Usage: syncron <command> [options]", "", "Commands:"];
@@ -52,5 +57,11 @@ export async function main(argv: string[]): Promise<number> {
     console.log(command.usage);
     return 0;
   }
-  return command.run(args);
+  try {
+    return await command.run(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`syncron ${name}: ${error.message}\n\n${command.usage}`);
+    return USAGE_ERROR;
+  }
 }

@@ -2,7 +2,6 @@
 import { TOKEN_HEADER } from "../api/auth.ts";
 import { ENV } from "../env.ts";
 import { parseFlags, UsageError } from "./args.ts";
-import { USAGE_ERROR } from "./main.ts";
 import { fetchStatus, formatStatus, StatusError } from "./status-report.ts";
 
 export const usage = `Usage: syncron status [--url URL] [--json]
@@ -30,16 +29,9 @@ function parse(args: string[], env: NodeJS.ProcessEnv): { url: string; json: boo
   return { url, json: values.json ?? false };
 }
 
+/** Prints the status; exit code 0, or 1 when the API cannot be read. Throws UsageError. */
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let url: string;
-  let json: boolean;
-  try {
-    ({ url, json } = parse(args, env));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`syncron status: ${error.message}\n\n${usage}`);
-    return USAGE_ERROR;
-  }
+  const { url, json } = parse(args, env);
   try {
     const report = await fetchStatus(url, { token: env[ENV.apiToken] || undefined });
     console.log(json ? JSON.stringify(report, null, 2) : formatStatus(report));

@@ -13,7 +13,6 @@ import {
   syncDrives,
 } from "../sync/index.ts";
 import { oneOf, parseFlags, UsageError, wholeNumber } from "./args.ts";
-import { USAGE_ERROR } from "./main.ts";
 
 export const usage = `Usage: syncron sync <source> <target> [options]
 
@@ -121,19 +120,10 @@ async function openPair(source: string, target: string): Promise<[Drive, Drive]>
   }
 }
 
-/** Runs one sync; exit code 0 on SUCCESS, 1 on FAILURE (or abort, or Ctrl-C), 2 on a usage error. */
+/** Runs one sync; exit code 0 on SUCCESS, 1 on FAILURE (or abort, or Ctrl-C). Throws UsageError. */
 export async function run(args: string[]): Promise<number> {
-  let parsed: SyncArgs;
-  let source: Drive;
-  let target: Drive;
-  try {
-    parsed = parse(args);
-    [source, target] = await openPair(parsed.source, parsed.target);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`syncron sync: ${error.message}\n\n${usage}`);
-    return USAGE_ERROR;
-  }
+  const parsed = parse(args);
+  const [source, target] = await openPair(parsed.source, parsed.target);
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once("SIGINT", onSignal);

@@ -1,41 +1,22 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { importsOf, resolvedFrom, root, shippedFiles } from "./imports.ts";
 
 /**
  * `lib/` and `functions/` are what ships: their product files (everything but `*.test.ts`) may import
  * only runtime dependencies and other shipped code, never a devDependency, the test kit or `infra/`.
  */
-const root = resolve(import.meta.dirname, "../..");
 const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 };
 
-const sourceFiles = (dir: string): string[] =>
-  readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && /\.(ts|tsx|js|mjs)$/.test(entry.name))
-    .map((entry) => relative(root, join(entry.parentPath, entry.name)));
-
-const shipped = [...sourceFiles("lib"), ...sourceFiles("functions")].filter(
-  (file) => !/\.test\.tsx?$/.test(file),
-);
-
-/** Type-only imports are erased at build time: `import type { Handler } from "aws-lambda"` ships nothing. */
-const withoutTypeImports = (source: string): string =>
-  source.replace(/^\s*(?:import|export)\s+type\s[^;]*?from\s*["'][^"']+["'];?/gm, "");
-
-/** Every module specifier of a file: static imports and exports, dynamic `import()`. */
-const specifiers = (source: string): string[] =>
-  [
-    ...withoutTypeImports(source).matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)["']([^"']+)["']/gm),
-  ].map((match) => match[1]!);
+const shipped = shippedFiles();
 
 /** `@scope/name/sub` → `@scope/name`, `name/sub` → `name`. */
 const packageOf = (specifier: string): string =>
   specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0]!;
-
-const importsOf = (file: string) => specifiers(readFileSync(join(root, file), "utf8"));
 
 describe("shipped code", () => {
   it("has product files to check", () => {
@@ -45,7 +26,7 @@ describe("shipped code", () => {
 
   it("imports no devDependency and no undeclared package", () => {
     const offences = shipped.flatMap((file) =>
-      importsOf(file)
+      importsOf(file, { types: false })
         .filter((spec) => !spec.startsWith(".") && !spec.startsWith("node:"))
         .map(packageOf)
         .filter((name) => !(name in manifest.dependencies))
@@ -58,9 +39,9 @@ describe("shipped code", () => {
 
   it("imports nothing from test/, bench/ or infra/", () => {
     const offences = shipped.flatMap((file) =>
-      importsOf(file)
+      importsOf(file, { types: false })
         .filter((spec) => spec.startsWith("."))
-        .map((spec) => relative(root, resolve(root, file, "..", spec)))
+        .map((spec) => resolvedFrom(file, spec))
         .filter((target) => /^(test|bench|infra)\//.test(target))
         .map((target) => `${file} imports ${target}`),
     );
