@@ -14,7 +14,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["api"],
   ["jobs"],
   ["sync", "store", "queue", "schedule"],
-  ["drives", "cron"],
+  ["drives", "cron", "secrets"],
   ["util", "env"],
 ];
 
