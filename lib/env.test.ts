@@ -10,7 +10,6 @@ const api = {
   scheduleGroup: "syncron-ci",
   schedulerRoleArn: "arn:role",
   apiAuth: "iam",
-  workerTimeoutS: 900,
 } as const;
 
 describe("ENV", () => {
@@ -32,7 +31,6 @@ describe("apiEnvironment", () => {
       SYNCRON_SCHEDULE_GROUP: "syncron-ci",
       SYNCRON_SCHEDULER_ROLE_ARN: "arn:role",
       SYNCRON_API_AUTH: "iam",
-      SYNCRON_WORKER_TIMEOUT_S: "900",
     });
     expect(apiEnvironment({ ...api, apiToken: "secret-token-123456" })).toMatchObject({
       SYNCRON_API_TOKEN: "secret-token-123456",
@@ -42,10 +40,9 @@ describe("apiEnvironment", () => {
 
 describe("workerEnvironment", () => {
   it("sets exactly the worker's variables", () => {
-    expect(workerEnvironment({ table: "t", queueUrl: "https://sqs/q", workerTimeoutS: 300 })).toEqual({
+    expect(workerEnvironment({ table: "t", queueUrl: "https://sqs/q" })).toEqual({
       SYNCRON_TABLE: "t",
       SYNCRON_QUEUE_URL: "https://sqs/q",
-      SYNCRON_WORKER_TIMEOUT_S: "300",
     });
   });
 });

@@ -14,7 +14,7 @@
  * | `SYNCRON_SCHEDULER_ROLE_ARN`  |  ✓  |        | role EventBridge Scheduler assumes to send to the queue          |
  * | `SYNCRON_API_AUTH`            |  ✓  |        | what API Gateway checks first: `iam`, `jwt` or `none` (sst dev)  |
  * | `SYNCRON_API_TOKEN`           |  ✓  |        | optional token the API demands in X-Syncron-Token besides IAM/JWT|
- * | `SYNCRON_WORKER_TIMEOUT_S`    |  ✓  |   ✓    | worker Lambda timeout in seconds (for checkpoint and lease sizes)|
+ * | `SYNCRON_WORKER_TIMEOUT_S`    |     |        | a deploy setting (the worker Lambda's timeout) and `syncron dev`'s; no function reads it: they ask their Lambda context |
  */
 export const ENV = {
   table: "SYNCRON_TABLE",
@@ -62,14 +62,12 @@ export interface ApiEnvValues<V> {
   apiAuth: ApiAuthKind;
   /** A deploy setting, not a resource output. Omitted when not configured: the variable is then unset. */
   apiToken?: string;
-  workerTimeoutS: number;
 }
 
 /** Values infra hands to the worker function. */
 export interface WorkerEnvValues<V> {
   table: V;
   queueUrl: V;
-  workerTimeoutS: number;
 }
 
 /** The API function's environment: exactly the variables of the table above marked "api". */
@@ -84,7 +82,6 @@ export function apiEnvironment<V>(values: ApiEnvValues<V>): Record<string, V | s
     [ENV.schedulerRoleArn]: values.schedulerRoleArn,
     [ENV.apiAuth]: values.apiAuth,
     ...(values.apiToken === undefined ? {} : { [ENV.apiToken]: values.apiToken }),
-    [ENV.workerTimeoutS]: String(values.workerTimeoutS),
   };
 }
 
@@ -93,6 +90,5 @@ export function workerEnvironment<V>(values: WorkerEnvValues<V>): Record<string,
   return {
     [ENV.table]: values.table,
     [ENV.queueUrl]: values.queueUrl,
-    [ENV.workerTimeoutS]: String(values.workerTimeoutS),
   };
 }

@@ -26,7 +26,6 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
     schedulerRoleArn: schedulerRole.arn,
     apiAuth: settings.auth.kind,
     ...(settings.apiToken === undefined ? {} : { apiToken: settings.apiToken }),
-    workerTimeoutS: settings.worker.timeoutS,
   }),
   permissions: $resolve({
     account,

@@ -1,4 +1,5 @@
 import { workerEnvironment } from "../../lib/env.ts";
+import { WORKER_BATCH_SIZE } from "../../lib/queue/redrive.ts";
 import { toFunctionPermissions } from "../policies/document.ts";
 import { workerPolicy } from "../policies/worker.ts";
 import { TABLE_INDEX_NAMES } from "../table.ts";
@@ -16,7 +17,6 @@ export const worker = new sst.aws.Function("Worker", {
   environment: workerEnvironment({
     table: table.name,
     queueUrl: queue.url,
-    workerTimeoutS: settings.worker.timeoutS,
   }),
   permissions: $resolve({ account, tableArn: table.arn, queueArn: queue.arn }).apply((v) =>
     toFunctionPermissions(
@@ -32,12 +32,12 @@ export const worker = new sst.aws.Function("Worker", {
 });
 
 /**
- * Batches of up to 10 messages; failed records are reported one by one (partial batch responses)
- * so one bad config never redelivers the others. `maximumConcurrency` caps how many syncs run at
- * once (the seed's "avoid too many syncs at once").
+ * One message per invocation and at most `SYNCRON_MAX_CONCURRENCY` invocations: that many syncs
+ * at once, each with the worker's whole memory (the seed's "avoid too many syncs at once"). Partial
+ * batch responses stay on, so a failed record is redelivered alone whatever the batch size.
  */
 export const workerSubscription = queue.subscribe(worker.arn, {
-  batch: { size: 10, partialResponses: true },
+  batch: { size: WORKER_BATCH_SIZE, partialResponses: true },
   transform: {
     eventSourceMapping: (args) => {
       args.scalingConfig = { maximumConcurrency: settings.worker.maxConcurrency };

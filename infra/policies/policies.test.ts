@@ -188,12 +188,7 @@ describe("workerPolicy", () => {
       {
         Sid: "SyncQueueConsume",
         Effect: "Allow",
-        Action: [
-          "sqs:ReceiveMessage",
-          "sqs:DeleteMessage",
-          "sqs:ChangeMessageVisibility",
-          "sqs:GetQueueAttributes",
-        ],
+        Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
         Resource: [queueArn],
       },
       { Sid: "SyncQueueContinue", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [queueArn] },

@@ -18,13 +18,8 @@ export const S3_OBJECT_ACTIONS = [
   "s3:AbortMultipartUpload",
 ];
 
-/** What the Lambda event source mapping needs to poll the queue with the function's role. */
-export const SQS_CONSUME_ACTIONS = [
-  "sqs:ReceiveMessage",
-  "sqs:DeleteMessage",
-  "sqs:ChangeMessageVisibility",
-  "sqs:GetQueueAttributes",
-];
+/** What the Lambda event source mapping needs to poll the queue with the function's role (AWSLambdaSQSQueueExecutionRole's SQS actions). */
+export const SQS_CONSUME_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"];
 
 /**
  * The worker's identity policy: the table and its indexes (runs, leases, configs); consume the

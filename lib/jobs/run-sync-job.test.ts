@@ -278,6 +278,36 @@ describe("createWorkerHandler", () => {
     expect(bad).toEqual({ batchItemFailures: [{ itemIdentifier: "m3" }] });
   });
 
+  it("runs one sync at a time per invocation, so SYNCRON_MAX_CONCURRENCY invocations are that many syncs (measured)", async () => {
+    const configs = await Promise.all([1, 2, 3, 4].map(() => givenConfig()));
+    const sources = new Set(configs.map((c) => c.source));
+    let active = 0;
+    let most = 0;
+    // A source listing is a sync in progress: count how many overlap.
+    const openDrive: WorkerDeps["openDrive"] = (location) => {
+      const drive = createLocalDrive({ root: location });
+      if (!sources.has(location)) return drive;
+      return {
+        ...drive,
+        list: async function* (dir, options) {
+          active += 1;
+          most = Math.max(most, active);
+          try {
+            await new Promise((done) => setTimeout(done, 50));
+            yield* drive.list(dir, options);
+          } finally {
+            active -= 1;
+          }
+        },
+      };
+    };
+    const handler = createWorkerHandler(workerDeps({ openDrive }));
+    const records = configs.map((c, i) => record(`c${i}`, JSON.stringify(fire(c.config.id))));
+    expect(await handler({ Records: records }, context)).toEqual({ batchItemFailures: [] });
+    expect(most).toBe(1);
+    for (const { target } of configs) expect(await readFile(join(target, "a.txt"), "utf8")).toBe("alpha");
+  });
+
   it("marks the run FAILURE on the last receive, before the message moves to the dead-letter queue", async () => {
     const { config } = await givenConfig();
     const taskId = "manual-dlq";

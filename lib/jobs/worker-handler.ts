@@ -16,7 +16,9 @@ export type WorkerHandler = (
 ) => Promise<SQSBatchResponse>;
 
 /**
- * The worker: each record is one `sync.run` message, run in parallel. A malformed message is logged
+ * The worker: each record is one `sync.run` message, run one after another (a batch never runs
+ * more than one sync at once: SYNCRON_MAX_CONCURRENCY counts syncs, and each gets the whole
+ * memory; `syncron dev`'s poller batches up to 10). A malformed message is logged
  * and acknowledged (it can never succeed, so it must not block the queue); a record whose job throws
  * (store or queue unreachable) is reported as a batch item failure and comes back later; on its last
  * receive (`maxReceiveCount`, the queue's redrive setting) its run ends as FAILURE first (`failRun`), so a
@@ -56,6 +58,7 @@ export function createWorkerHandler(
     return processPartialResponse(event, handleRecord, processor, {
       context,
       throwOnFullBatchFailure: false,
+      processInParallel: false,
     });
   };
 }

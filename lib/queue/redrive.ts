@@ -4,3 +4,10 @@
  * last delivery.
  */
 export const MAX_RECEIVE_COUNT = 5;
+
+/**
+ * Messages per invocation of the deployed worker (infra's event source mapping). The worker runs a
+ * batch's records one after another, so the event source's maximum concurrency
+ * (SYNCRON_MAX_CONCURRENCY) is the number of syncs at once, each with the worker's whole memory.
+ */
+export const WORKER_BATCH_SIZE = 1;

@@ -1,0 +1,206 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ENV } from "../lib/env.ts";
+import { type FunctionReads, functionReads } from "../test/support/infra/function-reads.ts";
+import {
+  type EvalResource,
+  type EvalResult,
+  type EvalScenario,
+  PLATFORM,
+  REPO,
+} from "../test/support/infra/sst-eval.ts";
+import { LIST_ONLY_WILDCARD_ACTIONS } from "./policies/api.ts";
+import type { PolicyDocument } from "./policies/document.ts";
+
+/**
+ * The offline deploy check: `sst.config.ts` + `infra/` evaluated as `sst deploy` / `sst dev` would
+ * (test/support/infra/sst-eval.ts: SST's esbuild step, its globals and its RPC, Pulumi's mock
+ * runtime), then the resources it would create are held against what the code does.
+ */
+const run = promisify(execFile);
+
+/** The check needs SST's platform (`sst install`); CI is a fresh machine, so the set-up installs it. */
+async function ensurePlatform(): Promise<void> {
+  if (existsSync(join(PLATFORM, "node_modules/@pulumi/pulumi"))) return;
+  await run("npx", ["sst", "install", "--stage", "ci"], {
+    cwd: REPO,
+    env: { ...process.env, SST_TELEMETRY_DISABLED: "1", SST_SKIP_DEPENDENCY_CHECK: "1", SST_NO_BUN: "1" },
+  });
+}
+
+async function evaluate(scenario: EvalScenario): Promise<EvalResult> {
+  const { stdout } = await run(
+    process.execPath,
+    ["--import", "tsx", join(REPO, "test/support/infra/sst-eval.ts"), JSON.stringify(scenario)],
+    { cwd: REPO, env: { ...process.env, NODE_OPTIONS: "" }, maxBuffer: 64 * 1024 * 1024 },
+  );
+  const line = stdout.split("\n").find((l) => l.startsWith("~j"));
+  if (!line) throw new Error(`no result from sst-eval:\n${stdout}`);
+  return JSON.parse(line.slice(2)) as EvalResult;
+}
+
+const EVERY_SETTING: Record<string, string> = {
+  SYNCRON_SCHEDULE_BACKEND: "eventbridge-rules",
+  SYNCRON_WORKER_TIMEOUT_S: "300",
+  SYNCRON_WORKER_MEMORY_MB: "2048",
+  SYNCRON_MAX_CONCURRENCY: "8",
+  SYNCRON_JWT_ISSUER: "https://id.example.com/",
+  SYNCRON_JWT_AUDIENCE: "syncron",
+  SYNCRON_API_TOKEN: "a-long-enough-api-token",
+  SYNCRON_ALARM_EMAIL: "ops@example.com",
+  SYNCRON_S3_BUCKETS: "photos,backups.example",
+};
+
+const SCENARIOS = {
+  "prod defaults": { stage: "prod", dev: false, env: {} },
+  "a personal sst dev stage": { stage: "alice", dev: true, env: {} },
+  "every setting on": { stage: "staging", dev: false, env: EVERY_SETTING },
+} satisfies Record<string, EvalScenario>;
+type ScenarioName = keyof typeof SCENARIOS;
+
+/** The functions infra creates and the handler each one runs. */
+const HANDLERS = { ApiHandler: "functions/api.ts", Worker: "functions/worker.ts" } as const;
+
+const results = {} as Record<ScenarioName, Extract<EvalResult, { ok: true }>>;
+const reads = {} as Record<keyof typeof HANDLERS, FunctionReads>;
+
+beforeAll(async () => {
+  await ensurePlatform();
+  const names = Object.keys(SCENARIOS) as ScenarioName[];
+  const evaluated = await Promise.all(names.map((name) => evaluate(SCENARIOS[name])));
+  for (const [i, name] of names.entries()) {
+    const result = evaluated[i];
+    if (!result?.ok) throw new Error(`${name}: ${result?.error}`);
+    results[name] = result;
+  }
+  for (const fn of Object.keys(HANDLERS) as (keyof typeof HANDLERS)[])
+    reads[fn] = await functionReads(REPO, HANDLERS[fn]);
+}, 600_000);
+
+const find = (resources: EvalResource[], type: string, name: string): EvalResource => {
+  const found = resources.find((r) => r.type === type && r.name === name);
+  if (!found) throw new Error(`no ${type} named ${name}`);
+  return found;
+};
+const fnOf = (r: EvalResource[], fn: string) => find(r, "aws:lambda/function:Function", `${fn}Function`);
+const roleOf = (r: EvalResource[], fn: string): PolicyDocument => {
+  const policies = find(r, "aws:iam/role:Role", `${fn}Role`).inputs.inlinePolicies as { policy: string }[];
+  return { Version: "2012-10-17", Statement: policies.flatMap((p) => JSON.parse(p.policy).Statement) };
+};
+const syncronEnv = (r: EvalResource[], fn: string): Record<string, string> => {
+  const variables = (fnOf(r, fn).inputs.environment as { variables: Record<string, string> }).variables;
+  return Object.fromEntries(Object.entries(variables).filter(([k]) => k.startsWith("SYNCRON_")));
+};
+const queue = (r: EvalResource[], name: string) => find(r, "aws:sqs/queue:Queue", `${name}Queue`).inputs;
+const arnOf = (r: EvalResource[], type: string, name: string) => {
+  const { inputs } = find(r, type, name);
+  return String(inputs.name);
+};
+
+/** Actions SST grants a `sst dev` function to reach the dev bridge (AppSync events, the asset bucket). */
+const SST_DEV_ACTIONS = ["appsync:*", "s3:*"];
+/** What the event source mapping polls the queue with: the worker role (AWSLambdaSQSQueueExecutionRole). */
+const EVENT_SOURCE_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"];
+
+describe.each(Object.keys(SCENARIOS) as ScenarioName[])("offline deploy check: %s", (scenario) => {
+  const r = () => results[scenario].resources;
+  const settings = SCENARIOS[scenario].env as Record<string, string | undefined>;
+
+  it.each(Object.keys(HANDLERS) as (keyof typeof HANDLERS)[])(
+    "%s: every SYNCRON_* variable the code reads is set on it, and none it never reads",
+    (fn) => {
+      const set = Object.keys(syncronEnv(r(), fn)).sort();
+      // The API token is a setting: unset means no token is demanded.
+      const optional: string[] = settings[ENV.apiToken] ? [] : [ENV.apiToken];
+      expect(set).toEqual(reads[fn].env.filter((name) => !optional.includes(name)));
+    },
+  );
+
+  it.each(Object.keys(HANDLERS) as (keyof typeof HANDLERS)[])(
+    "%s: its role allows each AWS call the code makes and nothing more",
+    (fn) => {
+      const document = roleOf(r(), fn);
+      const granted = new Set(document.Statement.flatMap((s) => s.Action));
+      const backend = settings[ENV.scheduleBackend] ?? "eventbridge-scheduler";
+      const s3 = Boolean(settings.SYNCRON_S3_BUCKETS);
+      const needed = reads[fn].actions.filter((action) => {
+        // Only the configured backend's calls run; S3 with the role only for configured buckets.
+        if (action.startsWith("scheduler:") || action === "iam:PassRole")
+          return backend === "eventbridge-scheduler";
+        if (action.startsWith("events:")) return backend === "eventbridge-rules";
+        if (action.startsWith("s3:")) return s3;
+        return true;
+      });
+      const platform = [
+        ...(fn === "Worker" ? EVENT_SOURCE_ACTIONS : []),
+        ...(SCENARIOS[scenario].dev ? SST_DEV_ACTIONS : []),
+      ];
+      expect([...granted].sort()).toEqual([...new Set([...needed, ...platform])].sort());
+      const wildcard = document.Statement.filter(
+        (s) => s.Resource?.includes("*") && !SST_DEV_ACTIONS.some((a) => s.Action.includes(a)),
+      );
+      for (const statement of wildcard)
+        expect(LIST_ONLY_WILDCARD_ACTIONS as readonly string[]).toEqual(
+          expect.arrayContaining(statement.Action),
+        );
+    },
+  );
+
+  it("the worker's role reaches only this stage's table, queue and configured buckets", () => {
+    const table = arnOf(r(), "aws:dynamodb/table:Table", "TableTable");
+    const syncQueue = String(queue(r(), "SyncQueue").name);
+    const resources = roleOf(r(), "Worker")
+      .Statement.filter((s) => !SST_DEV_ACTIONS.some((a) => s.Action.includes(a)))
+      .flatMap((s) => s.Resource ?? []);
+    for (const arn of resources)
+      expect(arn).toMatch(
+        new RegExp(
+          `table/${table}(/index/\\w+)?$|:${syncQueue}$|^arn:aws:s3:::(photos|backups\\.example)(/\\*)?$`,
+        ),
+      );
+  });
+
+  it("the queue hides a message 6× the worker's timeout (AWS's advice), then the DLQ after 5 receives", () => {
+    const timeout = Number(fnOf(r(), "Worker").inputs.timeout);
+    const sync = queue(r(), "SyncQueue");
+    expect(timeout).toBe(Number(settings[ENV.workerTimeoutS] ?? 900));
+    expect(sync.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * timeout);
+    const redrive = JSON.parse(String(sync.redrivePolicy));
+    expect(redrive.maxReceiveCount).toBe(5);
+    expect(redrive.deadLetterTargetArn).toMatch(new RegExp(`:${queue(r(), "DeadLetterQueue").name}$`));
+  });
+
+  it("SYNCRON_MAX_CONCURRENCY is the number of syncs at once: batch size × invocations", () => {
+    const mapping = r().find((x) => x.type === "aws:lambda/eventSourceMapping:EventSourceMapping");
+    const inputs = mapping?.inputs as { batchSize: number; scalingConfig: { maximumConcurrency: number } };
+    expect(mapping?.inputs.eventSourceArn).toMatch(new RegExp(`:${queue(r(), "SyncQueue").name}$`));
+    // One sync per invocation (the worker runs a batch's records one after another).
+    expect(inputs.batchSize).toBe(1);
+    expect(inputs.scalingConfig.maximumConcurrency).toBe(Number(settings.SYNCRON_MAX_CONCURRENCY ?? 5));
+  });
+
+  it("alarms watch this stage's dead-letter queue and worker, and notify the topic", () => {
+    const topic = find(r(), "aws:sns/topic:Topic", "AlarmTopic");
+    const alarms = r().filter((x) => x.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
+    const dimensions = Object.fromEntries(alarms.map((a) => [a.name, a.inputs.dimensions]));
+    expect(dimensions.DeadLetterQueueNotEmpty).toEqual({ QueueName: queue(r(), "DeadLetterQueue").name });
+    expect(dimensions.WorkerErrors).toEqual({ FunctionName: fnOf(r(), "Worker").inputs.name });
+    for (const alarm of alarms) {
+      expect(alarm.inputs.alarmActions).toEqual([expect.stringContaining(`${topic.name}`)]);
+    }
+    const email = r().filter((x) => x.type === "aws:sns/topicSubscription:TopicSubscription");
+    expect(email.map((e) => e.inputs.endpoint)).toEqual(
+      settings.SYNCRON_ALARM_EMAIL ? [settings.SYNCRON_ALARM_EMAIL] : [],
+    );
+  });
+
+  it("every route of the API is served, authenticated as the stage says", () => {
+    const routes = r().filter((x) => x.type === "aws:apigatewayv2/route:Route");
+    const kinds = new Set(routes.map((x) => x.inputs.authorizationType));
+    const expected = settings.SYNCRON_JWT_ISSUER ? "JWT" : SCENARIOS[scenario].dev ? "NONE" : "AWS_IAM";
+    expect([...kinds]).toEqual([expected]);
+  });
+});
