@@ -28,7 +28,6 @@ function deployedEnv(env: Record<string, string>, stage = "prod"): Record<string
     schedulerRoleArn: "arn:aws:iam::123456789012:role/scheduler",
     apiAuth: settings.auth.kind,
     ...(settings.apiToken === undefined ? {} : { apiToken: settings.apiToken }),
-    workerTimeoutS: settings.worker.timeoutS,
   });
 }
 let dynamo: LocalDynamoDb;

@@ -284,9 +284,9 @@ describe("createWorkerHandler", () => {
     let active = 0;
     let most = 0;
     // A source listing is a sync in progress: count how many overlap.
-    const openDrive: WorkerDeps["openDrive"] = (location) => {
-      const drive = createLocalDrive({ root: location });
-      if (!sources.has(location)) return drive;
+    const openDrive: WorkerDeps["openDrive"] = (location, name) => {
+      const drive = driveFor(location, name, {});
+      if (location.kind !== "local" || !sources.has(location.root)) return drive;
       return {
         ...drive,
         list: async function* (dir, options) {

@@ -25,6 +25,8 @@ const SERVICE_OF_PACKAGE: Record<string, string> = {
   "@aws-sdk/client-eventbridge": "events",
   "@aws-sdk/client-s3": "s3",
   "@aws-sdk/lib-storage": "s3",
+  "@aws-sdk/client-ssm": "ssm",
+  "@aws-sdk/client-secrets-manager": "secretsmanager",
 };
 
 /**
@@ -74,7 +76,11 @@ export async function functionReads(repo: string, entry: string): Promise<Functi
   const imported = new Map<string, string>();
   for (const [, list = "", pkg = ""] of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*"(@aws-sdk\/[^"]+)"/g)) {
     const service = SERVICE_OF_PACKAGE[pkg];
-    if (!service) continue;
+    if (!service) {
+      if (/Command\b|\bUpload\b/.test(list))
+        throw new Error(`${entry} imports commands from ${pkg}: add its IAM prefix to SERVICE_OF_PACKAGE`);
+      continue;
+    }
     for (const item of list.split(",")) {
       const [name, local = name] = item.trim().split(/\s+as\s+/);
       if (name && local && (name.endsWith("Command") || name === "Upload"))
