@@ -340,6 +340,35 @@ describe("syncDrives (memory drives)", () => {
     expect(source.calls.list).toBe(2); // the root and docs/, never @eaDir
   });
 
+  it("overwrite re-copies every file, even equal ones, then deletes extras like a mirror", async () => {
+    const source = createMemoryDrive();
+    const target = createMemoryDrive();
+    await seed(source, { "a.txt": "same", "sub/b.txt": "new" });
+    await seed(target, { "a.txt": "same", "sub/b.txt": "old", "extra.txt": "x" });
+
+    const writesBefore = target.calls.write;
+
+    const result = await syncDrives(source, target, options({ mode: "overwrite" }));
+
+    expect(result).toMatchObject({ status: "SUCCESS", copied: 0, updated: 2, deleted: 1, skipped: 0 });
+    expect(target.calls.write - writesBefore).toBe(2);
+    expect((await tree(target)).map(([p]) => p)).toEqual(["a.txt", "sub/b.txt"]);
+  });
+
+  it("overwrite deletes nothing when a transfer fails", async () => {
+    const source = createMemoryDrive({
+      failOn: failing("read", "b.txt", () => new DriveError("permission denied", "b.txt")),
+    });
+    const target = createMemoryDrive();
+    await seed(source, { "a.txt": "a", "b.txt": "b" });
+    await seed(target, { "a.txt": "a", "extra.txt": "x" });
+
+    const result = await syncDrives(source, target, options({ mode: "overwrite" }));
+
+    expect(result).toMatchObject({ status: "FAILURE", failed: 1, deleted: 0 });
+    expect((await tree(target)).map(([p]) => p)).toEqual(["a.txt", "extra.txt"]);
+  });
+
   it("mirrors onto a case-insensitive target without deleting the file it just wrote", async () => {
     const source = createMemoryDrive();
     const target = createMemoryDrive({ features: { caseInsensitive: true } });

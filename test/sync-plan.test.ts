@@ -24,6 +24,13 @@ const kinds = (actions: SyncAction[]): string[] =>
 describe("planSync", () => {
   it.each<[string, Entry[], Entry[], Partial<PlanOptions>, string[]]>([
     ["copies files missing on the target", [file("a", 1, 10)], [], {}, ["copy a"]],
+    [
+      "re-copies equal files and deletes extras in overwrite mode",
+      [file("a", 1, 10, "x"), file("b", 1, 10)],
+      [file("a", 1, 10, "x"), file("c", 1, 10)],
+      { mode: "overwrite", compare: "checksum", hash: "md5" },
+      ["copy b", "delete c", "update a (overwrite)"],
+    ],
     ["skips equal files", [file("a", 1, 10)], [file("a", 1, 10)], {}, ["skip a"]],
     ["updates on a size change", [file("a", 2, 10)], [file("a", 1, 10)], {}, ["update a (size)"]],
     [

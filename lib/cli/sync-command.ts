@@ -4,6 +4,7 @@ import {
   type CompareMode,
   createPathFilter,
   DEFAULT_SYNC_OPTIONS,
+  deletesExtras,
   locationsOverlap,
   parseMaxDelete,
   type SyncMode,
@@ -26,8 +27,10 @@ Makes <target> hold the files of <source>. Locations:
 Locations are shown with secrets masked.
 
 Options:
-  --mode copy|mirror        copy (default) never deletes; mirror also deletes target files missing
-                            from the source, after all transfers, and only if nothing failed
+  --mode copy|mirror|overwrite
+                            copy (default) never deletes; mirror also deletes target files missing
+                            from the source, after all transfers, and only if nothing failed;
+                            overwrite is a mirror that re-copies every file, however it compares
   --compare size-mtime|checksum|size
                             how files are judged equal (default size-mtime; size where a drive has
                             no mod times)
@@ -45,7 +48,7 @@ Exit codes: 0 success, 1 failure or abort (max-delete, empty source, interrupted
 Example:
   syncron sync ./photos /mnt/backup/photos --mode mirror --exclude "*.tmp" --max-delete 10%`;
 
-const MODES: readonly SyncMode[] = ["copy", "mirror"];
+const MODES: readonly SyncMode[] = ["copy", "mirror", "overwrite"];
 const COMPARES: readonly CompareMode[] = ["size-mtime", "checksum", "size"];
 
 interface SyncArgs {
@@ -180,7 +183,7 @@ export function summary(result: SyncResult, source: string, target: string, opti
   if (result.interrupted) lines.push("  interrupted: run it again to continue");
   for (const error of result.errors.slice(0, 20))
     lines.push(`  error: ${error.op} ${error.path}: ${error.message}`);
-  if (result.failed > 0 && options.mode === "mirror")
+  if (result.failed > 0 && deletesExtras(options.mode))
     lines.push("  nothing was deleted because of the errors");
   return lines.join("\n");
 }

@@ -1,5 +1,5 @@
 import type { DirectoryEntry, FileEntry } from "../drives/drive.ts";
-import type { Listing, PlanOptions, SyncAction } from "./types.ts";
+import { deletesExtras, type Listing, type PlanOptions, type SyncAction } from "./types.ts";
 
 const selectAll = (): boolean => true;
 
@@ -7,10 +7,11 @@ const selectAll = (): boolean => true;
  * Plans one directory (or any pair of listings, matched by path): pure, no I/O.
  *
  * - A selected source file missing on the target → `copy`; present but different → `update`;
- *   equal → `skip`; equal size with hashes unknown (checksum) → `check`.
- * - A target file with no source counterpart → `delete` in mirror mode only, and never when the
- *   filters leave it out.
- * - Directories → `descend` (target-only directories in mirror mode only, so extras get deleted),
+ *   equal → `skip`; equal size with hashes unknown (checksum) → `check`. In overwrite mode every
+ *   selected source file present on the target → `update`, whatever the comparison says.
+ * - A target file with no source counterpart → `delete` in mirror and overwrite modes only, and
+ *   never when the filters leave it out.
+ * - Directories → `descend` (target-only directories only where extras are deleted),
  *   except those `directoryFilter` prunes (their whole subtree is excluded).
  * - A file on one side and a directory on the other → `conflict`; so are two source names differing
  *   only in case when `caseInsensitive`.
@@ -18,7 +19,8 @@ const selectAll = (): boolean => true;
 export function planSync(source: Listing, target: Listing, options: PlanOptions): SyncAction[] {
   const filter = options.filter ?? selectAll;
   const walk = options.directoryFilter ?? selectAll;
-  const mirror = options.mode === "mirror";
+  const mirror = deletesExtras(options.mode);
+  const overwrite = options.mode === "overwrite";
   // On a case-insensitive side "A.txt" and "a.txt" are one file: match them, or a mirror would
   // copy "A.txt" over "a.txt" and then delete "a.txt" — the file it just wrote.
   const key = options.caseInsensitive ? (path: string) => path.toLowerCase() : (path: string) => path;
@@ -64,7 +66,8 @@ export function planSync(source: Listing, target: Listing, options: PlanOptions)
         path: entry.path,
         message: "the source has a file where the target has a directory",
       });
-    else actions.push(compareFiles(entry, other, options));
+    else
+      actions.push(overwrite ? transfer("update", entry, "overwrite") : compareFiles(entry, other, options));
   }
 
   if (mirror) {
@@ -108,7 +111,7 @@ function compareFiles(source: FileEntry, target: FileEntry, options: PlanOptions
 function transfer(
   kind: "copy" | "update",
   entry: FileEntry,
-  reason?: "size" | "modtime" | "hash",
+  reason?: "size" | "modtime" | "hash" | "overwrite",
 ): SyncAction {
   const action: SyncAction = { kind, path: entry.path, size: entry.size };
   if (entry.modTime !== undefined) action.modTime = entry.modTime;

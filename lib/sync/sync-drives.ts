@@ -10,7 +10,14 @@ import { createDirectoryFilter, createPathFilter } from "./filter.ts";
 import { deleteGuard } from "./max-delete.ts";
 import { planSync } from "./plan.ts";
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from "./retry.ts";
-import type { SyncAction, SyncError, SyncOptions, SyncProgress, SyncResult } from "./types.ts";
+import {
+  deletesExtras,
+  type SyncAction,
+  type SyncError,
+  type SyncOptions,
+  type SyncProgress,
+  type SyncResult,
+} from "./types.ts";
 
 type Transfer = Extract<SyncAction, { kind: "copy" | "update" }>;
 type Check = Extract<SyncAction, { kind: "check" }>;
@@ -146,7 +153,7 @@ class SyncRun {
         await this.stack.run(this.options.checkers, (item) => this.walkDirectory(item));
       }
       while (this.inflight.size > 0) await Promise.all(this.inflight);
-      if (this.options.mode === "mirror" && !this.stopped) await this.deleteExtras();
+      if (deletesExtras(this.options.mode) && !this.stopped) await this.deleteExtras();
       this.options.onProgress?.({ ...this.progress });
       return this.result();
     } finally {

@@ -2,8 +2,15 @@
 import type { FileEntry, HashType } from "../drives/drive.ts";
 import type { FilterRule } from "./rules.ts";
 
-/** `copy` never deletes; `mirror` makes the target equal to the source (deletes extras). */
-export type SyncMode = "copy" | "mirror";
+/**
+ * `copy` never deletes; `mirror` makes the target equal to the source (deletes extras, after the
+ * transfers); `overwrite` is a mirror that also re-copies every file whatever it compares like
+ * (rclone's `--ignore-times`, the seed's `overwrite`), never deleting a file before its copy.
+ */
+export type SyncMode = "copy" | "mirror" | "overwrite";
+
+/** Whether a mode deletes target files the source does not have (with every mirror guard). */
+export const deletesExtras = (mode: SyncMode): boolean => mode !== "copy";
 /** How two files with the same path are judged equal. */
 export type CompareMode = "size-mtime" | "checksum" | "size";
 /** The most a mirror may delete: a file count, or a percentage of the target's files. */
@@ -31,7 +38,7 @@ export type SyncAction =
       modTime?: number;
       hashes?: Readonly<Partial<Record<HashType, string>>>;
       /** Why an update: the sizes, the mod times or the hashes differ. */
-      reason?: "size" | "modtime" | "hash";
+      reason?: "size" | "modtime" | "hash" | "overwrite";
     }
   | { kind: "skip"; path: string }
   | { kind: "delete"; path: string; size: number }
