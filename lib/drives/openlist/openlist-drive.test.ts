@@ -1,0 +1,179 @@
+import { createHash } from "node:crypto";
+import { readdir, stat as statFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runDriveContract } from "../../../test/support/drives/drive-contract.ts";
+import { type OpenListFixture, startOpenListFixture } from "../../../test/support/drives/openlist-fixture.ts";
+import { startOpenListTestServer } from "../../../test/support/drives/openlist-test-server.ts";
+import { listAll, readBytes, streamOf } from "../../../test/support/drives/streams.ts";
+import { AuthenticationError, DirectoryNotFoundError, DriveError, isRetryable } from "../errors.ts";
+import { createOpenListDrive } from "./openlist-drive.ts";
+
+const MOD_TIME = Date.UTC(2021, 4, 6, 7, 8, 9, 123);
+let fixture: OpenListFixture;
+const server = async () => {
+  fixture ??= await startOpenListFixture();
+  return fixture;
+};
+afterAll(async () => fixture?.stop());
+
+runDriveContract({
+  name: "openlist (test server, Local storage: keeps mod times)",
+  newDrive: async () => (await server()).drive("/local"),
+});
+runDriveContract({
+  name: "openlist (test server, cached cloud storage with md5/sha1, pages of 7)",
+  newDrive: async () => (await server()).drive("/cloud", { pageSize: 7 }),
+});
+
+const write = (
+  drive: Awaited<ReturnType<OpenListFixture["drive"]>>,
+  path: string,
+  data: string,
+  modTime = MOD_TIME,
+) => drive.write(path, streamOf(Buffer.from(data)), { path, size: Buffer.byteLength(data), modTime });
+
+describe("openlist drive", () => {
+  let f: OpenListFixture;
+  beforeAll(async () => {
+    f = await server();
+  });
+
+  it("lists a folder page by page (POST /api/fs/list, per_page)", async () => {
+    const drive = await f.drive("/local", { pageSize: 4 });
+    for (let i = 0; i < 10; i++) await write(drive, `f${i}.txt`, `${i}`);
+    const before = f.server.requests.length;
+    expect((await listAll(drive, "")).map((e) => e.path)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `f${i}.txt`),
+    );
+    expect(f.server.requests.slice(before).map((r) => r.path)).toEqual(Array(3).fill("/api/fs/list"));
+  });
+
+  it("keeps the mod time on a Local storage: Last-Modified reaches the file on disk", async () => {
+    const drive = await f.drive("/local");
+    const written = await write(drive, "a/b.txt", "b");
+    expect(written.modTime).toBe(MOD_TIME);
+    const [folder] = (await readdir(f.disks["/local"] ?? "")).filter((name) => drive.name.includes(name));
+    expect((await statFile(join(f.disks["/local"] ?? "", folder ?? "", "a/b.txt"))).mtimeMs).toBeCloseTo(
+      MOD_TIME,
+      0,
+    );
+  });
+
+  it("gives the storage's hashes from hashinfo and its own mod times once refreshed", async () => {
+    const drive = await f.drive("/cloud", { refresh: true });
+    expect(drive.features.canSetModTime).toBe(false);
+    const before = Date.now() - 1000;
+    await write(drive, "h.txt", "hashed");
+    const [entry] = await listAll(drive, "");
+    expect(entry?.kind === "file" && entry.hashes).toEqual({
+      md5: createHash("md5").update("hashed").digest("hex"),
+      sha1: createHash("sha1").update("hashed").digest("hex"),
+    });
+    expect((entry as { modTime: number }).modTime).toBeGreaterThan(before); // the upload time, not MOD_TIME
+  });
+
+  it("lists from OpenList's cache unless refresh is on", async () => {
+    const cached = await f.drive("/cloud");
+    await write(cached, "one.txt", "1");
+    const folder = cached.name.slice(cached.name.lastIndexOf("/") + 1);
+    await writeFile(join(f.disks["/cloud"] ?? "", folder, "outside.txt"), "added on the storage itself");
+    expect((await listAll(cached, "")).map((e) => e.path)).toEqual(["one.txt"]);
+    const fresh = createOpenListDrive({
+      url: f.server.url,
+      username: "admin",
+      password: "secret",
+      root: `/cloud/${folder}`,
+      refresh: true,
+    });
+    expect((await listAll(fresh, "")).map((e) => e.path)).toEqual(["one.txt", "outside.txt"]);
+  });
+
+  it("renews an expired login token and logs in again after a 401", async () => {
+    const short = await startOpenListFixture({
+      tokenTtlMs: 2000,
+      profiles: { "/local": { profile: "local" } },
+    });
+    try {
+      const drive = await short.drive("/local");
+      await write(drive, "x.txt", "x");
+      const logins = () => short.server.requests.filter((r) => r.path === "/api/auth/login").length;
+      expect(logins()).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      expect((await listAll(drive, "")).map((e) => e.path)).toEqual(["x.txt"]);
+      expect(logins()).toBe(2);
+      short.server.invalidateTokens();
+      expect((await drive.stat("x.txt")).size).toBe(1);
+      expect(logins()).toBe(3);
+    } finally {
+      await short.stop();
+    }
+  });
+
+  it("works with a static token and refuses bad credentials without showing them", async () => {
+    const withToken = await startOpenListFixture({
+      adminToken: "openlist-admin-token-1234",
+      profiles: { "/local": { profile: "local" } },
+    });
+    try {
+      const drive = await withToken.drive("/local", {
+        username: undefined,
+        password: undefined,
+        token: "openlist-admin-token-1234",
+      } as never);
+      await write(drive, "t.txt", "t");
+      expect(withToken.server.requests.some((r) => r.path === "/api/auth/login")).toBe(false);
+      const wrong = createOpenListDrive({
+        url: withToken.server.url,
+        username: "admin",
+        password: "hunter2-wrong",
+      });
+      const error = await listAll(wrong, "").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AuthenticationError);
+      expect(String(error)).not.toContain("hunter2");
+      const badToken = createOpenListDrive({ url: withToken.server.url, token: "not-the-token" });
+      await expect(listAll(badToken, "")).rejects.toBeInstanceOf(AuthenticationError);
+    } finally {
+      await withToken.stop();
+    }
+  });
+
+  it("maps error codes inside HTTP 200 replies to drive errors", async () => {
+    const drive = await f.drive("/local");
+    await write(drive, "file.txt", "f");
+    await expect(listAll(drive, "file.txt")).rejects.toBeInstanceOf(DirectoryNotFoundError); // 500 "not a folder"
+    const outside = createOpenListDrive({
+      url: f.server.url,
+      username: "admin",
+      password: "secret",
+      root: "/no-such-storage",
+    });
+    await expect(listAll(outside, "")).rejects.toBeInstanceOf(DirectoryNotFoundError); // "storage not found"
+    await expect(drive.mkdir("file.txt")).rejects.toBeInstanceOf(DriveError); // "file exists"
+  });
+
+  it("reads through /d/ with the sign OpenList gives", async () => {
+    const drive = await f.drive("/local");
+    await write(drive, "r/ü ñ.txt", "signed");
+    expect(Buffer.from(await readBytes(await drive.read("r/ü ñ.txt"))).toString()).toBe("signed");
+  });
+
+  it("reports an unreachable server as retryable", async () => {
+    const stopped = await startOpenListTestServer({ mounts: [] });
+    await stopped.stop();
+    const error = await listAll(createOpenListDrive({ url: stopped.url, token: "t" }), "").catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DriveError);
+    expect(isRetryable(error)).toBe(true);
+  });
+
+  it("is named by its URL and root, credentials masked", () => {
+    const drive = createOpenListDrive({
+      url: "https://u:pw@pan.example.com",
+      root: "/baidu/backup",
+      token: "secret",
+    });
+    expect(drive.name).toBe("openlist:https://u:***@pan.example.com/baidu/backup");
+  });
+});
