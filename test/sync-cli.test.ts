@@ -72,6 +72,26 @@ describe("syncron sync", () => {
     expect(await files(join(dir, "dst"))).toContain("extra.txt");
   });
 
+  it("a mirror without --max-delete refuses to delete most of the target; --max-delete 100% allows it", async () => {
+    const [src, dst] = [join(dir, "one"), join(dir, "backup")];
+    await mkdir(src);
+    await mkdir(dst);
+    await writeFile(join(src, "stray.txt"), "left behind by a mount point");
+    for (let i = 0; i < 206; i++) await writeFile(join(dst, `photo-${i}.jpg`), "jpeg");
+
+    expect(await run([src, dst, "--mode", "mirror"])).toBe(1);
+    expect(out.join("\n")).toMatch(/aborted: max-delete: 206 of 206 .*more than half/);
+    expect(await files(dst)).toHaveLength(207);
+
+    expect(await run([src, dst, "--mode", "mirror", "--max-delete", "100%"])).toBe(0);
+    expect(await files(dst)).toEqual(["stray.txt"]);
+  });
+
+  it("--help states the default delete cap", async () => {
+    expect(await main(["sync", "--help"])).toBe(0);
+    expect(out.join("\n")).toMatch(/without --max-delete.*half/s);
+  });
+
   it("dry run shows the plan and changes nothing", async () => {
     const code = await run([join(dir, "src"), join(dir, "dst"), "--mode", "mirror", "--dry-run"]);
     expect(code).toBe(0);

@@ -32,7 +32,8 @@ describe("syncDrives (memory drives)", () => {
       "gone.txt": "g",
     });
 
-    const result = await syncDrives(source, target, options({ mode: "mirror" }));
+    // 3 of the target's 4 files go: more than the default half, so the mirror says it may.
+    const result = await syncDrives(source, target, options({ mode: "mirror", maxDelete: { percent: 100 } }));
 
     expect(result).toMatchObject({
       status: "SUCCESS",
@@ -156,6 +157,57 @@ describe("syncDrives (memory drives)", () => {
     await seed(target, { "keep.txt": "k", "x1.txt": "1" });
     const result = await syncDrives(source, target, options({ mode: "mirror", maxDelete: { percent: 50 } }));
     expect(result).toMatchObject({ status: "SUCCESS", deleted: 1 });
+  });
+
+  describe("without max-delete (the default cap)", () => {
+    const targetOf = async (count: number) => {
+      const target = createMemoryDrive();
+      await seed(target, Object.fromEntries(Array.from({ length: count }, (_, i) => [`f${i}.txt`, "x"])));
+      return target;
+    };
+
+    it("refuses to delete more than half of the target's files (a source shrunk to one stray file)", async () => {
+      const source = createMemoryDrive();
+      await seed(source, { "stray.txt": "s" });
+      const target = await targetOf(206);
+      const result = await syncDrives(source, target, options({ mode: "mirror" }));
+      expect(result.status).toBe("FAILURE");
+      expect(result.aborted).toMatch(
+        /206 of 206 target file\(s\) would be deleted, more than half.*--max-delete 100%.*"max_delete": "100%"/,
+      );
+      expect(result.deleted).toBe(0);
+      expect(target.calls.delete).toBe(0);
+    });
+
+    it("deletes exactly half", async () => {
+      const source = createMemoryDrive();
+      await seed(source, { "f0.txt": "x", "f1.txt": "x" });
+      const result = await syncDrives(source, await targetOf(4), options({ mode: "mirror" }));
+      expect(result).toMatchObject({ status: "SUCCESS", deleted: 2 });
+    });
+
+    it("lets a 3-file target lose 2 (the floor), not 3 of 4", async () => {
+      const source = createMemoryDrive();
+      await seed(source, { "f0.txt": "x" });
+      expect(await syncDrives(source, await targetOf(3), options({ mode: "mirror" }))).toMatchObject({
+        status: "SUCCESS",
+        deleted: 2,
+      });
+      const refused = await syncDrives(source, await targetOf(4), options({ mode: "mirror" }));
+      expect(refused).toMatchObject({ status: "FAILURE", deleted: 0 });
+    });
+
+    it("is lifted by an explicit 100%", async () => {
+      const source = createMemoryDrive();
+      await seed(source, { "stray.txt": "s" });
+      const target = await targetOf(206);
+      const result = await syncDrives(
+        source,
+        target,
+        options({ mode: "mirror", maxDelete: { percent: 100 } }),
+      );
+      expect(result).toMatchObject({ status: "SUCCESS", deleted: 206 });
+    });
   });
 
   it("never empties a target from an empty source", async () => {

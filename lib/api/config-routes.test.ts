@@ -173,6 +173,18 @@ describe("POST /api/v1/sync-configs", () => {
     expect((await stack.store.configs.list({ limit: 100 })).items.length).toBe(before);
   });
 
+  it("refuses a bad max_delete with 400 stating the default cap and how to lift it", async () => {
+    const reply = await stack.call({
+      method: "POST",
+      path: CONFIGS,
+      body: newConfig({ max_delete: "lots" }),
+    });
+    expectError(reply, 400, "VALIDATION_FAILED");
+    expect(reply.body.error.details).toEqual([
+      { path: "max_delete", message: expect.stringMatching(/"100%" allows any number.*null.*at most half/) },
+    ]);
+  });
+
   it("refuses unknown fields and wrong types, naming each", async () => {
     const reply = await stack.call({
       method: "POST",

@@ -36,7 +36,9 @@ Options:
                             no mod times)
   --include GLOB            only files matching a glob (repeatable); * ? ** {a,b}; a leading / anchors
   --exclude GLOB            skip files matching a glob (repeatable); excluded target files are kept
-  --max-delete N|P%         abort a mirror that would delete more than N files or P% of the target
+  --max-delete N|P%         abort a mirror that would delete more than N files or P% of the target;
+                            without --max-delete a mirror deletes at most half of the target's files
+                            (at least 2): --max-delete 100% lifts that
   --dry-run                 show the plan, change nothing
   --transfers N             parallel file transfers (default 4)
   --checkers N              parallel directory listings and hash reads (default 8)

@@ -26,8 +26,12 @@ const maxDelete = z
     z.number().int().min(0),
     z
       .string()
-      .regex(/^\d+(\.\d+)?%$/, 'max_delete must be a count or a percentage like "10%"')
-      .refine((value) => Number.parseFloat(value) <= 100, "max_delete percentage must be at most 100%"),
+      .regex(
+        /^\d+(\.\d+)?%$/,
+        'max_delete must be a count, a percentage like "10%" ("100%" allows any number), or null: a mirror then deletes at most half of the target\'s files',
+      )
+      // NaN (not a percentage at all) is the regex's to report, once.
+      .refine((value) => !(Number.parseFloat(value) > 100), "max_delete percentage must be at most 100%"),
   ])
   .nullable();
 

@@ -18,6 +18,14 @@ export function parseMaxDelete(value: string | number): MaxDelete {
   );
 }
 
+/**
+ * The cap of a mirror with no max-delete set: half of the target's files (rclone bisync's default),
+ * so a source that vanished behind a mount point, or shrank to one stray file, cannot empty a backup.
+ */
+export const DEFAULT_MAX_DELETE: MaxDelete = Object.freeze({ percent: 50 });
+/** Below this many deletes the default cap never applies, so a 3-file target can still lose 2. */
+export const DEFAULT_MAX_DELETE_FLOOR = 2;
+
 /** Whether deleting `deletes` of the target's `targetFiles` files stays within the limit. */
 export const withinMaxDelete = (limit: MaxDelete, deletes: number, targetFiles: number): boolean =>
   "count" in limit ? deletes <= limit.count : deletes <= (limit.percent / 100) * targetFiles;
@@ -28,7 +36,9 @@ export const describeMaxDelete = (limit: MaxDelete): string =>
 
 /**
  * Why a mirror must not delete, or undefined when it may: an empty source (after filters) never
- * empties a target, and `limit` caps the deletes by count or by share of the target's files.
+ * empties a target, and `limit` caps the deletes by count or by share of the target's files. With no
+ * `limit`, the default applies: at most half the target's files, or DEFAULT_MAX_DELETE_FLOOR if more;
+ * `{ percent: 100 }` lifts it.
  */
 export function deleteGuard(
   deletes: number,
@@ -41,6 +51,13 @@ export function deleteGuard(
   }
   if (limit && !withinMaxDelete(limit, deletes, totals.target_files)) {
     return `max-delete: ${deletes} of ${totals.target_files} target file(s) would be deleted, more than the limit of ${describeMaxDelete(limit)}; nothing was deleted`;
+  }
+  if (
+    !limit &&
+    deletes > DEFAULT_MAX_DELETE_FLOOR &&
+    !withinMaxDelete(DEFAULT_MAX_DELETE, deletes, totals.target_files)
+  ) {
+    return `max-delete: ${deletes} of ${totals.target_files} target file(s) would be deleted, more than half, the default limit of a mirror without max-delete (did the source vanish behind a mount point?); nothing was deleted. To allow it, set max-delete (CLI --max-delete 100%, config "max_delete": "100%")`;
   }
   return undefined;
 }
