@@ -47,6 +47,8 @@ export function driveFor(location: Location, name: string, env: NodeJS.ProcessEn
         client,
         ownsClient: true,
         name,
+        // One endpoint, region and key: a sync between two such locations copies server-side.
+        store: JSON.stringify([endpoint ?? "aws", region ?? "", accessKeyId ?? "", location.forcePathStyle]),
       });
     }
     case "webdav": {

@@ -43,8 +43,12 @@ const stop = async () => {
 
 afterAll(stop); // file level: after every suite below, not after the first one
 
-runDriveContract({ name: "s3 (fauxqs)", newDrive: () => newDrive() });
-runDriveContract({ name: "s3 with a prefix (fauxqs)", newDrive: () => newDrive({ prefix: "base/sub/" }) });
+runDriveContract({ name: "s3 (fauxqs)", newDrive: () => newDrive(), newPeer: () => newDrive() });
+runDriveContract({
+  name: "s3 with a prefix (fauxqs)",
+  newDrive: () => newDrive({ prefix: "base/sub/" }),
+  newPeer: () => newDrive({ prefix: "other/" }),
+});
 
 const MOD_TIME = Date.UTC(2021, 4, 6, 7, 8, 9, 123);
 const md5 = (data: Uint8Array) => createHash("md5").update(data).digest("hex");

@@ -28,6 +28,7 @@ import {
   IsADirectoryError,
   NotSupportedError,
 } from "../errors.ts";
+import { copyObject } from "./s3-copy.ts";
 import { isS3NotFound, toS3DriveError } from "./s3-errors.ts";
 import { S3Keys } from "./s3-keys.ts";
 import {
@@ -63,7 +64,22 @@ export interface S3DriveOptions {
    * so `canSetModTime` is false and the engine compares by size.
    */
   readonly useServerModTime?: boolean;
+  /**
+   * The endpoint and credentials this drive talks to, as one opaque string: two drives of one store
+   * (equal `store`, or one client) copy between them server-side (`copyFrom`: CopyObject).
+   */
+  readonly store?: string;
+  /** Above this size a server-side copy goes in UploadPartCopy parts (default 5 GiB, CopyObject's limit). */
+  readonly copyCutoff?: number;
+  /** Part size of such a multipart copy (default 512 MiB). */
+  readonly copyPartSize?: number;
 }
+
+/** Every S3 drive, for `copyFrom` to recognise a peer of the same store. */
+const s3Drives = new WeakMap<
+  Drive,
+  { readonly client: S3Client; readonly bucket: string; readonly keys: S3Keys; readonly store?: string }
+>();
 
 /**
  * A drive over an S3 bucket (or an S3-compatible store: give the client its endpoint and path style).
@@ -158,7 +174,7 @@ export function createS3Drive(options: S3DriveOptions): Drive {
     }
   };
 
-  return {
+  const drive: Drive = {
     name,
     features,
 
@@ -274,6 +290,62 @@ export function createS3Drive(options: S3DriveOptions): Drive {
       return { kind: "file", path, size: check.size(), modTime: source.modTime, hashes: { md5: written } };
     },
 
+    /**
+     * From a drive of the same store: CopyObject (UploadPartCopy parts above `copyCutoff`), so no byte
+     * passes through this process. The source is HEADed first: a size other than the listed one fails
+     * (the previous object stays), and the copy is made of that version only (If-Match on its ETag).
+     */
+    async copyFrom(from, source, path, copyOptions) {
+      const peer = s3Drives.get(from);
+      const sameStore = peer && (peer.client === client || (options.store && peer.store === options.store));
+      if (!peer || !sameStore) return undefined;
+      checkPath(path);
+      const signal = copyOptions?.signal;
+      const sendOptions = signal ? { abortSignal: signal } : {};
+      const sourceKey = peer.keys.file(checkPath(source.path));
+      const [blocked, head] = await Promise.all([
+        hasChildren(path).catch((error: unknown) => Promise.reject(toS3DriveError(error, "copy", path))),
+        peer.client
+          .send(new HeadObjectCommand({ Bucket: peer.bucket, Key: sourceKey }), sendOptions)
+          .catch((error: unknown) => Promise.reject(toS3DriveError(error, "copy", source.path))),
+      ]);
+      if (blocked) throw new IsADirectoryError(`s3 copy "${path}": a directory is in the way`, path);
+      if (head.ContentLength !== source.size) {
+        throw new DriveError(
+          `s3 copy "${path}": the source has ${head.ContentLength} bytes, not the ${source.size} it listed; previous object kept`,
+          path,
+        );
+      }
+      const md5 = source.hashes?.md5 ?? md5Of(head.ETag, head.Metadata);
+      const metadata: Record<string, string> = {};
+      if (source.modTime !== undefined) metadata[MTIME_KEY] = formatMtime(source.modTime);
+      const md5Base64 = md5HexToBase64(md5);
+      if (md5Base64) metadata[MD5_KEY] = md5Base64;
+      try {
+        await copyObject({
+          client,
+          from: { bucket: peer.bucket, key: sourceKey },
+          to: { bucket, key: keys.file(path) },
+          head,
+          metadata,
+          concurrency: options.queueSize ?? 4,
+          ...(options.copyCutoff !== undefined ? { cutoff: options.copyCutoff } : {}),
+          ...(options.copyPartSize !== undefined ? { partSize: options.copyPartSize } : {}),
+          ...(signal ? { signal } : {}),
+        });
+      } catch (error) {
+        throw toS3DriveError(error, "copy", path);
+      }
+      if (source.modTime === undefined) return stat(path);
+      return {
+        kind: "file",
+        path,
+        size: source.size,
+        modTime: source.modTime,
+        ...(md5 ? { hashes: { md5 } } : {}),
+      };
+    },
+
     async delete(path) {
       await stat(path); // S3 deletes are idempotent; the contract wants FileNotFoundError
       try {
@@ -328,4 +400,6 @@ export function createS3Drive(options: S3DriveOptions): Drive {
       if (options.ownsClient) client.destroy();
     },
   };
+  s3Drives.set(drive, { client, bucket, keys, ...(options.store ? { store: options.store } : {}) });
+  return drive;
 }

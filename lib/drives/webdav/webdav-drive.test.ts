@@ -59,6 +59,7 @@ const driveIn = async (server: WebdavTestServer, options: Partial<WebdavDriveOpt
 runDriveContract({
   name: "webdav (webdav-server, in memory, no X-OC-Mtime)",
   newDrive: async () => (await driveIn(await memoryServer())).drive,
+  newPeer: async () => (await driveIn(await memoryServer())).drive,
 });
 runDriveContract({
   name: "webdav (webdav-server on disk, Nextcloud-like X-OC-Mtime)",
@@ -66,6 +67,18 @@ runDriveContract({
 });
 
 describe("webdav drive", () => {
+  it("copies server-side only where COPY keeps what PUT keeps (here: not the X-OC-Mtime)", async () => {
+    const server = await nextcloudLike();
+    const source = (await driveIn(server, { vendor: "nextcloud" })).drive;
+    const target = (await driveIn(server, { vendor: "nextcloud" })).drive;
+    await source.write("a.txt", streamOf(Buffer.from("abc")), { path: "a.txt", size: 3, modTime: MOD_TIME });
+    expect(await target.copyFrom!(source, await source.stat("a.txt"), "a.txt")).toBeUndefined();
+    expect(await listAll(target, "")).toEqual([]); // the trial copy is gone
+    const other = (await driveIn(await memoryServer())).drive;
+    await other.write("b.txt", streamOf(Buffer.from("b")), { path: "b.txt", size: 1 });
+    expect(await target.copyFrom!(other, await other.stat("b.txt"), "b.txt")).toBeUndefined(); // another server
+  });
+
   it("creates its root folder on the first write when the folder does not exist yet", async () => {
     const server = await memoryServer();
     const folder = `/new-target-${++folders}`;

@@ -16,6 +16,7 @@ import {
 import {
   DirectoryNotEmptyError,
   DirectoryNotFoundError,
+  DriveError,
   FileNotFoundError,
   IsADirectoryError,
   NotSupportedError,
@@ -40,6 +41,12 @@ export interface WebdavDriveOptions {
    */
   readonly vendor?: WebdavVendor;
 }
+
+/** Every WebDAV drive, for `copyFrom`: a peer on the same server with the same credentials copies with COPY. */
+const webdavDrives = new WeakMap<
+  Drive,
+  { readonly client: WebDAVClient; readonly server: string; readonly remote: (path: string) => string }
+>();
 
 const MIME = "application/octet-stream";
 const TEMP_CLEANUP_DELAYS_MS = [0, 100, 400, 1000];
@@ -136,7 +143,37 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
     }
   };
 
-  return {
+  /** Set once a COPY came back without the source's mod time on a server that keeps mod times on PUT. */
+  let copyLosesModTime = false;
+  /** The server and the account: drives that agree on both can COPY between their folders. */
+  const server = JSON.stringify([
+    new URL(options.url).origin,
+    options.username ?? "",
+    options.password ?? "",
+  ]);
+  /** The absolute URL of a path under this drive's root, as a COPY Destination names it. */
+  const urlOf = (path: string): string =>
+    `${options.url.replace(/\/+$/, "")}/${path.split("/").map(encodeURIComponent).join("/")}`;
+
+  /** Refuses to write over a directory (MOVE with Overwrite: T would replace it whole). */
+  const refuseDirectory = async (path: string, signal?: AbortSignal): Promise<void> => {
+    const existing = await statItem(path, "file", signal).catch((error: unknown) => {
+      if (error instanceof FileNotFoundError) return undefined;
+      throw error;
+    });
+    if (existing?.type === "directory") {
+      throw new IsADirectoryError(`webdav write "${path}": a directory is in the way`, path);
+    }
+  };
+
+  /** A temporary name beside `path`, hidden from listings. */
+  const tempFor = (path: string): string =>
+    joinPath(
+      parentOf(path),
+      `.${baseName(path).slice(0, 40)}.syncron-${randomBytes(8).toString("hex")}.partial`,
+    );
+
+  const drive: Drive = {
     name: options.name ?? redactLocation(options.url),
     features,
 
@@ -187,18 +224,8 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
       const signal = writeOptions?.signal;
       const dir = parentOf(path);
       await ensureDir(dir);
-      // MOVE with Overwrite: T would replace a whole directory by the file: refuse first.
-      const existing = await statItem(path, "file", signal).catch((error: unknown) => {
-        if (error instanceof FileNotFoundError) return undefined;
-        throw error;
-      });
-      if (existing?.type === "directory") {
-        throw new IsADirectoryError(`webdav write "${path}": a directory is in the way`, path);
-      }
-      const temp = joinPath(
-        dir,
-        `.${baseName(path).slice(0, 40)}.syncron-${randomBytes(8).toString("hex")}.partial`,
-      );
+      await refuseDirectory(path, signal);
+      const temp = tempFor(path);
       const headers: Record<string, string> = { "Content-Type": MIME };
       // rclone sends whole seconds too; servers without support ignore the header.
       if (source.modTime !== undefined) headers["X-OC-Mtime"] = String(Math.floor(source.modTime / 1000));
@@ -222,6 +249,58 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
         data.destroy();
         await removeTemp(temp);
         throw toWebdavDriveError(error, "write", path);
+      }
+      return stat(path);
+    },
+
+    /**
+     * From a folder of the same server and account: COPY (Depth 0) to a temporary name, then MOVE over
+     * the target as `write` does, so no byte passes through this process and readers never see a part.
+     * A copy whose size is not the listed one is removed and fails; the previous file stays. Where the
+     * drive keeps mod times (X-OC-Mtime on PUT) but the server's COPY does not, it answers undefined
+     * (the engine streams) from then on.
+     */
+    async copyFrom(from, source, path, copyOptions) {
+      const peer = webdavDrives.get(from);
+      if (!peer || peer.server !== server || copyLosesModTime) return undefined;
+      checkPath(path);
+      checkPath(source.path);
+      const signal = copyOptions?.signal;
+      await ensureDir(parentOf(path));
+      await refuseDirectory(path, signal);
+      const temp = tempFor(path);
+      try {
+        await peer.client.customRequest(peer.remote(source.path), {
+          method: "COPY",
+          headers: { Destination: urlOf(temp), Overwrite: "F", Depth: "0" },
+          ...(signal ? { signal } : {}),
+        });
+      } catch (error) {
+        throw toWebdavDriveError(error, "copy", statusOf(error) === 404 ? source.path : path);
+      }
+      try {
+        const copied = await statItem(temp, "file", signal);
+        if (copied.size !== source.size) {
+          throw new DriveError(
+            `webdav copy "${path}": the source has ${copied.size} bytes, not the ${source.size} it listed; previous file kept`,
+            path,
+          );
+        }
+        const copiedTime = Date.parse(copied.lastmod);
+        if (
+          features.canSetModTime &&
+          source.modTime !== undefined &&
+          !(Math.abs(copiedTime - source.modTime) < 1000)
+        ) {
+          // This server's COPY does not keep the mod time it keeps on PUT: stream (and stop asking).
+          copyLosesModTime = true;
+          await removeTemp(temp);
+          return undefined;
+        }
+        await client.moveFile(remote(temp), remote(path), { overwrite: true });
+      } catch (error) {
+        await removeTemp(temp);
+        throw toWebdavDriveError(error, "copy", path);
       }
       return stat(path);
     },
@@ -265,4 +344,6 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
       throw new NotSupportedError(`webdav has no ${type} hashes`, path);
     },
   };
+  webdavDrives.set(drive, { client, server, remote });
+  return drive;
 }
