@@ -3,7 +3,7 @@ import { ConfigValidationError } from "../jobs/check-config.ts";
 import { ConfigDisabledError } from "../jobs/errors.ts";
 import { QueueError } from "../queue/errors.ts";
 import { SchedulerError, ScheduleValidationError } from "../schedule/errors.ts";
-import { ConflictError, InvalidCursorError, NotFoundError } from "../store/errors.ts";
+import { ConflictError, InvalidCursorError, NotFoundError, StoreError } from "../store/errors.ts";
 import { ApiError } from "./errors.ts";
 import { type ApiResult, json } from "./http.ts";
 
@@ -11,7 +11,7 @@ const withCause = (error: Error) => ({ cause: error });
 
 /**
  * Any thrown value as an ApiError: ApiErrors as they are, the domain's errors mapped to their
- * status (bad input 400, unknown 404, conflicts 409, an unavailable scheduler or queue 503), the
+ * status (bad input 400, unknown 404, conflicts 409, an unavailable store, scheduler or queue 503), the
  * rest a 500 whose message reveals nothing (the log has it).
  */
 export function toApiError(error: unknown): ApiError {
@@ -46,6 +46,15 @@ export function toApiError(error: unknown): ApiError {
   }
   if (error instanceof ConflictError)
     return new ApiError(409, "CONFLICT", error.message, undefined, withCause(error));
+  if (error instanceof StoreError && error.retryable) {
+    return new ApiError(
+      503,
+      "STORE_UNAVAILABLE",
+      "the store is unavailable; retry later",
+      undefined,
+      withCause(error),
+    );
+  }
   if (error instanceof SchedulerError) {
     return new ApiError(503, "SCHEDULER_UNAVAILABLE", error.message, undefined, withCause(error));
   }

@@ -1,7 +1,4 @@
 /** A cron expression or time zone that syncron cannot accept; the message is one sentence naming the field and the token. */
 export class CronError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "CronError";
-  }
+  override name = "CronError";
 }

@@ -5,13 +5,14 @@ export { isRetryable, isRetryableStatus };
 
 /** A drive call that failed; `retryable` says whether the same call may succeed (throttling, 5xx, resets). */
 export class DriveError extends ServiceError {
+  override name = "DriveError";
+
   constructor(
     message: string,
     readonly path?: string,
     options?: ErrorOptions & { retryable?: boolean },
   ) {
     super(message, options);
-    this.name = "DriveError";
   }
 }
 

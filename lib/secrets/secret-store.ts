@@ -27,10 +27,7 @@ export interface SecretStore {
 
 /** A failed secret-store call. Messages name the drive, never a secret value. */
 export class SecretStoreError extends ServiceError {
-  constructor(message: string, options?: ErrorOptions & { retryable?: boolean }) {
-    super(message, options);
-    this.name = "SecretStoreError";
-  }
+  override name = "SecretStoreError";
 }
 
 /** The drive has no secrets stored (or not at the version asked for). Not retryable. */

@@ -1,10 +1,12 @@
 /** Errors the store raises; DynamoDB's own failures are converted here so callers never see SDK errors. */
+import { isRetryable, ServiceError } from "../util/service-error.ts";
 
-export class StoreError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "StoreError";
-  }
+/**
+ * A DynamoDB call that failed (`retryable` when throttled, 5xx or unreachable: API 503), or, as one
+ * of the subclasses below, a store rule that refused the call.
+ */
+export class StoreError extends ServiceError {
+  override name = "StoreError";
 }
 
 /** The item does not exist (API: 404). */
@@ -33,6 +35,30 @@ export class InvalidCursorError extends StoreError {
 /** True for DynamoDB's ConditionalCheckFailedException (by name: SDK copies may differ). */
 export const isConditionalCheckFailed = (error: unknown): boolean =>
   (error as { name?: unknown } | null)?.name === "ConditionalCheckFailedException";
+
+/** DynamoDB's answers that a later try may not get: throttling (HTTP 400 on the wire) and its own 5xx. */
+const DYNAMODB_RETRYABLE = new Set([
+  "ProvisionedThroughputExceededException",
+  "RequestLimitExceeded",
+  "ThrottlingException",
+  "InternalServerError",
+  "ServiceUnavailable",
+]);
+
+/**
+ * A DynamoDB SDK failure as a StoreError, retryable when DynamoDB (or the network) says so; the store
+ * converts every call where it sends it (`createStore`). A failed condition passes as it is: the
+ * repositories turn it into ConflictError or `false`.
+ */
+export function toStoreError(error: unknown): unknown {
+  if (error instanceof StoreError || isConditionalCheckFailed(error)) return error;
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  const retryable = isRetryable(error) || (typeof name === "string" && DYNAMODB_RETRYABLE.has(name));
+  return new StoreError(`DynamoDB call failed: ${String(name)}: ${String(message)}`, {
+    cause: error,
+    retryable,
+  });
+}
 
 /**
  * Runs one conditional write and converts a failed condition into `onConditionFailed(cause)`'s

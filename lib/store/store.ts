@@ -2,6 +2,7 @@ import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynam
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { type ConfigRepository, createConfigRepository } from "./configs.ts";
 import { createDriveRepository, type DriveRepository } from "./drives.ts";
+import { toStoreError } from "./errors.ts";
 import { createLeaseRepository, type LeaseRepository } from "./leases.ts";
 import { RUN_RETENTION_DAYS } from "./run.ts";
 import { createRunRepository, type RunRepository } from "./runs.ts";
@@ -26,7 +27,7 @@ export interface StoreOptions {
 /** Builds the store over an existing table (see `ensureTable` for local stacks and tests). */
 export function createStore(options: StoreOptions): Store {
   const deps = {
-    client: options.client,
+    client: convertingErrors(options.client),
     tableName: options.tableName,
     now: options.now ?? (() => new Date()),
   };
@@ -36,6 +37,22 @@ export function createStore(options: StoreOptions): Store {
     runs: createRunRepository({ ...deps, retentionDays: options.runRetentionDays ?? RUN_RETENTION_DAYS }),
     leases: createLeaseRepository(deps),
   };
+}
+
+/**
+ * The client the repositories send through: every SDK failure is converted where it is sent
+ * (`toStoreError`), so no caller of the store sees an AWS error type.
+ */
+function convertingErrors(client: DynamoDBDocumentClient): DynamoDBDocumentClient {
+  const inner = client as unknown as { send(command: unknown, options?: unknown): Promise<unknown> };
+  const send = async (command: unknown, options?: unknown): Promise<unknown> => {
+    try {
+      return await inner.send(command, options);
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  };
+  return Object.assign(Object.create(client) as DynamoDBDocumentClient, { send });
 }
 
 /**

@@ -2,11 +2,11 @@
 
 /** A failed call to an outside service. `retryable` says whether the same call may succeed later. */
 export class ServiceError extends Error {
+  override name = "ServiceError";
   readonly retryable: boolean;
 
   constructor(message: string, options?: ErrorOptions & { retryable?: boolean }) {
     super(message, options);
-    this.name = "ServiceError";
     this.retryable = options?.retryable ?? false;
   }
 }

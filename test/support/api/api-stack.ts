@@ -34,6 +34,8 @@ export interface ApiStack {
   setNow(date: Date): void;
   /** Resolves when the local backend's fires so far have been sent. */
   idle(): Promise<void>;
+  /** Stops the stack's DynamoDB (dynalite), for outages: the store's calls fail from then on. */
+  stopStore(): Promise<void>;
   /** Sends one request through the handler and parses the reply. */
   call(input: ApiEventInput): Promise<ReturnType<typeof parseResult>>;
   stop(): Promise<void>;
@@ -120,6 +122,7 @@ export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiS
     idle: async () => {
       await local?.idle();
     },
+    stopStore: () => dynamo.stop(),
     call: async (input) => parseResult(await handler(apiEvent(input))),
     stop: async () => {
       local?.stop();
