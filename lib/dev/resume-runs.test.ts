@@ -10,12 +10,13 @@ const run = (status: Run["status"], overrides: Partial<Run> = {}): Run => ({
 });
 
 describe("resumeMessage", () => {
-  it("continues a STARTED run and re-sends a PENDING or RETRY one under its task id", () => {
-    expect(resumeMessage(run("STARTED"))).toEqual({
+  it("continues a STARTED run at its attempt count and re-sends a PENDING or RETRY one under its task id", () => {
+    expect(resumeMessage(run("STARTED", { attempts: 3 }))).toEqual({
       type: "sync.run",
       trigger: "continuation",
       config_id: "c1",
       task_id: "t-STARTED",
+      attempts: 3,
     });
     expect(resumeMessage(run("PENDING"))).toMatchObject({ trigger: "manual", task_id: "t-PENDING" });
     expect(resumeMessage(run("RETRY", { scheduled_time: "2026-01-01T00:00:00Z" }))).toEqual({

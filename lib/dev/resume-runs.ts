@@ -6,8 +6,9 @@ import type { RunRepository } from "../store/runs.ts";
 
 /**
  * The message that carries an unfinished run forward after a restart: a continuation for a run
- * that had started (the worker takes it over from its checkpoint: its lease is its own), the
- * manual form, keyed on the existing task id, for one still PENDING or waiting to RETRY.
+ * that had started, handed over at its attempt count (its holder died with the last process, so
+ * the worker takes it over from its checkpoint at once, live lease or not), the manual form, keyed
+ * on the existing task id, for one still PENDING or waiting to RETRY.
  */
 export function resumeMessage(run: Run): SyncRunMessage {
   return {
@@ -16,6 +17,7 @@ export function resumeMessage(run: Run): SyncRunMessage {
     config_id: run.config_id,
     task_id: run.task_id,
     ...(run.scheduled_time ? { scheduled_time: run.scheduled_time } : {}),
+    ...(run.status === "STARTED" ? { attempts: run.attempts } : {}),
   };
 }
 

@@ -58,6 +58,12 @@ const givenConfig = (fields: Partial<SyncConfig> = {}): Promise<SyncConfig> => {
   return store.configs.create({ ...newSyncConfig(input, { id: newId(), now }), ...fields });
 };
 
+/** The config's source folder with one file, a.txt. */
+async function givenSourceFile(config: SyncConfig): Promise<void> {
+  await mkdir(config.source, { recursive: true });
+  await writeFile(join(config.source, "a.txt"), "alpha");
+}
+
 /** A manual run that an earlier invocation started and checkpointed: it holds the config's lease. */
 async function givenRunningTask(
   config: SyncConfig,
@@ -66,7 +72,7 @@ async function givenRunningTask(
   await store.runs.create(newRun({ task_id, config_id: config.id, trigger: "manual", now }));
   await store.runs.update(task_id, { status: "STARTED", started_at: now.toISOString(), attempts: 1 });
   expect(await store.leases.acquire(config.id, { owner: task_id, ttl_ms: 20 * 60_000 })).toBe(true);
-  return { type: "sync.run", trigger: "continuation", config_id: config.id, task_id };
+  return { type: "sync.run", trigger: "continuation", config_id: config.id, task_id, attempts: 1 };
 }
 
 describe("runSyncJob: runs that cannot go on", () => {
@@ -124,8 +130,7 @@ describe("runSyncJob: runs that cannot go on", () => {
 
   it("frees the lease when the outcome cannot be recorded, so the redelivered message takes the run over", async () => {
     const config = await givenConfig();
-    await mkdir(config.source, { recursive: true });
-    await writeFile(join(config.source, "a.txt"), "alpha");
+    await givenSourceFile(config);
     const message = await givenRunningTask(config);
     const failing = {
       ...store,
@@ -150,11 +155,75 @@ describe("runSyncJob: runs that cannot go on", () => {
   });
 });
 
+describe("runSyncJob: a lease left behind by a crash", () => {
+  /** What a process killed after recording its run's outcome, before releasing, leaves: a live lease. */
+  async function givenLeaseLeftBy(config: SyncConfig, status: "SUCCESS" | "FAILURE" | "gone") {
+    const task_id = `manual-${newId()}`;
+    if (status !== "gone") {
+      await store.runs.create(newRun({ task_id, config_id: config.id, trigger: "manual", now }));
+      await store.runs.update(task_id, { status, attempts: 1, finished_at: now.toISOString() });
+    }
+    expect(await store.leases.acquire(config.id, { owner: task_id, ttl_ms: 20 * 60_000 })).toBe(true);
+    return task_id;
+  }
+  const fire = (config: SyncConfig, at: string): SyncRunMessage => ({
+    type: "sync.run",
+    trigger: "schedule",
+    config_id: config.id,
+    scheduled_time: at,
+  });
+
+  for (const status of ["SUCCESS", "FAILURE", "gone"] as const) {
+    it(`runs the next fire at once when the lease's holder is ${status === "gone" ? "a run that is gone" : `a ${status} run`}`, async () => {
+      const config = await givenConfig();
+      await givenSourceFile(config);
+      await givenLeaseLeftBy(config, status);
+
+      const outcome = await runSyncJob(fire(config, "2026-11-29T02:00:00Z"), deps(), plenty);
+      expect(outcome.outcome).toBe("SUCCESS");
+      expect(await readFile(join(config.target, "a.txt"), "utf8")).toBe("alpha");
+      expect(await store.leases.get(config.id)).toBeUndefined();
+    });
+  }
+
+  it("lets fires racing for a finished holder's lease run one at a time", async () => {
+    const config = await givenConfig();
+    await givenSourceFile(config);
+    await givenLeaseLeftBy(config, "SUCCESS");
+    // Syncs in progress: opened with the source drive, over once the outcome is recorded.
+    let running = 0;
+    let most = 0;
+    const watched = deps({
+      openDrive: (location, name) => {
+        if (name === config.source) most = Math.max(most, ++running);
+        return driveFor(location, name, {});
+      },
+      onRunFinished: (run) => {
+        if (run.status !== "SKIPPED") running--;
+      },
+    });
+    const outcomes = await Promise.all(
+      ["02", "03", "04"].map((hour) =>
+        runSyncJob(fire(config, `2026-11-29T${hour}:00:00Z`), watched, plenty),
+      ),
+    );
+    expect(outcomes.map((o) => o.outcome)).toContain("SUCCESS");
+    expect(most).toBe(1);
+  });
+
+  it("still skips a fire while the holder's run is going on", async () => {
+    const config = await givenConfig();
+    const running = await givenRunningTask(config);
+    const outcome = await runSyncJob(fire(config, "2026-11-29T02:00:00Z"), deps(), plenty);
+    expect(outcome.outcome).toBe("SKIPPED");
+    expect((await store.leases.get(config.id))?.owner).toBe(running.task_id);
+  });
+});
+
 describe("runSyncJob: two deliveries of one message at once", () => {
   it("runs the sync once; the other delivery is a duplicate", async () => {
     const config = await givenConfig();
-    await mkdir(config.source, { recursive: true });
-    await writeFile(join(config.source, "a.txt"), "alpha");
+    await givenSourceFile(config);
     const task_id = `manual-${newId()}`;
     await store.runs.create(newRun({ task_id, config_id: config.id, trigger: "manual", now }));
     const message: SyncRunMessage = { type: "sync.run", trigger: "manual", config_id: config.id, task_id };
@@ -173,6 +242,43 @@ describe("runSyncJob: two deliveries of one message at once", () => {
     expect(outcomes.map((o) => o.outcome).sort()).toEqual(["SUCCESS", "duplicate"]);
     expect(opened).toEqual([config.source, config.target]);
     expect(await store.runs.get(task_id)).toMatchObject({ status: "SUCCESS", attempts: 1 });
+    expect(await store.leases.get(config.id)).toBeUndefined();
+  });
+
+  it("runs a continuation once when two deliveries of its message arrive at once", async () => {
+    const config = await givenConfig();
+    await givenSourceFile(config);
+    const task_id = `manual-${newId()}`;
+    await store.runs.create(newRun({ task_id, config_id: config.id, trigger: "manual", now }));
+    const sent: SyncRunMessage[] = [];
+    const queue = {
+      send: async (message: SyncRunMessage) => {
+        sent.push(message);
+        return "message-id";
+      },
+    };
+    const manual: SyncRunMessage = { type: "sync.run", trigger: "manual", config_id: config.id, task_id };
+    // The first invocation reaches its deadline at once: it checkpoints and sends the continuation.
+    expect(
+      await runSyncJob(manual, deps({ queue }), { remainingTimeMs: () => -1 }, { safetyMarginMs: 0 }),
+    ).toEqual({ task_id, outcome: "STARTED" });
+    const [continuation] = sent;
+    expect(continuation).toMatchObject({ trigger: "continuation", task_id });
+
+    const opened: string[] = [];
+    const counting = deps({
+      openDrive: (location, name) => {
+        opened.push(name);
+        return driveFor(location, name, {});
+      },
+    });
+    const outcomes = await Promise.all([
+      runSyncJob(continuation!, counting, plenty),
+      runSyncJob(continuation!, counting, plenty),
+    ]);
+    expect(outcomes.map((o) => o.outcome).sort()).toEqual(["SUCCESS", "duplicate"]);
+    expect(opened).toEqual([config.source, config.target]);
+    expect(await store.runs.get(task_id)).toMatchObject({ status: "SUCCESS", attempts: 2 });
     expect(await store.leases.get(config.id)).toBeUndefined();
   });
 });

@@ -145,6 +145,10 @@ describe("runSyncJob", () => {
 
   it("records a fire that finds the config's lease held as SKIPPED, without touching the target", async () => {
     const { config, target } = await givenConfig();
+    await store.runs.create(
+      newRun({ task_id: "someone-else", config_id: config.id, trigger: "manual", now }),
+    );
+    await store.runs.update("someone-else", { status: "STARTED", attempts: 1 });
     await store.leases.acquire(config.id, { owner: "someone-else", ttl_ms: 60_000 });
     const outcome = await runSyncJob(fire(config.id), workerDeps(), plenty);
     expect(outcome.outcome).toBe("SKIPPED");
@@ -195,12 +199,15 @@ describe("runSyncJob", () => {
       { safetyMarginMs: 0 },
     );
     expect(first).toEqual({ task_id: taskId, outcome: "STARTED" });
-    expect(await receiveAll()).toEqual([
-      { type: "sync.run", trigger: "continuation", config_id: config.id, task_id: taskId },
-    ]);
+    const continuation = { type: "sync.run", trigger: "continuation", config_id: config.id, task_id: taskId };
+    expect(await receiveAll()).toEqual([{ ...continuation, attempts: 1 }]);
     expect((await store.leases.get(config.id))?.owner).toBe(taskId);
+    // A continuation without its attempt count (an older message) waits for the live lease to lapse.
+    expect((await runSyncJob(continuation as SyncRunMessage, workerDeps(), plenty)).outcome).toBe(
+      "duplicate",
+    );
 
-    const rest = await runSyncJob({ ...manual, trigger: "continuation" }, workerDeps(), plenty);
+    const rest = await runSyncJob({ ...continuation, attempts: 1 } as SyncRunMessage, workerDeps(), plenty);
     expect(rest.outcome).toBe("SUCCESS");
     for (const name of ["a.txt", "b.txt"]) {
       expect(await readFile(join(target, name), "utf8")).toBe(await readFile(join(source, name), "utf8"));

@@ -36,8 +36,16 @@ export const manualMessageSchema = z.object({
   scheduled_time: instant.optional(),
 });
 
-/** The next slice of a run that checkpointed before its Lambda deadline. */
-export const continuationMessageSchema = manualMessageSchema.extend({ trigger: z.literal("continuation") });
+/**
+ * The next slice of a run that checkpointed before its Lambda deadline. `attempts` is the run's
+ * attempt count when the message was sent: the delivery that finds the run at that count takes it
+ * over, so of two deliveries of one continuation only one runs the sync. Without it (older
+ * messages) a continuation waits, like any delivery, for the run's lease to lapse.
+ */
+export const continuationMessageSchema = manualMessageSchema.extend({
+  trigger: z.literal("continuation"),
+  attempts: z.number({ error: "must be a number" }).int().min(0).optional(),
+});
 
 /** `{ type: "sync.run", config_id, task_id?, trigger, scheduled_time? }`, discriminated by `trigger`. */
 export const syncRunMessageSchema = z.discriminatedUnion(

@@ -31,10 +31,18 @@ export interface LeaseOptions {
   ttl_ms: number;
   /** Defaults to the store's clock. */
   now?: Date;
+  /**
+   * `acquire` only: also take the lease from this owner, live or not, if it still holds it. For a
+   * holder known to be done (its run is final or gone): only one of several callers wins.
+   */
+  replacing?: string;
 }
 
 export interface LeaseRepository {
-  /** Takes the lease when it is free, lapsed, or already this owner's. Resolves whether it is now held. */
+  /**
+   * Takes the lease when it is free, lapsed, already this owner's, or held by `options.replacing`.
+   * Resolves whether it is now held.
+   */
   acquire(configId: string, options: LeaseOptions): Promise<boolean>;
   /** Extends this owner's lease to `now + ttl_ms`. Resolves false when another owner holds it or it is gone. */
   renew(configId: string, options: LeaseOptions): Promise<boolean>;
@@ -71,7 +79,8 @@ export function createLeaseRepository(deps: {
         expires_at,
       };
       const free = `attribute_not_exists(pk) OR ${expr.name("lease_until")} <= ${expr.value(now)}`;
-      const mine = `${expr.name("owner")} = ${expr.value(options.owner)}`;
+      const owners = [options.owner, ...(options.replacing === undefined ? [] : [options.replacing])];
+      const mine = `${expr.name("owner")} IN (${owners.map((owner) => expr.value(owner)).join(", ")})`;
       return succeeded(() =>
         client.send(
           new PutCommand({

@@ -28,14 +28,16 @@ export interface RunRepository {
   get(taskId: string): Promise<Run | undefined>;
   /**
    * Changes a run and returns it. With `expectedStatus` the write happens only while the run is in
-   * (one of) those states, so transitions such as PENDING → STARTED are taken once. Setting a
+   * (one of) those states, so transitions such as PENDING → STARTED are taken once; with
+   * `expectedAttempts` only while `attempts` is that number, so of several claims of one run that
+   * read it alike exactly one wins (ConflictError for the others). Setting a
    * finished status takes the run out of the unfinished index; setting `finished_at` restarts its
    * TTL. Throws NotFoundError, ConflictError (status not expected).
    */
   update(
     taskId: string,
     patch: RunPatch,
-    options?: { expectedStatus?: RunStatus | readonly RunStatus[] },
+    options?: { expectedStatus?: RunStatus | readonly RunStatus[]; expectedAttempts?: number },
   ): Promise<Run>;
   /** Runs of one config, newest first, one page at a time. Throws InvalidCursorError. */
   listByConfig(configId: string, options?: PageOptions): Promise<Page<Run>>;
@@ -119,13 +121,21 @@ export function createRunRepository(deps: {
         });
       }
       const expected = options.expectedStatus === undefined ? [] : [options.expectedStatus].flat();
+      const { expectedAttempts } = options;
+      const expectation = [
+        ...(expected.length ? [expected.join(" or ")] : []),
+        ...(expectedAttempts === undefined ? [] : [`attempts ${expectedAttempts}`]),
+      ].join(" with ");
+      const unexpected = (current: Run): boolean =>
+        (expected.length > 0 && !expected.includes(current.status)) ||
+        (expectedAttempts !== undefined && current.attempts !== expectedAttempts);
       if (updateExpression === "") {
         // Nothing to write: still answer as a write would (missing run, unexpected status).
         const current = await get(taskId);
         if (!current) throw new NotFoundError("run", taskId);
-        if (expected.length && !expected.includes(current.status)) {
+        if (unexpected(current)) {
           throw new ConflictError(
-            `run ${JSON.stringify(taskId)} is ${current.status}, expected ${expected.join(" or ")}`,
+            `run ${JSON.stringify(taskId)} is ${current.status} with attempts ${current.attempts}, expected ${expectation}`,
           );
         }
         return current;
@@ -133,6 +143,9 @@ export function createRunRepository(deps: {
       const conditions = ["attribute_exists(pk)"];
       if (expected.length) {
         conditions.push(`${expr.name("status")} IN (${expected.map((s) => expr.value(s)).join(", ")})`);
+      }
+      if (expectedAttempts !== undefined) {
+        conditions.push(`${expr.name("attempts")} = ${expr.value(expectedAttempts)}`);
       }
       return conditional(
         async () => {
@@ -152,7 +165,7 @@ export function createRunRepository(deps: {
           const current = await get(taskId);
           if (!current) throw new NotFoundError("run", taskId, { cause });
           throw new ConflictError(
-            `run ${JSON.stringify(taskId)} is ${current.status}, expected ${expected.join(" or ")}`,
+            `run ${JSON.stringify(taskId)} is ${current.status} with attempts ${current.attempts}, expected ${expectation}`,
             { cause },
           );
         },

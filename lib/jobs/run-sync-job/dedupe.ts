@@ -9,7 +9,12 @@ export const taskIdOf = (message: SyncRunMessage): string =>
     ? scheduledTaskId(message.config_id, message.scheduled_time)
     : message.task_id;
 
-/** Finds or creates the run a message is about; undefined when the delivery is a duplicate. */
+/**
+ * Finds or creates the run a message is about; undefined when the delivery is a duplicate. A STARTED
+ * run is taken by the continuation handed it at its attempt count, or by any delivery once its
+ * lease has lapsed (its holder crashed); while its lease lives it is anyone else's duplicate. The
+ * caller's claim (a write conditional on status and attempts) then lets only one delivery run it.
+ */
 export async function claimRun(message: SyncRunMessage, deps: WorkerDeps): Promise<Run | undefined> {
   const { runs, leases } = deps.store;
   let run: Run | undefined;
@@ -34,8 +39,10 @@ export async function claimRun(message: SyncRunMessage, deps: WorkerDeps): Promi
     );
   }
   if (isFinished(run.status)) return undefined;
-  if (run.status === "STARTED" && message.trigger !== "continuation") {
-    // Started by an earlier delivery: a duplicate while its lease is alive, a crashed run to take over when not.
+  if (
+    run.status === "STARTED" &&
+    !(message.trigger === "continuation" && message.attempts === run.attempts)
+  ) {
     const lease = await leases.get(run.config_id);
     if (lease?.owner === run.task_id && lease.lease_until > deps.clock().getTime()) return undefined;
   }

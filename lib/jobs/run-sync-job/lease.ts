@@ -1,4 +1,4 @@
-import type { Run } from "../../store/run.ts";
+import { isFinished, type Run } from "../../store/run.ts";
 import type { JobLog } from "../deps.ts";
 import type { WorkerSettings } from "./settings.ts";
 import type { JobOutcome, WorkerDeps } from "./types.ts";
@@ -9,14 +9,34 @@ export const leaseOf = (run: Run, settings: WorkerSettings) => ({
   ttl_ms: settings.leaseTtlMs,
 });
 
-/** Takes the config's lease for `run`; resolves undefined when taken, else the task id holding it. */
+/**
+ * Takes the config's lease for `run`; resolves undefined when taken, else the task id holding it.
+ * A lease whose holder's run is final (or gone) is free however long it has left: a process killed
+ * after recording its outcome, before releasing, must not block the config until the lease lapses.
+ */
 export async function takeLease(
   run: Run,
   deps: WorkerDeps,
   settings: WorkerSettings,
 ): Promise<string | undefined> {
-  if (await deps.store.leases.acquire(run.config_id, leaseOf(run, settings))) return undefined;
-  return (await deps.store.leases.get(run.config_id))?.owner ?? "another run";
+  const { leases, runs } = deps.store;
+  if (await leases.acquire(run.config_id, leaseOf(run, settings))) return undefined;
+  const holder = (await leases.get(run.config_id))?.owner;
+  if (holder === undefined) {
+    // Released between the two reads: try once more.
+    return (await leases.acquire(run.config_id, leaseOf(run, settings))) ? undefined : "another run";
+  }
+  const held = holder === run.task_id ? run : await runs.get(holder);
+  if (held && !isFinished(held.status)) return holder;
+  const replaced = await leases.acquire(run.config_id, { ...leaseOf(run, settings), replacing: holder });
+  if (!replaced) return (await leases.get(run.config_id))?.owner ?? "another run";
+  deps.log?.("warn", "lease of a finished run taken over", {
+    config_id: run.config_id,
+    task_id: run.task_id,
+    holder,
+    holder_status: held?.status ?? "gone",
+  });
+  return undefined;
 }
 
 /** Frees the config's lease held by `run`. Never throws: the outcome is recorded already, and the lease lapses after its TTL. */

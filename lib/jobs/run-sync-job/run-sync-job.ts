@@ -58,7 +58,7 @@ export async function runSyncJob(
     return finishRun(run, "SKIPPED", { error }, outcomeDepsOf(deps));
   }
 
-  // Taken once: of two deliveries of one message that both saw the run PENDING (or RETRY), one starts it.
+  // The claim: of deliveries that read the run alike (status and attempts), exactly one writes this.
   let started: Run;
   try {
     started = await deps.store.runs.update(
@@ -69,7 +69,7 @@ export async function runSyncJob(
         attempts: run.attempts + 1,
         error: null,
       },
-      { expectedStatus: run.status },
+      { expectedStatus: run.status, expectedAttempts: run.attempts },
     );
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
@@ -94,6 +94,7 @@ export async function runSyncJob(
         trigger: "continuation",
         config_id: run.config_id,
         task_id: run.task_id,
+        attempts: started.attempts,
       });
       log("info", "run checkpointed, continuation sent", { files_checked: result.files_checked });
       return { task_id: run.task_id, outcome: "STARTED" };

@@ -272,7 +272,50 @@ export function runStoreContract(options: { name: string; newStore: () => Promis
       });
     });
 
+    describe("claims", () => {
+      it("lets exactly one of several claims that read a run alike win (expectedAttempts)", async () => {
+        const store = await newStore();
+        await store.runs.create(run("c1", "cfg", 0));
+        await store.runs.update("c1", { status: "STARTED", attempts: 1 });
+        const claim = () =>
+          store.runs.update(
+            "c1",
+            { status: "STARTED", attempts: 2 },
+            { expectedStatus: "STARTED", expectedAttempts: 1 },
+          );
+        const outcomes = await Promise.allSettled([claim(), claim(), claim()]);
+        expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
+        for (const o of outcomes.filter((o) => o.status === "rejected")) {
+          expect((o as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+        }
+        expect(await store.runs.get("c1")).toMatchObject({ status: "STARTED", attempts: 2 });
+        await expect(store.runs.update("c1", {}, { expectedAttempts: 1 })).rejects.toBeInstanceOf(
+          ConflictError,
+        );
+      });
+    });
+
     describe("leases", () => {
+      it("is taken from a named holder even while live, only while that holder still has it", async () => {
+        const { leases } = await newStore();
+        const ttl_ms = 60_000;
+        expect(await leases.acquire("cfg", { owner: "done", ttl_ms, now: at(0) })).toBe(true);
+        expect(await leases.acquire("cfg", { owner: "w1", ttl_ms, now: at(0.1) })).toBe(false);
+        const takeovers = await Promise.all(
+          ["w1", "w2", "w3"].map((owner) =>
+            leases.acquire("cfg", { owner, ttl_ms, now: at(0.2), replacing: "done" }),
+          ),
+        );
+        expect(takeovers.filter(Boolean)).toHaveLength(1);
+        const winner = (await leases.get("cfg"))?.owner;
+        expect(["w1", "w2", "w3"]).toContain(winner);
+        expect(await leases.acquire("cfg", { owner: "w4", ttl_ms, now: at(0.3), replacing: "done" })).toBe(
+          false,
+        );
+        expect(await leases.release("cfg", "done")).toBe(false);
+        expect((await leases.get("cfg"))?.owner).toBe(winner);
+      });
+
       it("is held by one owner until it lapses, renewed and released only by its owner", async () => {
         const store = await newStore();
         const { leases } = store;
