@@ -11,10 +11,11 @@ import { s3ClientFor } from "../lib/drives/s3/s3-client.ts";
 import { createS3Drive } from "../lib/drives/s3/s3-drive.ts";
 import { createWebdavDrive } from "../lib/drives/webdav/webdav-drive.ts";
 import { syncDrives } from "../lib/sync/index.ts";
+import { type OpenListFixture, startOpenListFixture } from "./support/drives/openlist-fixture.ts";
 import { startWebdavTestServer, type WebdavTestServer } from "./support/drives/webdav-test-server.ts";
 import { options, seed, T0, tree } from "./support/sync/sync-fixtures.ts";
 
-type Kind = "local" | "s3" | "webdav";
+type Kind = "local" | "s3" | "webdav" | "openlist";
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -56,6 +57,13 @@ const webdav = once(async (): Promise<WebdavTestServer> => {
   return server;
 });
 
+/** An OpenList test server; its Local storage keeps mod times. */
+const openlist = once(async (): Promise<OpenListFixture> => {
+  const fixture = await startOpenListFixture();
+  cleanups.push(() => fixture.stop());
+  return fixture;
+});
+
 let fresh = 0;
 /** A new, empty drive of the given kind. */
 async function newDrive(kind: Kind): Promise<Drive> {
@@ -66,12 +74,13 @@ async function newDrive(kind: Kind): Promise<Drive> {
     await client.send(new CreateBucketCommand({ Bucket: name }));
     return createS3Drive({ bucket: name, prefix: "base", client });
   }
+  if (kind === "openlist") return (await openlist()).drive("/local");
   const server = await webdav();
   await createClient(server.url).createDirectory(`/${name}`);
   return createWebdavDrive({ url: `${server.url}/${name}`, vendor: "nextcloud" });
 }
 
-const KINDS: readonly Kind[] = ["local", "s3", "webdav"];
+const KINDS: readonly Kind[] = ["local", "s3", "webdav", "openlist"];
 const PAIRS = KINDS.flatMap((from) => KINDS.filter((to) => to !== from).map((to) => [from, to] as const));
 
 describe.each(PAIRS)("mirror %s -> %s", (from, to) => {

@@ -53,6 +53,12 @@ export interface ListOptions {
   readonly signal?: AbortSignal;
 }
 
+export interface CopyFromOptions {
+  readonly signal?: AbortSignal;
+  /** Bytes the store has copied of this file so far, where it tells (an OpenList copy task's progress). */
+  readonly onProgress?: (bytesDone: number) => void;
+}
+
 export interface Drive {
   /** A display name with secrets redacted, safe for logs. */
   readonly name: string;
@@ -95,7 +101,7 @@ export interface Drive {
     from: Drive,
     source: FileInfo,
     path: string,
-    options?: { signal?: AbortSignal },
+    options?: CopyFromOptions,
   ): Promise<FileEntry | undefined>;
   /** Releases clients and sockets. Safe to call more than once. */
   close?(): Promise<void>;

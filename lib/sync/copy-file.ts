@@ -19,7 +19,7 @@ export class CopyError extends Error {
  * `abort` cancels the bytes in flight; `stop` only ends the waits between attempts. Checks the stored
  * size against the listed one. Throws CopyError. `onBytes` hears of every chunk as it streams, and of a
  * failed attempt's bytes taken back (a negative delta), so the sum is what was stored; a server-side
- * copy streams nothing, so it hears nothing.
+ * copy streams nothing, so it hears only of the progress the store reports, taken back at its end.
  */
 export async function copyFile(
   source: Drive,
@@ -35,8 +35,21 @@ export async function copyFile(
       async () => {
         if (target.copyFrom) {
           op = "write";
-          const copied = await target.copyFrom(source, file, file.path, { signal: signals.abort });
-          if (copied) return copied;
+          // The store's own progress (an OpenList task) counts as done bytes, taken back if it fails.
+          let reported = 0;
+          const onProgress = (done: number): void => {
+            onBytes?.(done - reported);
+            reported = done;
+          };
+          try {
+            const copied = await target.copyFrom(source, file, file.path, {
+              signal: signals.abort,
+              ...(onBytes ? { onProgress } : {}),
+            });
+            if (copied) return copied;
+          } finally {
+            if (reported !== 0) onBytes?.(-reported);
+          }
         }
         op = "read";
         let sent = 0;

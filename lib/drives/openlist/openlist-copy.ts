@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { sleep } from "../../util/sleep.ts";
 import {
   baseName,
+  type CopyFromOptions,
   checkPath,
   type Drive,
   type FileEntry,
@@ -18,11 +19,17 @@ import {
 import { DriveError, IsADirectoryError } from "../errors.ts";
 import { innerDrive } from "../rate-limit.ts";
 import { type OpenListClient, OpenListReplyError, toOpenListError } from "./openlist-client.ts";
+import { type ObjResp, toEntry } from "./openlist-objects.ts";
 
 interface Registered {
   readonly client: OpenListClient;
   /** The full OpenList path of a drive path. */
   readonly remote: (path: string) => string;
+  /**
+   * Copy tasks still running when this drive first copied (started by an earlier invocation of the
+   * same run): read once per drive, since this drive's own copies are followed to their end.
+   */
+  earlierTasks(signal?: AbortSignal): Promise<CopyTask[]>;
 }
 
 /** `TaskInfo` of server/handles/task.go; `state` is tache's State. */
@@ -42,27 +49,38 @@ const CANCELED = 4;
 const FAILED = 7;
 const POLL_MS = [100, 200, 400, 800, 1600];
 
-export interface CopyFromOptions {
-  readonly signal?: AbortSignal;
-  /** Bytes the server has copied of this file so far (from the task's progress). */
-  readonly onProgress?: (bytesDone: number) => void;
-}
-
 const drives = new WeakMap<Drive, Registered>();
 
-export const registerOpenListDrive = (drive: Drive, registered: Registered): void => {
-  drives.set(drive, registered);
+/** Makes `drive` (a folder of the OpenList `client` talks to) a party of server-side copies. */
+export const registerOpenListDrive = (
+  drive: Drive,
+  client: OpenListClient,
+  remote: (path: string) => string,
+): void => {
+  let earlier: Promise<CopyTask[]> | undefined;
+  const earlierTasks = (signal?: AbortSignal) => {
+    earlier ??= client.call<CopyTask[] | null>("/api/task/copy/undone", undefined, signal, "GET").then(
+      (tasks) => tasks ?? [],
+      (error: unknown) => {
+        earlier = undefined;
+        throw error;
+      },
+    );
+    return earlier;
+  };
+  drives.set(drive, { client, remote, earlierTasks });
 };
 
 /**
  * Copies `source` (a file of `from`) to `path` of `target` inside OpenList, when both drives are
- * folders of the same OpenList site and the file keeps its name; returns undefined otherwise, or when
- * OpenList refuses the copy (no copy permission, not supported), so the engine streams instead.
+ * folders of the same OpenList site; returns undefined otherwise, or when OpenList refuses the copy (no
+ * copy permission, not supported), so the engine streams instead. Also undefined when the target must
+ * keep mod times and the copy did not (an in-storage reflink gets a new one): streaming sets it.
  *
- * Atomic like `write`: the copy goes into a temporary folder beside the target, then moves over it.
- * The temporary folder's name derives from the file (source path, size, mod time): a continuation that
- * finds the copy task of an earlier invocation still running follows it instead of starting again.
- * A failed or cancelled task throws DriveError with OpenList's message.
+ * Atomic like `write`: the copy goes into a temporary folder beside the target, is checked (size) and
+ * then moved over it. The temporary folder's name derives from the file (source path, size, mod time):
+ * a continuation that finds the copy task of an earlier invocation still running follows it instead of
+ * starting again. A failed or cancelled task throws the drive error its message means.
  */
 export async function copyInsideOpenList(
   target: Drive,
@@ -75,20 +93,18 @@ export async function copyInsideOpenList(
   const dst = drives.get(target);
   const src = drives.get(innerDrive(from));
   if (!dst || !src || src.client.origin !== dst.client.origin) return undefined;
-  const name = baseName(path);
-  if (baseName(source.path) !== name) return undefined;
   const { client } = dst;
   const { signal } = options;
+  const name = baseName(path);
+  const sourceName = baseName(source.path);
   const dir = parentOf(path);
-  const srcRemote = src.remote(source.path);
-  const tempName = `.${name.slice(0, 40)}.syncron-${stableId(srcRemote, dst.remote(path), source)}.partial`;
+  const tempName = `.${name.slice(0, 40)}.syncron-${stableId(src.remote(source.path), dst.remote(path), source)}.partial`;
   const temp = joinPath(dir, tempName);
-  const fail = (error: unknown, action = "copy") => toOpenListError(error, action, path);
+  const fail = (error: unknown) => toOpenListError(error, "copy", path);
 
   let task: CopyTask | undefined;
   try {
-    const undone = await client.call<CopyTask[] | null>("/api/task/copy/undone", undefined, signal, "GET");
-    task = (undone ?? []).find((candidate) => candidate.name.includes(`/${tempName})`));
+    task = (await dst.earlierTasks(signal)).find((candidate) => candidate.name.endsWith(`/${tempName})`));
   } catch (error) {
     throw fail(error);
   }
@@ -100,7 +116,7 @@ export async function copyInsideOpenList(
         {
           src_dir: src.remote(parentOf(source.path)),
           dst_dir: dst.remote(temp),
-          names: [name],
+          names: [sourceName],
           overwrite: true,
         },
         signal,
@@ -112,33 +128,50 @@ export async function copyInsideOpenList(
       throw fail(error);
     }
   }
-  if (task)
-    await follow(client, task, source, options).catch(async (error: unknown) => {
-      if (!signal?.aborted) await removeTemp(dst, temp);
-      throw error instanceof DriveError || (error as Error).name === "AbortError" ? error : fail(error);
-    });
   try {
+    if (task) await follow(client, task, source, options);
+    const copied = toEntry(
+      path,
+      await client.call<ObjResp>("/api/fs/get", { path: dst.remote(joinPath(temp, sourceName)) }, signal),
+    );
+    if (copied.kind !== "file" || copied.size !== source.size) {
+      const size = copied.kind === "file" ? copied.size : "a folder, not";
+      throw new DriveError(
+        `openlist copy "${path}": the server copied ${size} bytes, not the ${source.size} the source listed; previous file kept`,
+        path,
+      );
+    }
+    const keepsTime =
+      !target.features.canSetModTime ||
+      source.modTime === undefined ||
+      (copied.modTime !== undefined &&
+        Math.abs(copied.modTime - source.modTime) < target.features.modTimePrecisionMs);
+    if (!keepsTime) {
+      await removeTemp(dst, temp);
+      return undefined;
+    }
+    if (sourceName !== name) {
+      await client.call(
+        "/api/fs/rename",
+        { path: dst.remote(joinPath(temp, sourceName)), name, overwrite: true },
+        signal,
+      );
+    }
     await client.call(
       "/api/fs/move",
       { src_dir: dst.remote(temp), dst_dir: dst.remote(dir), names: [name], overwrite: true },
       signal,
     );
+    await removeTemp(dst, temp);
+    return { ...copied, path };
   } catch (error) {
+    if (signal?.aborted) throw error; // the task runs on: a continuation finds it by the folder's name
     await removeTemp(dst, temp);
     const existing = await target.stat(path).catch((statError: unknown) => statError);
     if (existing instanceof IsADirectoryError)
       throw new IsADirectoryError(`openlist copy "${path}": a directory is in the way`, path);
-    throw fail(error);
+    throw error instanceof DriveError ? error : fail(error);
   }
-  await removeTemp(dst, temp);
-  const written = await target.stat(path);
-  if (written.size !== source.size) {
-    throw new DriveError(
-      `openlist copy "${path}": the server stored ${written.size} of ${source.size} bytes`,
-      path,
-    );
-  }
-  return written;
 }
 
 /** Polls the task until it ends; reports progress; an abort leaves it running for a continuation. */
@@ -154,9 +187,10 @@ async function follow(
     options.onProgress?.(Math.round(((task.progress || 0) / 100) * source.size));
     if (task.state === SUCCEEDED) break;
     if (task.state === FAILED || task.state === CANCELED) {
-      throw new DriveError(
-        `openlist copy "${source.path}": the copy task ${task.state === FAILED ? "failed" : "was cancelled"}: ${task.error || task.status}`,
-        source.path,
+      const why = task.error || task.status || (task.state === FAILED ? "failed" : "cancelled");
+      throw new OpenListReplyError(
+        500,
+        `the copy task ${task.state === FAILED ? "failed" : "was cancelled"}: ${why}`,
       );
     }
     await sleep(POLL_MS[Math.min(poll, POLL_MS.length - 1)] ?? 1000, signal);

@@ -18,12 +18,14 @@ const server = async () => {
 afterAll(async () => fixture?.stop());
 
 runDriveContract({
-  name: "openlist (test server, Local storage: keeps mod times)",
+  name: "openlist (test server, Local storage: keeps mod times; copies inside the storage)",
   newDrive: async () => (await server()).drive("/local"),
+  newPeer: async () => (await server()).drive("/local"),
 });
 runDriveContract({
-  name: "openlist (test server, cached cloud storage with md5/sha1, pages of 7)",
+  name: "openlist (test server, cached cloud storage with md5/sha1, pages of 7; copies from another storage)",
   newDrive: async () => (await server()).drive("/cloud", { pageSize: 7 }),
+  newPeer: async () => (await server()).drive("/local2"),
 });
 
 const write = (

@@ -290,6 +290,6 @@ export function createOpenListDrive(options: OpenListDriveOptions): Drive {
 
     copyFrom: (from, source, path, copyOptions) => copyInsideOpenList(drive, from, source, path, copyOptions),
   };
-  registerOpenListDrive(drive, { client, remote });
+  registerOpenListDrive(drive, client, remote);
   return drive;
 }

@@ -25,12 +25,13 @@ export interface OpenListFixture {
 
 let folders = 0;
 
+export type OpenListFixtureOptions = Partial<OpenListTestServerOptions> & {
+  /** Storages by mount path. */
+  readonly profiles?: Record<string, Omit<MountSpec, "root" | "mountPath">>;
+};
+
 /** Starts a server with the given storages (default: `/local` local, `/local2` local, `/cloud` cloud). */
-export async function startOpenListFixture(
-  options: Partial<OpenListTestServerOptions> & {
-    profiles?: Record<string, Omit<MountSpec, "root" | "mountPath">>;
-  } = {},
-): Promise<OpenListFixture> {
+export async function startOpenListFixture(options: OpenListFixtureOptions = {}): Promise<OpenListFixture> {
   const base = await mkdtemp(join(tmpdir(), "syncron-openlist-"));
   const profiles = options.profiles ?? {
     "/local": { profile: "local" },

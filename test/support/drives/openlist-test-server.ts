@@ -188,13 +188,15 @@ export async function startOpenListTestServer(
         const { obj, file } = await storages.open(srcPath);
         task.total_bytes = obj.size;
         task.status = "uploading";
-        let done = 0;
-        const stream = createReadStream(file);
-        stream.on("data", (chunk) => {
-          done += chunk.length;
-          task.progress = obj.size === 0 ? 100 : (done / obj.size) * 100;
-        });
-        await storages.put(dstDir, obj.name, stream, obj.modified);
+        const counted = async function* () {
+          let done = 0;
+          for await (const chunk of createReadStream(file)) {
+            done += (chunk as Buffer).length;
+            task.progress = obj.size === 0 ? 100 : (done / obj.size) * 100;
+            yield chunk as Buffer;
+          }
+        };
+        await storages.put(dstDir, obj.name, counted(), obj.modified);
       }
       task.progress = 100;
       task.state = STATE.succeeded;
