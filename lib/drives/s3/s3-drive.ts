@@ -31,6 +31,7 @@ import {
 import { copyObject } from "./s3-copy.ts";
 import { isS3NotFound, toS3DriveError } from "./s3-errors.ts";
 import { S3Keys } from "./s3-keys.ts";
+import type { ObjectFacts, S3ListingMemo } from "./s3-listing-memo.ts";
 import {
   formatMtime,
   MD5_KEY,
@@ -69,6 +70,11 @@ export interface S3DriveOptions {
    * (equal `store`, or one client) copy between them server-side (`copyFrom`: CopyObject).
    */
   readonly store?: string;
+  /**
+   * What the last run learnt from HEADs (mod times, md5chksum): a listed object whose key, size and
+   * ETag it knows is not HEADed again. The drive adds what this run learns; save it for the next run.
+   */
+  readonly memo?: S3ListingMemo;
   /** Above this size a server-side copy goes in UploadPartCopy parts (default 5 GiB, CopyObject's limit). */
   readonly copyCutoff?: number;
   /** Part size of such a multipart copy (default 512 MiB). */
@@ -140,6 +146,23 @@ export function createS3Drive(options: S3DriveOptions): Drive {
       ...(md5 ? { hashes: { md5 } } : {}),
     };
   };
+
+  const memo = options.memo;
+  /** A listed object's entry from what an earlier HEAD learnt (the memo), as `entryFromHead` makes it. */
+  const memoEntry = (path: string, size: number, etag: string | undefined, known: ObjectFacts): FileEntry => {
+    const md5 = md5FromEtag(etag) ?? known.md5;
+    return {
+      kind: "file",
+      path,
+      size,
+      ...(known.modTime !== undefined ? { modTime: known.modTime } : {}),
+      ...(md5 ? { hashes: { md5 } } : {}),
+    };
+  };
+  const factsOf = (entry: FileEntry): ObjectFacts => ({
+    ...(entry.modTime !== undefined ? { modTime: entry.modTime } : {}),
+    ...(entry.hashes?.md5 ? { md5: entry.hashes.md5 } : {}),
+  });
 
   const stat = async (path: string, signal?: AbortSignal): Promise<FileEntry> => {
     checkPath(path);
@@ -216,8 +239,14 @@ export function createS3Drive(options: S3DriveOptions): Drive {
           if (useServerModTime) {
             return entryFromHead(path, { ...object, ContentLength: object.Size });
           }
+          const size = object.Size ?? 0;
+          const known = memo?.recall(bucket, object.Key!, size, object.ETag);
+          if (known) return memoEntry(path, size, object.ETag, known);
           try {
-            return entryFromHead(path, await head(path, signal));
+            const found = await head(path, signal);
+            const entry = entryFromHead(path, found);
+            memo?.learn(bucket, object.Key!, entry.size, found.ETag, factsOf(entry));
+            return entry;
           } catch (error) {
             if (error instanceof FileNotFoundError) return undefined; // deleted while listing
             throw error;
@@ -286,8 +315,12 @@ export function createS3Drive(options: S3DriveOptions): Drive {
           { retryable: true },
         );
       }
-      if (source.modTime === undefined) return { ...(await stat(path)), hashes: { md5: written } };
-      return { kind: "file", path, size: check.size(), modTime: source.modTime, hashes: { md5: written } };
+      const entry: FileEntry =
+        source.modTime === undefined
+          ? { ...(await stat(path)), hashes: { md5: written } }
+          : { kind: "file", path, size: check.size(), modTime: source.modTime, hashes: { md5: written } };
+      memo?.learn(bucket, keys.file(path), entry.size, etag, factsOf(entry));
+      return entry;
     },
 
     /**
@@ -321,8 +354,9 @@ export function createS3Drive(options: S3DriveOptions): Drive {
       if (source.modTime !== undefined) metadata[MTIME_KEY] = formatMtime(source.modTime);
       const md5Base64 = md5HexToBase64(md5);
       if (md5Base64) metadata[MD5_KEY] = md5Base64;
+      let etag: string | undefined;
       try {
-        await copyObject({
+        etag = await copyObject({
           client,
           from: { bucket: peer.bucket, key: sourceKey },
           to: { bucket, key: keys.file(path) },
@@ -337,13 +371,15 @@ export function createS3Drive(options: S3DriveOptions): Drive {
         throw toS3DriveError(error, "copy", path);
       }
       if (source.modTime === undefined) return stat(path);
-      return {
+      const entry: FileEntry = {
         kind: "file",
         path,
         size: source.size,
         modTime: source.modTime,
         ...(md5 ? { hashes: { md5 } } : {}),
       };
+      memo?.learn(bucket, keys.file(path), entry.size, etag, factsOf(entry));
+      return entry;
     },
 
     async delete(path) {
