@@ -53,6 +53,7 @@ describe("POST /api/v1/sync-configs", () => {
       include: [],
       exclude: [],
       max_delete: null,
+      end_time: null,
       created_at: NOW.toISOString(),
       updated_at: NOW.toISOString(),
       last_run: null,

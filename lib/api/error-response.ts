@@ -1,6 +1,6 @@
 import { CronError } from "../cron/errors.ts";
 import { ConfigValidationError } from "../jobs/check-config.ts";
-import { ConfigDisabledError } from "../jobs/errors.ts";
+import { ConfigDisabledError, ConfigEndedError } from "../jobs/errors.ts";
 import { QueueError } from "../queue/errors.ts";
 import { SchedulerError, ScheduleValidationError } from "../schedule/errors.ts";
 import { ConflictError, InvalidCursorError, NotFoundError, StoreError } from "../store/errors.ts";
@@ -43,6 +43,9 @@ export function toApiError(error: unknown): ApiError {
     return new ApiError(404, "NOT_FOUND", error.message, undefined, withCause(error));
   if (error instanceof ConfigDisabledError) {
     return new ApiError(409, "CONFIG_DISABLED", error.message, undefined, withCause(error));
+  }
+  if (error instanceof ConfigEndedError) {
+    return new ApiError(409, "CONFIG_ENDED", error.message, undefined, withCause(error));
   }
   if (error instanceof ConflictError)
     return new ApiError(409, "CONFLICT", error.message, undefined, withCause(error));

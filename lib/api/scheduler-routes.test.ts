@@ -310,3 +310,49 @@ describe("execute-sync, execute-all-enabled, task-result", () => {
     ]);
   });
 });
+
+describe("a config's end_time", () => {
+  it("gives a running config's schedules an end, and refuses a manual run after it, naming end_time", async () => {
+    await stack.call({ method: "DELETE", path: `${SCHEDULER}/clear-tasks` });
+    const ending = await create({ end_time: "2026-12-31T16:00:00+08:00" });
+    expect(
+      (await stack.call({ method: "GET", path: `/api/v1/sync-configs/${ending.id}` })).body.end_time,
+    ).toBe("2026-12-31T16:00:00+08:00");
+    const schedules = (await stack.scheduler.list()).filter((s) => s.config_id === ending.id);
+    expect(schedules.map((s) => s.end_time)).toEqual(["2026-12-31T08:00:00.000Z"]);
+
+    const ended = await create({ end_time: "2026-11-28T21:59:00Z" });
+    expect((await stack.scheduler.list()).some((s) => s.config_id === ended.id)).toBe(false);
+    const run = await stack.call({ method: "POST", path: `${SCHEDULER}/execute-sync/${ended.id}` });
+    expectError(run, 409, "CONFIG_ENDED");
+    expect(run.body.error.message).toContain("end_time");
+    expect((await stack.store.runs.listByConfig(ended.id)).items).toEqual([]);
+
+    const all = await stack.call({ method: "POST", path: `${SCHEDULER}/execute-all-enabled` });
+    const queued = await drainQueue();
+    expect(queued.map((m) => m.config_id)).not.toContain(ended.id);
+    expect(queued.map((m) => m.config_id)).toContain(ending.id);
+    expect(all.body.count).toBe(queued.length);
+
+    const refreshed = await stack.call({ method: "POST", path: `${SCHEDULER}/refresh-tasks` });
+    expect(refreshed.body.total_configs).toBe((await stack.store.configs.listEnabled()).length - 1);
+    expect((await stack.scheduler.list()).some((s) => s.config_id === ended.id)).toBe(false);
+    await stack.call({ method: "DELETE", path: `${SCHEDULER}/clear-tasks` });
+  });
+
+  it("refuses an end_time that is not an ISO date-time with an offset, naming it", async () => {
+    const reply = await stack.call({
+      method: "POST",
+      path: "/api/v1/sync-configs",
+      body: {
+        name: "x",
+        source: "/data/x",
+        target: "s3://bucket/x",
+        cron: "0 2 * * *",
+        end_time: "tomorrow",
+      },
+    });
+    expectError(reply, 400, "VALIDATION_FAILED");
+    expect(reply.body.error.details.map((d: { path: string }) => d.path)).toEqual(["end_time"]);
+  });
+});

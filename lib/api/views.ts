@@ -40,6 +40,7 @@ export function configView(config: SyncConfig, now: Date): ConfigView {
     include: config.include,
     exclude: config.exclude,
     max_delete: config.max_delete,
+    end_time: config.end_time,
     created_at: config.created_at,
     updated_at: config.updated_at,
     last_run: config.last_run,

@@ -4,11 +4,10 @@ import type { ApiDeps } from "../api/deps.ts";
 import { createApiHandler } from "../api/handler.ts";
 import type { JobLog } from "../jobs/deps.ts";
 import type { WorkerDeps } from "../jobs/run-sync-job/types.ts";
-import { scheduleSpecOf } from "../jobs/schedule-sync.ts";
+import { refreshSchedules } from "../jobs/schedule-sync.ts";
 import { createWorkerHandler } from "../jobs/worker-handler.ts";
 import { createSqsProducer } from "../queue/sqs-producer.ts";
 import type { LocalScheduler } from "../schedule/local/local-scheduler.ts";
-import { reconcileSchedules } from "../schedule/reconcile.ts";
 import type { Scheduler } from "../schedule/scheduler.ts";
 import { newId } from "../store/ids.ts";
 import { createStore } from "../store/store.ts";
@@ -91,8 +90,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     const { scheduler } = backends;
 
     if (scheduler.backend === "local") {
-      const enabled = await store.configs.listEnabled();
-      const result = await reconcileSchedules(enabled.map(scheduleSpecOf), scheduler);
+      const result = await refreshSchedules(store.configs, scheduler, clock.date());
       log("info", "schedules rebuilt from the store", { ...result, errors: result.errors.length });
     }
 

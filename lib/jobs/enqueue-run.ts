@@ -1,8 +1,8 @@
 import type { ManualMessage } from "../queue/message.ts";
 import { newRun, type Run } from "../store/run.ts";
-import type { SyncConfig } from "../store/sync-config.ts";
+import { hasEnded, type SyncConfig } from "../store/sync-config.ts";
 import type { JobDeps } from "./deps.ts";
-import { ConfigDisabledError } from "./errors.ts";
+import { ConfigDisabledError, ConfigEndedError } from "./errors.ts";
 import { requireConfig } from "./ports.ts";
 import { failRun } from "./run-sync-job/outcome.ts";
 
@@ -44,11 +44,12 @@ async function markNotQueued(run: Run, error: unknown, deps: JobDeps): Promise<v
 /**
  * Runs a config now: records a PENDING run, then sends its message (the run exists before the
  * worker can receive the message). Throws NotFoundError for an unknown config,
- * ConfigDisabledError for a disabled one, QueueError when the message could not be sent.
+ * ConfigDisabledError for a disabled one, ConfigEndedError for one past its end_time, QueueError when the message could not be sent.
  */
 export async function enqueueRun(configId: string, deps: JobDeps): Promise<QueuedRun> {
   const config = await requireConfig(deps.configs, configId);
   if (!config.enabled) throw new ConfigDisabledError(configId);
+  if (hasEnded(config, deps.clock())) throw new ConfigEndedError(configId, config.end_time!);
   const run = manualRun(config, deps);
   await deps.runs.create(run);
   try {
@@ -62,11 +63,12 @@ export async function enqueueRun(configId: string, deps: JobDeps): Promise<Queue
 }
 
 /**
- * Runs every enabled config now, one PENDING run each, messages sent in batches. Returns the
+ * Runs every enabled config not past its end_time now, one PENDING run each, messages sent in batches. Returns the
  * task ids whose message was sent; a config whose message failed is logged and left out.
  */
 export async function enqueueAllEnabled(deps: JobDeps): Promise<{ count: number; task_ids: string[] }> {
-  const configs = await deps.configs.listEnabled();
+  const now = deps.clock();
+  const configs = (await deps.configs.listEnabled()).filter((config) => !hasEnded(config, now));
   const runs = configs.map((config) => manualRun(config, deps));
   await Promise.all(runs.map((run) => deps.runs.create(run)));
   const { failed } = await deps.queue.sendBatch(runs.map(messageOf));

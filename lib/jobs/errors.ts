@@ -8,3 +8,17 @@ export class ConfigDisabledError extends Error {
     super(`sync config ${configId} is disabled; enable it before running it`);
   }
 }
+
+/** A manual run asked for a config past its `end_time`: move or clear `end_time` first. */
+export class ConfigEndedError extends Error {
+  override name = "ConfigEndedError";
+
+  constructor(
+    readonly configId: string,
+    readonly endTime: string,
+  ) {
+    super(
+      `sync config ${configId} ended at ${endTime} (its end_time); clear or move end_time to run it again`,
+    );
+  }
+}

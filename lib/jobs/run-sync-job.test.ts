@@ -161,6 +161,17 @@ describe("runSyncJob", () => {
     expect((await store.leases.get(config.id))?.owner).toBe("someone-else");
   });
 
+  it("fails a fire that arrives after the config's end_time (the rules backend has no EndDate), without touching the target", async () => {
+    const { config, target } = await givenConfig({ end_time: "2026-01-01T00:00:00Z" });
+    const outcome = await runSyncJob(fire(config.id), workerDeps(), plenty);
+    expect(outcome.outcome).toBe("FAILURE");
+    expect((await store.runs.get(outcome.task_id))?.error).toEqual({
+      code: "CONFIG_ENDED",
+      message: `sync config ${config.id} ended at 2026-01-01T00:00:00Z`,
+    });
+    await expect(readFile(join(target, "a.txt"))).rejects.toThrow();
+  });
+
   it("fails a run of a disabled or deleted config with the reason", async () => {
     const { config } = await givenConfig({ enabled: false });
     expect((await runSyncJob(fire(config.id), workerDeps(), plenty)).outcome).toBe("FAILURE");

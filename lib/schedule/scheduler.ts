@@ -10,6 +10,8 @@ export interface ScheduleSpec {
   /** IANA time zone. */
   readonly timezone: string;
   readonly enabled: boolean;
+  /** ISO instant after which the schedule fires no more (EventBridge Scheduler's EndDate); absent = never. */
+  readonly end_time?: string;
 }
 
 export type ScheduleState = "ENABLED" | "DISABLED";
@@ -23,6 +25,8 @@ export interface ScheduleInfo {
   readonly expression: string;
   readonly timezone: string;
   readonly state: ScheduleState;
+  /** The schedule's end (ISO), where the backend keeps one. */
+  readonly end_time?: string;
   /** Next fire (ISO), where the backend knows it cheaply (local). */
   readonly next_run?: string;
 }
@@ -52,7 +56,9 @@ export type UpsertResult = "created" | "updated" | "unchanged";
 export function sameSchedules(a: readonly ScheduleInfo[], b: readonly ScheduleInfo[]): boolean {
   if (a.length !== b.length) return false;
   const key = (info: ScheduleInfo) =>
-    [info.name, info.config_id, info.expression, info.timezone, info.state].join("\u0000");
+    [info.name, info.config_id, info.expression, info.timezone, info.state, info.end_time ?? ""].join(
+      "\u0000",
+    );
   const left = a.map(key).sort();
   const right = b.map(key).sort();
   return left.every((value, i) => value === right[i]);

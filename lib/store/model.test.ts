@@ -16,6 +16,7 @@ describe("sync config model", () => {
       include: [],
       exclude: [],
       max_delete: null,
+      end_time: null,
     });
   });
 

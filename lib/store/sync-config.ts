@@ -52,6 +52,8 @@ export const syncConfigFields = {
   include: z.array(filterRule).max(100),
   exclude: z.array(filterRule).max(100),
   max_delete: maxDelete,
+  /** After this instant the config no longer fires and refuses manual runs; null = never ends. */
+  end_time: isoTime.nullable(),
 };
 
 /** A new config as a client sends it: unknown fields are refused, so a typo never passes silently. */
@@ -64,6 +66,7 @@ export const SyncConfigInputSchema = z.strictObject({
   include: syncConfigFields.include.default([]),
   exclude: syncConfigFields.exclude.default([]),
   max_delete: maxDelete.default(null),
+  end_time: syncConfigFields.end_time.default(null),
 });
 /** What a client may send (defaults optional). */
 export type SyncConfigInput = z.input<typeof SyncConfigInputSchema>;
@@ -90,12 +93,18 @@ export type LastRun = z.output<typeof LastRunSchema>;
 export const SyncConfigSchema = z.object({
   id: z.string().regex(ID_PATTERN, "id must be 1-128 characters of A-Z a-z 0-9 _ . -"),
   ...syncConfigFields,
+  // Stored before configs could end.
+  end_time: syncConfigFields.end_time.default(null),
   created_at: isoTime,
   updated_at: isoTime,
   last_run: LastRunSchema.nullable(),
   version: z.number().int().min(1),
 });
 export type SyncConfig = z.output<typeof SyncConfigSchema>;
+
+/** True once `now` has reached the config's `end_time`. */
+export const hasEnded = (config: Pick<SyncConfig, "end_time">, now: Date): boolean =>
+  config.end_time !== null && Date.parse(config.end_time) <= now.getTime();
 
 /** Builds the stored form of a new config (version 1, no run yet). Pure: id and clock passed in. */
 export function newSyncConfig(fields: SyncConfigFields, options: { id: string; now: Date }): SyncConfig {

@@ -2,9 +2,9 @@ import { z } from "zod";
 import { type CronLocale, cronReport } from "../../cron/index.ts";
 import { enqueueAllEnabled, enqueueRun } from "../../jobs/enqueue-run.ts";
 import { requireRun } from "../../jobs/ports.ts";
-import { scheduleSpecOf } from "../../jobs/schedule-sync.ts";
+import { refreshSchedules } from "../../jobs/schedule-sync.ts";
 import { taskStatus } from "../../jobs/task-status.ts";
-import { clearSchedules, reconcileSchedules } from "../../schedule/reconcile.ts";
+import { clearSchedules } from "../../schedule/reconcile.ts";
 import { parseWith, readJsonBody } from "../body.ts";
 import type { ApiDeps } from "../deps.ts";
 import { json, type RouteHandler } from "../http.ts";
@@ -31,16 +31,15 @@ const validateCronBody = z.strictObject({
 export function schedulerRoutes(deps: ApiDeps) {
   return {
     refreshTasks: (async () => {
-      const enabled = await deps.configs.listEnabled();
-      const result = await reconcileSchedules(enabled.map(scheduleSpecOf), deps.scheduler);
+      const { total_configs, ...result } = await refreshSchedules(deps.configs, deps.scheduler, deps.clock());
       deps.log?.("info", "schedules refreshed", { ...result, errors: result.errors.length });
       const errorCount = new Set(result.errors.map((error) => error.config_id)).size;
-      const activeTasks = enabled.length - errorCount;
+      const activeTasks = total_configs - errorCount;
       return json(200, {
         success: result.errors.length === 0,
         ...result,
         message: SEED_MESSAGES.refreshed(activeTasks),
-        total_configs: enabled.length,
+        total_configs,
         skipped_count: result.unchanged_count,
         error_count: errorCount,
         active_tasks: activeTasks,

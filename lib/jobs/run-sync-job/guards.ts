@@ -2,7 +2,7 @@ import { type Location, LocationError, parseLocation, redactLocation } from "../
 import { locationsOverlap } from "../../drives/overlap.ts";
 import type { RunError } from "../../store/run.ts";
 import type { Store } from "../../store/store.ts";
-import type { SyncConfig } from "../../store/sync-config.ts";
+import { hasEnded, type SyncConfig } from "../../store/sync-config.ts";
 
 /** One end of a sync, parsed once per run; `name` is the location redacted, for logs and drive names. */
 export interface RunLocation {
@@ -19,12 +19,13 @@ export interface Runnable {
 
 /**
  * The config of a run and its parsed locations, or why the run cannot go on (it ends as FAILURE): the
- * config is gone or disabled, a location does not parse (stored before the API checked it; the message
+ * config is gone, disabled or past its end_time, a location does not parse (stored before the API checked it; the message
  * shows it redacted, as LocationError does), or one location lies inside the other.
  */
 export async function guardRun(
   configs: Pick<Store["configs"], "get">,
   configId: string,
+  now: Date,
 ): Promise<Runnable | { readonly refusal: RunError }> {
   const config = await configs.get(configId);
   if (!config) {
@@ -32,6 +33,12 @@ export async function guardRun(
   }
   if (!config.enabled) {
     return { refusal: { code: "CONFIG_DISABLED", message: `sync config ${configId} is disabled` } };
+  }
+  if (hasEnded(config, now)) {
+    // The rules backend has no EndDate: its fires after the end land here until refresh-tasks removes them.
+    return {
+      refusal: { code: "CONFIG_ENDED", message: `sync config ${configId} ended at ${config.end_time}` },
+    };
   }
   let field: "source" | "target" = "source";
   let source: Location;

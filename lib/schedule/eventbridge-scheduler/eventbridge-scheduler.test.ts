@@ -106,6 +106,25 @@ describe("createEventBridgeScheduler requests", () => {
     api.mock.restore();
   });
 
+  it("sends the config's end_time as EndDate, and updates when only the end moves", async () => {
+    const { api, scheduler } = setup();
+    const ending = { ...photos, end_time: "2026-12-31T08:00:00.000Z" };
+    await scheduler.upsert(ending);
+    expect(api.mock.commandCalls(CreateScheduleCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        ...expected("syncron-c1", "cron(0 9,18 ? * 2-6 *)"),
+        EndDate: new Date(ending.end_time),
+        ClientToken: "token-1",
+      },
+    ]);
+    expect(await scheduler.upsert(ending)).toBe("unchanged");
+    expect(await scheduler.upsert({ ...ending, end_time: "2027-01-31T08:00:00.000Z" })).toBe("updated");
+    expect(api.mock.commandCalls(UpdateScheduleCommand).map((call) => call.args[0].input.EndDate)).toEqual([
+      new Date("2027-01-31T08:00:00.000Z"),
+    ]);
+    api.mock.restore();
+  });
+
   it("updates in full on a change, and deletes the schedule no longer needed", async () => {
     const { api, scheduler } = setup();
     await scheduler.upsert({ ...photos, cron: "0 0 1 * 1" });

@@ -67,6 +67,7 @@ export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions)
       ScheduleExpressionTimezone: spec.timezone,
       FlexibleTimeWindow: { Mode: "OFF" },
       State: spec.enabled ? "ENABLED" : "DISABLED",
+      ...(spec.end_time ? { EndDate: new Date(spec.end_time) } : {}),
       Description: describeSchedule(spec),
       ActionAfterCompletion: "NONE",
       Target: {
@@ -133,7 +134,7 @@ export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions)
     configId: string,
     schedule: Pick<
       GetScheduleCommandOutput,
-      "Name" | "ScheduleExpression" | "ScheduleExpressionTimezone" | "State"
+      "Name" | "ScheduleExpression" | "ScheduleExpressionTimezone" | "State" | "EndDate"
     >,
   ): ScheduleInfo => ({
     config_id: configId,
@@ -141,6 +142,7 @@ export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions)
     expression: schedule.ScheduleExpression ?? "",
     timezone: schedule.ScheduleExpressionTimezone ?? "UTC",
     state: schedule.State === "DISABLED" ? "DISABLED" : "ENABLED",
+    ...(schedule.EndDate ? { end_time: schedule.EndDate.toISOString() } : {}),
   });
 
   return {
@@ -230,6 +232,7 @@ function matches(current: GetScheduleCommandOutput, wanted: ScheduleRequest): bo
     current.ScheduleExpression === wanted.ScheduleExpression &&
     current.ScheduleExpressionTimezone === wanted.ScheduleExpressionTimezone &&
     current.State === wanted.State &&
+    current.EndDate?.getTime() === wanted.EndDate?.getTime() &&
     current.FlexibleTimeWindow?.Mode === wanted.FlexibleTimeWindow?.Mode &&
     (current.Description ?? "") === (wanted.Description ?? "") &&
     target?.Arn === want.Arn &&

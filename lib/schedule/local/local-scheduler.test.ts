@@ -47,6 +47,24 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
 describe("createLocalScheduler", () => {
+  it("fires no more at or after the spec's end_time, as EventBridge Scheduler's EndDate", async () => {
+    const { clock, sent, scheduler } = setup();
+    await scheduler.upsert({
+      config_id: "c1",
+      cron: "*/30 * * * *",
+      timezone: "UTC",
+      enabled: true,
+      end_time: "2026-01-01T01:00:00.000Z",
+    });
+    clock.advance(3 * HOUR);
+    await scheduler.idle();
+    expect(sent.map((m) => m.scheduled_time)).toEqual(["2026-01-01T00:30:00Z"]);
+    expect(await scheduler.list()).toEqual([
+      expect.objectContaining({ config_id: "c1", end_time: "2026-01-01T01:00:00.000Z" }),
+    ]);
+    expect((await scheduler.list())[0]?.next_run).toBeUndefined();
+  });
+
   it("sends the schedule message at each fire, with the fire instant as scheduled_time", async () => {
     const { clock, sent, scheduler } = setup();
     await scheduler.upsert({ config_id: "c1", cron: "*/30 * * * *", timezone: "UTC", enabled: true });

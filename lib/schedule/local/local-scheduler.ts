@@ -55,7 +55,9 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
       from: new Date(from),
       count: 1,
     });
-    if (!next) return;
+    // Like EventBridge Scheduler's EndDate: no fire at or after the end.
+    if (!next || (entry.spec.end_time !== undefined && next.getTime() >= Date.parse(entry.spec.end_time)))
+      return;
     entry.next = next.getTime();
     wait(entry, entry.next);
   };
@@ -87,8 +89,16 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
   const plan = (spec: ScheduleSpec): ScheduleInfo[] => {
     const { names } = validateSpec(spec, prefix);
     const state = spec.enabled ? "ENABLED" : "DISABLED";
+    const end = spec.end_time === undefined ? {} : { end_time: spec.end_time };
     return [
-      { config_id: spec.config_id, name: names[0], expression: spec.cron, timezone: spec.timezone, state },
+      {
+        config_id: spec.config_id,
+        name: names[0],
+        expression: spec.cron,
+        timezone: spec.timezone,
+        state,
+        ...end,
+      },
     ];
   };
 
@@ -104,7 +114,8 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
         existing &&
         existing.spec.cron === spec.cron &&
         existing.spec.timezone === spec.timezone &&
-        existing.spec.enabled === spec.enabled
+        existing.spec.enabled === spec.enabled &&
+        existing.spec.end_time === spec.end_time
       ) {
         existing.spec = { ...spec };
         return "unchanged";
@@ -129,6 +140,7 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
         expression: spec.cron,
         timezone: spec.timezone,
         state: spec.enabled ? "ENABLED" : "DISABLED",
+        ...(spec.end_time === undefined ? {} : { end_time: spec.end_time }),
         ...(next === undefined ? {} : { next_run: new Date(next).toISOString() }),
       }));
     },
