@@ -68,7 +68,7 @@ const workerDeps = (overrides: Partial<WorkerDeps> = {}): WorkerDeps => ({
 });
 
 /** A config mirroring a temp source with two files to an empty temp target. */
-async function givenConfig(fields: { enabled?: boolean } = {}) {
+async function givenConfig(fields: { enabled?: boolean; end_time?: string } = {}) {
   const [source, target] = [await tempDir(), await tempDir()];
   await writeFile(join(source, "a.txt"), "alpha");
   await writeFile(join(source, "b.txt"), "bravo");
