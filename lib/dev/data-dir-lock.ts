@@ -26,7 +26,7 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   const file = join(dir, "dev.pid");
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      await writeFile(file, String(process.pid), { flag: "wx" });
+      await writeFile(file, String(process.pid), { flag: "wx", mode: 0o600 });
       return () => rm(file, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;

@@ -1,5 +1,4 @@
-import { mkdir } from "node:fs/promises";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { ApiDeps } from "../api/deps.ts";
 import { createApiHandler } from "../api/handler.ts";
 import type { JobLog } from "../jobs/deps.ts";
@@ -16,6 +15,7 @@ import { type BackendSettings, connectBackends, type DevBackends } from "./dev-b
 import { createDevClock } from "./dev-clock.ts";
 import { startHttpServer } from "./http-server.ts";
 import { startPoller } from "./poller.ts";
+import { keepPrivate, makePrivate } from "./private-dir.ts";
 import { resumeUnfinishedRuns } from "./resume-runs.ts";
 import { removeStalePartials } from "./stale-partials.ts";
 
@@ -60,7 +60,8 @@ export interface DevStack {
 export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
   const { log } = options;
   const dataDir = resolve(options.dataDir ?? ".syncron");
-  await mkdir(dataDir, { recursive: true });
+  // Configs, secrets included, live here: private to this user (0700 folders, 0600 files).
+  await makePrivate(dataDir);
   const clock = createDevClock(options.clockStart);
   const local = options.backends === undefined || options.backends.kind === "local";
   const unlock = local ? await lockDataDir(dataDir) : async () => undefined;
@@ -75,6 +76,9 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     await unlock();
     throw error;
   }
+  // dynalite has created its files with the process umask: tighten them, and the ones it makes later.
+  await makePrivate(dataDir);
+  const stopKeeping = keepPrivate(join(dataDir, "dynamodb"));
   let stopWorker = async (): Promise<void> => undefined;
   const producer = createSqsProducer({
     client: backends.sqs,
@@ -153,6 +157,8 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
         stopping ??= (async () => {
           await Promise.all([stopWorker(), http.stop()]);
           await backends.close();
+          stopKeeping();
+          await makePrivate(dataDir);
           await unlock();
         })();
         return stopping;
@@ -161,6 +167,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
   } catch (error) {
     await stopWorker().catch(() => undefined);
     await backends.close().catch(() => undefined);
+    stopKeeping();
     await unlock();
     throw error;
   }

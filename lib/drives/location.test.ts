@@ -84,6 +84,11 @@ describe("parseLocation", () => {
     ["webdav://host/x?vendor=box", /vendor "box" must be nextcloud, owncloud or other/],
     ["webdav://host/x#frag", /no #fragment/],
     ["file://server/share", /must name a local path, not host "server"/],
+    [
+      "webdav://user:12/34@host/x",
+      /an "@" after the host: write \/ \? # @ in a user name or password as %2F/,
+    ],
+    ["webdav://host/files/alice@example.com", /an "@" after the host/],
   ])("rejects %j with a clear LocationError", (location, message) => {
     const error = (() => {
       try {
@@ -108,6 +113,10 @@ describe("parseLocation", () => {
     "webdav://me:topsecret@:8080/x",
     "webdav://me:topsecret@host:x/y",
     "webdav://me:topsecret@host/x?token=topsecret2",
+    "webdav://me:1234/topsecret@host/x",
+    "webdav://me:top?secret@host/x",
+    "webdav://me:top#secret@host/x",
+    "s3://AKIAX:top/secret@bucket/p",
   ])("never shows secrets in errors: %s", (location) => {
     expect(() => parseLocation(location, CWD)).toThrow(LocationError);
     expect(() => parseLocation(location, CWD)).toThrow("***");
@@ -132,7 +141,11 @@ describe("redactLocation", () => {
       "s3://b/p?endpoint=http://h:9&secret_access_key=***&X-Amz-Signature=***&token=***",
     ],
     ["webdav://host/x?password=hunter2&vendor=other", "webdav://host/x?password=***&vendor=other"],
-    ["s3://b/p?endpoint=https://AKIAX:topsecret@h:9&region=r", "s3://b/p?endpoint=https://***@h:9&region=r"],
+    // The user-info runs to the last "@", so a secret with an unencoded / ? # never shows.
+    ["s3://b/p?endpoint=https://AKIAX:topsecret@h:9&region=r", "s3://***@h:9&region=r"],
+    ["webdav://user:1234/abcd@host/x", "webdav://user:***@host/x"],
+    ["webdav://user:ab?cd#ef@host/x", "webdav://user:***@host/x"],
+    ["s3://AKIAX:se/cr?e#t@bucket/p", "s3://***@bucket/p"],
     ["s3://b/p?endpoint=https%3A%2F%2Fu%3Atopsecret%40h", "s3://b/p?endpoint=https://***@h"],
     ["not a url at all", "not a url at all"],
   ])("redacts %s", (location, expected) => {

@@ -43,30 +43,41 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 /** Query keys whose values are secrets wherever they appear. */
 const SECRET_KEY = /pass|secret|token|key|signature|credential|^sig$/i;
 const URL_USER_INFO = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/;
+/**
+ * `scheme://` and the user-info up to the LAST `@` of the whole string: a secret may hold an
+ * unencoded `/`, `?`, `#` or `@`, where WHATWG URL would end the user-info too early and show the
+ * rest as host, port or path. Masking too much (an `@` in a path or a query value) is the safe side.
+ */
+const GREEDY_USER_INFO = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)(.*)@/s;
 const S3_PARAMS = new Set(["endpoint", "region", "path_style"]);
 const WEBDAV_PARAMS = new Set(["vendor"]);
 const VENDORS = new Set(["nextcloud", "owncloud", "other"]);
 /** Lenient on purpose (S3-compatible stores allow more than AWS): 3–63 of letters, digits, `.`, `_`, `-`. */
 const BUCKET = /^[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]$/;
+/** What a redacted secret reads as; a location holding it in place of a secret is refused on the way in. */
+export const MASK = "***";
 
 /**
  * Masks secrets in a location for logs and API output: the password in user-info (for s3 the whole
- * user-info, access key id included) and values of secret-looking query keys become `***`. Works on
- * malformed input too, since it is used to report errors about it.
+ * user-info, access key id included) and values of secret-looking query keys become `***`. The
+ * user-info runs to the last `@` (see {@link GREEDY_USER_INFO}), so this does not depend on the
+ * location being a valid URL: it is used to report errors about locations that are not.
  */
 export function redactLocation(location: string): string {
   const scheme = SCHEME.exec(location)?.[1]?.toLowerCase();
   if (!scheme) return location;
-  let out = location.replace(/^([^:]+:\/\/)([^/?#]*)@/, (_match, start: string, userInfo: string) => {
-    if (scheme === "s3") return `${start}***@`;
+  let out = location.replace(GREEDY_USER_INFO, (_match, start: string, userInfo: string) => {
+    if (scheme === "s3") return `${start}${MASK}@`;
     const colon = userInfo.indexOf(":");
-    return colon < 0 ? `${start}${userInfo}@` : `${start}${userInfo.slice(0, colon)}:***@`;
+    return colon < 0 ? `${start}${userInfo}@` : `${start}${userInfo.slice(0, colon)}:${MASK}@`;
   });
   out = out.replace(/([?&])([^=&#]+)=([^&#]*)/g, (match, sep: string, key: string, value: string) => {
-    if (SECRET_KEY.test(safeDecode(key))) return `${sep}${key}=***`;
+    if (SECRET_KEY.test(safeDecode(key))) return `${sep}${key}=${MASK}`;
     // A URL in a value (?endpoint=https://user:pass@host) may carry user-info of its own.
     const decoded = safeDecode(value);
-    return URL_USER_INFO.test(decoded) ? `${sep}${key}=${decoded.replace(URL_USER_INFO, "$1***@")}` : match;
+    return URL_USER_INFO.test(decoded)
+      ? `${sep}${key}=${decoded.replace(URL_USER_INFO, `$1${MASK}@`)}`
+      : match;
   });
   return out;
 }
@@ -109,6 +120,15 @@ export function parseLocation(location: string, cwd: string = process.cwd()): Lo
   // WHATWG URL silently resolves dot segments (`/a/../b` → `/b`): refuse them before it can.
   if (/\/(?:\.|%2e){1,2}(?=[/?#]|$)/i.test(location.replace(SCHEME, "").replace(/^[^/?#]*/, ""))) {
     fail('the path may not contain "." or ".." segments');
+  }
+  // An `@` past the first `/`, `?` or `#` makes the user-info ambiguous (WHATWG URL would read
+  // `webdav://me:12/34@host` as host "me", port 12 and the password as path): refuse it.
+  const rest = location.replace(SCHEME, "");
+  const lastAt = rest.lastIndexOf("@");
+  if (lastAt >= 0 && /[/?#]/.test(rest.slice(0, lastAt))) {
+    fail(
+      'an "@" after the host: write / ? # @ in a user name or password as %2F %3F %23 %40, and @ elsewhere as %40',
+    );
   }
   let url: URL;
   try {

@@ -1,5 +1,5 @@
 import type { SyncConfigPatch } from "../store/sync-config.ts";
-import { checkConfigFields } from "./check-config.ts";
+import { checkConfigFields, keepStoredSecrets } from "./check-config.ts";
 import type { ConfigWriteResult } from "./create-config.ts";
 import type { JobDeps } from "./deps.ts";
 import { requireConfig } from "./ports.ts";
@@ -8,18 +8,21 @@ import { applySchedule, scheduleSpecOf } from "./schedule-sync.ts";
 /**
  * Changes fields of a config (PATCH sends some, PUT every one) and its schedule at once. Throws
  * NotFoundError for an unknown id, ConflictError when `expectedVersion` is stale, and, before any
- * write, ConfigValidationError or ScheduleValidationError when the result would be refused.
+ * write, ConfigValidationError or ScheduleValidationError when the result would be refused. A
+ * location sent exactly as the API shows the stored one (secrets as `***`) keeps the stored secrets.
  */
 export async function updateConfig(
   id: string,
-  patch: SyncConfigPatch,
+  sent: SyncConfigPatch,
   deps: JobDeps,
   options: { expectedVersion?: number } = {},
 ): Promise<ConfigWriteResult> {
-  checkConfigFields(patch);
+  checkConfigFields(sent, { allowMasked: true });
   const current = await requireConfig(deps.configs, id);
-  // Again with the stored config: a PATCH of one location must not overlap the other.
-  checkConfigFields(patch, current);
+  // A location sent back as GET showed it keeps its stored secrets; then check again with the
+  // stored config: a PATCH of one location must not overlap the other.
+  const patch = keepStoredSecrets(sent, current);
+  checkConfigFields(patch, { stored: current });
   const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
   deps.scheduler.check(scheduleSpecOf({ ...current, ...defined }));
   const config = await deps.configs.update(
