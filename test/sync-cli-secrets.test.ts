@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { run } from "../lib/cli/sync-command.ts";
+import { main } from "../lib/cli/main.ts";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -13,7 +13,7 @@ describe("syncron sync: secrets in bad locations", () => {
   ])("prints %s redacted in its usage error (exit 2)", async (location) => {
     const err: string[] = [];
     vi.spyOn(console, "error").mockImplementation((line: unknown) => void err.push(String(line)));
-    expect(await run([location, "/tmp/syncron-never-used"])).toBe(2);
+    expect(await main(["sync", location, "/tmp/syncron-never-used"])).toBe(2);
     expect(err.join("\n")).toContain("***");
     expect(err.join("\n")).not.toMatch(/topsecret|AKIAEXAMPLE|12\//);
   });
