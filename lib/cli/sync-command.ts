@@ -101,9 +101,10 @@ function parse(args: string[]): SyncArgs {
 
 /**
  * Opens both locations as drives (loading the S3 and WebDAV clients only now). Throws UsageError for a
- * bad location or for two that overlap (one inside the other).
+ * bad location or for two that overlap (one inside the other). `readOnly` (a dry run): local drives
+ * measure their disk without a probe file, so nothing at all is written.
  */
-async function openPair(source: string, target: string): Promise<[Drive, Drive]> {
+async function openPair(source: string, target: string, readOnly: boolean): Promise<[Drive, Drive]> {
   const { LocationError, parseLocation, redactLocation } = await import("../drives/location.ts");
   try {
     const [from, to] = [parseLocation(source), parseLocation(target)];
@@ -113,12 +114,12 @@ async function openPair(source: string, target: string): Promise<[Drive, Drive]>
       );
     }
     // Two local folders need neither the S3 nor the WebDAV client, whose loading costs ~0.3 s (bench:coldstart).
-    if (from.kind === "local" && to.kind === "local") {
-      const { createLocalDrive } = await import("../drives/local/local-drive.ts");
-      return [createLocalDrive({ root: from.root }), createLocalDrive({ root: to.root })];
-    }
-    const { openDrive } = await import("../drives/open-drive.ts");
-    return [openDrive(source, process.env), openDrive(target, process.env)];
+    const { createLocalDrive } = await import("../drives/local/local-drive.ts");
+    const open = async (location: string, parsed: typeof from): Promise<Drive> =>
+      parsed.kind === "local"
+        ? createLocalDrive({ root: parsed.root, readOnly })
+        : (await import("../drives/open-drive.ts")).openDrive(location, process.env);
+    return [await open(source, from), await open(target, to)];
   } catch (error) {
     if (error instanceof LocationError) throw new UsageError(error.message);
     throw error;
@@ -128,7 +129,7 @@ async function openPair(source: string, target: string): Promise<[Drive, Drive]>
 /** Runs one sync; exit code 0 on SUCCESS, 1 on FAILURE (or abort, or Ctrl-C). Throws UsageError. */
 export async function run(args: string[]): Promise<number> {
   const parsed = parse(args);
-  const [source, target] = await openPair(parsed.source, parsed.target);
+  const [source, target] = await openPair(parsed.source, parsed.target, parsed.options.dryRun);
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once("SIGINT", onSignal);

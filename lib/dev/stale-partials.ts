@@ -1,7 +1,7 @@
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { TEMP_NAME } from "../drives/local/root-paths.ts";
 import { parseLocation } from "../drives/location.ts";
+import { TEMP_NAME } from "../drives/temp-names.ts";
 
 /**
  * Deletes the local drive's temporary files (`.<name>.syncron-<random>.partial`) under a local

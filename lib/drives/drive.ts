@@ -103,6 +103,13 @@ export interface Drive {
     path: string,
     options?: CopyFromOptions,
   ): Promise<FileEntry | undefined>;
+  /**
+   * Removes the temporary files of this drive's naming (lib/drives/temp-names.ts) that the last
+   * `list(dir)` saw and that no live write can own (`isStaleTemp`): leftovers of a killed run. Only
+   * what the listing saw, so it costs nothing where there are none. Resolves the number removed.
+   * Absent on drives that write no temporary names (s3). Best effort: a file it cannot remove stays.
+   */
+  removeStaleTemps?(dir: string): Promise<number>;
   /** Releases clients and sockets. Safe to call more than once. */
   close?(): Promise<void>;
 }

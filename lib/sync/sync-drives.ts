@@ -36,6 +36,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * Syncs `source` into `target` (see SyncOptions): walks both trees directory by directory with
  * `checkers` listings in flight, streams changed files with `transfers` in flight, and in mirror mode
  * deletes extras last — only when nothing failed and the guards (max-delete, empty source) allow.
+ * Stale temporary files of a killed run (Drive.removeStaleTemps) go from each target folder it
+ * lists. A dry run writes nothing, on either side.
  * Never throws for file-level failures: they are in `errors`. Throws only for invalid filter patterns.
  * Memory: at most one directory listing (both sides) per checker, the transfers in flight (streamed,
  * never buffered whole), and in mirror mode the paths waiting to be deleted.
@@ -201,6 +203,9 @@ class SyncRun {
         item.source ? this.list(this.source, item.path, "source") : [],
         item.target ? this.list(this.target, item.path, "target") : [],
       ]);
+      // Leftovers of a killed run, in the folders this run writes (never the source, which a sync only reads).
+      if (targetEntries && item.target && !this.options.dryRun)
+        await this.target.removeStaleTemps?.(item.path).catch(() => 0);
       if (!sourceEntries || !targetEntries) {
         node.clean = false;
         return;

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 /** What a file system keeps, measured once when a local drive is created. */
 export interface FsTraits {
@@ -19,16 +19,22 @@ export const nsToMs = (ns: bigint): number => Number((ns + 500_000n) / 1_000_000
 /**
  * Measures mod-time precision and case sensitivity by writing a hidden probe file in `root` (named
  * like a temporary file, so listings never show it, and removed at once). Where that is impossible
- * (root missing or read-only) it infers precision from the nearest existing folder's own mod time:
- * sub-second digits mean the fs keeps at least milliseconds; otherwise 1 s is assumed, the safe side.
+ * (root missing or read-only) or not wanted (`write: false`) it infers them from what exists:
+ * precision from the nearest existing folder's own mod time (sub-second digits mean the fs keeps at
+ * least milliseconds; otherwise 1 s is assumed, the safe side), case from whether that folder's name
+ * with its case swapped is the same folder.
  */
-export function probeFs(root: string): FsTraits {
-  const fallbackCase = process.platform === "darwin" || process.platform === "win32";
+export function probeFs(root: string, options: { write?: boolean } = {}): FsTraits {
+  const inferred = (): FsTraits => ({
+    modTimePrecisionMs: inferFromExisting(root),
+    caseInsensitive: inferCase(root) ?? (process.platform === "darwin" || process.platform === "win32"),
+  });
+  if (options.write === false) return inferred();
   const probe = join(root, `.syncron-probe.syncron-${randomBytes(6).toString("hex")}.partial`);
   try {
     writeFileSync(probe, "", { flag: "wx" });
   } catch {
-    return { modTimePrecisionMs: inferFromExisting(root), caseInsensitive: fallbackCase };
+    return inferred();
   }
   try {
     utimesSync(probe, PROBE_SECONDS, PROBE_SECONDS);
@@ -51,3 +57,30 @@ function inferFromExisting(root: string): number {
     }
   }
 }
+
+/**
+ * Whether the nearest existing folder of `path` (or an ancestor) with a letter in its name is also
+ * found under that name with its case swapped; undefined when no such name exists to try.
+ */
+function inferCase(path: string): boolean | undefined {
+  for (let dir = path; dirname(dir) !== dir; dir = dirname(dir)) {
+    const name = basename(dir);
+    const swapped = [...name]
+      .map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()))
+      .join("");
+    if (swapped === name) continue;
+    const info = statQuietly(dir);
+    if (!info) continue;
+    const other = statQuietly(join(dirname(dir), swapped));
+    return other !== undefined && other.ino === info.ino && other.dev === info.dev;
+  }
+  return undefined;
+}
+
+const statQuietly = (path: string) => {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // EACCES and the like: no answer from this name
+  }
+};

@@ -14,6 +14,7 @@ import {
   parentOf,
 } from "../drive.ts";
 import { DriveError, FileNotFoundError, IsADirectoryError, NotSupportedError } from "../errors.ts";
+import { isStaleTemp, TEMP_NAME } from "../temp-names.ts";
 import { nsToMs, probeFs } from "./fs-probe.ts";
 import {
   closeFd,
@@ -28,13 +29,20 @@ import {
   renameFile,
 } from "./local-io.ts";
 import { fromNodeError } from "./node-errors.ts";
-import { RootPaths, TEMP_NAME } from "./root-paths.ts";
+import { RootPaths } from "./root-paths.ts";
 
 export interface LocalDriveOptions {
   /** The folder the drive exposes. It need not exist yet: the first write creates it. */
   readonly root: string;
   /** Told about entries a listing skips (symlinks, sockets, fifos). Default: `process.emitWarning`. */
   readonly onWarning?: (message: string) => void;
+  /**
+   * Measure the disk without writing a probe file (a dry run writes nothing at all): precision and
+   * case sensitivity are then inferred from what exists. Does not stop `write` or `delete`.
+   */
+  readonly readOnly?: boolean;
+  /** How long a temporary file of another writer must be unchanged to count as stale. Default STALE_TEMP_MS (1 h). */
+  readonly staleTempMs?: number;
 }
 
 /** Entries listed between two checks of the abort signal. */
@@ -55,7 +63,8 @@ const copySources = new WeakMap<Drive, (path: string) => Promise<string | undefi
  * - Writes are atomic: the body streams (with backpressure, memory bounded) into
  *   `.<name>.syncron-<hex>.partial` in the target folder, gets the source mod time, then is renamed
  *   over the target. On any failure or abort the temporary file is removed and the old file stays.
- *   Listings never show temporary files.
+ *   Listings never show temporary files; `removeStaleTemps` deletes those a killed process left (by
+ *   ctime, which every chunk written refreshes: see lib/drives/temp-names.ts).
  * - No path leaves the root: `..`, absolute paths and NUL are InvalidPathError, and so is any path
  *   whose real location (through symlinks) is outside the root. A folder's real location is checked
  *   once per drive (the drive lives for one sync), then only the file name is: reads open it without
@@ -63,14 +72,15 @@ const copySources = new WeakMap<Drive, (path: string) => Promise<string | undefi
  * - Symlinks inside the root: like rclone's default, listings skip them with a warning (`onWarning`),
  *   so a sync never follows or copies them; a path named directly is followed if it stays inside.
  * - Features are measured on the disk at creation: mod-time precision (ms on ext4, xfs, apfs; 2 s on
- *   FAT) and case sensitivity. Hashes (md5, sha1, sha256) are computed by reading the file.
+ *   FAT) and case sensitivity, with a probe file (or, `readOnly`, without writing anything). Hashes
+ *   (md5, sha1, sha256) are computed by reading the file.
  *
  * Fast on many small files (measured in bench/): listings stat synchronously, reads of a small file
  * are one read call, writes go through one descriptor, and checked or created folders are remembered.
  */
 export function createLocalDrive(options: LocalDriveOptions): Drive {
   const paths = new RootPaths(options.root);
-  const traits = probeFs(paths.root);
+  const traits = probeFs(paths.root, { write: options.readOnly !== true });
   const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, "SyncronWarning"));
   const features: DriveFeatures = {
     hashes: new Set<HashType>(["md5", "sha1", "sha256"]),
@@ -92,6 +102,9 @@ export function createLocalDrive(options: LocalDriveOptions): Drive {
   /** Temporary names: a random prefix per drive and a counter (unique without a random call per write). */
   const session = randomBytes(4).toString("hex");
   let written = 0;
+  /** Temporary names the last listing of each folder saw (drive path → names), for removeStaleTemps. */
+  const tempsSeen = new Map<string, string[]>();
+  const staleOptions = options.staleTempMs === undefined ? {} : { staleMs: options.staleTempMs };
 
   /** The absolute path of a directory, checked (once per drive) to be inside the root. Throws InvalidPathError. */
   const resolveDir = async (dir: string): Promise<string> => {
@@ -215,10 +228,14 @@ export function createLocalDrive(options: LocalDriveOptions): Drive {
         throw fromNodeError(error, dir, "directory");
       });
       remember(madeDirs, absolute);
+      tempsSeen.delete(dir);
       let seen = 0;
       for (const dirent of dirents) {
         if (seen++ % ABORT_CHECK_EVERY === 0) listOptions?.signal?.throwIfAborted();
-        if (TEMP_NAME.test(dirent.name)) continue;
+        if (TEMP_NAME.test(dirent.name)) {
+          if (dirent.isFile()) tempsSeen.set(dir, [...(tempsSeen.get(dir) ?? []), dirent.name]);
+          continue;
+        }
         const entry = toEntry(dir, absolute, dirent);
         if (!entry) continue;
         if (entry.kind === "directory") {
@@ -364,6 +381,31 @@ export function createLocalDrive(options: LocalDriveOptions): Drive {
       await rmdir(absolute).catch((error) => {
         throw fromNodeError(error, dir, "directory");
       });
+    },
+
+    async removeStaleTemps(dir) {
+      const names = tempsSeen.get(dir) ?? [];
+      tempsSeen.delete(dir);
+      const absoluteDir = dir === "" ? paths.root : join(paths.root, ...dir.split("/"));
+      let removed = 0;
+      for (const name of names) {
+        if (name.includes(`.syncron-${session}`)) continue; // this drive's own writes in flight
+        const absolute = `${absoluteDir}${sep}${name}`;
+        // ctime: every chunk a live writer writes, its futimes and its rename refresh it; nobody can set it back.
+        const stale = await lstat(absolute).then(
+          (info) => info.isFile() && isStaleTemp(name, info.ctimeMs, staleOptions),
+          () => false,
+        );
+        if (
+          stale &&
+          (await unlink(absolute).then(
+            () => true,
+            () => false,
+          ))
+        )
+          removed++;
+      }
+      return removed;
     },
 
     async hash(path, type) {

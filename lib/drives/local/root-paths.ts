@@ -3,9 +3,6 @@ import { dirname, join, resolve, sep } from "node:path";
 import { checkPath } from "../drive.ts";
 import { InvalidPathError } from "../errors.ts";
 
-/** Names of in-flight writes: `.<name>.syncron-<random>.partial`, hidden from listings. */
-export const TEMP_NAME = /^\..*\.syncron-[0-9a-f]+\.partial$/;
-
 /**
  * Maps drive paths to absolute paths under one root and refuses any that would leave it: `..`,
  * absolute paths and NUL are rejected by `checkPath`; symlinks are followed only if what they point

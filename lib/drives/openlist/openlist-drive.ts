@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { pipeline, Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { checkBody } from "../body-check.ts";
@@ -14,6 +14,7 @@ import {
 } from "../drive.ts";
 import { DirectoryNotEmptyError, DriveError, IsADirectoryError, NotSupportedError } from "../errors.ts";
 import { redactLocation } from "../location.ts";
+import { isStaleTemp, TEMP_NAME, timedTempName } from "../temp-names.ts";
 import {
   type OpenListAuth,
   OpenListClient,
@@ -22,7 +23,7 @@ import {
   toOpenListError,
 } from "./openlist-client.ts";
 import { copyInsideOpenList, registerOpenListDrive } from "./openlist-copy.ts";
-import { type ObjResp, TEMP_NAME, toEntry } from "./openlist-objects.ts";
+import { type ObjResp, toEntry } from "./openlist-objects.ts";
 
 export interface OpenListDriveOptions extends OpenListAuth {
   /** The OpenList (or Alist v3) site, e.g. `https://pan.example.com` (a sub-path if it is served under one). */
@@ -151,6 +152,9 @@ export function createOpenListDrive(options: OpenListDriveOptions): Drive {
     return (response.body ?? new Blob([]).stream()) as ReadableStream<Uint8Array>;
   };
 
+  /** Stale temporary files the last listing of each folder saw (drive path → paths), for removeStaleTemps. */
+  const staleTemps = new Map<string, string[]>();
+
   const drive: Drive = {
     name: options.name ?? `openlist:${redactLocation(options.url)}${root === "/" ? "" : root}`,
     features,
@@ -172,8 +176,14 @@ export function createOpenListDrive(options: OpenListDriveOptions): Drive {
           throw toOpenListError(error, "list", dir, "directory");
         }
         const content = data.content ?? [];
+        if (page === 1) staleTemps.delete(dir);
         for (const obj of content) {
-          if (TEMP_NAME.test(obj.name)) continue;
+          if (TEMP_NAME.test(obj.name)) {
+            // Uploads a killed run left (files; a copy's temporary folder is resumed by its continuation).
+            if (!obj.is_dir && isStaleTemp(obj.name, Date.parse(obj.modified ?? "")))
+              staleTemps.set(dir, [...(staleTemps.get(dir) ?? []), joinPath(dir, obj.name)]);
+            continue;
+          }
           yield toEntry(joinPath(dir, obj.name), obj);
         }
         seen += content.length;
@@ -183,6 +193,19 @@ export function createOpenListDrive(options: OpenListDriveOptions): Drive {
 
     stat: (path) => stat(path),
 
+    async removeStaleTemps(dir) {
+      const temps = staleTemps.get(dir) ?? [];
+      staleTemps.delete(dir);
+      let removed = 0;
+      for (const temp of temps) {
+        await remove(temp, "stale temporary file cleanup", "file").then(
+          () => removed++,
+          () => undefined, // gone already, or refused: it stays for a later run
+        );
+      }
+      return removed;
+    },
+
     async read(path, readOptions) {
       checkPath(path);
       return read(path, readOptions?.signal);
@@ -191,10 +214,7 @@ export function createOpenListDrive(options: OpenListDriveOptions): Drive {
     async write(path, body, source, writeOptions) {
       checkPath(path);
       const signal = writeOptions?.signal;
-      const temp = joinPath(
-        parentOf(path),
-        `.${baseName(path).slice(0, 40)}.syncron-${randomBytes(8).toString("hex")}.partial`,
-      );
+      const temp = joinPath(parentOf(path), timedTempName(baseName(path)));
       const headers: Record<string, string> = {
         "Content-Type": "application/octet-stream",
         "File-Path": encodePath(remote(temp)),

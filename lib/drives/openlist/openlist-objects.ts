@@ -14,9 +14,6 @@ export interface ObjResp {
   sign?: string;
 }
 
-/** Uploads and copies in flight (or left by a crash), named as the other drives name theirs: never listed. */
-export const TEMP_NAME = /^\..*\.syncron-[0-9a-f]{16}\.partial$/;
-
 const HEX_LENGTH: Record<HashType, number> = { md5: 32, sha1: 40, sha256: 64 };
 
 /** The md5/sha1/sha256 an object lists (other types such as PikPak's gcid are ignored). */

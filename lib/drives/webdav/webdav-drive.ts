@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { pipeline, Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { createClient, type FileStat, type WebDAVClient } from "webdav";
@@ -22,6 +21,7 @@ import {
   NotSupportedError,
 } from "../errors.ts";
 import { redactLocation } from "../location.ts";
+import { isStaleTemp, TEMP_NAME, timedTempName } from "../temp-names.ts";
 import { statusOf, toWebdavDriveError } from "./webdav-errors.ts";
 
 /** Servers whose PUT honours `X-OC-Mtime` (answering `X-OC-MTime: accepted`), as rclone's `vendor` option. */
@@ -50,13 +50,12 @@ const webdavDrives = new WeakMap<
 
 const MIME = "application/octet-stream";
 const TEMP_CLEANUP_DELAYS_MS = [0, 100, 400, 1000];
-/** Uploads in flight (or left by a crash), named as the local drive names its own: never listed. */
-const TEMP_NAME = /^\..*\.syncron-[0-9a-f]{16}\.partial$/;
 
 /**
  * A drive over a WebDAV folder with the `webdav` client: PROPFIND depth 1 per listing, basic auth,
  * writes to a temporary name in the same folder then MOVE (Overwrite: T) so readers never see a
- * partial upload, mod times via `X-OC-Mtime` where the server supports it. No hashes.
+ * partial upload (a killed run's leftovers go with `removeStaleTemps`), mod times via `X-OC-Mtime`
+ * where the server supports it. No hashes.
  */
 export function createWebdavDrive(options: WebdavDriveOptions): Drive {
   const client: WebDAVClient = createClient(options.url, {
@@ -77,6 +76,8 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
    * root too is checked once (and created, as rclone does, when a sync's target folder is new).
    */
   const knownDirs = new Set<string>();
+  /** Stale temporary files (uploads a killed run left) the last listing of each folder saw. */
+  const staleTemps = new Map<string, string[]>();
   const remote = (path: string) => `/${path}`;
 
   const toEntry = (path: string, item: FileStat): Entry => {
@@ -167,11 +168,7 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
   };
 
   /** A temporary name beside `path`, hidden from listings. */
-  const tempFor = (path: string): string =>
-    joinPath(
-      parentOf(path),
-      `.${baseName(path).slice(0, 40)}.syncron-${randomBytes(8).toString("hex")}.partial`,
-    );
+  const tempFor = (path: string): string => joinPath(parentOf(path), timedTempName(baseName(path)));
 
   const drive: Drive = {
     name: options.name ?? redactLocation(options.url),
@@ -193,8 +190,14 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
       const selfItem = items.find((item) => item.filename === self);
       if (selfItem?.type === "file") throw new DirectoryNotFoundError(`webdav list "${dir}": is a file`, dir);
       knownDirs.add(dir);
+      staleTemps.delete(dir);
       for (const item of items) {
-        if (item === selfItem || !item.basename || TEMP_NAME.test(item.basename)) continue;
+        if (item === selfItem || !item.basename) continue;
+        if (TEMP_NAME.test(item.basename)) {
+          if (item.type === "file" && isStaleTemp(item.basename, Date.parse(item.lastmod)))
+            staleTemps.set(dir, [...(staleTemps.get(dir) ?? []), joinPath(dir, item.basename)]);
+          continue;
+        }
         yield toEntry(joinPath(dir, item.basename), item);
       }
     },
@@ -338,6 +341,19 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
       }
       for (const known of knownDirs)
         if (known === dir || known.startsWith(`${dir}/`)) knownDirs.delete(known);
+    },
+
+    async removeStaleTemps(dir) {
+      const temps = staleTemps.get(dir) ?? [];
+      staleTemps.delete(dir);
+      let removed = 0;
+      for (const temp of temps) {
+        await client.deleteFile(remote(temp)).then(
+          () => removed++,
+          () => undefined, // gone already, or refused: it stays for a later run
+        );
+      }
+      return removed;
     },
 
     async hash(path, type) {
