@@ -133,6 +133,26 @@ describe("runSyncJob: transient faults of a drive", () => {
     });
   }
 
+  it("retries a run whose S3 endpoint refuses connections, and one whose WebDAV source answers 503", async () => {
+    const closed = new URL((await closedPort()).replace("webdav:", "http:")).host;
+    for (const [from, to] of [
+      [source, `s3://AKIDTEST:secret@backup/docs?endpoint=http://${closed}&region=us-east-1`],
+      [await serverAnswering(503), source],
+    ]) {
+      const input = SyncConfigInputSchema.parse({
+        name: "docs",
+        source: from,
+        target: to,
+        cron: "0 2 * * *",
+      });
+      const config = await store.configs.create(newSyncConfig(input, { id: newId(), now }));
+      const { deps } = worker();
+      const outcome = await runSyncJob(fire(config), deps, plenty, quick);
+      expect(outcome.outcome, `${from} → ${to}`).toBe("RETRY");
+      expect(await store.runs.get(outcome.task_id)).toMatchObject({ error: { code: "RETRYABLE_ERROR" } });
+    }
+  });
+
   it("ends a run at once when the target's answer is permanent (403)", async () => {
     const config = await givenConfig(await serverAnswering(403));
     const { deps, sent } = worker();
