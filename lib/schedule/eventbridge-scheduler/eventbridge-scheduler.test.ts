@@ -1,6 +1,7 @@
 import {
   CreateScheduleCommand,
   DeleteScheduleCommand,
+  GetScheduleCommand,
   UpdateScheduleCommand,
 } from "@aws-sdk/client-scheduler";
 import { describe, expect, it } from "vitest";
@@ -8,6 +9,7 @@ import { fakeSchedulerApi } from "../../../test/support/schedule/fake-scheduler-
 import { runSchedulerContract } from "../../../test/support/schedule/scheduler-contract.ts";
 import { parseMessage } from "../../queue/message.ts";
 import { SchedulerError } from "../errors.ts";
+import { reconcileSchedules } from "../reconcile.ts";
 import { createEventBridgeScheduler } from "./eventbridge-scheduler.ts";
 
 const QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:syncron-queue";
@@ -160,5 +162,51 @@ describe("createEventBridgeScheduler requests", () => {
     expect((error as SchedulerError).retryable).toBe(true);
     expect((error as SchedulerError).cause).toBe(throttled);
     api.mock.restore();
+  });
+});
+
+describe("createEventBridgeScheduler listing", () => {
+  /** 10,000 configs, every 7th both day-of-month and day-of-week (two schedules): 11,428 schedules. */
+  const specs = Array.from({ length: 10_000 }, (_, i) => ({
+    config_id: `cfg-${String(i).padStart(5, "0")}`,
+    name: `config ${i}`,
+    cron: i % 7 === 0 ? "0 2 1 * 1" : `${i % 60} ${i % 24} * * *`,
+    timezone: i % 2 ? "Europe/Paris" : "UTC",
+    enabled: true,
+  }));
+
+  it("reads no schedule whose LastModificationDate is the one recorded: a no-change refresh of 10,000 configs", async () => {
+    const { api, scheduler } = setup();
+    const first = await reconcileSchedules(specs, scheduler, { concurrency: 32 });
+    expect(first).toMatchObject({ added_count: 10_000, errors: [] });
+    api.mock.resetHistory();
+
+    const again = await reconcileSchedules(specs, scheduler, { concurrency: 32 });
+
+    expect(again).toMatchObject({ unchanged_count: 10_000, added_count: 0, updated_count: 0, errors: [] });
+    expect(api.mutations()).toBe(0);
+    expect(api.calls("GetScheduleCommand")).toBe(0);
+    const lists = api.calls("ListSchedulesCommand");
+    expect(lists).toBe(Math.ceil(11_428 / 100));
+    expect(api.mock.calls().length).toBeLessThanOrEqual(11_428 / 100 + 1);
+  }, 120_000);
+
+  it("reads again, and repairs, a schedule changed behind its back", async () => {
+    const { api, scheduler } = setup();
+    const few = specs.slice(0, 30);
+    await reconcileSchedules(few, scheduler);
+    api.tamper("syncron-test", "syncron-cfg-00003", { ScheduleExpression: "cron(0 0 * * ? *)" });
+    api.mock.resetHistory();
+
+    const repaired = await reconcileSchedules(few, scheduler);
+
+    expect(repaired).toMatchObject({ updated_count: 1, unchanged_count: 29, errors: [] });
+    expect(api.mock.commandCalls(GetScheduleCommand).map((call) => call.args[0].input.Name)).toContain(
+      "syncron-cfg-00003",
+    );
+    expect(api.calls("UpdateScheduleCommand")).toBe(1);
+    api.mock.resetHistory();
+    expect(await reconcileSchedules(few, scheduler)).toMatchObject({ unchanged_count: 30 });
+    expect(api.calls("GetScheduleCommand")).toBe(0);
   });
 });

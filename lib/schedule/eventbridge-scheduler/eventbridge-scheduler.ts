@@ -80,10 +80,24 @@ export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions)
     }));
   };
 
+  /**
+   * Each schedule as last read, with its LastModificationDate: while ListSchedules shows the same date,
+   * nobody changed it and `list` uses this instead of a GetSchedule (ListSchedules has no expression).
+   * One entry per schedule of the group; a write re-reads its schedule, so the record is what is there.
+   */
+  const recorded = new Map<string, { modified: number; info: ScheduleInfo }>();
+
   const get = async (name: string): Promise<GetScheduleCommandOutput | undefined> => {
     try {
-      return await client.send(new GetScheduleCommand({ Name: name, GroupName: groupName }));
+      const schedule = await client.send(new GetScheduleCommand({ Name: name, GroupName: groupName }));
+      const configId = configIdOf(name, prefix);
+      const modified = schedule.LastModificationDate?.getTime();
+      if (configId && modified !== undefined)
+        recorded.set(name, { modified, info: info(configId, schedule) });
+      else recorded.delete(name);
+      return schedule;
     } catch (error) {
+      recorded.delete(name);
       if (awsErrorName(error) === "ResourceNotFoundException") return undefined;
       throw toSchedulerError(`GetSchedule ${name}`, error);
     }
@@ -100,6 +114,7 @@ export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions)
   const create = async (request: ScheduleRequest): Promise<"created" | "updated" | "unchanged"> => {
     try {
       await client.send(new CreateScheduleCommand({ ...request, ClientToken: newToken() }));
+      await get(request.Name!); // records its LastModificationDate for the next list
       return "created";
     } catch (error) {
       if (awsErrorName(error) !== "ConflictException")
@@ -112,13 +127,17 @@ export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions)
     return "updated";
   };
 
-  const update = (request: ScheduleRequest) =>
-    call(`UpdateSchedule ${request.Name}`, () =>
+  const update = async (request: ScheduleRequest) => {
+    recorded.delete(request.Name!);
+    await call(`UpdateSchedule ${request.Name}`, () =>
       client.send(new UpdateScheduleCommand({ ...request, ClientToken: newToken() })),
     );
+    await get(request.Name!); // records its LastModificationDate for the next list
+  };
 
   /** Deletes one schedule; false when it did not exist. */
   const remove = async (name: string): Promise<boolean> => {
+    recorded.delete(name);
     try {
       await client.send(
         new DeleteScheduleCommand({ Name: name, GroupName: groupName, ClientToken: newToken() }),
@@ -185,6 +204,8 @@ export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions)
 
     async list() {
       const names: [string, string][] = [];
+      const known: ScheduleInfo[] = [];
+      const listed = new Set<string>();
       let nextToken: string | undefined;
       do {
         let page: ListSchedulesCommandOutput;
@@ -202,16 +223,23 @@ export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions)
         }
         for (const summary of page.Schedules ?? []) {
           const configId = summary.Name ? configIdOf(summary.Name, prefix) : undefined;
-          if (configId && summary.Name) names.push([configId, summary.Name]);
+          if (!configId || !summary.Name) continue;
+          listed.add(summary.Name);
+          const record = recorded.get(summary.Name);
+          const modified = summary.LastModificationDate?.getTime();
+          if (record && modified !== undefined && record.modified === modified) known.push(record.info);
+          else names.push([configId, summary.Name]);
         }
         nextToken = page.NextToken;
       } while (nextToken);
-      // ListSchedules does not return expressions: read each schedule (gone meanwhile → skipped).
+      for (const name of recorded.keys()) if (!listed.has(name)) recorded.delete(name); // gone
+      // ListSchedules does not return expressions: read each schedule changed since it was last read
+      // (gone meanwhile → skipped).
       const schedules = await mapLimit(names, concurrency, async ([configId, name]) => {
         const schedule = await get(name);
         return schedule ? info(configId, schedule) : undefined;
       });
-      return schedules.filter((schedule) => schedule !== undefined);
+      return [...known, ...schedules.filter((schedule) => schedule !== undefined)];
     },
   };
 

@@ -34,9 +34,18 @@ export function fakeSchedulerApi(options: { pageSize?: number } = {}) {
       Message: `Schedule ${name} does not exist.`,
       $metadata: {},
     });
+  /** Scheduler's clock: every write gets a later LastModificationDate (ms apart, as AWS's are distinct). */
+  let clock = Date.UTC(2026, 0, 1);
   const save = (input: CreateScheduleCommandInput) => {
     const { ClientToken: _token, ...schedule } = input;
-    store.set(key(input.GroupName, input.Name), { ...schedule, $metadata: {} });
+    const previous = store.get(key(input.GroupName, input.Name));
+    const now = new Date((clock += 1000));
+    store.set(key(input.GroupName, input.Name), {
+      ...schedule,
+      CreationDate: previous?.CreationDate ?? now,
+      LastModificationDate: now,
+      $metadata: {},
+    });
   };
 
   mock.on(CreateScheduleCommand).callsFake((input: CreateScheduleCommandInput) => {
@@ -79,7 +88,14 @@ export function fakeSchedulerApi(options: { pageSize?: number } = {}) {
         return {
           Schedules: page.map((name) => {
             const s = store.get(key(input.GroupName, name))!;
-            return { Name: name, GroupName: s.GroupName, State: s.State, Target: { Arn: s.Target?.Arn } };
+            return {
+              Name: name,
+              GroupName: s.GroupName,
+              State: s.State,
+              Target: { Arn: s.Target?.Arn },
+              CreationDate: s.CreationDate,
+              LastModificationDate: s.LastModificationDate,
+            };
           }),
           ...(start + size < names.length ? { NextToken: String(start + size) } : {}),
         };
@@ -92,5 +108,13 @@ export function fakeSchedulerApi(options: { pageSize?: number } = {}) {
     store,
     /** Create/Update/Delete requests made so far. */
     mutations: () => mock.calls().filter((call) => MUTATING.has(call.args[0].constructor.name)).length,
+    /** Requests made so far by command name (e.g. `GetScheduleCommand`). */
+    calls: (command: string) => mock.calls().filter((call) => call.args[0].constructor.name === command).length,
+    /** Changes a schedule behind syncron's back (the console, another tool), as UpdateSchedule would. */
+    tamper: (group: string, name: string, change: Partial<CreateScheduleCommandInput>) => {
+      const current = store.get(key(group, name));
+      if (!current) throw notFound(name);
+      save({ ...current, ...change } as CreateScheduleCommandInput);
+    },
   };
 }
