@@ -39,7 +39,8 @@ export function fakeSchedulerApi(options: { pageSize?: number } = {}) {
   const save = (input: CreateScheduleCommandInput) => {
     const { ClientToken: _token, ...schedule } = input;
     const previous = store.get(key(input.GroupName, input.Name));
-    const now = new Date((clock += 1000));
+    clock += 1000;
+    const now = new Date(clock);
     store.set(key(input.GroupName, input.Name), {
       ...schedule,
       CreationDate: previous?.CreationDate ?? now,
@@ -109,7 +110,8 @@ export function fakeSchedulerApi(options: { pageSize?: number } = {}) {
     /** Create/Update/Delete requests made so far. */
     mutations: () => mock.calls().filter((call) => MUTATING.has(call.args[0].constructor.name)).length,
     /** Requests made so far by command name (e.g. `GetScheduleCommand`). */
-    calls: (command: string) => mock.calls().filter((call) => call.args[0].constructor.name === command).length,
+    calls: (command: string) =>
+      mock.calls().filter((call) => call.args[0].constructor.name === command).length,
     /** Changes a schedule behind syncron's back (the console, another tool), as UpdateSchedule would. */
     tamper: (group: string, name: string, change: Partial<CreateScheduleCommandInput>) => {
       const current = store.get(key(group, name));
