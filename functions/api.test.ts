@@ -92,7 +92,7 @@ describe("functions/api handler", () => {
       method: "POST",
       path: "/api/v1/sync-configs",
       headers: auth,
-      body: { name: "n", source: "/a", target: "/b", cron: "0 2 * * *" },
+      body: { name: "n", source: "s3://bucket-a/x", target: "webdav://dav.example.com/b", cron: "0 2 * * *" },
     });
     expect(created.status).toBe(201);
     expect(created.body.schedule_error).toEqual(expect.any(String));
@@ -108,6 +108,25 @@ describe("functions/api handler", () => {
     expect(Messages.map((m) => JSON.parse(m.Body ?? "{}").task_id)).toEqual([run.body.task_id]);
     const status = await call({ method: "GET", path: "/api/v1/task/scheduler/task-status", headers: auth });
     expect(status).toMatchObject({ status: 503, body: { error: { code: "SCHEDULER_UNAVAILABLE" } } });
+  });
+});
+
+describe("local locations on Lambda", () => {
+  it("are refused (400 naming SYNCRON_LOCAL_ROOTS): a local folder cannot work there", async () => {
+    const reply = await call({
+      method: "POST",
+      path: "/api/v1/sync-configs",
+      headers: auth,
+      body: { name: "n", source: "/etc/apt", target: "webdav://dav.example.com/x", cron: "0 2 * * *" },
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.details).toEqual([
+      {
+        path: "source",
+        message:
+          'local folder "/etc/apt" refused: local locations are off here (SYNCRON_LOCAL_ROOTS is not set); use s3:// or webdav://',
+      },
+    ]);
   });
 });
 

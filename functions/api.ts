@@ -11,6 +11,7 @@ import type { ApiDeps } from "../lib/api/deps.ts";
 import { errorResponse } from "../lib/api/error-response.ts";
 import { ApiError } from "../lib/api/errors.ts";
 import { type ApiHandler, createApiHandler } from "../lib/api/handler.ts";
+import { lambdaLocalRoots } from "../lib/drives/local-roots.ts";
 import {
   API_AUTH_KINDS,
   type ApiAuthKind,
@@ -70,6 +71,7 @@ export function apiDepsFromEnv(env: Env, logger: Logger): ApiDeps {
     newId: () => newId(),
     log: (level, message, data) => logger[level](message, data ?? {}),
     apiToken: env[ENV.apiToken] || undefined,
+    localRoots: lambdaLocalRoots(env),
     gatewayAuth: gatewayAuthFromEnv(env),
   };
 }

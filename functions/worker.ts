@@ -7,6 +7,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { confineLocal, lambdaLocalRoots } from "../lib/drives/local-roots.ts";
 import { driveFor } from "../lib/drives/open-drive.ts";
 import { ENV, requiredEnv } from "../lib/env.ts";
 import { runMetrics } from "../lib/jobs/run-metrics.ts";
@@ -20,7 +21,11 @@ const metrics = new Metrics({ namespace: "syncron", serviceName: "syncron-worker
 const worker = createWorkerHandler({
   store: createStore({ client: createDocumentClient({}), tableName: requiredEnv(process.env, ENV.table) }),
   queue: createSqsProducer({ client: new SQSClient({}), queueUrl: requiredEnv(process.env, ENV.queueUrl) }),
-  openDrive: (location, name) => driveFor(location, name, process.env),
+  // Local locations checked again at run time: a config stored earlier, or a symlink swapped since.
+  openDrive: confineLocal(
+    (location, name: string) => driveFor(location, name, process.env),
+    lambdaLocalRoots(process.env),
+  ),
   clock: () => new Date(),
   log: (level, message, data) => logger[level](message, data ?? {}),
   onRunFinished: (run) => {

@@ -15,6 +15,7 @@
  * | `SYNCRON_API_AUTH`            |  ✓  |        | what API Gateway checks first: `iam`, `jwt` or `none` (sst dev)  |
  * | `SYNCRON_API_TOKEN`           |  ✓  |        | optional token the API demands in X-Syncron-Token besides IAM/JWT|
  * | `SYNCRON_WORKER_TIMEOUT_S`    |     |        | a deploy setting (the worker Lambda's timeout) and `syncron dev`'s; no function reads it: they ask their Lambda context |
+ * | `SYNCRON_LOCAL_ROOTS`         |  ✓  |   ✓    | folders local locations may lie in (`:`-separated); infra never sets it, so on Lambda local locations are refused |
  */
 export const ENV = {
   table: "SYNCRON_TABLE",
@@ -27,6 +28,7 @@ export const ENV = {
   apiAuth: "SYNCRON_API_AUTH",
   apiToken: "SYNCRON_API_TOKEN",
   workerTimeoutS: "SYNCRON_WORKER_TIMEOUT_S",
+  localRoots: "SYNCRON_LOCAL_ROOTS",
 } as const;
 
 export type EnvKey = keyof typeof ENV;

@@ -1,7 +1,8 @@
 /** `syncron dev`: the whole serverless core on this machine, in one process. */
 
+import { delimiter } from "node:path";
 import { type BackendSettings, DEV_NAMES } from "../dev/dev-backends.ts";
-import { startDevStack } from "../dev/dev-stack.ts";
+import { devLocalRoots, startDevStack } from "../dev/dev-stack.ts";
 import { createLineLog } from "../dev/log-line.ts";
 import { ENV } from "../env.ts";
 import type { SchedulerBackend } from "../schedule/scheduler.ts";
@@ -32,7 +33,8 @@ Options:
   -h, --help                show this help
 
 Environment: ${ENV.apiToken} (token the API demands in X-Syncron-Token or as Authorization: Bearer), ${ENV.workerTimeoutS} (worker
-invocation timeout, default 900). Missed fires while the stack is stopped are not replayed.
+invocation timeout, default 900), ${ENV.localRoots} (folders, ':'-separated, that local locations sent
+to the API must lie in, judged on real paths; default: the folder syncron dev runs in). Missed fires while the stack is stopped are not replayed.
 For tests only: SYNCRON_DEV_NOW=<ISO time> starts the stack's clock at that instant (it then runs
 at real speed), to bring a cron fire near or to jump past one.`;
 
@@ -120,6 +122,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       ...(start ? { clockStart: start } : {}),
       invocationTimeoutMs: (Number.isFinite(timeoutS) && timeoutS > 0 ? timeoutS : 900) * 1000,
       apiToken: env[ENV.apiToken] || undefined,
+      localRoots: devLocalRoots(env[ENV.localRoots]),
       log,
     });
   } catch (error) {
@@ -133,6 +136,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     `  API        ${stack.url}/api/v1  (health: ${stack.url}/healthz)`,
     `  data dir   ${stack.backends.kind === "local" ? stack.dataDir : `${stack.backends.tableName} (--aws)`}`,
     `  scheduler  ${stack.scheduleBackend}; missed fires while stopped are not replayed`,
+    `  local      configs may use folders under ${stack.localRoots.roots.join(delimiter) || "(none)"}`,
     `  queue      ${stack.backends.queues.queueUrl} (dead letters: ${stack.backends.queues.dlqUrl})`,
     ...(stack.backends.s3Endpoint
       ? [`  s3         ${stack.backends.s3Endpoint} (s3:// locations without endpoint=)`]

@@ -1,6 +1,9 @@
 import { join, resolve } from "node:path";
 import type { ApiDeps } from "../api/deps.ts";
 import { createApiHandler } from "../api/handler.ts";
+import { assertLocalAllowed, confineLocal, type LocalRoots, localRootsFrom } from "../drives/local-roots.ts";
+import { parseLocation } from "../drives/location.ts";
+import { ENV } from "../env.ts";
 import type { JobLog } from "../jobs/deps.ts";
 import type { WorkerDeps } from "../jobs/run-sync-job/types.ts";
 import { refreshSchedules } from "../jobs/schedule-sync.ts";
@@ -34,6 +37,8 @@ export interface DevStackOptions {
   /** Worker batches at once (default 2). */
   readonly concurrency?: number;
   readonly apiToken?: string | undefined;
+  /** Folders local locations may lie in, for the API and the worker (default: the current folder). */
+  readonly localRoots?: LocalRoots;
   /** Environment for drive credentials (default process.env). */
   readonly env?: Record<string, string | undefined>;
   readonly log: JobLog;
@@ -45,6 +50,8 @@ export interface DevStack {
   readonly dataDir: string;
   readonly backends: DevBackends;
   readonly scheduleBackend: string;
+  /** Folders local locations may lie in. */
+  readonly localRoots: LocalRoots;
   /** Stops timers and polling, aborts running syncs (they checkpoint), waits for them, closes everything. */
   stop(): Promise<void>;
 }
@@ -99,17 +106,22 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     }
 
     const env = options.env ?? process.env;
+    const localRoots = options.localRoots ?? devLocalRoots(undefined);
     const workerDeps: WorkerDeps = {
       store,
       queue: producer,
-      openDrive: (location, name) => backends.openDrive(location, name, env),
+      openDrive: confineLocal(
+        (location, name: string) => backends.openDrive(location, name, env),
+        localRoots,
+      ),
       clock: clock.date,
       log,
     };
     const unfinished = await store.runs.listUnfinished();
     for (const configId of new Set(unfinished.map((run) => run.config_id))) {
       const config = await store.configs.get(configId);
-      const removed = config ? await removeStalePartials(config.target) : 0;
+      const removed =
+        config && allowedTarget(config.target, localRoots) ? await removeStalePartials(config.target) : 0;
       if (removed > 0) log("info", "stale temporary files removed", { config_id: configId, count: removed });
     }
     await resumeUnfinishedRuns(store.runs, producer, log);
@@ -139,6 +151,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       newId: () => newId(clock.now()),
       log,
       apiToken: options.apiToken,
+      localRoots,
     };
     const http = await startHttpServer({
       handler: createApiHandler(apiDeps),
@@ -153,6 +166,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       dataDir,
       backends,
       scheduleBackend: scheduler.backend,
+      localRoots,
       stop: () => {
         stopping ??= (async () => {
           await Promise.all([stopWorker(), http.stop()]);
@@ -172,5 +186,27 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     throw error;
   }
 }
+
+/** syncron dev's allowed roots: SYNCRON_LOCAL_ROOTS, else the folder it runs in. */
+export const devLocalRoots = (value: string | undefined, cwd: string = process.cwd()): LocalRoots =>
+  localRootsFrom(
+    value,
+    {
+      roots: [cwd],
+      rule: `syncron dev's default, the folder it runs in; set ${ENV.localRoots} to change it`,
+    },
+    cwd,
+  );
+
+/** Whether a stored target is one this stack may touch (a config stored before the roots applied may not be). */
+const allowedTarget = (target: string, roots: LocalRoots): boolean => {
+  try {
+    const parsed = parseLocation(target);
+    if (parsed.kind === "local") assertLocalAllowed(parsed.root, roots);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const isLocal = (scheduler: Scheduler): scheduler is LocalScheduler => scheduler.backend === "local";

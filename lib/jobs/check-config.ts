@@ -1,5 +1,6 @@
 import { parseCron } from "../cron/parse.ts";
 import { assertTimezone } from "../cron/timezone.ts";
+import { assertLocalAllowed, type LocalRoots } from "../drives/local-roots.ts";
 import { type Location, MASK, parseLocation, redactLocation } from "../drives/location.ts";
 import { locationsOverlap } from "../drives/overlap.ts";
 import type { SyncConfig, SyncConfigPatch } from "../store/sync-config.ts";
@@ -41,19 +42,23 @@ export interface CheckConfigOptions {
    * update, before the stored config is read (see {@link keepStoredSecrets}).
    */
   readonly allowMasked?: boolean;
+  /** Folders local locations must lie in, judged on real paths; none: local locations are refused. */
+  readonly localRoots: LocalRoots;
 }
 
 /**
  * Checks what the store's schema cannot: the cron expression (exactly 5 fields, lib/cron's rules),
  * the IANA time zone, the include/exclude rules (as the engine compiles them), and that `source` and
- * `target` are locations syncron can open (their messages show them redacted), hold no masked secret
+ * `target` are locations syncron can open (their messages show them redacted), local ones inside the
+ * allowed roots (real paths: LocalPathRefusedError names the rule), hold no masked secret
  * (`***`, as the API shows them: it would replace the real one) and do not overlap. Only the fields
  * present are checked, so a PATCH is checked as sent. Throws ConfigValidationError listing every bad field.
  */
-export function checkConfigFields(fields: SyncConfigPatch, options: CheckConfigOptions = {}): void {
+export function checkConfigFields(fields: SyncConfigPatch, options: CheckConfigOptions): void {
   const { cron, timezone, source, target, include, exclude } = fields;
   const location = (text: string) => {
     const parsed = parseLocation(text);
+    if (parsed.kind === "local") assertLocalAllowed(parsed.root, options.localRoots);
     if (!options.allowMasked && holdsMask(parsed)) {
       throw new Error(
         `holds the mask ${MASK} in place of a secret: send the secret itself, or send the location exactly as the API shows it to keep the stored one`,

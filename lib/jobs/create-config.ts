@@ -15,7 +15,7 @@ export interface ConfigWriteResult {
  * config changes nothing; then the config is written, then its schedule (see {@link applySchedule}).
  */
 export async function createConfig(fields: SyncConfigFields, deps: JobDeps): Promise<ConfigWriteResult> {
-  checkConfigFields(fields);
+  checkConfigFields(fields, { localRoots: deps.localRoots });
   const draft = newSyncConfig(fields, { id: deps.newId(), now: deps.clock() });
   deps.scheduler.check(scheduleSpecOf(draft));
   const config = await deps.configs.create(draft);

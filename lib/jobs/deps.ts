@@ -1,3 +1,4 @@
+import type { LocalRoots } from "../drives/local-roots.ts";
 import type { ConfigsPort, QueuePort, RunsPort, SchedulerPort } from "./ports.ts";
 
 /** One structured log line: what happened, and the ids and figures that go with it. Never secrets. */
@@ -21,4 +22,6 @@ export interface JobDeps {
   /** A new unique id (config ids and task ids). */
   readonly newId: () => string;
   readonly log?: JobLog;
+  /** Folders local locations in configs must lie in (real paths); no roots: local locations refused. */
+  readonly localRoots: LocalRoots;
 }

@@ -17,12 +17,12 @@ export async function updateConfig(
   deps: JobDeps,
   options: { expectedVersion?: number } = {},
 ): Promise<ConfigWriteResult> {
-  checkConfigFields(sent, { allowMasked: true });
+  checkConfigFields(sent, { allowMasked: true, localRoots: deps.localRoots });
   const current = await requireConfig(deps.configs, id);
   // A location sent back as GET showed it keeps its stored secrets; then check again with the
   // stored config: a PATCH of one location must not overlap the other.
   const patch = keepStoredSecrets(sent, current);
-  checkConfigFields(patch, { stored: current });
+  checkConfigFields(patch, { stored: current, localRoots: deps.localRoots });
   const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
   deps.scheduler.check(scheduleSpecOf({ ...current, ...defined }));
   const config = await deps.configs.update(

@@ -1,4 +1,5 @@
 import { AuthenticationError, isRetryable } from "../../drives/errors.ts";
+import { LocalPathRefusedError } from "../../drives/local-roots.ts";
 import type { SyncRunMessage } from "../../queue/message.ts";
 import type { Run } from "../../store/run.ts";
 import type { SyncResult } from "../../sync/index.ts";
@@ -38,6 +39,7 @@ export function retryDecision(
   if ("result" in failure)
     return { retry: false, code: errorOfResult(failure.result)?.code ?? "SYNC_FAILED" };
   if (failure.thrown instanceof AuthenticationError) return { retry: false, code: "AUTHENTICATION_FAILED" };
+  if (failure.thrown instanceof LocalPathRefusedError) return { retry: false, code: "LOCATION_REFUSED" };
   return { retry: false, code: "SYNC_ERROR" };
 }
 

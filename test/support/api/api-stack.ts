@@ -4,6 +4,7 @@ import type { ApiDeps } from "../../../lib/api/deps.ts";
 import { type ApiHandler, createApiHandler } from "../../../lib/api/handler.ts";
 import { startDynalite } from "../../../lib/dev/emulators/dynalite.ts";
 import { startLocalSqsS3 } from "../../../lib/dev/emulators/fauxqs.ts";
+import type { LocalRoots } from "../../../lib/drives/local-roots.ts";
 import type { JobLog } from "../../../lib/jobs/deps.ts";
 import { createSqsProducer } from "../../../lib/queue/sqs-producer.ts";
 import { SchedulerError } from "../../../lib/schedule/errors.ts";
@@ -48,6 +49,8 @@ export interface ApiStackOptions {
   /** Wraps the scheduler (e.g. to inject failures). Default: EventBridge Scheduler over its in-memory fake. */
   readonly scheduler?: (scheduler: Scheduler) => Scheduler;
   readonly now?: Date;
+  /** Folders local locations may lie in (default: any folder). */
+  readonly localRoots?: LocalRoots;
 }
 
 let stackCount = 0;
@@ -103,6 +106,7 @@ export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiS
     newId: () => newId(),
     log,
     apiToken: options.apiToken,
+    localRoots: options.localRoots ?? { roots: ["/"], rule: "the test stack allows any folder" },
   };
   const handler = createApiHandler(deps);
   return {

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
 const REPO = resolve(import.meta.dirname, "../../..");
 /** The CLI entry point the tests run. */
@@ -63,7 +63,13 @@ export async function startDev(options: {
     [BIN, "dev", "--port", "0", "--data-dir", options.dataDir, ...(options.args ?? [])],
     {
       cwd: options.cwd ?? REPO,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...options.env },
+      env: {
+        ...process.env,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+        // The tests' folders sit beside the data dir, not in the folder the stack runs in.
+        SYNCRON_LOCAL_ROOTS: dirname(resolve(options.dataDir)),
+        ...options.env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );

@@ -1,0 +1,62 @@
+import { mkdir, mkdtemp, realpath, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiStack, startApiStack } from "../../test/support/api/api-stack.ts";
+import { localRootsFrom } from "../drives/local-roots.ts";
+
+const CONFIGS = "/api/v1/sync-configs";
+let base: string;
+let root: string;
+let stack: ApiStack;
+
+beforeAll(async () => {
+  base = await realpath(await mkdtemp(join(tmpdir(), "syncron-api-roots-")));
+  root = join(base, "root");
+  await mkdir(join(root, "photos"), { recursive: true });
+  await symlink("/etc", join(root, "etc-link"));
+  stack = await startApiStack({ localRoots: localRootsFrom(root, { roots: [], rule: "unused" }) });
+});
+afterAll(async () => {
+  await stack?.stop();
+  await rm(base, { recursive: true, force: true });
+});
+
+const config = (source: string, target = "webdav://dav.example.com/backup") => ({
+  name: "n",
+  source,
+  target,
+  cron: "0 2 * * *",
+});
+
+describe("local locations given to the API", () => {
+  it("lie under the allowed roots: /etc, /, /root and a symlink into /etc are 400s naming the rule; nothing is stored", async () => {
+    for (const [source, target] of [
+      ["/etc/apt", undefined],
+      [join(root, "photos"), "/"],
+      [join(root, "photos"), "/root"],
+      [join(root, "etc-link"), undefined],
+      [`file://${join(root, "..")}`, undefined],
+    ] as const) {
+      const reply = await stack.call({ method: "POST", path: CONFIGS, body: config(source, target) });
+      expect(reply.status, `${source} ${target}`).toBe(400);
+      const [detail] = reply.body.error.details;
+      expect(detail.path).toBe(target === undefined ? "source" : "target");
+      expect(detail.message).toMatch(/refused: it is outside the allowed roots .* \(SYNCRON_LOCAL_ROOTS\)/);
+    }
+    expect((await stack.call({ method: "GET", path: CONFIGS })).body.items).toEqual([]);
+  });
+
+  it("accepts a folder under a root, and refuses a PATCH that moves it out", async () => {
+    const created = await stack.call({ method: "POST", path: CONFIGS, body: config(join(root, "photos")) });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const moved = await stack.call({
+      method: "PATCH",
+      path: `${CONFIGS}/${created.body.id}`,
+      body: { target: join(root, "etc-link", "x") },
+    });
+    expect(moved.status).toBe(400);
+    expect(moved.body.error.details[0].message).toContain('(real path "/etc/x")');
+    expect((await stack.store.configs.get(created.body.id))?.target).toBe("webdav://dav.example.com/backup");
+  });
+});
