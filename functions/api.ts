@@ -12,17 +12,14 @@ import { errorResponse } from "../lib/api/error-response.ts";
 import { ApiError } from "../lib/api/errors.ts";
 import { type ApiHandler, createApiHandler } from "../lib/api/handler.ts";
 import { lambdaLocalRoots } from "../lib/drives/local-roots.ts";
-import {
-  API_AUTH_KINDS,
-  type ApiAuthKind,
-  DEFAULT_SCHEDULE_BACKEND,
-  ENV,
-  requiredEnv,
-  SCHEDULE_BACKENDS,
-} from "../lib/env.ts";
+import { API_AUTH_KINDS, type ApiAuthKind, ENV, requiredEnv } from "../lib/env.ts";
 import { createSqsProducer } from "../lib/queue/sqs-producer.ts";
 import { createAwsScheduler } from "../lib/schedule/aws-scheduler.ts";
-import type { Scheduler } from "../lib/schedule/scheduler.ts";
+import {
+  AWS_SCHEDULER_BACKENDS,
+  DEFAULT_AWS_SCHEDULER_BACKEND,
+  type Scheduler,
+} from "../lib/schedule/scheduler.ts";
 import { newId } from "../lib/store/ids.ts";
 import { createDocumentClient, createStore } from "../lib/store/store.ts";
 
@@ -30,11 +27,11 @@ type Env = Record<string, string | undefined>;
 
 /** The scheduler adapter SYNCRON_SCHEDULE_BACKEND names (default eventbridge-scheduler). */
 function schedulerFromEnv(env: Env): Scheduler {
-  const name = env[ENV.scheduleBackend] || DEFAULT_SCHEDULE_BACKEND;
-  const backend = SCHEDULE_BACKENDS.find((known) => known === name);
+  const name = env[ENV.scheduleBackend] || DEFAULT_AWS_SCHEDULER_BACKEND;
+  const backend = AWS_SCHEDULER_BACKENDS.find((known) => known === name);
   if (!backend) {
     throw new Error(
-      `${ENV.scheduleBackend} must be ${SCHEDULE_BACKENDS.join(" or ")}, got ${JSON.stringify(name)}`,
+      `${ENV.scheduleBackend} must be ${AWS_SCHEDULER_BACKENDS.join(" or ")}, got ${JSON.stringify(name)}`,
     );
   }
   return createAwsScheduler({

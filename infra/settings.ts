@@ -1,6 +1,11 @@
 import { z } from "zod";
-import { DEFAULT_SCHEDULE_BACKEND, ENV, SCHEDULE_BACKENDS, type ScheduleBackend } from "../lib/env.ts";
+import { ENV } from "../lib/env.ts";
 import { MAX_RECEIVE_COUNT } from "../lib/queue/redrive.ts";
+import {
+  AWS_SCHEDULER_BACKENDS,
+  type AwsSchedulerBackend,
+  DEFAULT_AWS_SCHEDULER_BACKEND,
+} from "../lib/schedule/scheduler.ts";
 import { isProductionStage } from "./stages.ts";
 
 /**
@@ -28,7 +33,7 @@ export type ApiAuth =
 export interface DeploySettings {
   stage: string;
   production: boolean;
-  scheduleBackend: ScheduleBackend;
+  scheduleBackend: AwsSchedulerBackend;
   worker: { timeoutS: number; memoryMb: number; maxConcurrency: number };
   /** SQS visibility timeout: 6× the worker timeout, as AWS advises for Lambda event sources. */
   queueVisibilityTimeoutS: number;
@@ -50,7 +55,7 @@ const intIn = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
 const schema = z.object({
-  [DEPLOY_ENV.scheduleBackend]: z.enum(SCHEDULE_BACKENDS).default(DEFAULT_SCHEDULE_BACKEND),
+  [DEPLOY_ENV.scheduleBackend]: z.enum(AWS_SCHEDULER_BACKENDS).default(DEFAULT_AWS_SCHEDULER_BACKEND),
   [DEPLOY_ENV.workerTimeoutS]: intIn(10, 900, 900),
   [DEPLOY_ENV.workerMemoryMb]: intIn(128, 10_240, 1024),
   // SQS event sources accept a maximum concurrency of 2 to 1000.

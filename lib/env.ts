@@ -17,6 +17,8 @@
  * | `SYNCRON_WORKER_TIMEOUT_S`    |     |        | a deploy setting (the worker Lambda's timeout) and `syncron dev`'s; no function reads it: they ask their Lambda context |
  * | `SYNCRON_LOCAL_ROOTS`         |  ✓  |   ✓    | folders local locations may lie in (`:`-separated); infra never sets it, so on Lambda local locations are refused |
  */
+import type { AwsSchedulerBackend } from "./schedule/scheduler.ts";
+
 export const ENV = {
   table: "SYNCRON_TABLE",
   queueUrl: "SYNCRON_QUEUE_URL",
@@ -40,11 +42,6 @@ export function requiredEnv(env: Record<string, string | undefined>, name: strin
   return value;
 }
 
-/** The two ways a config's cron becomes a message on the queue. */
-export const SCHEDULE_BACKENDS = ["eventbridge-scheduler", "eventbridge-rules"] as const;
-export type ScheduleBackend = (typeof SCHEDULE_BACKENDS)[number];
-export const DEFAULT_SCHEDULE_BACKEND: ScheduleBackend = "eventbridge-scheduler";
-
 /**
  * How API Gateway authenticates callers before the API function runs. With `iam` and `jwt` the
  * `Authorization` header carries the SigV4 signature or the JWT; `none` exists only for `sst dev`.
@@ -58,7 +55,7 @@ export interface ApiEnvValues<V> {
   queueUrl: V;
   queueArn: V;
   dlqUrl: V;
-  scheduleBackend: ScheduleBackend;
+  scheduleBackend: AwsSchedulerBackend;
   scheduleGroup: V;
   schedulerRoleArn: V;
   apiAuth: ApiAuthKind;

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, open, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { mapLimit } from "../../lib/util/map-limit.ts";
 
 /** A generated tree: `files` files of `minSize`–`maxSize` bytes, about 100 per folder, nested 2–3 deep. */
 export interface TreeSpec {
@@ -70,8 +71,8 @@ export async function makeTree(root: string, spec: TreeSpec): Promise<string[]> 
   const bytes = pool(spec.seed);
   const dirs = new Set(paths.map((path) => dirname(join(root, path))));
   for (const dir of dirs) await mkdir(dir, { recursive: true });
-  await forEachLimit(paths.length, WRITES_IN_FLIGHT, async (i) => {
-    const file = join(root, paths[i]!);
+  await mapLimit(paths, WRITES_IN_FLIGHT, async (path, i) => {
+    const file = join(root, path);
     await writeFile(file, contentOf(bytes, i, spec));
     await utimes(file, BASE_MTIME_S + i, BASE_MTIME_S + i);
   });
@@ -151,12 +152,4 @@ export async function makeBigFiles(
   }
   await writeFile(markerPath(root), marker);
   return paths;
-}
-
-async function forEachLimit(count: number, limit: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < count) await fn(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
 }

@@ -1,7 +1,7 @@
+import { API_ROUTES, routeKey } from "../../lib/api/route-table.ts";
 import { apiEnvironment } from "../../lib/env.ts";
 import { apiPolicy } from "../policies/api.ts";
 import { toFunctionPermissions } from "../policies/document.ts";
-import { API_ROUTES, routeKey } from "../routes.ts";
 import { TABLE_INDEX_NAMES } from "../table.ts";
 import { deadLetterQueue, queue } from "./queue.ts";
 import { scheduleGroup, schedulerRole } from "./scheduler.ts";

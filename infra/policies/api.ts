@@ -1,4 +1,4 @@
-import type { ScheduleBackend } from "../../lib/env.ts";
+import type { AwsSchedulerBackend } from "../../lib/schedule/scheduler.ts";
 import { type AwsAccount, rulesWithPrefixArn, schedulesInGroupArn } from "./arns.ts";
 import { type PolicyDocument, type PolicyStatement, policyDocument } from "./document.ts";
 import { tableDataStatement } from "./dynamodb.ts";
@@ -6,7 +6,7 @@ import { SCHEDULER_SERVICE } from "./scheduler-role.ts";
 
 export interface ApiPolicyInput {
   account: AwsAccount;
-  backend: ScheduleBackend;
+  backend: AwsSchedulerBackend;
   tableArn: string;
   indexNames: readonly string[];
   queueArn: string;

@@ -1,11 +1,37 @@
 import { describe, expect, it } from "vitest";
-import { API_ROUTES as INFRA_ROUTES } from "../../infra/routes.ts";
-import { API_ROUTES, allowedMethods } from "./route-table.ts";
+import { API_ROUTES, allowedMethods, routeKey } from "./route-table.ts";
 
 describe("API_ROUTES", () => {
-  it("are exactly the routes infra declares on API Gateway", () => {
-    const ours = API_ROUTES.map((r) => `${r.method} ${r.path}`).sort();
-    expect(ours).toEqual(INFRA_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+  it("lists exactly the routes of the API, seed paths unchanged", () => {
+    expect(API_ROUTES.map(routeKey)).toEqual([
+      "GET /healthz",
+      "POST /api/v1/sync-configs",
+      "GET /api/v1/sync-configs",
+      "GET /api/v1/sync-configs/{id}",
+      "PATCH /api/v1/sync-configs/{id}",
+      "PUT /api/v1/sync-configs/{id}",
+      "DELETE /api/v1/sync-configs/{id}",
+      "GET /api/v1/sync-configs/{id}/runs",
+      "POST /api/v1/task/scheduler/refresh-tasks",
+      "GET /api/v1/task/scheduler/task-status",
+      "POST /api/v1/task/scheduler/validate-cron",
+      "DELETE /api/v1/task/scheduler/clear-tasks",
+      "POST /api/v1/task/scheduler/execute-sync/{config_id}",
+      "POST /api/v1/task/scheduler/execute-all-enabled",
+      "GET /api/v1/task/scheduler/task-result/{task_id}",
+    ]);
+  });
+
+  it("has no duplicate route keys or names (API Gateway rejects duplicate keys)", () => {
+    const keys = API_ROUTES.map(routeKey);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(new Set(API_ROUTES.map((route) => route.name)).size).toBe(API_ROUTES.length);
+  });
+
+  it("uses API Gateway's {param} syntax and no trailing slash", () => {
+    for (const { path } of API_ROUTES) {
+      expect(path).toMatch(/^(\/([a-z0-9-]+|\{[a-z_]+\}))+$/);
+    }
   });
 
   it("list the methods served on a concrete path", () => {

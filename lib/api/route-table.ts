@@ -1,4 +1,8 @@
-/** Every route the API serves, as data: the router, the README and the infra's route list agree on it. */
+/**
+ * Every route the API serves, as data, in one place: the router serves exactly these, and infra
+ * declares exactly these on API Gateway (infra/aws/api.ts imports this list), each one to the single
+ * API function. Pure on purpose: no `sst` globals.
+ */
 
 export type RouteMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -32,6 +36,10 @@ export const API_ROUTES = [
 ] as const satisfies readonly { method: RouteMethod; path: string; name: string }[];
 
 export type RouteName = (typeof API_ROUTES)[number]["name"];
+
+/** API Gateway's route key, `"METHOD /path"` (what `sst.aws.ApiGatewayV2#route` takes). */
+export const routeKey = (route: Pick<RouteSpec, "method" | "path">): string =>
+  `${route.method} ${route.path}`;
 
 const segmentPattern = (path: string): RegExp =>
   new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^/}]+\}/g, "[^/]+")}/?$`);

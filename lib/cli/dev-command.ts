@@ -5,7 +5,7 @@ import { type BackendSettings, DEV_NAMES } from "../dev/dev-backends.ts";
 import { devLocalRoots, startDevStack } from "../dev/dev-stack.ts";
 import { createLineLog } from "../dev/log-line.ts";
 import { ENV } from "../env.ts";
-import type { SchedulerBackend } from "../schedule/scheduler.ts";
+import { SCHEDULER_BACKENDS } from "../schedule/scheduler.ts";
 import { oneOf, parseFlags, UsageError, wholeNumber } from "./args.ts";
 
 export const usage = `Usage: syncron dev [options]
@@ -24,7 +24,7 @@ Options:
   --table NAME              --aws: DynamoDB table (default $${ENV.table} or ${DEV_NAMES.table})
   --queue NAME              --aws: sync queue name (default ${DEV_NAMES.queue})
   --dlq NAME                --aws: dead-letter queue name (default ${DEV_NAMES.dlq})
-  --schedule-backend B      --aws: local | eventbridge-scheduler | eventbridge-rules (default
+  --schedule-backend B      --aws: ${SCHEDULER_BACKENDS.join(" | ")} (default
                             $${ENV.scheduleBackend}, else local). LocalStack never fires EventBridge
                             Scheduler schedules: use local there
   --schedule-group NAME     --aws: schedule group or rule prefix (default $${ENV.scheduleGroup} or syncron)
@@ -37,8 +37,6 @@ invocation timeout, default 900), ${ENV.localRoots} (folders, ':'-separated, tha
 to the API must lie in, judged on real paths; default: the folder syncron dev runs in). Missed fires while the stack is stopped are not replayed.
 For tests only: SYNCRON_DEV_NOW=<ISO time> starts the stack's clock at that instant (it then runs
 at real speed), to bring a cron fire near or to jump past one.`;
-
-const BACKENDS: readonly SchedulerBackend[] = ["local", "eventbridge-scheduler", "eventbridge-rules"];
 
 const FLAGS = {
   port: { type: "string" },
@@ -89,7 +87,7 @@ function parse(args: string[], env: NodeJS.ProcessEnv): DevArgs {
       tableName: values.table ?? env[ENV.table] ?? DEV_NAMES.table,
       queueName: values.queue ?? DEV_NAMES.queue,
       dlqName: values.dlq ?? DEV_NAMES.dlq,
-      scheduleBackend: oneOf("--schedule-backend", backend, BACKENDS, "local"),
+      scheduleBackend: oneOf("--schedule-backend", backend, SCHEDULER_BACKENDS, "local"),
       scheduleGroup: values["schedule-group"] ?? env[ENV.scheduleGroup] ?? "syncron",
       schedulerRoleArn: values["scheduler-role-arn"] ?? env[ENV.schedulerRoleArn],
       create: values.create ?? false,

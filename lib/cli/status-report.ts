@@ -3,6 +3,7 @@
  * config routes), so it works against `syncron dev` and a deployed API alike.
  */
 import { TOKEN_HEADER } from "../api/auth.ts";
+import { formatBytes } from "./format-bytes.ts";
 
 /** A config as the status shows it. */
 export interface StatusConfig {
@@ -155,17 +156,7 @@ export function table(header: string[], rows: string[][]): string {
 
 const short = (iso: string | null): string => (iso ? iso.replace("T", " ").replace(/\.\d+Z$|Z$/, "Z") : "-");
 
-const bytes = (n: number | null): string => {
-  if (n === null) return "-";
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-};
+const bytes = (n: number | null): string => (n === null ? "-" : formatBytes(n));
 
 /** The report as a person reads it: configs with their schedule and next run, recent runs, queue depth. */
 export function formatStatus(report: StatusReport): string {

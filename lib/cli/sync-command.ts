@@ -1,19 +1,20 @@
 /** `syncron sync`: one sync between two locations, with rclone's flags and syncron's safety rules. */
 import type { Drive } from "../drives/drive.ts";
 import {
-  type CompareMode,
+  COMPARE_MODES,
   createPathFilter,
   DEFAULT_SYNC_OPTIONS,
   deletesExtras,
   locationsOverlap,
   parseMaxDelete,
-  type SyncMode,
+  SYNC_MODES,
   type SyncOptions,
   type SyncProgress,
   type SyncResult,
   syncDrives,
 } from "../sync/index.ts";
 import { oneOf, parseFlags, UsageError, wholeNumber } from "./args.ts";
+import { formatBytes } from "./format-bytes.ts";
 
 export const usage = `Usage: syncron sync <source> <target> [options]
 
@@ -50,9 +51,6 @@ Exit codes: 0 success, 1 failure or abort (max-delete, empty source, interrupted
 Example:
   syncron sync ./photos /mnt/backup/photos --mode mirror --exclude "*.tmp" --max-delete 10%`;
 
-const MODES: readonly SyncMode[] = ["copy", "mirror", "overwrite"];
-const COMPARES: readonly CompareMode[] = ["size-mtime", "checksum", "size"];
-
 interface SyncArgs {
   readonly source: string;
   readonly target: string;
@@ -82,8 +80,8 @@ function parse(args: string[]): SyncArgs {
   const exclude = values.exclude ?? [];
   const options: SyncOptions = {
     ...DEFAULT_SYNC_OPTIONS,
-    mode: oneOf("--mode", values.mode, MODES, DEFAULT_SYNC_OPTIONS.mode),
-    compare: oneOf("--compare", values.compare, COMPARES, DEFAULT_SYNC_OPTIONS.compare),
+    mode: oneOf("--mode", values.mode, SYNC_MODES, DEFAULT_SYNC_OPTIONS.mode),
+    compare: oneOf("--compare", values.compare, COMPARE_MODES, DEFAULT_SYNC_OPTIONS.compare),
     include,
     exclude,
     dryRun: values["dry-run"] ?? false,
@@ -157,7 +155,7 @@ function progressLine(): { update: (p: SyncProgress) => void; clear: () => void 
       if (now - last < 200) return;
       last = now;
       process.stderr.write(
-        `\r\x1b[K${p.files_done}/${p.files_planned} files, ${bytes(p.bytes_done)}/${bytes(p.bytes_planned)}`,
+        `\r\x1b[K${p.files_done}/${p.files_planned} files, ${formatBytes(p.bytes_done)}/${formatBytes(p.bytes_planned)}`,
       );
     },
     clear: () => void (last > 0 && process.stderr.write("\r\x1b[K")),
@@ -170,7 +168,7 @@ export function summary(result: SyncResult, source: string, target: string, opti
   if (result.planned) {
     for (const action of result.planned) {
       if (action.kind === "copy" || action.kind === "update" || action.kind === "delete")
-        lines.push(`${action.kind.padEnd(7)} ${action.path} (${bytes(action.size)})`);
+        lines.push(`${action.kind.padEnd(7)} ${action.path} (${formatBytes(action.size)})`);
     }
   }
   const { copied, updated, deleted } = result;
@@ -180,7 +178,7 @@ export function summary(result: SyncResult, source: string, target: string, opti
   lines.push(
     `${options.mode} ${source} -> ${target}${options.dryRun ? " (dry run: nothing changed)" : ""}: ${result.status}`,
     `  ${counts}, unchanged ${result.skipped}, failed ${result.failed}; ` +
-      `${bytes(result.bytes_transferred)} in ${(result.duration_ms / 1000).toFixed(1)} s`,
+      `${formatBytes(result.bytes_transferred)} in ${(result.duration_ms / 1000).toFixed(1)} s`,
   );
   if (result.aborted) lines.push(`  aborted: ${result.aborted}`);
   if (result.interrupted) lines.push("  interrupted: run it again to continue");
@@ -190,14 +188,3 @@ export function summary(result: SyncResult, source: string, target: string, opti
     lines.push("  nothing was deleted because of the errors");
   return lines.join("\n");
 }
-
-const bytes = (n: number): string => {
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
-};

@@ -1,5 +1,5 @@
 import type { JobLog } from "../jobs/deps.ts";
-import type { SyncRunMessage } from "../queue/message.ts";
+import { type SyncRunMessage, taskMessage } from "../queue/message.ts";
 import type { SqsProducer } from "../queue/sqs-producer.ts";
 import type { Run } from "../store/run.ts";
 import type { RunRepository } from "../store/runs.ts";
@@ -11,14 +11,7 @@ import type { RunRepository } from "../store/runs.ts";
  * on the existing task id, for one still PENDING or waiting to RETRY.
  */
 export function resumeMessage(run: Run): SyncRunMessage {
-  return {
-    type: "sync.run",
-    trigger: run.status === "STARTED" ? "continuation" : "manual",
-    config_id: run.config_id,
-    task_id: run.task_id,
-    ...(run.scheduled_time ? { scheduled_time: run.scheduled_time } : {}),
-    ...(run.status === "STARTED" ? { attempts: run.attempts } : {}),
-  };
+  return run.status === "STARTED" ? taskMessage("continuation", run) : taskMessage("manual", run);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ManualMessage } from "../queue/message.ts";
+import { type ManualMessage, taskMessage } from "../queue/message.ts";
 import { newRun, type Run } from "../store/run.ts";
 import { hasEnded, type SyncConfig } from "../store/sync-config.ts";
 import type { JobDeps } from "./deps.ts";
@@ -16,12 +16,8 @@ export interface QueuedRun {
 const manualRun = (config: SyncConfig, deps: JobDeps): Run =>
   newRun({ task_id: deps.newId(), config_id: config.id, trigger: "manual", now: deps.clock() });
 
-const messageOf = (run: Run): ManualMessage => ({
-  type: "sync.run",
-  trigger: "manual",
-  config_id: run.config_id,
-  task_id: run.task_id,
-});
+const messageOf = (run: Run): ManualMessage =>
+  taskMessage("manual", { config_id: run.config_id, task_id: run.task_id });
 
 /** A run whose message never left stays visible as FAILURE instead of PENDING forever. Never throws. */
 async function markNotQueued(run: Run, error: unknown, deps: JobDeps): Promise<void> {

@@ -61,6 +61,39 @@ export type SyncRunMessage = z.infer<typeof syncRunMessageSchema>;
 export type Trigger = SyncRunMessage["trigger"];
 
 /**
+ * The message of a schedule fire of `configId` at `scheduledTime`: an ISO instant, or the
+ * placeholder a backend fills in at fire time. Keys in a fixed order, so its JSON compares equal.
+ */
+export const scheduleMessage = (configId: string, scheduledTime: string): ScheduleMessage => ({
+  type: SYNC_RUN,
+  trigger: "schedule",
+  config_id: configId,
+  scheduled_time: scheduledTime,
+});
+
+/**
+ * The message that runs an existing task (`manual`) or its next slice (`continuation`, with the
+ * run's `attempts` when given).
+ */
+export const taskMessage = <T extends "manual" | "continuation">(
+  trigger: T,
+  task: {
+    readonly config_id: string;
+    readonly task_id: string;
+    readonly scheduled_time?: string | null;
+    readonly attempts?: number;
+  },
+): Extract<SyncRunMessage, { trigger: T }> =>
+  ({
+    type: SYNC_RUN,
+    trigger,
+    config_id: task.config_id,
+    task_id: task.task_id,
+    ...(task.scheduled_time ? { scheduled_time: task.scheduled_time } : {}),
+    ...(trigger === "continuation" && task.attempts !== undefined ? { attempts: task.attempts } : {}),
+  }) as Extract<SyncRunMessage, { trigger: T }>;
+
+/**
  * Formats a fire instant the way EventBridge Scheduler fills `<aws.scheduler.scheduled-time>`
  * (`2026-01-01T02:00:00Z`, whole seconds), so local fires and AWS fires key runs identically.
  */

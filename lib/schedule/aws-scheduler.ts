@@ -4,10 +4,10 @@
  */
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
-import { ENV, type ScheduleBackend } from "../env.ts";
+import { ENV } from "../env.ts";
 import { createEventBridgeRulesScheduler } from "./eventbridge-rules/eventbridge-rules.ts";
 import { createEventBridgeScheduler } from "./eventbridge-scheduler/eventbridge-scheduler.ts";
-import type { Scheduler } from "./scheduler.ts";
+import type { AwsSchedulerBackend, Scheduler } from "./scheduler.ts";
 
 /** The settings cannot make a scheduler (a required one is missing). */
 export class SchedulerSettingsError extends Error {
@@ -15,7 +15,7 @@ export class SchedulerSettingsError extends Error {
 }
 
 export interface AwsSchedulerSettings {
-  backend: ScheduleBackend;
+  backend: AwsSchedulerBackend;
   /** eventbridge-scheduler: the schedule group; eventbridge-rules: rule names are `<group>-<config id>`. */
   group: string;
   /** The sync queue the schedules or rules send to. */

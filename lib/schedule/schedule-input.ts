@@ -1,4 +1,4 @@
-import { SYNC_RUN } from "../queue/message.ts";
+import { scheduleMessage } from "../queue/message.ts";
 
 /** What EventBridge Scheduler substitutes with the fire's scheduled time. */
 export const SCHEDULER_TIME_PLACEHOLDER = "<aws.scheduler.scheduled-time>";
@@ -9,10 +9,5 @@ export const SCHEDULER_TIME_PLACEHOLDER = "<aws.scheduler.scheduled-time>";
  * text compares equal across calls.
  */
 export function scheduleInput(configId: string, timeValue: string): string {
-  return JSON.stringify({
-    type: SYNC_RUN,
-    trigger: "schedule",
-    config_id: configId,
-    scheduled_time: timeValue,
-  });
+  return JSON.stringify(scheduleMessage(configId, timeValue));
 }

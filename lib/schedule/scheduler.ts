@@ -31,7 +31,14 @@ export interface ScheduleInfo {
   readonly next_run?: string;
 }
 
-export type SchedulerBackend = "local" | "eventbridge-scheduler" | "eventbridge-rules";
+/** The deployed backends: how a config's cron becomes a message on the queue on AWS. */
+export const AWS_SCHEDULER_BACKENDS = ["eventbridge-scheduler", "eventbridge-rules"] as const;
+export type AwsSchedulerBackend = (typeof AWS_SCHEDULER_BACKENDS)[number];
+export const DEFAULT_AWS_SCHEDULER_BACKEND: AwsSchedulerBackend = "eventbridge-scheduler";
+
+/** Every backend: the AWS ones, and `local` (in-process timers, `syncron dev`). */
+export const SCHEDULER_BACKENDS = ["local", ...AWS_SCHEDULER_BACKENDS] as const;
+export type SchedulerBackend = (typeof SCHEDULER_BACKENDS)[number];
 
 export interface Scheduler {
   readonly backend: SchedulerBackend;

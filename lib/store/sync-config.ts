@@ -1,12 +1,8 @@
 import { z } from "zod";
 import { RULE_ITEMS, RULE_KINDS, RULE_TARGETS } from "../sync/rules.ts";
+import { COMPARE_MODES, SYNC_MODES } from "../sync/types.ts";
 import { ID_PATTERN } from "./ids.ts";
 import { RUN_STATUSES } from "./run.ts";
-
-/** `copy` never deletes on the target; `mirror` makes the target equal to the source; `overwrite` also re-copies every file (lib/sync/types.ts). */
-export const SYNC_MODES = ["copy", "mirror", "overwrite"] as const;
-/** How two files are judged equal (see lib/sync). */
-export const COMPARE_MODES = ["size-mtime", "checksum", "size"] as const;
 
 const isoTime = z.iso.datetime({ offset: true });
 const location = z.string().trim().min(1).max(2048);

@@ -22,19 +22,6 @@ export class Semaphore {
   }
 }
 
-/** Calls `fn` on every item with at most `limit` calls in flight; `fn` must not throw. */
-export async function forEachLimit<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-}
-
 /**
  * A LIFO of work items served to a fixed number of workers; handlers may push more. LIFO keeps a
  * tree walk depth-first, so pending items stay proportional to depth × breadth, not to the tree.

@@ -22,7 +22,7 @@ export type {
   SyncProgress,
   SyncResult,
 } from "./types.ts";
-export { deletesExtras } from "./types.ts";
+export { COMPARE_MODES, deletesExtras, SYNC_MODES } from "./types.ts";
 
 /** Defaults after rclone: copy (never deletes), size + mod time, 4 transfers, 8 checkers. */
 export const DEFAULT_SYNC_OPTIONS: SyncOptions = Object.freeze({

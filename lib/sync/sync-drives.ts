@@ -1,9 +1,10 @@
 import { setMaxListeners } from "node:events";
 import type { Drive, Entry } from "../drives/drive.ts";
 import { DirectoryNotFoundError, isRetryable } from "../drives/errors.ts";
+import { mapLimit } from "../util/map-limit.ts";
 import { readCheckpoint } from "./checkpoint-schema.ts";
 import { CompareUnsupportedError, type ResolvedCompare, resolveCompare } from "./compare.ts";
-import { forEachLimit, Semaphore, WorkStack } from "./concurrency.ts";
+import { Semaphore, WorkStack } from "./concurrency.ts";
 import { CopyError, copyFile } from "./copy-file.ts";
 import { type DirNode, DirTracker, fingerprintOf, type WalkCounts, zeroWalkCounts } from "./dir-tracker.ts";
 import { createDirectoryFilter, createPathFilter } from "./filter.ts";
@@ -260,7 +261,7 @@ class SyncRun {
             break;
         }
       }
-      await forEachLimit(checks, this.options.checkers, (check) => this.check(check, node));
+      await mapLimit(checks, this.options.checkers, (check) => this.check(check, node));
     } finally {
       node.listed = true;
       this.tracker.settle(node);
@@ -395,7 +396,7 @@ class SyncRun {
       this.counts.deleted = deletes.length;
       return;
     }
-    await forEachLimit(deletes, this.options.transfers, async ({ path }) => {
+    await mapLimit(deletes, this.options.transfers, async ({ path }) => {
       if (this.stopped) return;
       try {
         await withRetry(() => this.target.delete(path), this.retry, this.stopper.signal);

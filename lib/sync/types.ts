@@ -7,12 +7,14 @@ import type { FilterRule } from "./rules.ts";
  * transfers); `overwrite` is a mirror that also re-copies every file whatever it compares like
  * (rclone's `--ignore-times`, the seed's `overwrite`), never deleting a file before its copy.
  */
-export type SyncMode = "copy" | "mirror" | "overwrite";
+export const SYNC_MODES = ["copy", "mirror", "overwrite"] as const;
+export type SyncMode = (typeof SYNC_MODES)[number];
 
 /** Whether a mode deletes target files the source does not have (with every mirror guard). */
 export const deletesExtras = (mode: SyncMode): boolean => mode !== "copy";
 /** How two files with the same path are judged equal. */
-export type CompareMode = "size-mtime" | "checksum" | "size";
+export const COMPARE_MODES = ["size-mtime", "checksum", "size"] as const;
+export type CompareMode = (typeof COMPARE_MODES)[number];
 /** The most a mirror may delete: a file count, or a percentage of the target's files. */
 export type MaxDelete = { count: number } | { percent: number };
 

@@ -13,9 +13,9 @@ const LAYERS: readonly (readonly string[])[] = [
   ["dev"],
   ["api"],
   ["jobs"],
-  ["sync", "store", "queue", "schedule"],
+  ["sync", "store", "queue", "schedule", "env"],
   ["drives", "cron", "secrets"],
-  ["util", "env"],
+  ["util"],
 ];
 
 const rowOf = new Map(LAYERS.flatMap((rooms, row) => rooms.map((room) => [room, row] as const)));

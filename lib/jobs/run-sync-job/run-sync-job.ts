@@ -1,4 +1,4 @@
-import type { SyncRunMessage } from "../../queue/message.ts";
+import { type SyncRunMessage, taskMessage } from "../../queue/message.ts";
 import { ConflictError } from "../../store/errors.ts";
 import { isFinished, type Run, type RunError } from "../../store/run.ts";
 import { type SyncResult, syncDrives } from "../../sync/index.ts";
@@ -89,13 +89,13 @@ export async function runSyncJob(
         progress: progressOf(result),
       });
       await deps.store.leases.renew(run.config_id, leaseOf(run, settings));
-      await deps.queue.send({
-        type: "sync.run",
-        trigger: "continuation",
-        config_id: run.config_id,
-        task_id: run.task_id,
-        attempts: started.attempts,
-      });
+      await deps.queue.send(
+        taskMessage("continuation", {
+          config_id: run.config_id,
+          task_id: run.task_id,
+          attempts: started.attempts,
+        }),
+      );
       log("info", "run checkpointed, continuation sent", { files_checked: result.files_checked });
       return { task_id: run.task_id, outcome: "STARTED" };
     }

@@ -1,5 +1,5 @@
 import { nextRuns } from "../../cron/index.ts";
-import { formatScheduledTime, type ScheduleMessage, SYNC_RUN } from "../../queue/message.ts";
+import { formatScheduledTime, type ScheduleMessage, scheduleMessage } from "../../queue/message.ts";
 import { DEFAULT_NAME_PREFIX } from "../names.ts";
 import type { ScheduleInfo, Scheduler, ScheduleSpec, UpsertResult } from "../scheduler.ts";
 import { validateSpec } from "../validate.ts";
@@ -72,12 +72,7 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
 
   const fire = (entry: Entry, at: number) => {
     if (entries.get(entry.spec.config_id) !== entry) return;
-    const message: ScheduleMessage = {
-      type: SYNC_RUN,
-      trigger: "schedule",
-      config_id: entry.spec.config_id,
-      scheduled_time: formatScheduledTime(new Date(at)),
-    };
+    const message = scheduleMessage(entry.spec.config_id, formatScheduledTime(new Date(at)));
     arm(entry, Math.max(at, clock.now()));
     const sending = Promise.resolve()
       .then(() => options.send(message))
