@@ -24,6 +24,12 @@ export interface DriveFeatures {
    * Absent = not promised (e.g. a WebDAV server may keep a partial upload).
    */
   readonly atomicWrites?: boolean;
+  /**
+   * Files larger than this are written with the source's MD5 known beforehand (the engine asks the
+   * source for it when the listing had none): S3 multipart uploads carry it as `md5chksum` metadata,
+   * as rclone's do, since their ETag is no MD5. Absent = never needed.
+   */
+  readonly md5BeforeWriteAbove?: number;
 }
 
 /** What the engine knows about a file before writing it. */

@@ -52,6 +52,7 @@ export async function copyFile(
           }
         }
         op = "read";
+        const info = await withMd5IfWanted(source, target, file);
         let sent = 0;
         const read = await source.read(file.path, { signal: signals.abort });
         const count = (bytes: number): void => {
@@ -61,7 +62,7 @@ export async function copyFile(
         const body = onBytes ? read.pipeThrough(counter(count)) : read;
         op = "write";
         try {
-          return await target.write(file.path, body, file, { signal: signals.abort });
+          return await target.write(file.path, body, info, { signal: signals.abort });
         } catch (error) {
           body.cancel().catch(() => {});
           if (sent > 0) onBytes?.(-sent);
@@ -80,6 +81,17 @@ export async function copyFile(
   } catch (error) {
     throw new CopyError(op, error);
   }
+}
+
+/**
+ * The file with its MD5 when the target wants it before the write (`md5BeforeWriteAbove`: S3
+ * multipart) and the listing had none: the source hashes it (one more read, as rclone does).
+ */
+async function withMd5IfWanted(source: Drive, target: Drive, file: FileInfo): Promise<FileInfo> {
+  const above = target.features.md5BeforeWriteAbove;
+  if (above === undefined || file.size <= above || file.hashes?.md5 || !source.features.hashes.has("md5"))
+    return file;
+  return { ...file, hashes: { ...file.hashes, md5: await source.hash(file.path, "md5") } };
 }
 
 /** A pass-through stream that reports each chunk's size. */

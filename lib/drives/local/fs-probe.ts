@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { nsToMs } from "../mod-time.ts";
 
 /** What a file system keeps, measured once when a local drive is created. */
 export interface FsTraits {
@@ -13,8 +14,7 @@ export interface FsTraits {
 const PROBE_SECONDS = 1_600_000_001.123_456;
 const PRECISIONS = [1, 10, 100, 1000, 2000];
 
-/** Nanoseconds to whole milliseconds, rounded to nearest: libuv sets times to the microsecond. */
-export const nsToMs = (ns: bigint): number => Number((ns + 500_000n) / 1_000_000n);
+export { nsToMs };
 
 /**
  * Measures mod-time precision and case sensitivity by writing a hidden probe file in `root` (named

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDriveContract } from "../../../test/support/drives/drive-contract.ts";
 import { listAll, readBytes, streamOf } from "../../../test/support/drives/streams.ts";
 import { type LocalSqsS3, startLocalSqsS3 } from "../../dev/emulators/fauxqs.ts";
+import { DEFAULT_SYNC_OPTIONS, syncDrives } from "../../sync/index.ts";
 import { DirectoryNotFoundError, InvalidPathError } from "../errors.ts";
+import { createMemoryDrive } from "../memory/memory-drive.ts";
 import { s3ClientFor } from "./s3-client.ts";
 import { createS3Drive, type S3DriveOptions } from "./s3-drive.ts";
 
@@ -197,6 +199,38 @@ describe("s3 drive on fauxqs", () => {
       expect(await listAll(drive, "")).toMatchObject([{ path: "f.bin", size: old.length }]);
     },
   );
+
+  it("a sync into S3 lists each folder once and sends no ListObjectsV2 per upload", async () => {
+    const bucket = await newBucket();
+    const counted = s3ClientFor({
+      endpoint: (await emulator()).local.endpoint,
+      region: "us-east-1",
+      credentials: (await emulator()).local.credentials,
+    });
+    const lists: string[] = [];
+    counted.middlewareStack.add(
+      (next, context) => (args) => {
+        if (context.commandName === "ListObjectsV2Command")
+          lists.push(String((args.input as { Prefix?: string }).Prefix));
+        return next(args);
+      },
+      { step: "initialize" },
+    );
+    const source = createMemoryDrive();
+    for (const name of ["a.txt", "b.txt", "c.txt", "new/d.txt", "new/e.txt", "new/deeper/f.txt"])
+      await source.write(name, streamOf(Buffer.from(name)), {
+        path: name,
+        size: name.length,
+        modTime: MOD_TIME,
+      });
+    const drive = createS3Drive({ bucket, client: counted });
+    const result = await syncDrives(source, drive, DEFAULT_SYNC_OPTIONS);
+    counted.destroy();
+    expect(result).toMatchObject({ status: "SUCCESS", copied: 6 });
+    // The engine lists the target's root; new/ is missing there, so it and new/deeper/ are not
+    // listed, and no write needs a ListObjectsV2 to know no folder is in its way.
+    expect(lists).toEqual([""]);
+  });
 
   it("rejects bad paths and a missing bucket with typed errors", async () => {
     const drive = createS3Drive({ bucket: "no-such-bucket", client });

@@ -13,12 +13,15 @@ import { Upload } from "@aws-sdk/lib-storage";
 import { mapLimit } from "../../util/map-limit.ts";
 import { checkBody } from "../body-check.ts";
 import {
+  baseName,
   checkPath,
   type Drive,
   type DriveFeatures,
   type Entry,
   type FileEntry,
   type HashType,
+  joinPath,
+  parentOf,
 } from "../drive.ts";
 import {
   DirectoryNotEmptyError,
@@ -33,12 +36,15 @@ import { isS3NotFound, toS3DriveError } from "./s3-errors.ts";
 import { S3Keys } from "./s3-keys.ts";
 import type { ObjectFacts, S3ListingMemo } from "./s3-listing-memo.ts";
 import {
+  contentTypeOf,
+  etagMayBeMd5,
   formatMtime,
   MD5_KEY,
   MTIME_KEY,
   md5FromEtag,
   md5HexToBase64,
   md5Of,
+  type ObjectFacts,
   parseMtime,
 } from "./s3-metadata.ts";
 
@@ -97,6 +103,7 @@ export function createS3Drive(options: S3DriveOptions): Drive {
   const { bucket, client } = options;
   const keys = new S3Keys(options.prefix ?? "");
   const useServerModTime = options.useServerModTime ?? false;
+  const partSize = Math.max(options.partSize ?? 8 * 1024 * 1024, 5 * 1024 * 1024);
   const features: DriveFeatures = {
     hashes: new Set<HashType>(["md5"]),
     modTimePrecisionMs: 1,
@@ -104,6 +111,7 @@ export function createS3Drive(options: S3DriveOptions): Drive {
     keepsEmptyDirectories: false,
     caseInsensitive: false,
     atomicWrites: true, // an object appears only when its PUT or multipart upload completes
+    md5BeforeWriteAbove: partSize,
   };
   const name = options.name ?? `s3://${bucket}${keys.prefix ? `/${keys.prefix}` : ""}`;
   let closed = false;
@@ -126,16 +134,41 @@ export function createS3Drive(options: S3DriveOptions): Drive {
     return (page.KeyCount ?? page.Contents?.length ?? 0) > 0 || (page.CommonPrefixes?.length ?? 0) > 0;
   };
 
+  /**
+   * The child directories of each directory this drive listed to the end (a sync lists the target
+   * before writing into it), kept up to date by its own writes: a write then needs no ListObjectsV2
+   * to know that no directory is in its way. Only "none there" is trusted; a directory it
+   * remembers is checked again (it may have emptied since).
+   */
+  const childDirs = new Map<string, Set<string>>();
+  const isDirectory = async (path: string): Promise<boolean> => {
+    // The nearest listed folder above: if it had no such child folder, nothing lives under `path`.
+    for (let at = path; at !== ""; at = parentOf(at)) {
+      const known = childDirs.get(parentOf(at));
+      if (!known) continue;
+      if (!known.has(baseName(at))) return false;
+      break;
+    }
+    return hasChildren(path);
+  };
+  /** After a write of `a/b/c`: `a` and `a/b` exist; a folder that was not there holds only what this drive wrote. */
+  const rememberAncestors = (path: string): void => {
+    const parts = path.split("/").slice(0, -1);
+    for (let i = 0, dir = ""; i < parts.length; dir = joinPath(dir, parts[i] ?? ""), i++) {
+      const known = childDirs.get(dir);
+      const child = parts[i] ?? "";
+      if (!known || known.has(child)) continue;
+      known.add(child);
+      const created = joinPath(dir, child);
+      if (!childDirs.has(created)) childDirs.set(created, new Set());
+    }
+  };
+
   const entryFromHead = (
     path: string,
-    head: {
-      ContentLength?: number | undefined;
-      ETag?: string | undefined;
-      LastModified?: Date | undefined;
-      Metadata?: Record<string, string> | undefined;
-    },
+    head: ObjectFacts & { ContentLength?: number | undefined; LastModified?: Date | undefined },
   ): FileEntry => {
-    const md5 = md5Of(head.ETag, head.Metadata);
+    const md5 = md5Of(head);
     const modTime =
       (useServerModTime ? undefined : parseMtime(head.Metadata?.[MTIME_KEY])) ?? head.LastModified?.getTime();
     return {
@@ -207,6 +240,7 @@ export function createS3Drive(options: S3DriveOptions): Drive {
       const prefix = keys.dir(dir);
       let token: string | undefined;
       let found = false;
+      const dirs = new Set<string>();
       do {
         let page: ListObjectsV2CommandOutput;
         try {
@@ -226,6 +260,7 @@ export function createS3Drive(options: S3DriveOptions): Drive {
         for (const common of page.CommonPrefixes ?? []) {
           found = true;
           const child = common.Prefix?.slice(prefix.length, -1);
+          if (child) dirs.add(child);
           if (child && keys.isName(child))
             yield { kind: "directory", path: keys.join(dir, child) } satisfies Entry;
         }
@@ -237,7 +272,8 @@ export function createS3Drive(options: S3DriveOptions): Drive {
         const entries = await mapLimit(objects, options.headConcurrency ?? 16, async (object) => {
           const path = keys.join(dir, object.Key!.slice(prefix.length));
           if (useServerModTime) {
-            return entryFromHead(path, { ...object, ContentLength: object.Size });
+            // A listing does not say how an object is encrypted: its ETag may be no MD5 (SSE-KMS, SSE-C).
+            return entryFromHead(path, { LastModified: object.LastModified, ContentLength: object.Size });
           }
           const size = object.Size ?? 0;
           const known = memo?.recall(bucket, object.Key!, size, object.ETag);
@@ -255,6 +291,7 @@ export function createS3Drive(options: S3DriveOptions): Drive {
         for (const entry of entries) if (entry) yield entry;
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
+      childDirs.set(dir, dirs);
       if (!found && dir !== "") throw new DirectoryNotFoundError(`s3 list "${dir}": no such directory`, dir);
     },
 
@@ -267,7 +304,7 @@ export function createS3Drive(options: S3DriveOptions): Drive {
       const signal = writeOptions?.signal;
       // S3 would happily store `d` beside `d/…`; a drive must not let a file shadow a directory.
       if (
-        await hasChildren(path).catch((error: unknown) =>
+        await isDirectory(path).catch((error: unknown) =>
           Promise.reject(toS3DriveError(error, "write", path)),
         )
       ) {
@@ -284,8 +321,14 @@ export function createS3Drive(options: S3DriveOptions): Drive {
       if (sourceMd5) metadata[MD5_KEY] = sourceMd5;
       const upload = new Upload({
         client,
-        params: { Bucket: bucket, Key: keys.file(path), Body: sink, Metadata: metadata },
-        partSize: Math.max(options.partSize ?? 8 * 1024 * 1024, 5 * 1024 * 1024),
+        params: {
+          Bucket: bucket,
+          Key: keys.file(path),
+          Body: sink,
+          Metadata: metadata,
+          ContentType: contentTypeOf(path),
+        },
+        partSize,
         queueSize: options.queueSize ?? 4,
         leavePartsOnError: false,
       });
@@ -294,19 +337,22 @@ export function createS3Drive(options: S3DriveOptions): Drive {
         nodeBody.destroy(signal?.reason as Error);
       };
       signal?.addEventListener("abort", onAbort, { once: true });
-      let etag: string | undefined;
+      let stored: ObjectFacts;
       try {
         if (signal?.aborted) throw signal.reason;
-        etag = (await upload.done()).ETag;
+        stored = await upload.done();
       } catch (error) {
         nodeBody.destroy();
         throw toS3DriveError(error, "write", path);
       } finally {
         signal?.removeEventListener("abort", onAbort);
       }
-      // The body matched the source (checkBody); an ETag that differs means S3 stored other bytes.
+      rememberAncestors(path);
+      // The body matched the source (checkBody); an ETag that is an MD5 and differs means S3 stored
+      // other bytes. A KMS or customer-key ETag is no MD5: there the request checksums the SDK sends
+      // to AWS (CRC32) are what S3 verified.
       const written = check.md5() ?? "";
-      const etagMd5 = md5FromEtag(etag);
+      const etagMd5 = etagMayBeMd5(stored) ? md5FromEtag(stored.ETag) : undefined;
       if (etagMd5 !== undefined && etagMd5 !== written) {
         await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: keys.file(path) })).catch(() => {});
         throw new DriveError(
@@ -337,7 +383,7 @@ export function createS3Drive(options: S3DriveOptions): Drive {
       const sendOptions = signal ? { abortSignal: signal } : {};
       const sourceKey = peer.keys.file(checkPath(source.path));
       const [blocked, head] = await Promise.all([
-        hasChildren(path).catch((error: unknown) => Promise.reject(toS3DriveError(error, "copy", path))),
+        isDirectory(path).catch((error: unknown) => Promise.reject(toS3DriveError(error, "copy", path))),
         peer.client
           .send(new HeadObjectCommand({ Bucket: peer.bucket, Key: sourceKey }), sendOptions)
           .catch((error: unknown) => Promise.reject(toS3DriveError(error, "copy", source.path))),
@@ -349,7 +395,7 @@ export function createS3Drive(options: S3DriveOptions): Drive {
           path,
         );
       }
-      const md5 = source.hashes?.md5 ?? md5Of(head.ETag, head.Metadata);
+      const md5 = source.hashes?.md5 ?? md5Of(head);
       const metadata: Record<string, string> = {};
       if (source.modTime !== undefined) metadata[MTIME_KEY] = formatMtime(source.modTime);
       const md5Base64 = md5HexToBase64(md5);
@@ -370,6 +416,7 @@ export function createS3Drive(options: S3DriveOptions): Drive {
       } catch (error) {
         throw toS3DriveError(error, "copy", path);
       }
+      rememberAncestors(path);
       if (source.modTime === undefined) return stat(path);
       const entry: FileEntry = {
         kind: "file",

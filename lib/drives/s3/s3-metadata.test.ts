@@ -17,10 +17,12 @@ describe("rclone mtime metadata", () => {
 
   it.each([
     ["1354040105.123456789", 1354040105123],
-    ["1354040105.9999999999", 1354040105999],
+    ["1354040105.123999999", 1354040105124],
+    ["1354040105.1234995", 1354040105123],
+    ["1354040105.9999999999", 1354040106000],
     ["1354040105.", 1354040105000],
     ["1354040105", 1354040105000],
-  ])("parses %s exactly (truncating below a millisecond)", (text, ms) => {
+  ])("parses %s exactly, rounded to the millisecond as the local drive rounds a file's time", (text, ms) => {
     expect(parseMtime(text)).toBe(ms);
   });
 
@@ -34,8 +36,21 @@ describe("md5 from ETag and metadata", () => {
   it("takes plain ETags and rejects multipart ones", () => {
     expect(md5FromEtag(`"${hex.toUpperCase()}"`)).toBe(hex);
     expect(md5FromEtag(`"${hex}-3"`)).toBeUndefined();
-    expect(md5Of(`"${hex}-3"`, { md5chksum: Buffer.from(hex, "hex").toString("base64") })).toBe(hex);
-    expect(md5Of(`"${hex}-3"`, { md5chksum: "bm9wZQ==" })).toBeUndefined();
+    expect(
+      md5Of({ ETag: `"${hex}-3"`, Metadata: { md5chksum: Buffer.from(hex, "hex").toString("base64") } }),
+    ).toBe(hex);
+    expect(md5Of({ ETag: `"${hex}-3"`, Metadata: { md5chksum: "bm9wZQ==" } })).toBeUndefined();
+  });
+
+  it("never takes the ETag of an SSE-KMS, DSSE-KMS or SSE-C object for its MD5 (S3 says it is none)", () => {
+    const etag = `"${"ab".repeat(16)}"`;
+    expect(md5Of({ ETag: etag })).toBe("ab".repeat(16));
+    expect(md5Of({ ETag: etag, ServerSideEncryption: "AES256" })).toBe("ab".repeat(16));
+    expect(md5Of({ ETag: etag, ServerSideEncryption: "aws:kms" })).toBeUndefined();
+    expect(md5Of({ ETag: etag, ServerSideEncryption: "aws:kms:dsse" })).toBeUndefined();
+    expect(md5Of({ ETag: etag, SSECustomerAlgorithm: "AES256" })).toBeUndefined();
+    const md5chksum = Buffer.from(hex, "hex").toString("base64");
+    expect(md5Of({ ETag: etag, ServerSideEncryption: "aws:kms", Metadata: { md5chksum } })).toBe(hex);
   });
 });
 

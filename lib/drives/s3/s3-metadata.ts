@@ -1,3 +1,6 @@
+import { lookup } from "mime-types";
+import { nsToMs } from "../mod-time.ts";
+
 /**
  * Object metadata conventions shared with rclone, so objects written by either tool compare equal:
  * `X-Amz-Meta-Mtime` holds the source mod time as decimal seconds ("1354040105.123", trailing zeros
@@ -20,13 +23,15 @@ export const formatMtime = (ms: number): string => {
 };
 
 /**
- * Parses rclone's decimal seconds (up to 9 fraction digits) to ms since the epoch, truncating below
- * the millisecond without going through a float. Undefined for anything else.
+ * Parses rclone's decimal seconds (it writes nanoseconds: "1620284889.123999999") to ms since the
+ * epoch without going through a float, rounded as the local drive rounds a file's own time
+ * ({@link nsToMs}), so an object rclone copied compares equal to its file. Undefined for anything else.
  */
 export const parseMtime = (value: string | undefined): number | undefined => {
   const match = value === undefined ? null : /^(\d+)(?:\.(\d*))?$/.exec(value.trim());
   if (!match) return undefined;
-  const ms = Number(match[1]) * 1000 + Number((match[2] ?? "").slice(0, 3).padEnd(3, "0"));
+  const ns = BigInt(match[1] ?? "0") * 1_000_000_000n + BigInt((match[2] ?? "").slice(0, 9).padEnd(9, "0"));
+  const ms = nsToMs(ns);
   return Number.isSafeInteger(ms) ? ms : undefined;
 };
 
@@ -36,14 +41,31 @@ export const md5FromEtag = (etag: string | undefined): string | undefined => {
   return bare && /^[0-9a-f]{32}$/.test(bare) ? bare : undefined;
 };
 
-/** The MD5 of an object, lowercase hex: from a plain ETag, else from rclone's `md5chksum` metadata. */
-export const md5Of = (
-  etag: string | undefined,
-  metadata: Record<string, string> | undefined,
-): string | undefined => {
-  const fromEtag = md5FromEtag(etag);
+/** What a HEAD, a PUT or a multipart completion tells about an object's ETag. */
+export interface ObjectFacts {
+  readonly ETag?: string | undefined;
+  readonly Metadata?: Record<string, string> | undefined;
+  readonly ServerSideEncryption?: string | undefined;
+  readonly SSECustomerAlgorithm?: string | undefined;
+}
+
+/**
+ * Whether the ETag may be the body's MD5: S3 documents it so only for objects stored unencrypted or
+ * with SSE-S3 (`AES256`). With SSE-KMS, DSSE-KMS or SSE-C the ETag is some other value, even
+ * though it looks like 32 hex digits (and a multipart ETag never is one: {@link md5FromEtag}).
+ */
+export const etagMayBeMd5 = (object: ObjectFacts): boolean =>
+  !object.SSECustomerAlgorithm &&
+  (object.ServerSideEncryption === undefined || object.ServerSideEncryption === "AES256");
+
+/**
+ * The MD5 of an object, lowercase hex: from a plain ETag of an object that is not KMS- or
+ * customer-key-encrypted, else from the `md5chksum` metadata rclone and syncron write.
+ */
+export const md5Of = (object: ObjectFacts): string | undefined => {
+  const fromEtag = etagMayBeMd5(object) ? md5FromEtag(object.ETag) : undefined;
   if (fromEtag) return fromEtag;
-  const base64 = metadata?.[MD5_KEY];
+  const base64 = object.Metadata?.[MD5_KEY];
   if (!base64) return undefined;
   const hex = Buffer.from(base64, "base64").toString("hex");
   return hex.length === 32 ? hex : undefined;
@@ -52,3 +74,16 @@ export const md5Of = (
 /** Base64 of a hex MD5, for the `md5chksum` metadata; undefined if it is not one. */
 export const md5HexToBase64 = (hex: string | undefined): string | undefined =>
   hex && /^[0-9a-f]{32}$/i.test(hex) ? Buffer.from(hex, "hex").toString("base64") : undefined;
+
+/**
+ * The Content-Type an object gets from its name's extension, as rclone sends it (Go's
+ * `mime.TypeByExtension`: text types with `; charset=utf-8`, others bare, e.g. `application/json`),
+ * else `application/octet-stream`.
+ */
+export const contentTypeOf = (path: string): string => {
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  // No extension ("README", ".bashrc"): mime-types would look the bare name up as one.
+  const type = name.lastIndexOf(".") > 0 ? lookup(name) : false;
+  if (!type) return "application/octet-stream";
+  return type.startsWith("text/") ? `${type}; charset=utf-8` : type;
+};
