@@ -44,8 +44,8 @@ import {
   md5FromEtag,
   md5HexToBase64,
   md5Of,
-  type ObjectFacts,
   parseMtime,
+  type StoredObject,
 } from "./s3-metadata.ts";
 
 export interface S3DriveOptions {
@@ -166,7 +166,7 @@ export function createS3Drive(options: S3DriveOptions): Drive {
 
   const entryFromHead = (
     path: string,
-    head: ObjectFacts & { ContentLength?: number | undefined; LastModified?: Date | undefined },
+    head: StoredObject & { ContentLength?: number | undefined; LastModified?: Date | undefined },
   ): FileEntry => {
     const md5 = md5Of(head);
     const modTime =
@@ -182,8 +182,9 @@ export function createS3Drive(options: S3DriveOptions): Drive {
 
   const memo = options.memo;
   /** A listed object's entry from what an earlier HEAD learnt (the memo), as `entryFromHead` makes it. */
-  const memoEntry = (path: string, size: number, etag: string | undefined, known: ObjectFacts): FileEntry => {
-    const md5 = md5FromEtag(etag) ?? known.md5;
+  const memoEntry = (path: string, size: number, known: ObjectFacts): FileEntry => {
+    // The HEAD's verdict, not the listed ETag: an SSE-KMS or SSE-C ETag is no MD5.
+    const md5 = known.md5;
     return {
       kind: "file",
       path,
@@ -277,7 +278,7 @@ export function createS3Drive(options: S3DriveOptions): Drive {
           }
           const size = object.Size ?? 0;
           const known = memo?.recall(bucket, object.Key!, size, object.ETag);
-          if (known) return memoEntry(path, size, object.ETag, known);
+          if (known) return memoEntry(path, size, known);
           try {
             const found = await head(path, signal);
             const entry = entryFromHead(path, found);
@@ -337,7 +338,7 @@ export function createS3Drive(options: S3DriveOptions): Drive {
         nodeBody.destroy(signal?.reason as Error);
       };
       signal?.addEventListener("abort", onAbort, { once: true });
-      let stored: ObjectFacts;
+      let stored: StoredObject;
       try {
         if (signal?.aborted) throw signal.reason;
         stored = await upload.done();
@@ -365,7 +366,7 @@ export function createS3Drive(options: S3DriveOptions): Drive {
         source.modTime === undefined
           ? { ...(await stat(path)), hashes: { md5: written } }
           : { kind: "file", path, size: check.size(), modTime: source.modTime, hashes: { md5: written } };
-      memo?.learn(bucket, keys.file(path), entry.size, etag, factsOf(entry));
+      memo?.learn(bucket, keys.file(path), entry.size, stored.ETag, factsOf(entry));
       return entry;
     },
 

@@ -42,7 +42,7 @@ export const md5FromEtag = (etag: string | undefined): string | undefined => {
 };
 
 /** What a HEAD, a PUT or a multipart completion tells about an object's ETag. */
-export interface ObjectFacts {
+export interface StoredObject {
   readonly ETag?: string | undefined;
   readonly Metadata?: Record<string, string> | undefined;
   readonly ServerSideEncryption?: string | undefined;
@@ -54,7 +54,7 @@ export interface ObjectFacts {
  * with SSE-S3 (`AES256`). With SSE-KMS, DSSE-KMS or SSE-C the ETag is some other value, even
  * though it looks like 32 hex digits (and a multipart ETag never is one: {@link md5FromEtag}).
  */
-export const etagMayBeMd5 = (object: ObjectFacts): boolean =>
+export const etagMayBeMd5 = (object: StoredObject): boolean =>
   !object.SSECustomerAlgorithm &&
   (object.ServerSideEncryption === undefined || object.ServerSideEncryption === "AES256");
 
@@ -62,7 +62,7 @@ export const etagMayBeMd5 = (object: ObjectFacts): boolean =>
  * The MD5 of an object, lowercase hex: from a plain ETag of an object that is not KMS- or
  * customer-key-encrypted, else from the `md5chksum` metadata rclone and syncron write.
  */
-export const md5Of = (object: ObjectFacts): string | undefined => {
+export const md5Of = (object: StoredObject): string | undefined => {
   const fromEtag = etagMayBeMd5(object) ? md5FromEtag(object.ETag) : undefined;
   if (fromEtag) return fromEtag;
   const base64 = object.Metadata?.[MD5_KEY];
