@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "../util/zod.ts";
 import {
   badRequest,
   type FieldIssue,

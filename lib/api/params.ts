@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../util/zod.ts";
 import { parseWith } from "./body.ts";
 import { badRequest, notFound } from "./errors.ts";
 import { type ApiEvent, header, pathParam } from "./http.ts";

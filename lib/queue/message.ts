@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../util/zod.ts";
 import { InvalidMessageError } from "./errors.ts";
 
 /** The one message type on the sync queue. */

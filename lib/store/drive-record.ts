@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { DRIVE_NAME } from "../drives/drive-ref.ts";
+import * as z from "../util/zod.ts";
 
 const isoTime = z.iso.datetime({ offset: true });
 

@@ -5,7 +5,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "../util/zod.ts";
 import { succeeded } from "./errors.ts";
 import { ExpressionBuilder } from "./expressions.ts";
 import { leaseKey } from "./keys.ts";

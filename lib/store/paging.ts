@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "../util/zod.ts";
 import { InvalidCursorError } from "./errors.ts";
 import { GLOBAL_INDEXES, PRIMARY_INDEX } from "./schema.ts";
 

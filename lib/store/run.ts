@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../util/zod.ts";
 
 /** Run states: the seed's Celery states plus SKIPPED (a fire that found the config's lease held). */
 export const RUN_STATUSES = ["PENDING", "STARTED", "SUCCESS", "FAILURE", "RETRY", "SKIPPED"] as const;

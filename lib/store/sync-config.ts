@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { RULE_ITEMS, RULE_KINDS, RULE_TARGETS } from "../sync/rules.ts";
 import { COMPARE_MODES, SYNC_MODES } from "../sync/types.ts";
+import * as z from "../util/zod.ts";
 import { ID_PATTERN } from "./ids.ts";
 import { RUN_STATUSES } from "./run.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../util/zod.ts";
 import type { SyncCheckpoint } from "./types.ts";
 
 const count = z.number().int().nonnegative();

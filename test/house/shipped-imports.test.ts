@@ -37,6 +37,14 @@ describe("shipped code", () => {
     expect(offences).toEqual([]);
   });
 
+  it("takes zod through lib/util/zod.ts only (named exports: the Lambda bundles keep what is used)", () => {
+    const offences = shipped
+      .filter((file) => file !== "lib/util/zod.ts")
+      .filter((file) => importsOf(file, { types: false }).some((spec) => packageOf(spec) === "zod"))
+      .map((file) => `${file} imports zod directly: import * as z from "…/util/zod.ts"`);
+    expect(offences).toEqual([]);
+  });
+
   it("imports nothing from test/, bench/ or infra/", () => {
     const offences = shipped.flatMap((file) =>
       importsOf(file, { types: false })

@@ -1,10 +1,10 @@
-import { z } from "zod";
 import { type CronLocale, cronReport } from "../../cron/index.ts";
 import { enqueueAllEnabled, enqueueRun } from "../../jobs/enqueue-run.ts";
 import { requireRun } from "../../jobs/ports.ts";
 import { refreshSchedules } from "../../jobs/schedule-sync.ts";
 import { taskStatus } from "../../jobs/task-status.ts";
 import { clearSchedules } from "../../schedule/reconcile.ts";
+import * as z from "../../util/zod.ts";
 import { parseWith, readJsonBody } from "../body.ts";
 import type { ApiDeps } from "../deps.ts";
 import { json, type RouteHandler } from "../http.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../../util/zod.ts";
 import { DRIVE_NAME } from "../drive-ref.ts";
 import type { Location } from "../location.ts";
 

@@ -1,5 +1,5 @@
 import { isAbsolute, join } from "node:path";
-import { z } from "zod";
+import * as z from "../../util/zod.ts";
 import { refSegments } from "../drive-ref.ts";
 import type { DriveType } from "./drive-type.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../../util/zod.ts";
 import { COMMON_FIELDS, type DriveFields, type DriveType } from "./drive-type.ts";
 import { localDriveType } from "./local.ts";
 import { s3DriveType } from "./s3.ts";

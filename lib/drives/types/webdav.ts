@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../../util/zod.ts";
 import { refSegments } from "../drive-ref.ts";
 import { LocationError, parseLocation } from "../location.ts";
 import { type DriveType, secretField } from "./drive-type.ts";

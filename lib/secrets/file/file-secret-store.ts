@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { dirname } from "node:path";
-import { z } from "zod";
+import * as z from "../../util/zod.ts";
 import {
   assertDriveName,
   SecretNotFoundError,
