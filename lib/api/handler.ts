@@ -1,5 +1,6 @@
 import middy from "@middy/core";
 import httpRouterHandler, { type Route } from "@middy/http-router";
+import manifest from "../../package.json" with { type: "json" };
 import { assertAuthorized } from "./auth.ts";
 import { assertBodySize } from "./body.ts";
 import type { ApiDeps } from "./deps.ts";
@@ -13,11 +14,13 @@ import {
   requestMethod,
   requestPath,
 } from "./http.ts";
+import { openApiDocument } from "./openapi/document.ts";
 import { API_ROUTES, allowedMethods, type RouteName } from "./route-table.ts";
 import { configRoutes } from "./routes/config-routes.ts";
 import { schedulerRoutes } from "./routes/scheduler-routes.ts";
 
-const isHealthCheck = (path: string): boolean => path === "/healthz" || path === "/healthz/";
+/** Routes any caller may read: the health check and the API's own description. */
+const PUBLIC_PATHS = new Set(["/healthz", "/healthz/", "/openapi.json"]);
 
 export type ApiHandler = (event: ApiEvent, context?: unknown) => Promise<ApiResult>;
 
@@ -27,8 +30,13 @@ export type ApiHandler = (event: ApiEvent, context?: unknown) => Promise<ApiResu
  * becomes `{"error":{"code","message","details"}}`, and anything unexpected a logged 500.
  */
 export function createApiHandler(deps: ApiDeps): ApiHandler {
+  let document: Record<string, unknown> | undefined;
   const table: Record<RouteName, RouteHandler> = {
     healthz: async () => json(200, { ok: true }),
+    openapi: async () => {
+      document ??= openApiDocument(manifest.version);
+      return json(200, document);
+    },
     ...configRoutes(deps),
     ...schedulerRoutes(deps),
   };
@@ -46,7 +54,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
   });
   const handler = middy<ApiEvent, ApiResult>(router).use({
     before: ({ event }) => {
-      if (!isHealthCheck(requestPath(event)))
+      if (!PUBLIC_PATHS.has(requestPath(event)))
         assertAuthorized(event, { token: deps.apiToken, gatewayAuth: deps.gatewayAuth });
       assertBodySize(event, deps.maxBodyBytes);
     },

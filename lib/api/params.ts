@@ -9,7 +9,7 @@ const PATH_ID = /^[A-Za-z0-9_.-]{1,200}$/;
 /** Largest page a listing returns. */
 export const MAX_PAGE_SIZE = 100;
 
-const pageQuery = z.object({
+export const PageQuery = z.object({
   limit: z.coerce
     .number({ error: "limit must be a whole number" })
     .int({ error: "limit must be a whole number" })
@@ -21,7 +21,7 @@ const pageQuery = z.object({
 
 /** `?limit=&cursor=` of a listing. 400 naming the bad parameter. */
 export function pageParams(event: ApiEvent): { limit?: number; cursor?: string } {
-  const { limit, cursor } = parseWith(pageQuery, event.queryStringParameters ?? {});
+  const { limit, cursor } = parseWith(PageQuery, event.queryStringParameters ?? {});
   return { ...(limit === undefined ? {} : { limit }), ...(cursor === undefined ? {} : { cursor }) };
 }
 

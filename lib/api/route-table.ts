@@ -19,6 +19,7 @@ const CONFIGS = "/api/v1/sync-configs";
 
 export const API_ROUTES = [
   { method: "GET", path: "/healthz", name: "healthz" },
+  { method: "GET", path: "/openapi.json", name: "openapi" },
   { method: "POST", path: CONFIGS, name: "createConfig" },
   { method: "GET", path: CONFIGS, name: "listConfigs" },
   { method: "GET", path: `${CONFIGS}/{id}`, name: "getConfig" },

@@ -15,7 +15,7 @@ import { runView } from "../views.ts";
 const LOCALES = ["en", "zh-CN"] as const satisfies readonly CronLocale[];
 
 /** validate-cron's object form; the seed sends the bare expression as a JSON string instead. */
-const validateCronBody = z.strictObject({
+export const ValidateCronBody = z.strictObject({
   expression: z.string({ error: "expression must be a string" }),
   timezone: z.string({ error: "timezone must be a string" }).optional(),
   count: z
@@ -51,7 +51,7 @@ export function schedulerRoutes(deps: ApiDeps) {
     validateCron: (async (event) => {
       const body = readJsonBody(event);
       const { expression, timezone, count, locale } = parseWith(
-        validateCronBody,
+        ValidateCronBody,
         typeof body === "string" ? { expression: body } : body,
       );
       const report = cronReport(expression, {

@@ -19,6 +19,7 @@ import { ensureTable } from "../../../lib/store/table.ts";
 import { fakeRulesApi } from "../schedule/fake-rules-api.ts";
 import { fakeSchedulerApi } from "../schedule/fake-scheduler-api.ts";
 import { type ApiEventInput, apiEvent, parseResult } from "./api-event.ts";
+import { assertDocumentedReply } from "./openapi-check.ts";
 
 /** The API over real emulators: dynalite (store), fauxqs (queue and dead-letter queue), and a scheduler. */
 export interface ApiStack {
@@ -127,7 +128,12 @@ export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiS
       await local?.idle();
     },
     stopStore: () => dynamo.stop(),
-    call: async (input) => parseResult(await handler(apiEvent(input))),
+    call: async (input) => {
+      const reply = parseResult(await handler(apiEvent(input)));
+      // Every reply a test receives is checked against GET /openapi.json's schema for its route and status.
+      assertDocumentedReply(input.method ?? "GET", input.path ?? "/", reply.status, reply.body);
+      return reply;
+    },
     stop: async () => {
       local?.stop();
       raw.destroy();

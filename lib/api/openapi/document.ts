@@ -1,0 +1,216 @@
+import { z } from "zod";
+import { SyncConfigInputSchema, SyncConfigPatchSchema } from "../../store/sync-config.ts";
+import { TOKEN_HEADER } from "../auth.ts";
+import { PageQuery } from "../params.ts";
+import { API_ROUTES, type RouteName, type RouteSpec } from "../route-table.ts";
+import { ValidateCronBody } from "../routes/scheduler-routes.ts";
+import * as replies from "./reply-schemas.ts";
+
+/** One route's documentation: the request it takes and the replies it gives, as zod schemas. */
+interface Operation {
+  readonly summary: string;
+  readonly tag: "configs" | "scheduler" | "system";
+  readonly body?: z.ZodType;
+  readonly query?: z.ZodObject;
+  /** Status → reply body; every route also documents the error shape for 4xx/5xx. */
+  readonly replies: Readonly<Record<number, z.ZodType>>;
+  readonly public?: boolean;
+}
+
+type JsonSchema = Record<string, unknown>;
+
+/** Reply bodies used by several routes, written once under `components.schemas`. */
+const COMPONENTS = {
+  Error: replies.ErrorReply,
+  SyncConfig: replies.ConfigReply,
+  SyncConfigPage: replies.ConfigPage,
+  Run: replies.RunReply,
+  RunPage: replies.RunPage,
+  TaskResult: replies.TaskResultReply,
+  CronReport: replies.CronReply,
+  TaskStatus: replies.TaskStatusReply,
+} as const satisfies Record<string, z.ZodType>;
+
+const componentName = new Map<z.ZodType, string>(Object.entries(COMPONENTS).map(([n, s]) => [s, n]));
+
+const OPERATIONS: Partial<Record<RouteName, Operation>> = {
+  healthz: {
+    summary: "Liveness check (no auth)",
+    tag: "system",
+    replies: { 200: replies.HealthReply },
+    public: true,
+  },
+  openapi: {
+    summary: "This document (no auth)",
+    tag: "system",
+    replies: { 200: z.looseObject({ openapi: z.string() }) },
+    public: true,
+  },
+  createConfig: {
+    summary: "Create a sync config (and its schedule)",
+    tag: "configs",
+    body: SyncConfigInputSchema,
+    replies: { 201: replies.ConfigReply },
+  },
+  listConfigs: {
+    summary: "List sync configs",
+    tag: "configs",
+    query: PageQuery,
+    replies: { 200: replies.ConfigPage },
+  },
+  getConfig: { summary: "Read one sync config", tag: "configs", replies: { 200: replies.ConfigReply } },
+  patchConfig: {
+    summary: "Change some fields of a sync config (If-Match: version)",
+    tag: "configs",
+    body: SyncConfigPatchSchema,
+    replies: { 200: replies.ConfigReply },
+  },
+  putConfig: {
+    summary: "Replace a sync config (If-Match: version)",
+    tag: "configs",
+    body: SyncConfigInputSchema,
+    replies: { 200: replies.ConfigReply },
+  },
+  deleteConfig: {
+    summary: "Delete a sync config and its schedules",
+    tag: "configs",
+    replies: { 200: replies.DeletedReply },
+  },
+  listRuns: {
+    summary: "A config's runs, newest first",
+    tag: "configs",
+    query: PageQuery,
+    replies: { 200: replies.RunPage },
+  },
+  refreshTasks: {
+    summary: "Reconcile every schedule with the configs",
+    tag: "scheduler",
+    replies: { 200: replies.RefreshReply },
+  },
+  taskStatus: {
+    summary: "Backend, schedules with next fire, queue depth",
+    tag: "scheduler",
+    replies: { 200: replies.TaskStatusReply },
+  },
+  validateCron: {
+    summary: "Validate a cron expression: description and next runs (200 also when invalid: valid=false)",
+    tag: "scheduler",
+    body: z.union([
+      z.string().meta({ description: "The bare expression (the seed's form)" }),
+      ValidateCronBody,
+    ]),
+    replies: { 200: replies.CronReply },
+  },
+  clearTasks: { summary: "Remove every schedule", tag: "scheduler", replies: { 200: replies.ClearReply } },
+  executeSync: { summary: "Run a config now", tag: "scheduler", replies: { 202: replies.QueuedReply } },
+  executeAllEnabled: {
+    summary: "Run every enabled config now",
+    tag: "scheduler",
+    replies: { 202: replies.QueuedAllReply },
+  },
+  taskResult: {
+    summary: "One run (the seed's task result)",
+    tag: "scheduler",
+    replies: { 200: replies.TaskResultReply },
+  },
+};
+
+const toJson = (schema: z.ZodType, io: "input" | "output"): JsonSchema => {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema;
+  return rest;
+};
+
+/** A reply's schema by reference when it is a component, inline otherwise. */
+const jsonSchema = (schema: z.ZodType, io: "input" | "output"): JsonSchema => {
+  const named = io === "output" ? componentName.get(schema) : undefined;
+  return named ? { $ref: `#/components/schemas/${named}` } : toJson(schema, io);
+};
+
+const jsonContent = (schema: JsonSchema) => ({ "application/json": { schema } });
+
+const ERROR_STATUSES: Record<number, string> = {
+  400: "Bad input: `details` names each bad field",
+  401: "Missing or wrong token",
+  404: "Not found",
+  409: "Conflict (stale If-Match version, config disabled or ended)",
+  413: "Body too large",
+  415: "Body is not JSON",
+  503: "Store, scheduler or queue unavailable; retry later",
+};
+
+function operationOf(route: RouteSpec, doc: Operation | undefined): JsonSchema {
+  const pathParams = [...route.path.matchAll(/\{([^}]+)\}/g)].map((match) => ({
+    name: match[1],
+    in: "path",
+    required: true,
+    schema: { type: "string" },
+  }));
+  const queryParams = Object.entries(doc?.query?.shape ?? {}).map(([name, schema]) => ({
+    name,
+    in: "query",
+    required: false,
+    schema: jsonSchema(schema as z.ZodType, "input"),
+  }));
+  const responses: Record<string, unknown> = {};
+  for (const [status, schema] of Object.entries(doc?.replies ?? { 200: z.looseObject({}) })) {
+    responses[status] = { description: "Success", content: jsonContent(jsonSchema(schema, "output")) };
+  }
+  const errorRef = jsonContent({ $ref: "#/components/schemas/Error" });
+  for (const [status, description] of Object.entries(ERROR_STATUSES)) {
+    if (doc?.public && status === "401") continue;
+    responses[status] = { description, content: errorRef };
+  }
+  responses.default = { description: "Any other error", content: errorRef };
+  return {
+    operationId: route.name,
+    summary: doc?.summary ?? route.name,
+    tags: [doc?.tag ?? "other"],
+    ...(pathParams.length + queryParams.length > 0 ? { parameters: [...pathParams, ...queryParams] } : {}),
+    ...(doc?.body
+      ? { requestBody: { required: true, content: jsonContent(jsonSchema(doc.body, "input")) } }
+      : {}),
+    ...(doc?.public ? { security: [] } : {}),
+    responses,
+  };
+}
+
+/** The OpenAPI 3.1 document of every route in {@link API_ROUTES}, from the zod schemas the routes use. */
+export function openApiDocument(version: string): JsonSchema {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of API_ROUTES) {
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = operationOf(route, OPERATIONS[route.name]);
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "syncron API",
+      version,
+      description:
+        "Scheduled file sync. JSON in and out (`Content-Type: application/json`), snake_case; every error is `{error:{code,message,details}}`.",
+    },
+    tags: [
+      { name: "configs", description: "Sync configs and their runs" },
+      { name: "scheduler", description: "The seed's scheduler routes, paths unchanged" },
+      { name: "system", description: "Health and this document" },
+    ],
+    security: [{ token: [] }, { bearer: [] }],
+    paths,
+    components: {
+      schemas: Object.fromEntries(
+        Object.entries(COMPONENTS).map(([name, schema]) => [name, toJson(schema, "output")]),
+      ),
+      securitySchemes: {
+        token: { type: "apiKey", in: "header", name: TOKEN_HEADER, description: "SYNCRON_API_TOKEN" },
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          description: "SYNCRON_API_TOKEN (syncron dev), or the JWT on AWS",
+        },
+      },
+    },
+  };
+}
+
+/** The routes with full documentation (the rest get their path parameters and the error shape only). */
+export const documentedRoutes = (): RouteName[] => Object.keys(OPERATIONS) as RouteName[];
