@@ -5,6 +5,7 @@ describe("API_ROUTES", () => {
   it("lists exactly the routes of the API, seed paths unchanged", () => {
     expect(API_ROUTES.map(routeKey)).toEqual([
       "GET /healthz",
+      "GET /openapi.json",
       "POST /api/v1/sync-configs",
       "GET /api/v1/sync-configs",
       "GET /api/v1/sync-configs/{id}",
@@ -30,7 +31,7 @@ describe("API_ROUTES", () => {
 
   it("uses API Gateway's {param} syntax and no trailing slash", () => {
     for (const { path } of API_ROUTES) {
-      expect(path).toMatch(/^(\/([a-z0-9-]+|\{[a-z_]+\}))+$/);
+      expect(path).toMatch(/^(\/([a-z0-9.-]+|\{[a-z_]+\}))+$/);
     }
   });
 
