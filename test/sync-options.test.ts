@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DriveFeatures, HashType } from "../lib/drives/drive.ts";
-import type { Location } from "../lib/drives/location.ts";
+import { type Location, parseLocation } from "../lib/drives/location.ts";
 import { DEFAULT_SYNC_OPTIONS, locationsOverlap, parseMaxDelete, resolveCompare } from "../lib/sync/index.ts";
 
 const features = (overrides: Partial<DriveFeatures> = {}): DriveFeatures => ({
@@ -98,5 +98,42 @@ describe("locationsOverlap", () => {
     ["two drives", ref("nas", "photos"), ref("backup", "photos"), false],
   ])("%s", (_name, a, b, expected) => {
     expect(locationsOverlap(a, b)).toBe(expected);
+  });
+
+  it.each<[string, string, string, boolean]>([
+    [
+      "webdav host case and a default port",
+      "webdav://DAV.example.com:80/a",
+      "webdav://dav.example.com/a/b",
+      true,
+    ],
+    ["webdav http and https on their default ports", "webdavs://h:443/a/b", "webdav://h/a", true],
+    ["webdav percent-encoding", "webdav://h/my%20photos/%61", "webdav://h/my photos/a/2026", true],
+    ["webdav trailing and doubled slashes", "webdav://h/a//b/", "webdav://h/a/b", true],
+    ["webdav loopback names", "webdav://localhost:8080/x", "webdav://127.0.0.1:8080/x/y", true],
+    ["webdav a trailing dot on the host", "webdav://h.example.com./x", "webdav://h.example.com/x", true],
+    ["webdav two ports are two servers", "webdav://h:8080/x", "webdav://h:8081/x", false],
+    [
+      "s3 path-style and virtual-host endpoints",
+      "s3://photos/a?endpoint=https://minio.lan:9000",
+      "s3://photos/a/b?endpoint=https://photos.MINIO.lan:9000/",
+      true,
+    ],
+    [
+      "s3 on AWS with and without a regional endpoint",
+      "s3://bkt/x?endpoint=https://s3.eu-west-1.amazonaws.com",
+      "s3://bkt/x/y",
+      true,
+    ],
+    ["s3 percent-encoded prefixes", "s3://bkt/my%20x", "s3://bkt/my x/y", true],
+    [
+      "s3 two stores",
+      "s3://bkt/x?endpoint=https://minio.lan:9000",
+      "s3://bkt/x?endpoint=https://other.lan:9000",
+      false,
+    ],
+  ])("two spellings of one place: %s", (_name, a, b, expected) => {
+    expect(locationsOverlap(parseLocation(a), parseLocation(b))).toBe(expected);
+    expect(locationsOverlap(parseLocation(b), parseLocation(a))).toBe(expected);
   });
 });

@@ -1,11 +1,11 @@
 /** `syncron sync`: one sync between two locations, with rclone's flags and syncron's safety rules. */
 import type { Drive } from "../drives/drive.ts";
+import { realLocationsOverlap } from "../drives/overlap.ts";
 import {
   COMPARE_MODES,
   createPathFilter,
   DEFAULT_SYNC_OPTIONS,
   deletesExtras,
-  locationsOverlap,
   parseMaxDelete,
   SYNC_MODES,
   type SyncOptions,
@@ -106,7 +106,8 @@ async function openPair(source: string, target: string, readOnly: boolean): Prom
   const { LocationError, parseLocation, redactLocation } = await import("../drives/location.ts");
   try {
     const [from, to] = [parseLocation(source), parseLocation(target)];
-    if (locationsOverlap(from, to)) {
+    // Judged on the real disk (symlinks, bind mounts, case), before any drive writes even a probe file.
+    if (await realLocationsOverlap(from, to)) {
       throw new UsageError(
         `${redactLocation(source)} and ${redactLocation(target)} overlap: one is inside the other, so the sync would read its own output`,
       );

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -190,6 +190,43 @@ describe("runSyncJob", () => {
     expect(outcome.outcome).toBe("FAILURE");
     expect((await store.runs.get(outcome.task_id))?.error?.code).toBe("LOCATIONS_OVERLAP");
     await expect(readFile(join(source, "backup", "a.txt"))).rejects.toThrow();
+  });
+
+  it("refuses a source that reaches into its target through a symlink, before writing anything", async () => {
+    const { config, target } = await givenConfig();
+    await mkdir(join(target, "photos"));
+    await writeFile(join(target, "photos", "keep.jpg"), "jpeg");
+    const links = await tempDir();
+    await symlink(target, join(links, "link"));
+    // `link/photos` is `target/photos`: a mirror into `target` would delete what it reads.
+    await store.configs.update(config.id, { source: join(links, "link", "photos") });
+    const before = (await readdir(target)).sort();
+
+    const outcome = await runSyncJob(fire(config.id), workerDeps(), plenty);
+
+    expect(outcome.outcome).toBe("FAILURE");
+    expect((await store.runs.get(outcome.task_id))?.error?.code).toBe("LOCATIONS_OVERLAP");
+    expect((await readdir(target)).sort()).toEqual(before);
+    expect(await readFile(join(target, "photos", "keep.jpg"), "utf8")).toBe("jpeg");
+  });
+
+  it("caps a mirror's deletes at half the target without max_delete; max_delete 100% allows more", async () => {
+    const { config, source, target } = await givenConfig();
+    await rm(join(source, "b.txt"));
+    for (const name of ["b", "c", "d", "e"]) await writeFile(join(target, `${name}.txt`), name);
+
+    const capped = await runSyncJob(fire(config.id), workerDeps(), plenty);
+    expect(capped.outcome).toBe("FAILURE");
+    expect((await store.runs.get(capped.task_id))?.error).toMatchObject({
+      code: "SYNC_ABORTED",
+      message: expect.stringMatching(/4 of 4 target file\(s\).*more than half.*"max_delete": "100%"/),
+    });
+    expect((await readdir(target)).sort()).toEqual(["a.txt", "b.txt", "c.txt", "d.txt", "e.txt"]);
+
+    await store.configs.update(config.id, { max_delete: "100%" });
+    const allowed = await runSyncJob(fire(config.id, "2026-11-30T02:00:00Z"), workerDeps(), plenty);
+    expect(allowed.outcome).toBe("SUCCESS");
+    expect(await readdir(target)).toEqual(["a.txt"]);
   });
 
   it("checkpoints at the deadline, sends a continuation, and the continuation finishes the same task", async () => {

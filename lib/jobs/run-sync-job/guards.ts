@@ -1,5 +1,5 @@
 import { type Location, LocationError, parseLocation, redactLocation } from "../../drives/location.ts";
-import { locationsOverlap } from "../../drives/overlap.ts";
+import { realLocationsOverlap } from "../../drives/overlap.ts";
 import type { RunError } from "../../store/run.ts";
 import type { Store } from "../../store/store.ts";
 import { hasEnded, type SyncConfig } from "../../store/sync-config.ts";
@@ -20,7 +20,8 @@ export interface Runnable {
 /**
  * The config of a run and its parsed locations, or why the run cannot go on (it ends as FAILURE): the
  * config is gone, disabled or past its end_time, a location does not parse (stored before the API checked it; the message
- * shows it redacted, as LocationError does), or one location lies inside the other.
+ * shows it redacted, as LocationError does), or one location lies inside the other (on the real disk:
+ * through symlinks, bind mounts and case-insensitive names; or as two spellings of one URL).
  */
 export async function guardRun(
   configs: Pick<Store["configs"], "get">,
@@ -51,7 +52,8 @@ export async function guardRun(
     if (!(error instanceof LocationError)) throw error;
     return { refusal: { code: "INVALID_LOCATION", message: `${field}: ${error.message}` } };
   }
-  if (locationsOverlap(source, target)) {
+  // On the real disk, before either drive is opened (a local drive writes a probe file as it opens).
+  if (await realLocationsOverlap(source, target)) {
     return {
       refusal: {
         code: "LOCATIONS_OVERLAP",
