@@ -24,6 +24,9 @@ export {
   union,
   unknown,
   ZodError,
+  ZodObject,
   ZodType,
 } from "zod";
 export type * as core from "zod/v4/core";
+/** The standalone converter (zod/v4/core), not the classic namespace's: the OpenAPI document (lib/api/openapi). */
+export { toJSONSchema } from "zod/v4/core";

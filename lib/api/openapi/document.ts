@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { SyncConfigInputSchema, SyncConfigPatchSchema } from "../../store/sync-config.ts";
+import * as z from "../../util/zod.ts";
 import { TOKEN_HEADER } from "../auth.ts";
 import { PageQuery } from "../params.ts";
 import { API_ROUTES, type RouteName, type RouteSpec } from "../route-table.ts";

@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { RUN_STATUSES, RUN_TRIGGERS, RunErrorSchema, RunProgressSchema } from "../../store/run.ts";
 import { LastRunSchema, syncConfigFields } from "../../store/sync-config.ts";
+import * as z from "../../util/zod.ts";
 
 /**
  * The shapes the API answers, as zod schemas: the OpenAPI document is generated from them and the
