@@ -1,9 +1,14 @@
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseDriveRef, refSegments } from "./drive-ref.ts";
+import type { RateLimitSettings } from "./rate-limit.ts";
 
-/** Where a drive lives, parsed from a location string. Secrets stay here; never log this object. */
-export type Location =
+/**
+ * Where a drive lives, parsed from a location string or a named drive. Secrets stay here; never log
+ * this object. `limits` (a named drive's `tps`/`bwlimit`) are shared by every drive opened with the
+ * same `limits.key` in this process.
+ */
+export type Location = (
   | { kind: "local"; root: string }
   | {
       kind: "s3";
@@ -27,12 +32,33 @@ export type Location =
       vendor?: "nextcloud" | "owncloud" | "other";
     }
   | {
+      /** A folder of an OpenList (or Alist v3) site, through its REST API (named drives only). */
+      kind: "openlist";
+      /** The site, http(s), without credentials. */
+      url: string;
+      /** The folder inside OpenList, `/`-separated from its root, e.g. `/baidu/backup`. */
+      root: string;
+      username?: string;
+      password?: string;
+      token?: string;
+      /** List with `refresh: true`. */
+      refresh?: boolean;
+      /** The storage keeps the mod times sent with uploads. */
+      keepsModTimes?: boolean;
+    }
+  | {
       /** `name:path`: a path inside a named drive, resolved (settings and secrets) where it is opened. */
       kind: "drive";
       drive: string;
       /** `/`-separated, without leading or trailing slashes; "" = the drive's root. */
       path: string;
-    };
+    }
+) & { limits?: DriveLimits };
+
+/** A named drive's rate limits, and the key that makes every drive opened with it share them. */
+export interface DriveLimits extends RateLimitSettings {
+  readonly key: string;
+}
 
 /** A location string that cannot be used. The message names the bad part and never holds a secret. */
 export class LocationError extends Error {

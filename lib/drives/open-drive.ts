@@ -1,6 +1,8 @@
 import type { Drive } from "./drive.ts";
 import { createLocalDrive } from "./local/local-drive.ts";
 import { type Location, LocationError, parseLocation, redactLocation } from "./location.ts";
+import { createOpenListDrive } from "./openlist/openlist-drive.ts";
+import { type RequestGate, sharedRateLimiter, withRateLimit } from "./rate-limit.ts";
 import { s3ClientFor } from "./s3/s3-client.ts";
 import { createS3Drive } from "./s3/s3-drive.ts";
 import { createWebdavDrive } from "./webdav/webdav-drive.ts";
@@ -18,8 +20,21 @@ export function openDrive(location: string, env: NodeJS.ProcessEnv = process.env
   return driveFor(parsed, redactLocation(location), env);
 }
 
-/** Opens a parsed location; `name` must already be redacted. A `name:path` location must be resolved first. */
+/**
+ * Opens a parsed location; `name` must already be redacted. A `name:path` location must be resolved
+ * first. With `limits` (a named drive's `tps`/`bwlimit`), every HTTP request of the drive waits for the
+ * limiter the drive's name shares in this process, and its bytes are paced.
+ */
 export function driveFor(location: Location, name: string, env: NodeJS.ProcessEnv = process.env): Drive {
+  const limits = location.limits;
+  if (!limits || (limits.tps === undefined && limits.bwlimit === undefined)) return open(location, name, env);
+  const limiter = sharedRateLimiter(limits.key, limits);
+  // local has no requests to count: one turn per call there; the HTTP drives gate each request.
+  const gatesRequests = location.kind !== "local";
+  return withRateLimit(open(location, name, env, limiter), limiter, { gatesRequests });
+}
+
+function open(location: Location, name: string, env: NodeJS.ProcessEnv, gate?: RequestGate): Drive {
   switch (location.kind) {
     case "drive":
       throw new LocationError(
@@ -40,6 +55,7 @@ export function driveFor(location: Location, name: string, env: NodeJS.ProcessEn
         ...(accessKeyId && secretAccessKey
           ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } }
           : {}),
+        ...(gate ? { gate } : {}),
       });
       return createS3Drive({
         bucket: location.bucket,
@@ -60,7 +76,20 @@ export function driveFor(location: Location, name: string, env: NodeJS.ProcessEn
         ...(username ? { username } : {}),
         ...(password ? { password } : {}),
         ...(location.vendor ? { vendor: location.vendor } : {}),
+        ...(gate ? { gate } : {}),
       });
     }
+    case "openlist":
+      return createOpenListDrive({
+        url: location.url,
+        root: location.root,
+        name,
+        ...(location.username !== undefined ? { username: location.username } : {}),
+        ...(location.password !== undefined ? { password: location.password } : {}),
+        ...(location.token !== undefined ? { token: location.token } : {}),
+        ...(location.refresh !== undefined ? { refresh: location.refresh } : {}),
+        ...(location.keepsModTimes !== undefined ? { keepsModTimes: location.keepsModTimes } : {}),
+        ...(gate ? { gate } : {}),
+      });
   }
 }

@@ -82,6 +82,10 @@ export function locationsOverlap(a: Location, b: Location): boolean {
     const [x, y] = [new URL(a.url), new URL(b.url)];
     return serverOf(x) === serverOf(y) && nested(serverPath(x.pathname), serverPath(y.pathname));
   }
+  if (a.kind === "openlist" && b.kind === "openlist") {
+    if (new URL(a.url).origin !== new URL(b.url).origin) return false;
+    return within(a.root, b.root) || within(b.root, a.root);
+  }
   return false;
 }
 

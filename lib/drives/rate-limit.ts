@@ -13,8 +13,11 @@ export interface RateLimitSettings {
   readonly bwlimit?: number;
 }
 
-/** Sliding-window margin: a request may start this long after the one `tps` places before it + 1 s. */
-const WINDOW_MARGIN_MS = 25;
+/**
+ * Sliding-window margin: a request may start this long after the one `tps` places before it + 1 s, so
+ * a request that waited for a new connection cannot arrive in the same second as later ones.
+ */
+const WINDOW_MARGIN_MS = 100;
 /** Without `tps`, throttling paces requests this far apart (× the slow-down). */
 const THROTTLED_INTERVAL_MS = 100;
 const MAX_SLOWDOWN = 16;
@@ -22,6 +25,12 @@ const MAX_SLOWDOWN = 16;
 const RECOVER_MS = 60_000;
 /** Pause after a 429 without `Retry-After`. */
 const DEFAULT_PAUSE_MS = 1000;
+
+/** Waits for the drive's rate limit before each HTTP request, and hears of throttling. */
+export interface RequestGate {
+  beforeRequest(signal?: AbortSignal): Promise<void>;
+  throttled(retryAfterMs: number | undefined): void;
+}
 
 export interface Clock {
   now(): number;
@@ -36,7 +45,7 @@ const realClock: Clock = { now: () => performance.now(), sleep };
  * and, when it repeats, doubles the spacing (up to 16×) until a minute passes without one.
  * `take` waits until `bytes` fit into `bwlimit`.
  */
-export class RateLimiter {
+export class RateLimiter implements RequestGate {
   private nextStart = 0;
   private readonly starts: number[] = [];
   private pausedUntil = 0;
@@ -233,6 +242,14 @@ export function withRateLimit(drive: Drive, limiter: RateLimiter, options: WithR
               () =>
                 drive.copyFrom?.(innerDrive(from), source, path, copyOptions) ?? Promise.resolve(undefined),
             );
+          },
+        }
+      : {}),
+    ...(drive.removeStaleTemps
+      ? {
+          removeStaleTemps: async (dir: string) => {
+            await turn();
+            return watch(() => drive.removeStaleTemps?.(dir) ?? Promise.resolve(0));
           },
         }
       : {}),

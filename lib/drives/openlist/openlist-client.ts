@@ -11,6 +11,7 @@ import {
   FileNotFoundError,
   statusToDriveError,
 } from "../errors.ts";
+import type { RequestGate } from "../rate-limit.ts";
 
 export interface OpenListAuth {
   /** OpenList login; the token is renewed before it expires and after a 401. */
@@ -18,12 +19,6 @@ export interface OpenListAuth {
   readonly password?: string;
   /** A static token (the admin token of Settings → Other, or a copied JWT) instead of a login. */
   readonly token?: string;
-}
-
-/** Waits for the drive's rate limit before each HTTP request, and hears of throttling. */
-export interface RequestGate {
-  beforeRequest(signal?: AbortSignal): Promise<void>;
-  throttled(retryAfterMs: number | undefined): void;
 }
 
 interface Reply {

@@ -14,14 +14,9 @@ import {
 } from "../drive.ts";
 import { DirectoryNotEmptyError, DriveError, IsADirectoryError, NotSupportedError } from "../errors.ts";
 import { redactLocation } from "../location.ts";
+import type { RequestGate } from "../rate-limit.ts";
 import { isStaleTemp, TEMP_NAME, timedTempName } from "../temp-names.ts";
-import {
-  type OpenListAuth,
-  OpenListClient,
-  OpenListReplyError,
-  type RequestGate,
-  toOpenListError,
-} from "./openlist-client.ts";
+import { type OpenListAuth, OpenListClient, OpenListReplyError, toOpenListError } from "./openlist-client.ts";
 import { copyInsideOpenList, registerOpenListDrive } from "./openlist-copy.ts";
 import { type ObjResp, toEntry } from "./openlist-objects.ts";
 

@@ -1,4 +1,5 @@
 import { S3Client } from "@aws-sdk/client-s3";
+import { type RequestGate, throttleOf } from "../rate-limit.ts";
 
 export interface S3ClientOptions {
   /** A custom endpoint for S3-compatible stores (MinIO, R2, OSS, COS, an emulator); absent for AWS. */
@@ -9,6 +10,8 @@ export interface S3ClientOptions {
   readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Path-style URLs (`endpoint/bucket/key`); defaults to true with a custom endpoint, except on stores that only serve virtual-hosted style. */
   readonly forcePathStyle?: boolean;
+  /** Holds each HTTP attempt (retries included) for the drive's rate limit, and hears of throttling. */
+  readonly gate?: RequestGate;
 }
 
 /** Hosts of stores that refuse path-style requests (as rclone's provider table knows). */
@@ -30,7 +33,7 @@ export const defaultPathStyle = (endpoint: string | undefined): boolean => {
  */
 export function s3ClientFor(options: S3ClientOptions = {}): S3Client {
   const custom = options.endpoint !== undefined;
-  return new S3Client({
+  const client = new S3Client({
     region: options.region ?? "us-east-1",
     followRegionRedirects: true,
     forcePathStyle: options.forcePathStyle ?? defaultPathStyle(options.endpoint),
@@ -40,4 +43,22 @@ export function s3ClientFor(options: S3ClientOptions = {}): S3Client {
       ? { requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" }
       : {}),
   });
+  const gate = options.gate;
+  if (gate) {
+    // After the SDK's retry middleware (same step, lower priority): one turn per attempt.
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        await gate.beforeRequest();
+        try {
+          return await next(args);
+        } catch (error) {
+          const throttle = throttleOf(error);
+          if (throttle) gate.throttled(throttle.retryAfterMs);
+          throw error;
+        }
+      },
+      { step: "finalizeRequest", priority: "low", name: "syncronRateLimit" },
+    );
+  }
+  return client;
 }

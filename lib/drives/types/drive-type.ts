@@ -1,6 +1,6 @@
 import * as z from "../../util/zod.ts";
 import { DRIVE_NAME } from "../drive-ref.ts";
-import type { Location } from "../location.ts";
+import type { DriveLimits, Location } from "../location.ts";
 
 /** A drive's fields as sent and stored: settings and secrets together (secrets only ever in the secret store). */
 export type DriveFields = Readonly<Record<string, unknown>>;
@@ -37,3 +37,43 @@ export const secretField = (what: string) =>
     .min(1, `${what} must not be empty`)
     .max(4096)
     .refine((value) => !/^\*+$/.test(value), `${what} is masked (***): send the secret itself`);
+
+/** `tps` and `bwlimit`, which every drive type takes (rclone's --tpslimit and --bwlimit, per drive). */
+export const RATE_LIMIT_FIELDS = {
+  tps: z.number().positive("tps must be a positive number of requests per second").max(1000).optional(),
+  bwlimit: z
+    .number()
+    .int("bwlimit must be a whole number of bytes per second")
+    .positive("bwlimit must be a positive number of bytes per second")
+    .optional(),
+};
+
+/** A drive's `tps`/`bwlimit` as a location's `limits` (shared by the drive's name), or nothing. */
+export const limitsOf = (fields: DriveFields): { limits?: DriveLimits } => {
+  const tps = typeof fields.tps === "number" ? fields.tps : undefined;
+  const bwlimit = typeof fields.bwlimit === "number" ? fields.bwlimit : undefined;
+  if (tps === undefined && bwlimit === undefined) return {};
+  return {
+    limits: {
+      key: `drive:${String(fields.name ?? "")}`,
+      ...(tps !== undefined ? { tps } : {}),
+      ...(bwlimit !== undefined ? { bwlimit } : {}),
+    },
+  };
+};
+
+/** A site or folder URL: http(s), without credentials, query or fragment. */
+export const httpUrlField = () =>
+  z
+    .string()
+    .max(2048)
+    .regex(
+      /^https?:\/\/[^/?#@]+(\/[^?#]*)?$/i,
+      "url must be an http:// or https:// URL without credentials, query or fragment",
+    );
+
+/** A login name and its password, both optional. */
+export const LOGIN_FIELDS = {
+  username: z.string().min(1).max(256).optional(),
+  password: secretField("password").optional(),
+};

@@ -1,11 +1,17 @@
 import * as z from "../../util/zod.ts";
 import { COMMON_FIELDS, type DriveFields, type DriveType } from "./drive-type.ts";
 import { localDriveType } from "./local.ts";
+import { openlistDriveType } from "./openlist.ts";
 import { s3DriveType } from "./s3.ts";
 import { webdavDriveType } from "./webdav.ts";
 
 /** Every drive type, in one place: a new type is one file and one line here. */
-export const DRIVE_TYPES: readonly DriveType[] = [s3DriveType, webdavDriveType, localDriveType];
+export const DRIVE_TYPES: readonly DriveType[] = [
+  s3DriveType,
+  webdavDriveType,
+  localDriveType,
+  openlistDriveType,
+];
 
 export const DRIVE_TYPE_NAMES = DRIVE_TYPES.map((type) => type.type);
 

@@ -1,7 +1,7 @@
 import * as z from "../../util/zod.ts";
 import { refSegments } from "../drive-ref.ts";
 import { LocationError, parseLocation } from "../location.ts";
-import { type DriveType, secretField } from "./drive-type.ts";
+import { type DriveType, limitsOf, RATE_LIMIT_FIELDS, secretField } from "./drive-type.ts";
 
 /**
  * An S3 or S3-compatible account (AWS, MinIO, R2, OSS, COS). A path is `bucket/prefix`, as in
@@ -10,6 +10,7 @@ import { type DriveType, secretField } from "./drive-type.ts";
 export const s3DriveType: DriveType = {
   type: "s3",
   fields: {
+    ...RATE_LIMIT_FIELDS,
     endpoint: z
       .string()
       .regex(
@@ -46,6 +47,7 @@ export const s3DriveType: DriveType = {
     if (location.kind !== "s3") throw new LocationError("not an s3 location");
     return {
       ...location,
+      ...limitsOf(fields),
       ...(typeof fields.access_key_id === "string" ? { accessKeyId: fields.access_key_id } : {}),
       ...(typeof fields.secret_access_key === "string" ? { secretAccessKey: fields.secret_access_key } : {}),
     };

@@ -20,7 +20,9 @@ import {
   IsADirectoryError,
   NotSupportedError,
 } from "../errors.ts";
+import { gatedAgents } from "../gated-agent.ts";
 import { redactLocation } from "../location.ts";
+import type { RequestGate } from "../rate-limit.ts";
 import { isStaleTemp, TEMP_NAME, timedTempName } from "../temp-names.ts";
 import { statusOf, toWebdavDriveError } from "./webdav-errors.ts";
 
@@ -40,6 +42,8 @@ export interface WebdavDriveOptions {
    * compares by size. The header is sent either way; a server that acknowledges it still gets it honoured.
    */
   readonly vendor?: WebdavVendor;
+  /** Holds each HTTP request for the drive's rate limit (`tps`), and hears of 429 answers. */
+  readonly gate?: RequestGate;
 }
 
 /** Every WebDAV drive, for `copyFrom`: a peer on the same server with the same credentials copies with COPY. */
@@ -61,6 +65,7 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
   const client: WebDAVClient = createClient(options.url, {
     ...(options.username !== undefined ? { username: options.username } : {}),
     ...(options.password !== undefined ? { password: options.password } : {}),
+    ...(options.gate ? gatedAgents(options.gate) : {}),
   });
   const vendor = options.vendor ?? "other";
   const features: DriveFeatures = {

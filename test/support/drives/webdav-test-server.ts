@@ -21,6 +21,8 @@ export interface WebdavTestServerOptions {
 export interface WebdavTestServer {
   /** `http://127.0.0.1:<port>` (no trailing slash). */
   readonly url: string;
+  /** Arrival times (`performance.now()` ms) of every request. */
+  readonly requests: number[];
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,11 @@ export async function startWebdavTestServer(
     ...(options.root ? { rootFileSystem: new v2.PhysicalFileSystem(options.root) } : {}),
     ...auth,
   });
+  const requests: number[] = [];
+  server.beforeRequest((_ctx, next) => {
+    requests.push(performance.now());
+    next();
+  });
   const root = options.root;
   if (options.ocMtime && root) {
     server.beforeRequest((ctx, next) => {
@@ -77,6 +84,7 @@ export async function startWebdavTestServer(
   const { port } = http.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    requests,
     stop: () =>
       new Promise<void>((resolve) => {
         http.closeAllConnections?.();

@@ -1,0 +1,141 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { createClient } from "webdav";
+import { type OpenListFixture, startOpenListFixture } from "../../../test/support/drives/openlist-fixture.ts";
+import { listAll, streamOf } from "../../../test/support/drives/streams.ts";
+import { startWebdavTestServer } from "../../../test/support/drives/webdav-test-server.ts";
+import type { Drive } from "../drive.ts";
+import { driveFor } from "../open-drive.ts";
+import { locationsOverlap } from "../overlap.ts";
+import { driveSchema, driveTypeOf, splitSecrets } from "./registry.ts";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
+
+const type = (name: string) => {
+  const found = driveTypeOf(name);
+  if (!found) throw new Error(`no type ${name}`);
+  return found;
+};
+
+/** The most request arrivals (ms) within any one second. */
+const busiestSecond = (times: readonly number[]): number =>
+  Math.max(0, ...times.map((first, i) => times.slice(i).filter((later) => later - first < 1000).length));
+
+const writeSome = async (drive: Drive, count: number) =>
+  Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      drive.write(`f${i}.txt`, streamOf(Buffer.from(`${i}`)), { path: `f${i}.txt`, size: 1 }),
+    ),
+  );
+
+describe("openlist drive type", () => {
+  it("takes url, login or token, refresh, keeps_mod_times, tps and bwlimit; password and token are secrets", () => {
+    const fields = driveSchema(type("openlist")).parse({
+      name: "pan",
+      type: "openlist",
+      url: "https://pan.example.com",
+      username: "admin",
+      password: "pw",
+      refresh: true,
+      keeps_mod_times: true,
+      tps: 4,
+      bwlimit: 1_048_576,
+    });
+    expect(splitSecrets(type("openlist"), fields)).toEqual({
+      settings: {
+        url: "https://pan.example.com",
+        username: "admin",
+        refresh: true,
+        keeps_mod_times: true,
+        tps: 4,
+        bwlimit: 1_048_576,
+      },
+      secrets: { password: "pw" },
+    });
+    expect(type("openlist").locate(fields, "/baidu/backup")).toEqual({
+      kind: "openlist",
+      url: "https://pan.example.com",
+      root: "/baidu/backup",
+      username: "admin",
+      password: "pw",
+      refresh: true,
+      keepsModTimes: true,
+      limits: { key: "drive:pan", tps: 4, bwlimit: 1_048_576 },
+    });
+  });
+
+  it.each([
+    [{ url: "https://u:p@pan.example.com", token: "t" }, "url"],
+    [{ url: "https://pan.example.com", token: "t", tps: 0 }, "tps"],
+    [{ url: "https://pan.example.com", token: "t", bwlimit: 1.5 }, "bwlimit"],
+    [{ url: "https://pan.example.com", token: "***" }, "token"],
+  ])("refuses %j, naming %s", (body, path) => {
+    const result = driveSchema(type("openlist")).safeParse({ name: "pan", type: "openlist", ...body });
+    expect(result.error?.issues.map((issue) => issue.path.join("."))).toContain(path);
+  });
+
+  it("wants a token or a login, not both", () => {
+    const check = type("openlist").check;
+    expect(check?.({ url: "https://p", token: "t" })).toEqual([]);
+    expect(check?.({ url: "https://p", username: "a", password: "b" })).toEqual([]);
+    expect(check?.({ url: "https://p", username: "a" })?.[0]?.path).toBe("password");
+    expect(check?.({ url: "https://p", token: "t", username: "a", password: "b" })?.[0]?.path).toBe("token");
+  });
+
+  it("sees nested folders of one site as overlapping", () => {
+    const at = (url: string, root: string) => ({ kind: "openlist" as const, url, root });
+    expect(locationsOverlap(at("https://p", "/baidu/a"), at("https://p/", "/baidu/a/b"))).toBe(true);
+    expect(locationsOverlap(at("https://p", "/baidu/a"), at("https://p", "/baidu/ab"))).toBe(false);
+    expect(locationsOverlap(at("https://p", "/baidu/a"), at("https://q", "/baidu/a"))).toBe(false);
+  });
+});
+
+describe("named drives with tps, through driveFor", () => {
+  let fixture: OpenListFixture;
+
+  it("an openlist drive from its fields: works, and never sends more than tps requests in a second", {
+    timeout: 60_000,
+  }, async () => {
+    fixture = await startOpenListFixture({ profiles: { "/local": { profile: "local" } } });
+    cleanups.push(() => fixture.stop());
+    await (await fixture.drive("/local", { root: "/local/named" })).mkdir("");
+    const fields = {
+      name: "pan-tps",
+      type: "openlist",
+      url: fixture.server.url,
+      username: "admin",
+      password: "secret",
+      tps: 5,
+    };
+    const location = type("openlist").locate(driveSchema(type("openlist")).parse(fields), "/local/named");
+    const drive = driveFor(location, "pan-tps:/local/named");
+    const from = fixture.server.requests.length;
+    await writeSome(drive, 6);
+    expect((await listAll(drive, "")).length).toBe(6);
+    const times = fixture.server.requests.slice(from).map((request) => request.at);
+    expect(times.length).toBeGreaterThan(15);
+    expect(busiestSecond(times)).toBeLessThanOrEqual(5);
+  });
+
+  it("a webdav drive with tps: the server counts at most tps requests in any second", {
+    timeout: 60_000,
+  }, async () => {
+    const server = await startWebdavTestServer();
+    cleanups.push(() => server.stop());
+    await createClient(server.url).createDirectory("/named");
+    const fields = driveSchema(type("webdav")).parse({
+      name: "dav-tps",
+      type: "webdav",
+      url: server.url,
+      tps: 5,
+    });
+    const drive = driveFor(type("webdav").locate(fields, "/named"), "dav-tps:/named");
+    const from = server.requests.length;
+    await writeSome(drive, 4);
+    const times = server.requests.slice(from);
+    expect(times.length).toBeGreaterThan(10);
+    expect(busiestSecond(times)).toBeLessThanOrEqual(5);
+  });
+});
