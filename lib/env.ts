@@ -17,8 +17,6 @@
  * | `SYNCRON_WORKER_TIMEOUT_S`    |     |        | a deploy setting (the worker Lambda's timeout) and `syncron dev`'s; no function reads it: they ask their Lambda context |
  * | `SYNCRON_LOCAL_ROOTS`         |  ✓  |   ✓    | folders local locations may lie in (`:`-separated); infra never sets it, so on Lambda local locations are refused |
  */
-import type { AwsSchedulerBackend } from "./schedule/scheduler.ts";
-
 export const ENV = {
   table: "SYNCRON_TABLE",
   queueUrl: "SYNCRON_QUEUE_URL",
@@ -55,7 +53,8 @@ export interface ApiEnvValues<V> {
   queueUrl: V;
   queueArn: V;
   dlqUrl: V;
-  scheduleBackend: AwsSchedulerBackend;
+  /** One of AWS_SCHEDULER_BACKENDS (lib/schedule/scheduler.ts; this file imports nothing). */
+  scheduleBackend: string;
   scheduleGroup: V;
   schedulerRoleArn: V;
   apiAuth: ApiAuthKind;

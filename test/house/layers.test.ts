@@ -13,9 +13,9 @@ const LAYERS: readonly (readonly string[])[] = [
   ["dev"],
   ["api"],
   ["jobs"],
-  ["sync", "store", "queue", "schedule", "env"],
+  ["sync", "store", "queue", "schedule"],
   ["drives", "cron", "secrets"],
-  ["util"],
+  ["util", "env"],
 ];
 
 const rowOf = new Map(LAYERS.flatMap((rooms, row) => rooms.map((room) => [room, row] as const)));
