@@ -8,7 +8,7 @@ import * as z from "../../util/zod.ts";
 import { parseWith, readJsonBody } from "../body.ts";
 import type { ApiDeps } from "../deps.ts";
 import { json, type RouteHandler } from "../http.ts";
-import { idParam } from "../params.ts";
+import { idParam, pageParams } from "../params.ts";
 import { SEED_MESSAGES, seedCronFields, seedResultFields } from "../seed-replies.ts";
 import { runView } from "../views.ts";
 
@@ -46,7 +46,8 @@ export function schedulerRoutes(deps: ApiDeps) {
       });
     }) satisfies RouteHandler,
 
-    taskStatus: (async () => json(200, await taskStatus(deps))) satisfies RouteHandler,
+    taskStatus: (async (event) =>
+      json(200, await taskStatus(deps, pageParams(event)))) satisfies RouteHandler,
 
     validateCron: (async (event) => {
       const body = readJsonBody(event);
