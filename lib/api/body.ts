@@ -6,7 +6,7 @@ import {
   unsupportedMediaType,
   validationFailed,
 } from "./errors.ts";
-import { type ApiEvent, header } from "./http.ts";
+import { type ApiEvent, header, requestMethod } from "./http.ts";
 
 /** Largest accepted request body: 256 KiB (a config is a few hundred bytes). */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -31,6 +31,21 @@ const isJsonMediaType = (contentType: string): boolean => {
   const media = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
   return media === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(media);
 };
+
+const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * Throws 415 when a mutating request (POST, PUT, PATCH, DELETE) carries a body or a Content-Type
+ * that is not JSON, on every route, before it runs: a browser's cross-site form or `text/plain`
+ * POST never reaches a route. A request with neither (the seed's `curl -X POST …/refresh-tasks`) passes.
+ */
+export function assertJsonIfAny(event: ApiEvent): void {
+  if (!MUTATING.has(requestMethod(event).toUpperCase())) return;
+  const contentType = header(event, "content-type");
+  if (contentType === undefined ? bodyBytes(event).length > 0 : !isJsonMediaType(contentType)) {
+    throw unsupportedMediaType(contentType);
+  }
+}
 
 /**
  * The body parsed as JSON. 415 unless the content type is JSON; 400 when the body is empty or

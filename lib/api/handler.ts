@@ -2,7 +2,7 @@ import middy from "@middy/core";
 import httpRouterHandler, { type Route } from "@middy/http-router";
 import manifest from "../../package.json" with { type: "json" };
 import { assertAuthorized } from "./auth.ts";
-import { assertBodySize } from "./body.ts";
+import { assertBodySize, assertJsonIfAny } from "./body.ts";
 import type { ApiDeps } from "./deps.ts";
 import { errorResponse, toApiError } from "./error-response.ts";
 import { methodNotAllowed, routeNotFound } from "./errors.ts";
@@ -57,6 +57,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
       if (!PUBLIC_PATHS.has(requestPath(event)))
         assertAuthorized(event, { token: deps.apiToken, gatewayAuth: deps.gatewayAuth });
       assertBodySize(event, deps.maxBodyBytes);
+      assertJsonIfAny(event);
     },
     onError: (request) => {
       const error = toApiError(request.error);

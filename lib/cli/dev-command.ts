@@ -1,6 +1,7 @@
 /** `syncron dev`: the whole serverless core on this machine, in one process. */
 
 import { delimiter } from "node:path";
+import { isLoopback } from "../dev/allowed-hosts.ts";
 import { type BackendSettings, DEV_NAMES } from "../dev/dev-backends.ts";
 import { devLocalRoots, startDevStack } from "../dev/dev-stack.ts";
 import { createLineLog } from "../dev/log-line.ts";
@@ -17,6 +18,11 @@ checkpoint and resume at the next start.
 
 Options:
   --port N                  HTTP port (default 8000; 0 picks a free one)
+  --host ADDR               address the HTTP API listens on (default 127.0.0.1: this machine only).
+                            Another one (0.0.0.0: every interface) lets other machines call it:
+                            set ${ENV.apiToken}. The emulators stay on 127.0.0.1 whatever it says
+  --emulator-port N         pin the emulators' ports: S3 and SQS on N, DynamoDB on N+1 (default:
+                            free ones, printed at start)
   --data-dir DIR            where configs and runs are kept (default .syncron)
   --aws                     use real endpoints for DynamoDB, SQS and the scheduler instead of the
                             local emulators: AWS credentials and AWS_REGION, or AWS_ENDPOINT_URL
@@ -40,6 +46,8 @@ at real speed), to bring a cron fire near or to jump past one.`;
 
 const FLAGS = {
   port: { type: "string" },
+  host: { type: "string" },
+  "emulator-port": { type: "string" },
   "data-dir": { type: "string" },
   aws: { type: "boolean" },
   table: { type: "string" },
@@ -64,6 +72,8 @@ const AWS_ONLY = [
 
 interface DevArgs {
   port: number;
+  host: string;
+  emulatorPort?: number | undefined;
   dataDir: string;
   backends?: BackendSettings;
 }
@@ -73,14 +83,23 @@ function parse(args: string[], env: NodeJS.ProcessEnv): DevArgs {
   if (positionals.length > 0) throw new UsageError(`Unexpected argument '${positionals[0]}'`);
   const port = wholeNumber("--port", values.port, 8000, { min: 0, max: 65535 });
   const dataDir = values["data-dir"] ?? ".syncron";
+  const host = values.host ?? "127.0.0.1";
+  if (host.trim() === "" || /[\s/]/.test(host))
+    throw new UsageError(`--host must be an address, got ${JSON.stringify(host)}`);
+  const emulatorPort =
+    values["emulator-port"] === undefined
+      ? undefined
+      : wholeNumber("--emulator-port", values["emulator-port"], 0, { min: 1, max: 65534 });
   if (!values.aws) {
     const flag = AWS_ONLY.find((name) => values[name] !== undefined);
     if (flag) throw new UsageError(`--${flag} needs --aws`);
-    return { port, dataDir };
+    return { port, host, emulatorPort, dataDir };
   }
+  if (emulatorPort !== undefined) throw new UsageError("--emulator-port has no emulators to pin with --aws");
   const backend = values["schedule-backend"] ?? env[ENV.scheduleBackend];
   return {
     port,
+    host,
     dataDir,
     backends: {
       kind: "aws",
@@ -115,7 +134,9 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   try {
     stack = await startDevStack({
       port: parsed.port,
+      host: parsed.host,
       dataDir: parsed.dataDir,
+      ...(parsed.emulatorPort ? { emulatorPort: parsed.emulatorPort } : {}),
       ...(parsed.backends ? { backends: parsed.backends } : {}),
       ...(start ? { clockStart: start } : {}),
       invocationTimeoutMs: (Number.isFinite(timeoutS) && timeoutS > 0 ? timeoutS : 900) * 1000,
@@ -137,8 +158,14 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     `  local      configs may use folders under ${stack.localRoots.roots.join(delimiter) || "(none)"}`,
     `  queue      ${stack.backends.queues.queueUrl} (dead letters: ${stack.backends.queues.dlqUrl})`,
     ...(stack.backends.s3Endpoint
-      ? [`  s3         ${stack.backends.s3Endpoint} (s3:// locations without endpoint=)`]
+      ? [`  s3, sqs    ${stack.backends.s3Endpoint} (s3:// locations without endpoint=)`]
       : []),
+    ...(stack.backends.dynamoDbEndpoint ? [`  dynamodb   ${stack.backends.dynamoDbEndpoint}`] : []),
+    ...(isLoopback(parsed.host)
+      ? []
+      : [
+          `  WARNING    the API listens on ${parsed.host}: other machines can reach it${env[ENV.apiToken] ? "" : `, and ${ENV.apiToken} is not set, so anyone who can is let in`}; the emulators stay on 127.0.0.1`,
+        ]),
     "  stop       Ctrl+C (or SIGTERM): running syncs checkpoint and resume at the next start",
   ];
   console.log(lines.join("\n"));

@@ -20,7 +20,12 @@ import { ensureSyncQueues, findSyncQueues, type SyncQueues } from "./queues.ts";
 export const DEV_NAMES = { table: "syncron", queue: "syncron-sync", dlq: "syncron-sync-dlq" } as const;
 
 export type BackendSettings =
-  | { readonly kind: "local"; readonly dataDir: string }
+  | {
+      readonly kind: "local";
+      readonly dataDir: string;
+      /** Pinned emulator ports: S3 and SQS (fauxqs) on this one, DynamoDB (dynalite) on the next; default free ones. */
+      readonly emulatorPort?: number | undefined;
+    }
   | {
       readonly kind: "aws";
       readonly tableName: string;
@@ -42,8 +47,10 @@ export interface DevBackends {
   readonly tableName: string;
   readonly queues: SyncQueues;
   readonly scheduler: Scheduler;
-  /** The local S3 endpoint (fauxqs), when local. */
+  /** The local S3 and SQS endpoint (fauxqs), when local. */
   readonly s3Endpoint?: string;
+  /** The local DynamoDB endpoint (dynalite), when local. */
+  readonly dynamoDbEndpoint?: string;
   readonly openDrive: OpenDrive;
   close(): Promise<void>;
 }
@@ -67,10 +74,14 @@ const localScheduler = ({ clock, log, send }: Wiring) =>
   });
 
 /** Starts dynalite (on disk under `dataDir/dynamodb`) and fauxqs (SQS + DLQ with redrive, S3) in this process. */
-async function localBackends(dataDir: string, wiring: Wiring): Promise<DevBackends> {
+async function localBackends(
+  { dataDir, emulatorPort }: Extract<BackendSettings, { kind: "local" }>,
+  wiring: Wiring,
+): Promise<DevBackends> {
+  // Both on 127.0.0.1 whatever --host says: they have no auth and hold the configs, secrets included.
   const [dynamo, sqsS3] = await Promise.all([
-    startDynalite({ path: join(dataDir, "dynamodb") }),
-    startLocalSqsS3(),
+    startDynalite({ path: join(dataDir, "dynamodb"), ...(emulatorPort ? { port: emulatorPort + 1 } : {}) }),
+    startLocalSqsS3(emulatorPort ? { port: emulatorPort } : {}),
   ]);
   const endpoint = (local: typeof dynamo | typeof sqsS3) => ({
     endpoint: local.endpoint,
@@ -97,10 +108,8 @@ async function localBackends(dataDir: string, wiring: Wiring): Promise<DevBacken
       queues,
       scheduler: localScheduler(wiring),
       s3Endpoint: sqsS3.endpoint,
-      openDrive: devOpenDrive({
-        endpoint: sqsS3.endpoint,
-        createBucket: (name) => void sqsS3.server.createBucket(name),
-      }),
+      dynamoDbEndpoint: dynamo.endpoint,
+      openDrive: devOpenDrive(sqsS3),
       close,
     };
   } catch (error) {
@@ -159,5 +168,5 @@ async function awsBackends(
 
 /** Connects the stack to its store, queues and schedule backend. */
 export function connectBackends(settings: BackendSettings, wiring: Wiring): Promise<DevBackends> {
-  return settings.kind === "local" ? localBackends(settings.dataDir, wiring) : awsBackends(settings, wiring);
+  return settings.kind === "local" ? localBackends(settings, wiring) : awsBackends(settings, wiring);
 }

@@ -4,7 +4,7 @@ import { driveFor } from "../drives/open-drive.ts";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "./aws-endpoint.ts";
 
 /** Opens a parsed location; `name` is the location redacted (see `driveFor`). */
-export type OpenDrive = (location: Location, name: string, env: NodeJS.ProcessEnv) => Drive;
+export type OpenDrive = (location: Location, name: string, env: NodeJS.ProcessEnv) => Drive | Promise<Drive>;
 
 /**
  * The dev stack's drive opener. An `s3://bucket/prefix` location that names no `endpoint` goes to
@@ -13,10 +13,10 @@ export type OpenDrive = (location: Location, name: string, env: NodeJS.ProcessEn
  * location with an `endpoint` (MinIO, a real S3-compatible store), and every other location, is
  * opened as given. With `--aws` the stack uses `driveFor` itself.
  */
-export function devOpenDrive(s3: { endpoint: string; createBucket(name: string): void }): OpenDrive {
-  return (parsed, name, env) => {
+export function devOpenDrive(s3: { endpoint: string; createBucket(name: string): Promise<void> }): OpenDrive {
+  return async (parsed, name, env) => {
     if (parsed.kind !== "s3" || parsed.endpoint !== undefined) return driveFor(parsed, name, env);
-    s3.createBucket(parsed.bucket);
+    await s3.createBucket(parsed.bucket);
     const local = {
       ...parsed,
       endpoint: s3.endpoint,

@@ -25,7 +25,10 @@ import { removeStalePartials } from "./stale-partials.ts";
 export interface DevStackOptions {
   /** HTTP port on `host` (default 8000; 0 = a free one). */
   readonly port?: number;
+  /** Address the HTTP API listens on (default 127.0.0.1). The emulators always listen on 127.0.0.1. */
   readonly host?: string;
+  /** Pinned emulator ports: S3 and SQS on this one, DynamoDB on the next (default: free ones). */
+  readonly emulatorPort?: number;
   /** Where dynalite keeps its tables (default `.syncron`). */
   readonly dataDir?: string;
   /** Local emulators (default) or real endpoints (`--aws`). */
@@ -74,11 +77,14 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
   const unlock = local ? await lockDataDir(dataDir) : async () => undefined;
   let backends: DevBackends;
   try {
-    backends = await connectBackends(options.backends ?? { kind: "local", dataDir }, {
-      clock,
-      log,
-      send: (message) => producer.send(message),
-    });
+    backends = await connectBackends(
+      options.backends ?? { kind: "local", dataDir, emulatorPort: options.emulatorPort },
+      {
+        clock,
+        log,
+        send: (message) => producer.send(message),
+      },
+    );
   } catch (error) {
     await unlock();
     throw error;

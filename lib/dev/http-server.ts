@@ -5,6 +5,7 @@ import { ApiError, badRequest, payloadTooLarge } from "../api/errors.ts";
 import { apiEvent } from "../api/gateway-event.ts";
 import type { ApiHandler } from "../api/handler.ts";
 import type { ApiEvent, ApiResult } from "../api/http.ts";
+import { allowedHostNames, foreignRequest } from "./allowed-hosts.ts";
 
 /** API Gateway's own payload limit; the API refuses far less (256 KiB) with a proper 413. */
 const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
@@ -21,10 +22,12 @@ export interface LocalHttpServer {
 }
 
 /**
- * Serves `handler` over HTTP on `host:port` (port 0 = a free one), as API Gateway (HTTP API,
+ * Serves `handler` over HTTP on `host:port` (port 0 = a free one; host default 127.0.0.1), as API Gateway (HTTP API,
  * payload 2.0, `$default` route) would: each request becomes an event with `rawPath`,
  * `rawQueryString`, lowercased headers and the body (base64 when binary), and the handler's
  * result (`statusCode`, `headers`, `body`, `isBase64Encoded`, `cookies`) becomes the reply.
+ * A request whose `Host` is not this machine's, or whose `Origin` is another site, is a 403 before
+ * anything runs (see `foreignRequest`: DNS rebinding, CSRF from a browser).
  */
 export async function startHttpServer(options: {
   handler: ApiHandler;
@@ -32,7 +35,16 @@ export async function startHttpServer(options: {
   host?: string;
   onError?: (error: unknown) => void;
 }): Promise<LocalHttpServer> {
+  const host = options.host ?? "127.0.0.1";
+  const names = allowedHostNames(host);
+  let port = 0;
   const server = createServer((req, res) => {
+    const foreign = foreignRequest(req.headers, names, port);
+    if (foreign) {
+      req.resume();
+      reply(res, errorResponse(foreign));
+      return;
+    }
     serve(req, res, options.handler).catch((error: unknown) => {
       options.onError?.(error);
       if (!res.headersSent) reply(res, errorResponse(new ApiError(500, "INTERNAL", "internal error")));
@@ -41,10 +53,11 @@ export async function startHttpServer(options: {
   });
   // Long-polling clients are not expected; keep-alive sockets must not hold stop() for long.
   server.keepAliveTimeout = 5_000;
-  await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
-  const { port } = server.address() as AddressInfo;
+  await listen(server, options.port ?? 0, host);
+  ({ port } = server.address() as AddressInfo);
+  const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   return {
-    url: `http://${options.host ?? "127.0.0.1"}:${port}`,
+    url: `http://${shown}:${port}`,
     port,
     stop: () =>
       new Promise<void>((resolve) => {
