@@ -46,6 +46,10 @@ export interface WebdavDriveOptions {
   readonly gate?: RequestGate;
 }
 
+/** Whether a PUT's response says the server kept the `X-OC-Mtime` it was sent (ownCloud, Nextcloud). */
+const ocMtimeAccepted = (headers: { get(name: string): string | null }): boolean =>
+  headers.get("x-oc-mtime")?.trim().toLowerCase() === "accepted";
+
 /** Every WebDAV drive, for `copyFrom`: a peer on the same server with the same credentials copies with COPY. */
 const webdavDrives = new WeakMap<
   Drive,
@@ -53,6 +57,20 @@ const webdavDrives = new WeakMap<
 >();
 
 const MIME = "application/octet-stream";
+
+/**
+ * Basic auth as RFC 7617 says (`charset="UTF-8"`): user and password as UTF-8, then base64. The
+ * client's own header takes them as Latin-1 and throws on anything beyond it (a `€` crashed the
+ * write, an `ö` answered 401).
+ */
+const basicAuth = (username?: string, password?: string): { headers?: Record<string, string> } =>
+  username === undefined && password === undefined
+    ? {}
+    : {
+        headers: {
+          Authorization: `Basic ${Buffer.from(`${username ?? ""}:${password ?? ""}`, "utf8").toString("base64")}`,
+        },
+      };
 const TEMP_CLEANUP_DELAYS_MS = [0, 100, 400, 1000];
 
 /**
@@ -62,11 +80,9 @@ const TEMP_CLEANUP_DELAYS_MS = [0, 100, 400, 1000];
  * where the server supports it. No hashes.
  */
 export function createWebdavDrive(options: WebdavDriveOptions): Drive {
-  const client: WebDAVClient = createClient(options.url, {
-    ...(options.username !== undefined ? { username: options.username } : {}),
-    ...(options.password !== undefined ? { password: options.password } : {}),
-    ...(options.gate ? gatedAgents(options.gate) : {}),
-  });
+  const auth = basicAuth(options.username, options.password);
+  const agents = options.gate ? gatedAgents(options.gate) : {};
+  const client: WebDAVClient = createClient(options.url, { ...auth, ...agents });
   const vendor = options.vendor ?? "other";
   const features: DriveFeatures = {
     hashes: new Set(),
@@ -125,11 +141,32 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
       try {
         await client.createDirectory(remote(dir));
       } catch (createError) {
+        // 409 on the root: folders above the drive's URL are missing too (`…/backup/photos` on a
+        // server without `backup`): create them as rclone does, then the root.
+        if (dir === "" && statusOf(createError) === 409) await createRootPath();
         // 405: it exists already (another writer made it between our PROPFIND and MKCOL).
-        if (statusOf(createError) !== 405) throw toWebdavDriveError(createError, "mkdir", dir, "directory");
+        else if (statusOf(createError) !== 405)
+          throw toWebdavDriveError(createError, "mkdir", dir, "directory");
       }
     }
     knownDirs.add(dir);
+  };
+
+  /** MKCOL of every missing folder of the drive's URL path, from the server's root down. */
+  const createRootPath = async (): Promise<void> => {
+    const url = new URL(options.url);
+    const server = createClient(url.origin, { ...auth, ...agents });
+    const segments = url.pathname.split("/").filter(Boolean);
+    for (let i = 1; i <= segments.length; i++) {
+      const folder = `/${segments.slice(0, i).join("/")}`;
+      try {
+        await server.createDirectory(folder);
+      } catch (error) {
+        // 405: there already (MKCOL on an existing resource). Anything else names the folder.
+        if (statusOf(error) !== 405)
+          throw toWebdavDriveError(error, "mkdir", decodeURIComponent(folder), "directory");
+      }
+    }
   };
 
   /**
@@ -246,12 +283,19 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
         () => {},
       );
       try {
-        await client.customRequest(remote(temp), {
+        const response = await client.customRequest(remote(temp), {
           method: "PUT",
           headers,
           data: data as unknown as Uint8Array, // the client streams a Node Readable as is
           ...(signal ? { signal } : {}),
         });
+        // A vendor that keeps mod times says so; without it the next run would copy the file again.
+        if (features.canSetModTime && source.modTime !== undefined && !ocMtimeAccepted(response.headers)) {
+          throw new DriveError(
+            `webdav write "${path}": the server did not answer "X-OC-MTime: accepted", so it does not keep mod times: drop vendor=${vendor} from the location; previous file kept`,
+            path,
+          );
+        }
         await client.moveFile(remote(temp), remote(path), { overwrite: true });
       } catch (error) {
         data.destroy();
