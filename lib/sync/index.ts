@@ -17,6 +17,7 @@ export type {
   SyncAction,
   SyncCheckpoint,
   SyncError,
+  SyncItem,
   SyncMode,
   SyncOptions,
   SyncProgress,

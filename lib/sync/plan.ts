@@ -83,7 +83,7 @@ export function planSync(source: Listing, target: Listing, options: PlanOptions)
 
 function compareFiles(source: FileEntry, target: FileEntry, options: PlanOptions): SyncAction {
   if (source.size !== target.size) return transfer("update", source, "size");
-  if (options.compare === "size") return { kind: "skip", path: source.path };
+  if (options.compare === "size") return { kind: "skip", path: source.path, size: source.size };
   const hash = options.hash;
   const sourceHash = hash && source.hashes?.[hash];
   const targetHash = hash && target.hashes?.[hash];
@@ -91,19 +91,19 @@ function compareFiles(source: FileEntry, target: FileEntry, options: PlanOptions
     if (!hash) throw new Error("planSync: compare checksum needs options.hash");
     if (sourceHash && targetHash)
       return sourceHash === targetHash
-        ? { kind: "skip", path: source.path }
+        ? { kind: "skip", path: source.path, size: source.size }
         : transfer("update", source, "hash");
     return { kind: "check", path: source.path, source, target, hash };
   }
   // size-mtime: a missing mod time on either side leaves the size as the only fact to compare.
   if (source.modTime === undefined || target.modTime === undefined)
-    return { kind: "skip", path: source.path };
+    return { kind: "skip", path: source.path, size: source.size };
   if (Math.abs(source.modTime - target.modTime) < options.modTimeWindowMs)
-    return { kind: "skip", path: source.path };
+    return { kind: "skip", path: source.path, size: source.size };
   // Mod times differ: when both listings already carry a common hash, trust it over the clock (as rclone).
   if (sourceHash && targetHash)
     return sourceHash === targetHash
-      ? { kind: "skip", path: source.path }
+      ? { kind: "skip", path: source.path, size: source.size }
       : transfer("update", source, "hash");
   return transfer("update", source, "modtime");
 }

@@ -15,6 +15,7 @@ import {
   deletesExtras,
   type SyncAction,
   type SyncError,
+  type SyncItem,
   type SyncOptions,
   type SyncProgress,
   type SyncResult,
@@ -223,6 +224,7 @@ class SyncRun {
         switch (action.kind) {
           case "skip":
             this.count(node, "files_checked", "source_files", "target_files", "skipped");
+            this.item(action.path, "skip", action.size, "done");
             break;
           case "copy":
             this.count(node, "files_checked", "source_files");
@@ -315,8 +317,10 @@ class SyncRun {
         this.retry,
         this.stopper.signal,
       ).finally(() => this.hashSlots.release());
-      if (a === b) this.count(node, "skipped");
-      else {
+      if (a === b) {
+        this.count(node, "skipped");
+        this.item(check.path, "skip", check.source.size, "done");
+      } else {
         const { source } = check;
         const update: Transfer = { kind: "update", path: source.path, size: source.size, reason: "hash" };
         if (source.modTime !== undefined) update.modTime = source.modTime;
@@ -336,6 +340,7 @@ class SyncRun {
     if (this.options.dryRun) {
       this.counts[action.kind === "copy" ? "copied" : "updated"]++;
       this.plan(action);
+      this.item(action.path, action.kind, action.size, "planned");
       return;
     }
     node.pendingFiles++;
@@ -377,11 +382,13 @@ class SyncRun {
       this.counts[action.kind === "copy" ? "copied" : "updated"]++;
       this.counts.bytes_transferred += action.size;
       this.progress.bytes_done += action.size - streamed;
+      this.item(action.path, action.kind, action.size, "done");
     } catch (error) {
       this.progress.bytes_done -= streamed;
       node.clean = false;
       if (this.stopped) return;
       this.fail(action.path, error instanceof CopyError ? error.op : "write", messageOf(error), error);
+      this.item(action.path, action.kind, action.size, "failed", messageOf(error));
     }
     this.progress.files_done++;
     this.options.onProgress?.({ ...this.progress });
@@ -394,15 +401,19 @@ class SyncRun {
     if (this.aborted) return;
     if (this.options.dryRun) {
       this.counts.deleted = deletes.length;
+      for (const { path, size } of deletes) this.item(path, "delete", size, "planned");
       return;
     }
-    await mapLimit(deletes, this.options.transfers, async ({ path }) => {
+    await mapLimit(deletes, this.options.transfers, async ({ path, size }) => {
       if (this.stopped) return;
       try {
         await withRetry(() => this.target.delete(path), this.retry, this.stopper.signal);
         this.counts.deleted++;
+        this.item(path, "delete", size, "done");
       } catch (error) {
-        if (!this.stopped) this.fail(path, "delete", messageOf(error), error);
+        if (this.stopped) return;
+        this.fail(path, "delete", messageOf(error), error);
+        this.item(path, "delete", size, "failed", messageOf(error));
       }
     });
     if (this.stopped || !this.target.features.keepsEmptyDirectories) return;
@@ -410,6 +421,10 @@ class SyncRun {
     for (const dir of this.extraDirs.sort((a, b) => b.length - a.length)) {
       await this.target.rmdir(dir).catch(() => {});
     }
+  }
+
+  private item(path: string, op: SyncItem["op"], size: number, status: SyncItem["status"], error?: string): void {
+    this.options.onItem?.(error === undefined ? { path, op, size, status } : { path, op, size, status, error });
   }
 
   private plan(action: SyncAction): void {

@@ -42,7 +42,7 @@ export type SyncAction =
       /** Why an update: the sizes, the mod times or the hashes differ. */
       reason?: "size" | "modtime" | "hash" | "overwrite";
     }
-  | { kind: "skip"; path: string }
+  | { kind: "skip"; path: string; size: number }
   | { kind: "delete"; path: string; size: number }
   /** Sizes equal but hashes unknown from the listings: the executor reads both hashes, then decides. */
   | { kind: "check"; path: string; source: FileEntry; target: FileEntry; hash: HashType }
@@ -80,6 +80,18 @@ export interface SyncCheckpoint {
   counters: CheckpointCounters;
 }
 
+/**
+ * One file a run acted on or compared, for the per-file report: `planned` in a dry run, else `done`
+ * or `failed` (with the reason). Skips are the files found equal.
+ */
+export interface SyncItem {
+  readonly path: string;
+  readonly op: "copy" | "update" | "delete" | "skip";
+  readonly size: number;
+  readonly status: "done" | "failed" | "planned";
+  readonly error?: string;
+}
+
 export interface SyncOptions {
   mode: SyncMode;
   compare: CompareMode;
@@ -98,6 +110,8 @@ export interface SyncOptions {
   /** Epoch ms: as for `signal`, at this instant. Pass a time a little before your hard limit. */
   deadline?: number;
   onProgress?: (progress: SyncProgress) => void;
+  /** Called once per file the run copied, updated, deleted or found equal (or would, in a dry run). */
+  onItem?: (item: SyncItem) => void;
   /** Continue an interrupted run. */
   checkpoint?: SyncCheckpoint;
   /** For retryable errors: total attempts (default 3) and the backoff base (default 200 ms). */

@@ -1,4 +1,5 @@
 import { type SyncRunMessage, taskMessage } from "../../queue/message.ts";
+import { createReportWriter, type ReportWriter } from "../../reports/report-writer.ts";
 import { ConflictError } from "../../store/errors.ts";
 import { isFinished, type Run, type RunError } from "../../store/run.ts";
 import { type SyncResult, syncDrives } from "../../sync/index.ts";
@@ -82,7 +83,7 @@ export async function runSyncJob(
 
   let result: SyncResult;
   try {
-    result = await syncWithHeartbeat(guarded, started, deps, context, settings);
+    result = await syncWithHeartbeat(guarded, started, deps, context, settings, log);
     if (result.interrupted) {
       await deps.store.runs.update(run.task_id, {
         checkpoint: result.checkpoint ?? null,
@@ -119,21 +120,31 @@ async function syncWithHeartbeat(
   deps: WorkerDeps,
   context: JobContext,
   settings: WorkerSettings,
+  log: JobLog,
 ): Promise<SyncResult> {
   const heartbeat = startHeartbeat(run, deps, settings);
   const [from, to] = await Promise.all([
     deps.openDrive(source.location, source.name),
     deps.openDrive(target.location, target.name),
   ]);
+  // Each invocation of a run writes one part of its per-file report.
+  const report = deps.reports && createReportWriter(deps.reports, run.task_id, deps.clock());
   try {
-    const result = await syncDrives(
-      from,
-      to,
-      syncOptionsOf(config, run, context, settings, heartbeat.onProgress),
-    );
+    const options = syncOptionsOf(config, run, context, settings, heartbeat.onProgress);
+    const result = await syncDrives(from, to, report ? { ...options, onItem: report.add } : options);
     await heartbeat.settled();
     return result;
   } finally {
-    await Promise.all([from.close?.(), to.close?.()]);
+    await Promise.all([from.close?.(), to.close?.(), report && storeReport(report, log)]);
+  }
+}
+
+/** A report that cannot be stored is logged with its cause; the sync it describes stands. */
+async function storeReport(report: ReportWriter, log: JobLog): Promise<void> {
+  try {
+    const { items, key } = await report.close();
+    log("info", "run report stored", { items, key });
+  } catch (error) {
+    log("error", "run report not stored", { error: String(error) });
   }
 }

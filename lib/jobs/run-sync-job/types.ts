@@ -1,5 +1,6 @@
 import type { Drive } from "../../drives/drive.ts";
 import type { Location } from "../../drives/location.ts";
+import type { ReportBlobs } from "../../reports/report-blobs.ts";
 import type { SqsProducer } from "../../queue/sqs-producer.ts";
 import type { RunStatus } from "../../store/run.ts";
 import type { Store } from "../../store/store.ts";
@@ -17,6 +18,8 @@ export interface WorkerDeps {
   readonly openDrive: (location: Location, name: string) => Drive | Promise<Drive>;
   readonly clock: () => Date;
   readonly log?: JobLog;
+  /** Where each run's per-file report goes; none kept when absent. */
+  readonly reports?: ReportBlobs;
   /** Called once per finished run (SUCCESS, FAILURE, SKIPPED): the worker turns it into metrics. */
   readonly onRunFinished?: (run: FinishedRun) => void;
 }

@@ -1,0 +1,50 @@
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, type S3Client } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import type { Readable } from "node:stream";
+import type { ReportBlobs } from "../report-blobs.ts";
+
+export interface S3ReportBlobsOptions {
+  readonly client: S3Client;
+  readonly bucket: string;
+  /** Key prefix inside the bucket, e.g. `reports/` (the bucket's lifecycle rule expires it). */
+  readonly prefix?: string;
+}
+
+/** Reports in an S3 bucket: each part streamed up with lib-storage (multipart past 5 MiB), gzip JSON lines. */
+export function createS3ReportBlobs(options: S3ReportBlobsOptions): ReportBlobs {
+  const { client, bucket } = options;
+  const base = options.prefix ?? "";
+  return {
+    async put(key, body) {
+      await new Upload({
+        client,
+        params: { Bucket: bucket, Key: `${base}${key}`, Body: body, ContentType: "application/gzip" },
+      }).done();
+    },
+    async list(prefix) {
+      const keys: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await client.send(
+          new ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: `${base}${prefix}`,
+            ...(token ? { ContinuationToken: token } : {}),
+          }),
+        );
+        for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key.slice(base.length));
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      return keys.sort();
+    },
+    async get(key) {
+      try {
+        const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `${base}${key}` }));
+        return object.Body as Readable | undefined;
+      } catch (error) {
+        if (error instanceof NoSuchKey || (error as { name?: string }).name === "NoSuchKey") return undefined;
+        throw error;
+      }
+    },
+  };
+}
