@@ -392,6 +392,51 @@ describe("syncDrives (memory drives)", () => {
     expect(source.calls.list).toBe(2); // the root and docs/, never @eaDir
   });
 
+  it("reports each file it copied, updated, deleted, found equal or failed on, through onItem", async () => {
+    const source = createMemoryDrive({
+      failOn: failing("read", "locked.txt", () => new DriveError("permission denied", "locked.txt")),
+    });
+    const target = createMemoryDrive();
+    await seed(source, { "new.txt": "n", "same.txt": "s", "changed.txt": "2", "locked.txt": "l" });
+    await seed(target, { "same.txt": "s", "changed.txt": "1!", "extra.txt": "x" });
+    const items: unknown[] = [];
+
+    await syncDrives(source, target, options({ mode: "mirror", onItem: (item) => void items.push(item) }));
+
+    expect(items).toEqual(
+      expect.arrayContaining([
+        { path: "new.txt", op: "copy", size: 1, status: "done" },
+        { path: "same.txt", op: "skip", size: 1, status: "done" },
+        { path: "changed.txt", op: "update", size: 1, status: "done" },
+        {
+          path: "locked.txt",
+          op: "copy",
+          size: 1,
+          status: "failed",
+          error: expect.stringContaining("permission denied"),
+        },
+      ]),
+    );
+    // The failure blocks deletes: extra.txt is neither deleted nor reported.
+    expect(items).toHaveLength(4);
+
+    const planned: unknown[] = [];
+    const [small, big] = [createMemoryDrive(), createMemoryDrive()];
+    await seed(small, { "same.txt": "s" });
+    await seed(big, { "same.txt": "s", "extra.txt": "x" });
+    await syncDrives(
+      small,
+      big,
+      options({ mode: "mirror", dryRun: true, onItem: (item) => void planned.push(item) }),
+    );
+    expect(planned).toEqual(
+      expect.arrayContaining([
+        { path: "extra.txt", op: "delete", size: 1, status: "planned" },
+        { path: "same.txt", op: "skip", size: 1, status: "done" },
+      ]),
+    );
+  });
+
   it("overwrite re-copies every file, even equal ones, then deletes extras like a mirror", async () => {
     const source = createMemoryDrive();
     const target = createMemoryDrive();

@@ -1,5 +1,6 @@
 import type { ApiAuthKind } from "../env.ts";
 import type { JobDeps } from "../jobs/deps.ts";
+import type { ReportBlobs } from "../reports/report-blobs.ts";
 
 /** Everything the API needs: the use cases' dependencies, plus the edge's own settings. */
 export interface ApiDeps extends JobDeps {
@@ -10,6 +11,8 @@ export interface ApiDeps extends JobDeps {
   readonly apiToken?: string | undefined;
   /** What API Gateway checked before the handler: `iam` or `jwt` deployed, `none` (default) in dev. */
   readonly gatewayAuth?: ApiAuthKind | undefined;
+  /** Where the worker keeps per-file run reports (task-result/{task_id}/items); absent = none kept. */
+  readonly reports?: ReportBlobs | undefined;
   /** Request body limit in bytes; default 256 KiB. */
   readonly maxBodyBytes?: number;
 }

@@ -19,6 +19,32 @@ export const PageQuery = z.object({
   cursor: z.string().min(1, { error: "cursor must not be empty" }).optional(),
 });
 
+const itemsQuery = z.strictObject({
+  op: z
+    .enum(["copy", "update", "delete", "skip"], { error: "op must be one of copy, update, delete, skip" })
+    .optional(),
+  status: z
+    .enum(["done", "failed", "planned"], { error: "status must be one of done, failed, planned" })
+    .optional(),
+  include_skips: z.enum(["true", "false"], { error: "include_skips must be true or false" }).optional(),
+  ...pageQuery.shape,
+});
+
+/** `?op=&status=&include_skips=&limit=&cursor=` of a run's per-file items. 400 naming the bad parameter. */
+export function itemsParams(event: ApiEvent) {
+  const { op, status, include_skips, limit, cursor } = parseWith(
+    itemsQuery,
+    event.queryStringParameters ?? {},
+  );
+  return {
+    ...(op === undefined ? {} : { op }),
+    ...(status === undefined ? {} : { status }),
+    includeSkips: include_skips === "true",
+    ...(limit === undefined ? {} : { limit }),
+    ...(cursor === undefined ? {} : { cursor }),
+  };
+}
+
 /** `?limit=&cursor=` of a listing. 400 naming the bad parameter. */
 export function pageParams(event: ApiEvent): { limit?: number; cursor?: string } {
   const { limit, cursor } = parseWith(PageQuery, event.queryStringParameters ?? {});

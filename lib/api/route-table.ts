@@ -34,6 +34,7 @@ export const API_ROUTES = [
   { method: "POST", path: `${SCHEDULER}/execute-sync/{config_id}`, name: "executeSync" },
   { method: "POST", path: `${SCHEDULER}/execute-all-enabled`, name: "executeAllEnabled" },
   { method: "GET", path: `${SCHEDULER}/task-result/{task_id}`, name: "taskResult" },
+  { method: "GET", path: `${SCHEDULER}/task-result/{task_id}/items`, name: "taskItems" },
 ] as const satisfies readonly { method: RouteMethod; path: string; name: string }[];
 
 export type RouteName = (typeof API_ROUTES)[number]["name"];

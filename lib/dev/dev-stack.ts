@@ -9,6 +9,7 @@ import type { WorkerDeps } from "../jobs/run-sync-job/types.ts";
 import { refreshSchedules } from "../jobs/schedule-sync.ts";
 import { createWorkerHandler } from "../jobs/worker-handler.ts";
 import { createSqsProducer } from "../queue/sqs-producer.ts";
+import { createFileReportBlobs } from "../reports/local/file-report-blobs.ts";
 import type { LocalScheduler } from "../schedule/local/local-scheduler.ts";
 import type { Scheduler } from "../schedule/scheduler.ts";
 import { newId } from "../store/ids.ts";
@@ -113,7 +114,10 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
 
     const env = options.env ?? process.env;
     const localRoots = options.localRoots ?? devLocalRoots(undefined);
+    // Per-file run reports stay in the data folder, also with --aws.
+    const reports = createFileReportBlobs(join(dataDir, "reports"));
     const workerDeps: WorkerDeps = {
+      reports,
       store,
       queue: producer,
       openDrive: confineLocal(
@@ -149,6 +153,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     };
 
     const apiDeps: ApiDeps = {
+      reports,
       configs: store.configs,
       runs: store.runs,
       scheduler,

@@ -42,7 +42,11 @@ function decodeCursor(text: string): Cursor {
  * the parts as streams (a page costs the lines before it, never the whole report in memory). A run with
  * no report yet gives an empty page. Throws InvalidCursorError for a cursor it did not give out.
  */
-export async function readReportPage(blobs: ReportBlobs, taskId: string, query: ReportQuery = {}): Promise<ReportPage> {
+export async function readReportPage(
+  blobs: ReportBlobs,
+  taskId: string,
+  query: ReportQuery = {},
+): Promise<ReportPage> {
   const limit = query.limit ?? DEFAULT_REPORT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_REPORT_LIMIT) {
     throw new RangeError(`limit must be a whole number from 1 to ${MAX_REPORT_LIMIT}`);

@@ -224,7 +224,7 @@ class SyncRun {
         switch (action.kind) {
           case "skip":
             this.count(node, "files_checked", "source_files", "target_files", "skipped");
-            this.item(action.path, "skip", action.size, "done");
+            await this.item(action.path, "skip", action.size, "done");
             break;
           case "copy":
             this.count(node, "files_checked", "source_files");
@@ -319,7 +319,7 @@ class SyncRun {
       ).finally(() => this.hashSlots.release());
       if (a === b) {
         this.count(node, "skipped");
-        this.item(check.path, "skip", check.source.size, "done");
+        await this.item(check.path, "skip", check.source.size, "done");
       } else {
         const { source } = check;
         const update: Transfer = { kind: "update", path: source.path, size: source.size, reason: "hash" };
@@ -340,7 +340,7 @@ class SyncRun {
     if (this.options.dryRun) {
       this.counts[action.kind === "copy" ? "copied" : "updated"]++;
       this.plan(action);
-      this.item(action.path, action.kind, action.size, "planned");
+      await this.item(action.path, action.kind, action.size, "planned");
       return;
     }
     node.pendingFiles++;
@@ -382,13 +382,13 @@ class SyncRun {
       this.counts[action.kind === "copy" ? "copied" : "updated"]++;
       this.counts.bytes_transferred += action.size;
       this.progress.bytes_done += action.size - streamed;
-      this.item(action.path, action.kind, action.size, "done");
+      await this.item(action.path, action.kind, action.size, "done");
     } catch (error) {
       this.progress.bytes_done -= streamed;
       node.clean = false;
       if (this.stopped) return;
       this.fail(action.path, error instanceof CopyError ? error.op : "write", messageOf(error), error);
-      this.item(action.path, action.kind, action.size, "failed", messageOf(error));
+      await this.item(action.path, action.kind, action.size, "failed", messageOf(error));
     }
     this.progress.files_done++;
     this.options.onProgress?.({ ...this.progress });
@@ -401,7 +401,7 @@ class SyncRun {
     if (this.aborted) return;
     if (this.options.dryRun) {
       this.counts.deleted = deletes.length;
-      for (const { path, size } of deletes) this.item(path, "delete", size, "planned");
+      for (const { path, size } of deletes) await this.item(path, "delete", size, "planned");
       return;
     }
     await mapLimit(deletes, this.options.transfers, async ({ path, size }) => {
@@ -409,11 +409,11 @@ class SyncRun {
       try {
         await withRetry(() => this.target.delete(path), this.retry, this.stopper.signal);
         this.counts.deleted++;
-        this.item(path, "delete", size, "done");
+        await this.item(path, "delete", size, "done");
       } catch (error) {
         if (this.stopped) return;
         this.fail(path, "delete", messageOf(error), error);
-        this.item(path, "delete", size, "failed", messageOf(error));
+        await this.item(path, "delete", size, "failed", messageOf(error));
       }
     });
     if (this.stopped || !this.target.features.keepsEmptyDirectories) return;
@@ -423,8 +423,16 @@ class SyncRun {
     }
   }
 
-  private item(path: string, op: SyncItem["op"], size: number, status: SyncItem["status"], error?: string): void {
-    this.options.onItem?.(error === undefined ? { path, op, size, status } : { path, op, size, status, error });
+  private item(
+    path: string,
+    op: SyncItem["op"],
+    size: number,
+    status: SyncItem["status"],
+    error?: string,
+  ): void {
+    this.options.onItem?.(
+      error === undefined ? { path, op, size, status } : { path, op, size, status, error },
+    );
   }
 
   private plan(action: SyncAction): void {

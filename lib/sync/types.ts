@@ -110,8 +110,11 @@ export interface SyncOptions {
   /** Epoch ms: as for `signal`, at this instant. Pass a time a little before your hard limit. */
   deadline?: number;
   onProgress?: (progress: SyncProgress) => void;
-  /** Called once per file the run copied, updated, deleted or found equal (or would, in a dry run). */
-  onItem?: (item: SyncItem) => void;
+  /**
+   * Called once per file the run copied, updated, deleted or found equal (or would, in a dry run). A
+   * returned promise is awaited before the run goes on (backpressure from a report upload).
+   */
+  onItem?: (item: SyncItem) => void | Promise<void>;
   /** Continue an interrupted run. */
   checkpoint?: SyncCheckpoint;
   /** For retryable errors: total attempts (default 3) and the backoff base (default 200 ms). */

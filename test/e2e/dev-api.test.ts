@@ -144,6 +144,18 @@ describe("syncron dev: the seed guide's routes", { timeout: E2E_TIMEOUT_MS }, ()
     expect(await readFile(join(demo, "target", "docs", "a.txt"), "utf8")).toBe("alpha");
     expect(await readFile(join(demo, "target", "b.txt"), "utf8")).toBe("beta");
 
+    // The run's per-file report: both copies, then the same page with skips when asked.
+    const items = await http(dev.url, "GET", `${SCHEDULER}/task-result/${execute.body.task_id}/items`);
+    expect(items.status).toBe(200);
+    expect(items.body).toMatchObject({ task_id: execute.body.task_id, status: "SUCCESS", next_cursor: null });
+    expect(items.body.items.map((item: { path: string }) => item.path).sort()).toEqual([
+      "b.txt",
+      "docs/a.txt",
+    ]);
+    expect(items.body.items[0]).toMatchObject({ op: "copy", status: "done", size: expect.any(Number) });
+    const bad = await http(dev.url, "GET", `${SCHEDULER}/task-result/${execute.body.task_id}/items?op=move`);
+    expect(bad.status).toBe(400);
+
     const all = await http(dev.url, "POST", `${SCHEDULER}/execute-all-enabled`);
     expect(all.status).toBe(202);
     expect(all.body).toEqual({

@@ -13,7 +13,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["dev"],
   ["api"],
   ["jobs"],
-  ["sync", "store", "queue", "schedule"],
+  ["sync", "store", "queue", "schedule", "reports"],
   ["drives", "cron", "secrets"],
   ["util", "env"],
 ];

@@ -3,12 +3,13 @@ import { enqueueAllEnabled, enqueueRun } from "../../jobs/enqueue-run.ts";
 import { requireRun } from "../../jobs/ports.ts";
 import { refreshSchedules } from "../../jobs/schedule-sync.ts";
 import { taskStatus } from "../../jobs/task-status.ts";
+import { readReportPage } from "../../reports/report-reader.ts";
 import { clearSchedules } from "../../schedule/reconcile.ts";
 import * as z from "../../util/zod.ts";
 import { parseWith, readJsonBody } from "../body.ts";
 import type { ApiDeps } from "../deps.ts";
 import { json, type RouteHandler } from "../http.ts";
-import { idParam, pageParams } from "../params.ts";
+import { idParam, itemsParams, pageParams } from "../params.ts";
 import { SEED_MESSAGES, seedCronFields, seedResultFields } from "../seed-replies.ts";
 import { runView } from "../views.ts";
 
@@ -89,6 +90,20 @@ export function schedulerRoutes(deps: ApiDeps) {
     executeAllEnabled: (async () => {
       const queued = await enqueueAllEnabled(deps);
       return json(202, { ...queued, message: SEED_MESSAGES.allSubmitted(queued.count) });
+    }) satisfies RouteHandler,
+
+    taskItems: (async (event) => {
+      const run = await requireRun(deps.runs, idParam(event, "task_id", "task"));
+      const query = itemsParams(event);
+      const page = deps.reports
+        ? await readReportPage(deps.reports, run.task_id, query)
+        : { items: [], next_cursor: null };
+      return json(200, {
+        task_id: run.task_id,
+        status: run.status,
+        skipped: run.result?.skipped ?? 0,
+        ...page,
+      });
     }) satisfies RouteHandler,
 
     taskResult: (async (event) => {

@@ -1,7 +1,7 @@
 import type { Drive } from "../../drives/drive.ts";
 import type { Location } from "../../drives/location.ts";
-import type { ReportBlobs } from "../../reports/report-blobs.ts";
 import type { SqsProducer } from "../../queue/sqs-producer.ts";
+import type { ReportBlobs } from "../../reports/report-blobs.ts";
 import type { RunStatus } from "../../store/run.ts";
 import type { Store } from "../../store/store.ts";
 import type { SyncResult } from "../../sync/index.ts";

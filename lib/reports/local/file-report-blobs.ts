@@ -13,7 +13,8 @@ export function createFileReportBlobs(root: string): ReportBlobs {
   const pathOf = (key: string) => {
     const path = join(root, ...key.split("/"));
     // Keys are built from task ids; refuse one that would leave the folder all the same.
-    if (relative(root, path).startsWith("..")) throw new Error(`report key ${JSON.stringify(key)} leaves ${root}`);
+    if (relative(root, path).startsWith(".."))
+      throw new Error(`report key ${JSON.stringify(key)} leaves ${root}`);
     return path;
   };
   return {

@@ -1,6 +1,6 @@
+import type { Readable } from "node:stream";
 import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import type { Readable } from "node:stream";
 import type { ReportBlobs } from "../report-blobs.ts";
 
 export interface S3ReportBlobsOptions {
