@@ -20,6 +20,7 @@ describe("API_ROUTES", () => {
       "POST /api/v1/task/scheduler/execute-sync/{config_id}",
       "POST /api/v1/task/scheduler/execute-all-enabled",
       "GET /api/v1/task/scheduler/task-result/{task_id}",
+      "GET /api/v1/task/scheduler/task-result/{task_id}/items",
     ]);
   });
 

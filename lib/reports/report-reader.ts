@@ -1,6 +1,6 @@
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
-import { z } from "zod";
+import * as z from "../util/zod.ts";
 import { InvalidCursorError } from "../store/errors.ts";
 import type { SyncItem } from "../sync/types.ts";
 import { type ReportBlobs, reportPrefix } from "./report-blobs.ts";
