@@ -19,7 +19,8 @@ export const PageQuery = z.object({
   cursor: z.string().min(1, { error: "cursor must not be empty" }).optional(),
 });
 
-const itemsQuery = z.strictObject({
+/** The query of task-result/{task_id}/items. */
+export const ItemsQuery = z.strictObject({
   op: z
     .enum(["copy", "update", "delete", "skip"], { error: "op must be one of copy, update, delete, skip" })
     .optional(),
@@ -27,13 +28,13 @@ const itemsQuery = z.strictObject({
     .enum(["done", "failed", "planned"], { error: "status must be one of done, failed, planned" })
     .optional(),
   include_skips: z.enum(["true", "false"], { error: "include_skips must be true or false" }).optional(),
-  ...pageQuery.shape,
+  ...PageQuery.shape,
 });
 
 /** `?op=&status=&include_skips=&limit=&cursor=` of a run's per-file items. 400 naming the bad parameter. */
 export function itemsParams(event: ApiEvent) {
   const { op, status, include_skips, limit, cursor } = parseWith(
-    itemsQuery,
+    ItemsQuery,
     event.queryStringParameters ?? {},
   );
   return {

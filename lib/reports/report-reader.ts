@@ -1,8 +1,8 @@
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
-import * as z from "../util/zod.ts";
 import { InvalidCursorError } from "../store/errors.ts";
 import type { SyncItem } from "../sync/types.ts";
+import * as z from "../util/zod.ts";
 import { type ReportBlobs, reportPrefix } from "./report-blobs.ts";
 
 export interface ReportQuery {
