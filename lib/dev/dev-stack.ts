@@ -22,6 +22,7 @@ import { startPoller } from "./poller.ts";
 import { keepPrivate, makePrivate } from "./private-dir.ts";
 import { resumeUnfinishedRuns } from "./resume-runs.ts";
 import { removeStalePartials } from "./stale-partials.ts";
+import { webAssetsDir } from "./web-assets.ts";
 
 export interface DevStackOptions {
   /** HTTP port on `host` (default 8000; 0 = a free one). */
@@ -169,6 +170,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       port: options.port ?? 8000,
       ...(options.host ? { host: options.host } : {}),
       onError: (error) => log("error", "request failed", { error: String(error) }),
+      webRoot: webAssetsDir(),
     });
     let stopping: Promise<void> | undefined;
     return {

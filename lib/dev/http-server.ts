@@ -6,6 +6,7 @@ import { apiEvent } from "../api/gateway-event.ts";
 import type { ApiHandler } from "../api/handler.ts";
 import type { ApiEvent, ApiResult } from "../api/http.ts";
 import { allowedHostNames, foreignRequest } from "./allowed-hosts.ts";
+import { webAsset } from "./web-assets.ts";
 
 /** API Gateway's own payload limit; the API refuses far less (256 KiB) with a proper 413. */
 const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
@@ -34,6 +35,8 @@ export async function startHttpServer(options: {
   port?: number;
   host?: string;
   onError?: (error: unknown) => void;
+  /** Serves the dashboard and API reference (dist/web) for paths that are not the API's. */
+  webRoot?: string;
 }): Promise<LocalHttpServer> {
   const host = options.host ?? "127.0.0.1";
   const names = allowedHostNames(host);
@@ -45,7 +48,7 @@ export async function startHttpServer(options: {
       reply(res, errorResponse(foreign));
       return;
     }
-    serve(req, res, options.handler).catch((error: unknown) => {
+    serveWebOr(req, res, options.webRoot, () => serve(req, res, options.handler)).catch((error: unknown) => {
       options.onError?.(error);
       if (!res.headersSent) reply(res, errorResponse(new ApiError(500, "INTERNAL", "internal error")));
       else res.destroy();
@@ -65,6 +68,20 @@ export async function startHttpServer(options: {
         server.closeIdleConnections();
       }),
   };
+}
+
+async function serveWebOr(
+  req: IncomingMessage,
+  res: ServerResponse,
+  webRoot: string | undefined,
+  api: () => Promise<void>,
+): Promise<void> {
+  const asset =
+    webRoot === undefined ? undefined : await webAsset(webRoot, req.method ?? "GET", req.url ?? "/");
+  if (!asset) return api();
+  req.resume();
+  res.writeHead(asset.status, { ...asset.headers, "content-length": asset.body.length });
+  res.end(req.method === "HEAD" ? undefined : asset.body);
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, handler: ApiHandler): Promise<void> {

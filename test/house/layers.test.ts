@@ -8,7 +8,8 @@ import { importsOf, resolvedFrom, shippedFiles } from "./imports.ts";
  * A new room goes on the row its imports allow.
  */
 const LAYERS: readonly (readonly string[])[] = [
-  ["functions"],
+  // web is the dashboard, built for the browser: it talks to the API over HTTP only (checked below).
+  ["functions", "web"],
   ["cli"],
   ["dev"],
   ["api"],
@@ -87,6 +88,15 @@ describe("the layers of shipped code", () => {
         .map((target) => `${file} imports ${target} (${roomOf(target)} is above ${roomOf(file)})`),
     );
     expect(upward).toEqual([]);
+  });
+
+  it("keeps the dashboard (lib/web) apart: it imports no server code", () => {
+    const server = [...graph]
+      .filter(([file]) => roomOf(file) === "web")
+      .flatMap(([file, targets]) =>
+        targets.filter((t) => roomOf(t) !== "web").map((t) => `${file} imports ${t}`),
+      );
+    expect(server).toEqual([]);
   });
 
   it("has no import circle", () => {

@@ -1,0 +1,42 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, chromium } from "playwright-core";
+
+/** Debian's Chromium: the browser tests drive it; none is ever downloaded. */
+export const CHROMIUM = "/usr/bin/chromium";
+
+/** Installs Debian's `chromium` when it is missing (CI is a fresh machine; the tests run as root there). */
+export function ensureChromium(): void {
+  if (existsSync(CHROMIUM)) return;
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  execFileSync("apt-get", ["update"], { stdio: "inherit", env });
+  execFileSync("apt-get", ["install", "-y", "--no-install-recommends", "chromium"], {
+    stdio: "inherit",
+    env,
+  });
+}
+
+/** Headless Chromium with a fresh profile (playwright's own --user-data-dir) and nothing that calls home. */
+export async function launchChromium(options: { locale?: string } = {}): Promise<BrowserContext> {
+  ensureChromium();
+  const profile = await mkdtemp(join(tmpdir(), "syncron-chromium-"));
+  return chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    locale: options.locale ?? "en-US",
+    viewport: { width: 1280, height: 800 },
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}

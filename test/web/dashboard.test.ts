@@ -1,0 +1,175 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildWeb } from "../../scripts/build-web.ts";
+import { type DevProcess, killAll, removeTempDirs, startDev, tempDir } from "../support/dev/dev-process.ts";
+import { launchChromium } from "../support/web/browser.ts";
+
+/**
+ * The dashboard in a real browser (Debian's Chromium through playwright-core) against a real
+ * `syncron dev`: what a user does, step by step. Screenshots of each page go to test-artifacts/web/
+ * (git-ignored; CI keeps them as artifacts).
+ */
+
+const SHOTS = resolve(import.meta.dirname, "../../test-artifacts/web");
+let dev: DevProcess;
+let browser: BrowserContext;
+let page: Page;
+let work: string;
+
+const shot = (name: string, target: Page = page) =>
+  target.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+beforeAll(async () => {
+  await mkdir(SHOTS, { recursive: true });
+  await buildWeb();
+  work = await tempDir("syncron-web-");
+  await mkdir(join(work, "photos/2026"), { recursive: true });
+  await writeFile(join(work, "photos/a.jpg"), "alpha");
+  await writeFile(join(work, "photos/2026/b.jpg"), "bravo");
+  dev = await startDev({ dataDir: join(work, "data"), cwd: work });
+  browser = await launchChromium();
+  browser.setDefaultTimeout(15_000);
+  page = await browser.newPage();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await killAll();
+  await removeTempDirs();
+});
+
+describe("the dashboard", { timeout: 120_000 }, () => {
+  it("opens on the configs page at / and links the API reference", async () => {
+    await page.goto(`${dev.url}/`);
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Sync configs");
+    await page.getByText("No configs yet.").waitFor();
+    await shot("configs-empty");
+    await page.getByRole("link", { name: "API reference" }).click();
+    await page
+      .getByRole("heading", { name: /syncron API/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await page.getByText("/api/v1/sync-configs").first().waitFor();
+    await shot("docs");
+  });
+
+  it("shows a bad cron's error under the Cron field, then the next 5 runs of a good one, and saves", async () => {
+    await page.goto(`${dev.url}/#/configs/new`);
+    await page.getByLabel("Name").fill("photos nightly");
+    await page.getByLabel("Source").fill(join(work, "photos"));
+    await page.getByLabel("Target").fill(join(work, "backup"));
+    await page.getByLabel("Cron").fill("61 * * * *");
+    const cronError = page.locator("#e-cron");
+    await cronError.waitFor();
+    expect(await cronError.textContent()).toMatch(/minute/i);
+    expect(await page.getByLabel("Cron").getAttribute("aria-invalid")).toBe("true");
+    expect(await page.getByLabel("Cron").getAttribute("aria-describedby")).toBe("e-cron");
+    await shot("config-bad-cron");
+
+    await page.getByLabel("Cron").fill("30 2 * * *");
+    await cronError.waitFor({ state: "detached" });
+    const runs = page.getByRole("list", { name: "Next 5 runs" }).getByRole("listitem");
+    await expect.poll(() => runs.count()).toBe(5);
+    await page.getByText("At 02:30 AM").waitFor();
+    await page.getByLabel("Mode").selectOption("mirror");
+    await shot("config-new");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("row", { name: /photos nightly/ }).waitFor();
+    await page.getByText("At 02:30 AM").waitFor();
+    await shot("configs");
+  });
+
+  it("runs a config now and shows SUCCESS in its runs, and the files in the target", async () => {
+    await page.goto(`${dev.url}/`);
+    await page.getByRole("button", { name: "Run now: photos nightly" }).click();
+    await page.getByRole("heading", { name: "Runs: photos nightly" }).waitFor();
+    await page.getByText("SUCCESS").first().waitFor({ timeout: 60_000 });
+    await shot("runs");
+    expect(await readFile(join(work, "backup/2026/b.jpg"), "utf8")).toBe("bravo");
+    await page
+      .getByRole("link", { name: /^Details: / })
+      .first()
+      .click();
+    await page.getByRole("heading", { name: /^Runs: / }).waitFor();
+    await page.getByText("SUCCESS").first().waitFor();
+    await shot("run");
+    await page.goto(`${dev.url}/`);
+    await page
+      .getByRole("row", { name: /photos nightly/ })
+      .getByText("SUCCESS")
+      .waitFor();
+  });
+
+  it("turns a config off and on with its Enabled switch", async () => {
+    await page.goto(`${dev.url}/`);
+    const toggle = page.getByRole("switch", { name: "Enabled: photos nightly" });
+    await toggle.click();
+    await expect.poll(() => toggle.isChecked()).toBe(false);
+    await expect
+      .poll(() => page.getByRole("button", { name: "Run now: photos nightly" }).isDisabled())
+      .toBe(true);
+    await toggle.click();
+    await expect.poll(() => toggle.isChecked()).toBe(true);
+  });
+
+  it("shows the system: backend, schedules with next fire, queue and dead-letter depth", async () => {
+    await page.goto(`${dev.url}/#/system`);
+    await page.getByRole("heading", { name: "System" }).waitFor();
+    await page.getByText("Dead-letter").waitFor();
+    await page.getByText("30 2 * * *").waitFor();
+    await shot("system");
+    await page.goto(`${dev.url}/#/drives`);
+    await page.getByRole("heading", { name: "Drives" }).waitFor();
+    await shot("drives");
+  });
+
+  it("switches to 简体中文, and dates and the cron description follow", async () => {
+    await page.goto(`${dev.url}/`);
+    await page.getByLabel("Language").selectOption("zh-CN");
+    await page.getByRole("heading", { name: "同步配置" }).waitFor();
+    await page.getByRole("button", { name: "立即运行: photos nightly" }).waitFor();
+    await page.getByText(/在 02:30/).waitFor();
+    expect(await page.evaluate<string>("document.documentElement.lang")).toBe("zh-CN");
+    await shot("configs-zh");
+    await page.getByLabel("语言").selectOption("en");
+    await page.getByRole("heading", { name: "Sync configs" }).waitFor();
+  });
+
+  it("gives every control an accessible name and reaches Run now by keyboard", async () => {
+    await page.goto(`${dev.url}/`);
+    await page.getByRole("row", { name: /photos nightly/ }).waitFor();
+    // Every link, button and form control has a name a screen reader reads: a label, aria-label or text.
+    const nameless = await page.evaluate<string[]>(`
+      [...document.querySelectorAll("a, button, input, select, textarea")]
+        .filter((el) => !(el.labels?.length || el.getAttribute("aria-label") || el.textContent.trim()))
+        .map((el) => el.outerHTML)`);
+    expect(nameless).toEqual([]);
+    let reached = "";
+    for (let i = 0; i < 40 && !reached.startsWith("Run now"); i++) {
+      await page.keyboard.press("Tab");
+      reached = await page.evaluate<string>('document.activeElement?.getAttribute("aria-label") ?? ""');
+    }
+    expect(reached).toBe("Run now: photos nightly");
+  });
+
+  it("fits a 390 px phone: no sideways scrolling, every page", async () => {
+    const phone = await browser.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    for (const [name, hash] of [
+      ["configs-phone", ""],
+      ["config-phone", "#/configs/new"],
+      ["system-phone", "#/system"],
+    ] as const) {
+      await phone.goto(`${dev.url}/${hash}`);
+      await phone.getByRole("heading", { level: 1 }).waitFor();
+      await phone.waitForLoadState("networkidle");
+      expect(await phone.evaluate<number>("document.documentElement.scrollWidth"), name).toBeLessThanOrEqual(
+        390,
+      );
+      await shot(name, phone);
+    }
+    await phone.close();
+  });
+});
