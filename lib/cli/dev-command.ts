@@ -8,12 +8,13 @@ import { createLineLog } from "../dev/log-line.ts";
 import { ENV } from "../env.ts";
 import { SCHEDULER_BACKENDS } from "../schedule/scheduler.ts";
 import { oneOf, parseFlags, UsageError, wholeNumber } from "./args.ts";
+import { launchedByNpm, watchLauncher } from "./launcher-watch.ts";
 
 export const usage = `Usage: syncron dev [options]
 
 Runs syncron on this machine, in one process: the HTTP API on 127.0.0.1, the worker, the
 scheduler (in-process timers), DynamoDB (dynalite, on disk under the data dir), SQS with its
-dead-letter queue, and S3 (fauxqs, in memory). Stop it with Ctrl+C or SIGTERM: running syncs
+dead-letter queue, and S3 (fauxqs, in memory). Stop it with Ctrl+C, SIGTERM or SIGHUP (through npx too): running syncs
 checkpoint and resume at the next start.
 
 Options:
@@ -69,6 +70,9 @@ const AWS_ONLY = [
   "scheduler-role-arn",
   "create",
 ] as const;
+
+/** Each stops the stack cleanly (SIGHUP: the terminal closed); a second one exits at once. */
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 interface DevArgs {
   port: number;
@@ -172,18 +176,14 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
 
   return new Promise<number>((resolve) => {
     let stopping = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) {
-        log("warn", "second signal: exiting now", { signal });
-        process.exit(1);
-      }
+    const stop = (reason: Record<string, unknown>) => {
       stopping = true;
-      log("info", "stopping", { signal });
+      stopWatching();
+      log("info", "stopping", reason);
       stack.stop().then(
         () => {
           log("info", "stopped");
-          process.off("SIGINT", onSignal);
-          process.off("SIGTERM", onSignal);
+          for (const signal of SIGNALS) process.off(signal, onSignal);
           // Anything still holding the event loop (a socket the SDK keeps) must not keep us alive.
           setTimeout(() => process.exit(0), 2_000).unref();
           resolve(0);
@@ -194,7 +194,17 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
         },
       );
     };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (!stopping) return stop({ signal });
+      log("warn", "second signal: exiting now", { signal });
+      process.exit(1);
+    };
+    for (const signal of SIGNALS) process.on(signal, onSignal);
+    // Through npx a SIGTERM never reaches this process (see watchLauncher): stop when npx is gone.
+    const stopWatching = launchedByNpm(env)
+      ? watchLauncher(() => {
+          if (!stopping) stop({ reason: "launcher exited" });
+        })
+      : () => undefined;
   });
 }
