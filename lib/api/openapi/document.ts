@@ -1,7 +1,7 @@
 import { SyncConfigInputSchema, SyncConfigPatchSchema } from "../../store/sync-config.ts";
 import * as z from "../../util/zod.ts";
 import { TOKEN_HEADER } from "../auth.ts";
-import { PageQuery } from "../params.ts";
+import { ItemsQuery, PageQuery } from "../params.ts";
 import { API_ROUTES, type RouteName, type RouteSpec } from "../route-table.ts";
 import { ValidateCronBody } from "../routes/scheduler-routes.ts";
 import * as replies from "./reply-schemas.ts";
@@ -112,6 +112,12 @@ const OPERATIONS: Partial<Record<RouteName, Operation>> = {
     summary: "One run (the seed's task result)",
     tag: "scheduler",
     replies: { 200: replies.TaskResultReply },
+  },
+  taskItems: {
+    summary: "A run's per-file report, page by page (skips summarised unless asked)",
+    tag: "scheduler",
+    query: ItemsQuery,
+    replies: { 200: replies.TaskItemsReply },
   },
 };
 

@@ -58,6 +58,23 @@ export const TaskResultReply = RunReply.extend({
   failed: z.boolean(),
 });
 
+/** One file of a run's per-file report (lib/sync SyncItem). */
+export const RunItem = z.strictObject({
+  path: z.string(),
+  op: z.enum(["copy", "update", "delete", "skip"]),
+  size: z.number().int().min(0),
+  status: z.enum(["done", "failed", "planned"]),
+  error: z.string().optional(),
+});
+
+export const TaskItemsReply = z.looseObject({
+  task_id: z.string(),
+  status: z.string(),
+  skipped: z.number().int().min(0),
+  items: z.array(RunItem),
+  next_cursor: z.string().nullable(),
+});
+
 const page = <T extends z.ZodType>(item: T) =>
   z.looseObject({ items: z.array(item), next_cursor: z.string().nullable() });
 
