@@ -94,6 +94,11 @@ describe("the dashboard", { timeout: 120_000 }, () => {
       .click();
     await page.getByRole("heading", { name: /^Runs: / }).waitFor();
     await page.getByText("SUCCESS").first().waitFor();
+    // The per-file items: both files copied.
+    const items = page.getByRole("table").getByRole("row");
+    await page.getByRole("cell", { name: "2026/b.jpg" }).waitFor();
+    await page.getByRole("cell", { name: "a.jpg", exact: true }).waitFor();
+    expect(await items.filter({ hasText: "copy" }).count()).toBe(2);
     await shot("run");
     await page.goto(`${dev.url}/`);
     await page

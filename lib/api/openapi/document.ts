@@ -88,8 +88,9 @@ const OPERATIONS: Partial<Record<RouteName, Operation>> = {
     replies: { 200: replies.RefreshReply },
   },
   taskStatus: {
-    summary: "Backend, schedules with next fire, queue depth",
+    summary: "Backend, schedules with next fire (paged by name), queue depth",
     tag: "scheduler",
+    query: PageQuery,
     replies: { 200: replies.TaskStatusReply },
   },
   validateCron: {
@@ -107,6 +108,12 @@ const OPERATIONS: Partial<Record<RouteName, Operation>> = {
     summary: "Run every enabled config now",
     tag: "scheduler",
     replies: { 202: replies.QueuedAllReply },
+  },
+  taskItems: {
+    summary: "A run's per-file items: what it copied, updated, deleted (skips on request)",
+    tag: "scheduler",
+    query: ItemsQuery,
+    replies: { 200: replies.ItemsReply },
   },
   taskResult: {
     summary: "One run (the seed's task result)",

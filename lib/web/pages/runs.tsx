@@ -85,7 +85,13 @@ export function RunsPage({ configId }: { configId: string }) {
   );
 }
 
-type Item = Record<string, unknown>;
+interface Item {
+  path: string;
+  op: string;
+  size: number;
+  status: string;
+  error?: string;
+}
 
 /** One run: its status and progress, and the per-file items where the API offers them. */
 export function RunPage({ configId, taskId }: { configId: string; taskId: string }) {
@@ -147,19 +153,21 @@ export function RunPage({ configId, taskId }: { configId: string; taskId: string
               <tr>
                 <th scope="col">{t("path")}</th>
                 <th scope="col">{t("action")}</th>
+                <th scope="col">{t("size")}</th>
+                <th scope="col">{t("status")}</th>
                 <th scope="col">{t("error")}</th>
               </tr>
             </thead>
             <tbody>
-              {items.data.items.map((item, index) => (
-                <tr key={`${String(item.path)}-${index}`}>
+              {items.data.items.map((item) => (
+                <tr key={`${item.op}:${item.path}`}>
                   <td data-label={t("path")}>
-                    <code>{String(item.path ?? "")}</code>
+                    <code>{item.path}</code>
                   </td>
-                  <td data-label={t("action")}>{String(item.action ?? item.outcome ?? item.status ?? "")}</td>
-                  <td data-label={t("error")}>
-                    {item.error ? String((item.error as { message?: string }).message ?? item.error) : ""}
-                  </td>
+                  <td data-label={t("action")}>{item.op}</td>
+                  <td data-label={t("size")}>{bytes(item.size)}</td>
+                  <td data-label={t("status")}>{item.status}</td>
+                  <td data-label={t("error")}>{item.error ?? ""}</td>
                 </tr>
               ))}
             </tbody>
