@@ -32,7 +32,11 @@ async function startDev(dataDir: string) {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
       // The configs name folders under /tmp, outside the dev stack's default root (the folder it runs in).
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", SYNCRON_LOCAL_ROOTS: "/tmp" },
+      env: {
+        ...process.env,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+        SYNCRON_LOCAL_ROOTS: "/tmp",
+      },
     },
   );
   let output = "";

@@ -53,4 +53,17 @@ describe("bench scripts (smoke)", () => {
     expect(startup).toHaveLength(7);
     for (const s of startup) expect(measured(s.ms), s.name).toBe(true);
   }, 120_000);
+
+  it("fanout: one run over 1, 4 and 16 workers makes the same requests, all files copied", async () => {
+    const { figures, markdown } = await smokeRun("fanout");
+    const results = figures.results as { tree: string; phase: string; workers: number; requests: number }[];
+    expect(results.map((r) => r.workers)).toEqual([1, 4, 16, 1, 4, 16, 1, 4, 16, 1, 4, 16]);
+    for (const tree of ["balanced", "skewed"]) {
+      for (const phase of ["first copy", "no-op"]) {
+        const same = results.filter((r) => r.tree === tree && r.phase === phase).map((r) => r.requests);
+        expect(new Set(same).size, `${tree} ${phase}`).toBe(1);
+      }
+    }
+    expect(markdown).toContain("| balanced | first copy | 16 |");
+  }, 120_000);
 });
