@@ -96,4 +96,20 @@ describe("server-side copy in the engine", () => {
     expect(sourceBytes.read).toBe(BYTES);
     expect(await tree(target)).toEqual(await tree(source));
   });
+
+  it("re-syncs local to WebDAV with nothing changed in one PROPFIND per folder and nothing else", async () => {
+    const server = await startWebdavTestServer();
+    stops.push(() => server.stop());
+    await fetch(`${server.url}/noop`, { method: "MKCOL" });
+    const source = createLocalDrive({ root: await tempRoot() });
+    await seed(source, FILES); // three folders: the root, nested, nested/deeper
+    const target = () => createWebdavDrive({ url: `${server.url}/noop` });
+    expect(await syncDrives(source, target(), options({ mode: "mirror" }))).toMatchObject({ copied: 3 });
+    server.methods.length = 0;
+
+    const noop = await syncDrives(source, target(), options({ mode: "mirror" }));
+
+    expect(noop).toMatchObject({ status: "SUCCESS", copied: 0, updated: 0, deleted: 0, skipped: 3 });
+    expect(server.methods).toEqual(["PROPFIND", "PROPFIND", "PROPFIND"]);
+  });
 });

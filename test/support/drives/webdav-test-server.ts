@@ -23,6 +23,8 @@ export interface WebdavTestServer {
   readonly url: string;
   /** Arrival times (`performance.now()` ms) of every request. */
   readonly requests: number[];
+  /** Method of every request, in arrival order (`PROPFIND`, `PUT`, `MOVE` …). */
+  readonly methods: string[];
   stop(): Promise<void>;
 }
 
@@ -53,8 +55,10 @@ export async function startWebdavTestServer(
     ...auth,
   });
   const requests: number[] = [];
-  server.beforeRequest((_ctx, next) => {
+  const methods: string[] = [];
+  server.beforeRequest((ctx, next) => {
     requests.push(performance.now());
+    methods.push(ctx.request.method ?? "");
     next();
   });
   const root = options.root;
@@ -85,6 +89,7 @@ export async function startWebdavTestServer(
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    methods,
     stop: () =>
       new Promise<void>((resolve) => {
         http.closeAllConnections?.();
