@@ -159,6 +159,34 @@ describe("the dashboard", { timeout: 120_000 }, () => {
     expect(reached).toBe("Run now: photos nightly");
   });
 
+  it("asks for SYNCRON_API_TOKEN once and keeps it in the tab's sessionStorage only", async () => {
+    const token = "browser-test-token-0123456789";
+    const guarded = await startDev({
+      dataDir: join(work, "data-token"),
+      cwd: work,
+      env: { SYNCRON_API_TOKEN: token },
+    });
+    const tab = await browser.newPage();
+    await tab.goto(`${guarded.url}/`);
+    const dialog = tab.getByRole("dialog", { name: "API token" });
+    await dialog.waitFor();
+    await shot("token", tab);
+    await dialog.getByLabel("Token").fill(token);
+    await dialog.getByRole("button", { name: "Sign in" }).click();
+    await tab.getByText("No configs yet.").waitFor();
+    expect(await tab.evaluate<string>("JSON.stringify(Object.values(sessionStorage))")).toContain(token);
+    expect(await tab.evaluate<string>("JSON.stringify(Object.values(localStorage))")).not.toContain(token);
+    await tab.reload();
+    await tab.getByText("No configs yet.").waitFor();
+    expect(await dialog.count()).toBe(0);
+    await tab.close();
+    const other = await browser.newPage();
+    await other.goto(`${guarded.url}/`);
+    await other.getByRole("dialog", { name: "API token" }).waitFor();
+    await other.close();
+    await guarded.stop();
+  });
+
   it("fits a 390 px phone: no sideways scrolling, every page", async () => {
     const phone = await browser.newPage();
     await phone.setViewportSize({ width: 390, height: 844 });

@@ -109,12 +109,6 @@ const OPERATIONS: Partial<Record<RouteName, Operation>> = {
     tag: "scheduler",
     replies: { 202: replies.QueuedAllReply },
   },
-  taskItems: {
-    summary: "A run's per-file items: what it copied, updated, deleted (skips on request)",
-    tag: "scheduler",
-    query: ItemsQuery,
-    replies: { 200: replies.ItemsReply },
-  },
   taskResult: {
     summary: "One run (the seed's task result)",
     tag: "scheduler",

@@ -161,24 +161,4 @@ export const QueuedAllReply = z.looseObject({
   message: z.string(),
 });
 
-export const ItemsReply = z.looseObject({
-  task_id: z.string(),
-  status: z.enum(RUN_STATUSES),
-  skipped: z
-    .number()
-    .int()
-    .min(0)
-    .meta({ description: "Files found equal (listed only with include_skips=true)" }),
-  items: z.array(
-    z.looseObject({
-      path: z.string(),
-      op: z.enum(["copy", "update", "delete", "skip"]),
-      size: z.number().int().min(0),
-      status: z.enum(["done", "failed", "planned"]),
-      error: z.string().optional(),
-    }),
-  ),
-  next_cursor: z.string().nullable(),
-});
-
 export const HealthReply = z.looseObject({ ok: z.literal(true) });

@@ -21,7 +21,7 @@ export function TokenDialog({ onToken }: { onToken: (token: string) => void }) {
         <h2 id="token-title">{t("tokenTitle")}</h2>
         <p>{t("tokenHelp")}</p>
         <label>
-          {t("tokenTitle")}
+          {t("tokenLabel")}
           <input
             type="password"
             autocomplete="current-password"
