@@ -12,7 +12,7 @@ import { type ApiEvent, header, requestMethod } from "./http.ts";
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /** The raw body as bytes (API Gateway base64-encodes bodies it considers binary). */
-export function bodyBytes(event: ApiEvent): Buffer {
+function bodyBytes(event: ApiEvent): Buffer {
   if (event.body === undefined || event.body === null) return Buffer.alloc(0);
   return Buffer.from(event.body, event.isBase64Encoded ? "base64" : "utf8");
 }
@@ -64,7 +64,7 @@ export function readJsonBody(event: ApiEvent): unknown {
 }
 
 /** Zod issues as `{path, message}` pairs, the `details` of a 400. */
-export function fieldIssues(error: z.ZodError): FieldIssue[] {
+function fieldIssues(error: z.ZodError): FieldIssue[] {
   return error.issues.flatMap((issue) => issuesOf(issue, []));
 }
 

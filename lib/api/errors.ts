@@ -41,9 +41,6 @@ export const validationFailed = (issues: readonly FieldIssue[], cause?: unknown)
 
 export const notFound = (message: string): ApiError => new ApiError(404, "NOT_FOUND", message);
 
-export const conflict = (message: string, cause?: unknown): ApiError =>
-  new ApiError(409, "CONFLICT", message, undefined, cause === undefined ? undefined : { cause });
-
 /** The API token is missing or wrong; `bearer` when `Authorization: Bearer` may carry it here. */
 export const unauthorized = (bearer: boolean): ApiError =>
   bearer

@@ -7,7 +7,7 @@ import { type ApiEvent, header, pathParam } from "./http.ts";
 const PATH_ID = /^[A-Za-z0-9_.-]{1,200}$/;
 
 /** Largest page a listing returns. */
-export const MAX_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 100;
 
 export const PageQuery = z.object({
   limit: z.coerce

@@ -4,7 +4,7 @@ import type { Run } from "../store/run.ts";
 import type { SyncConfig } from "../store/sync-config.ts";
 
 /** How many upcoming fire times a config shows. */
-export const NEXT_RUNS_COUNT = 5;
+const NEXT_RUNS_COUNT = 5;
 
 /** A config as the API returns it: secrets in `source`/`target` redacted, `next_runs` computed. */
 export interface ConfigView extends Omit<SyncConfig, "source" | "target"> {

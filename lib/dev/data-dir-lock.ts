@@ -2,7 +2,7 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 /** Thrown when another live process holds the data dir. */
-export class DataDirBusyError extends Error {
+class DataDirBusyError extends Error {
   override name = "DataDirBusyError";
 }
 

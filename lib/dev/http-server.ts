@@ -104,7 +104,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, handler: ApiHand
 }
 
 /** The API Gateway v2 event for one request. Throws URIError on a path that does not decode. */
-export function toEvent(req: IncomingMessage, body: Buffer | undefined): ApiEvent {
+function toEvent(req: IncomingMessage, body: Buffer | undefined): ApiEvent {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;

@@ -145,7 +145,7 @@ export function startPoller(options: PollerOptions): Poller {
 }
 
 /** An SQS message as a Lambda event record. */
-export function toRecord(message: Message, queueArn: string): SQSRecord {
+function toRecord(message: Message, queueArn: string): SQSRecord {
   const attributes = message.Attributes ?? {};
   return {
     messageId: message.MessageId ?? "",

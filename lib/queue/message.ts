@@ -2,7 +2,7 @@ import * as z from "../util/zod.ts";
 import { InvalidMessageError } from "./errors.ts";
 
 /** The one message type on the sync queue. */
-export const SYNC_RUN = "sync.run";
+const SYNC_RUN = "sync.run";
 
 const requiredString = () =>
   z
@@ -17,7 +17,7 @@ const instant = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-
  * derives the task id from `config_id` + `scheduled_time` (which also makes a duplicate delivery
  * of the same fire land on the same run).
  */
-export const scheduleMessageSchema = z.object({
+const scheduleMessageSchema = z.object({
   type: z.literal(SYNC_RUN, { error: `must be "${SYNC_RUN}"` }),
   trigger: z.literal("schedule"),
   config_id: configId,
@@ -28,7 +28,7 @@ export const scheduleMessageSchema = z.object({
 });
 
 /** A run asked for by a person or the API; the run record already exists under `task_id`. */
-export const manualMessageSchema = z.object({
+const manualMessageSchema = z.object({
   type: z.literal(SYNC_RUN, { error: `must be "${SYNC_RUN}"` }),
   trigger: z.literal("manual"),
   config_id: configId,
@@ -42,13 +42,13 @@ export const manualMessageSchema = z.object({
  * over, so of two deliveries of one continuation only one runs the sync. Without it (older
  * messages) a continuation waits, like any delivery, for the run's lease to lapse.
  */
-export const continuationMessageSchema = manualMessageSchema.extend({
+const continuationMessageSchema = manualMessageSchema.extend({
   trigger: z.literal("continuation"),
   attempts: z.number({ error: "must be a number" }).int().min(0).optional(),
 });
 
 /** `{ type: "sync.run", config_id, task_id?, trigger, scheduled_time? }`, discriminated by `trigger`. */
-export const syncRunMessageSchema = z.discriminatedUnion(
+const syncRunMessageSchema = z.discriminatedUnion(
   "trigger",
   [scheduleMessageSchema, manualMessageSchema, continuationMessageSchema],
   { error: 'must be one of "schedule", "manual", "continuation"' },

@@ -4,7 +4,7 @@ import { ScheduleValidationError } from "./errors.ts";
 const MAX_NAME = 64;
 const NAME_CHARS = /^[0-9A-Za-z._-]+$/;
 /** Suffix of the second schedule of a day-of-month OR day-of-week config. */
-export const DOW_SUFFIX = "-dow";
+const DOW_SUFFIX = "-dow";
 export const DEFAULT_NAME_PREFIX = "syncron-";
 
 /**

@@ -33,7 +33,7 @@ export class InvalidCursorError extends StoreError {
 }
 
 /** True for DynamoDB's ConditionalCheckFailedException (by name: SDK copies may differ). */
-export const isConditionalCheckFailed = (error: unknown): boolean =>
+const isConditionalCheckFailed = (error: unknown): boolean =>
   (error as { name?: unknown } | null)?.name === "ConditionalCheckFailedException";
 
 /** DynamoDB's answers that a later try may not get: throttling (HTTP 400 on the wire) and its own 5xx. */

@@ -15,7 +15,7 @@ import { leaseKey } from "./keys.ts";
  * (epoch ms) unless renewed; `expires_at` (epoch s, the table's TTL) lets DynamoDB delete it
  * later. Correctness never depends on the TTL deletion, only on `lease_until`.
  */
-export const LeaseSchema = z.object({
+const LeaseSchema = z.object({
   config_id: z.string().min(1),
   owner: z.string().min(1),
   acquired_at: z.iso.datetime({ offset: true }),

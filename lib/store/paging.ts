@@ -16,8 +16,8 @@ export interface PageOptions {
   cursor?: string | null;
 }
 
-export const DEFAULT_PAGE_LIMIT = 50;
-export const MAX_PAGE_LIMIT = 1000;
+const DEFAULT_PAGE_LIMIT = 50;
+const MAX_PAGE_LIMIT = 1000;
 
 type IndexName = keyof typeof GLOBAL_INDEXES;
 
@@ -66,7 +66,7 @@ function decodeCursor(cursor: string, query: IndexQuery): Record<string, string>
 }
 
 /** Checks a page limit: an integer from 1 to {@link MAX_PAGE_LIMIT}. */
-export function pageLimit(limit: number | undefined): number {
+function pageLimit(limit: number | undefined): number {
   const value = limit ?? DEFAULT_PAGE_LIMIT;
   if (!Number.isInteger(value) || value < 1 || value > MAX_PAGE_LIMIT) {
     throw new RangeError(`limit must be an integer from 1 to ${MAX_PAGE_LIMIT}, got ${value}`);

@@ -4,7 +4,7 @@ import * as z from "../util/zod.ts";
 export const RUN_STATUSES = ["PENDING", "STARTED", "SUCCESS", "FAILURE", "RETRY", "SKIPPED"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 /** States after which a run never changes again. */
-export const FINISHED_STATUSES: ReadonlySet<RunStatus> = new Set(["SUCCESS", "FAILURE", "SKIPPED"]);
+const FINISHED_STATUSES: ReadonlySet<RunStatus> = new Set(["SUCCESS", "FAILURE", "SKIPPED"]);
 export const isFinished = (status: RunStatus): boolean => FINISHED_STATUSES.has(status);
 
 export const RUN_TRIGGERS = ["schedule", "manual", "continuation"] as const;
@@ -28,7 +28,7 @@ export const RunErrorSchema = z.object({ code: z.string().min(1), message: z.str
 export type RunError = z.output<typeof RunErrorSchema>;
 
 /** The fields a run may change after creation (the worker's transitions). */
-export const runMutableFields = {
+const runMutableFields = {
   status: z.enum(RUN_STATUSES),
   started_at: isoTime.nullable(),
   finished_at: isoTime.nullable(),

@@ -20,9 +20,6 @@
  * seconds) so DynamoDB deletes them eventually; code never relies on TTL for correctness.
  */
 
-/** A logical name for the table; infra and the dev stack may prefix it (stage, app). */
-export const DEFAULT_TABLE_NAME = "syncron";
-
 /** Attribute types of every key attribute (table and indexes). `sst.aws.Dynamo` `fields`. */
 export const TABLE_FIELDS = {
   pk: "string",

@@ -2,8 +2,7 @@
 import type { SyncOptions } from "./types.ts";
 
 export { locationsOverlap } from "../drives/overlap.ts";
-export { readCheckpoint } from "./checkpoint-schema.ts";
-export { CompareUnsupportedError, resolveCompare } from "./compare.ts";
+export { resolveCompare } from "./compare.ts";
 export { createDirectoryFilter, createPathFilter } from "./filter.ts";
 export { parseMaxDelete } from "./max-delete.ts";
 export { planSync } from "./plan.ts";

@@ -22,16 +22,16 @@ export function parseMaxDelete(value: string | number): MaxDelete {
  * The cap of a mirror with no max-delete set: half of the target's files (rclone bisync's default),
  * so a source that vanished behind a mount point, or shrank to one stray file, cannot empty a backup.
  */
-export const DEFAULT_MAX_DELETE: MaxDelete = Object.freeze({ percent: 50 });
+const DEFAULT_MAX_DELETE: MaxDelete = Object.freeze({ percent: 50 });
 /** Below this many deletes the default cap never applies, so a 3-file target can still lose 2. */
-export const DEFAULT_MAX_DELETE_FLOOR = 2;
+const DEFAULT_MAX_DELETE_FLOOR = 2;
 
 /** Whether deleting `deletes` of the target's `targetFiles` files stays within the limit. */
-export const withinMaxDelete = (limit: MaxDelete, deletes: number, targetFiles: number): boolean =>
+const withinMaxDelete = (limit: MaxDelete, deletes: number, targetFiles: number): boolean =>
   "count" in limit ? deletes <= limit.count : deletes <= (limit.percent / 100) * targetFiles;
 
 /** Describes a limit for messages: `10 files` or `5%`. */
-export const describeMaxDelete = (limit: MaxDelete): string =>
+const describeMaxDelete = (limit: MaxDelete): string =>
   "count" in limit ? `${limit.count} file(s)` : `${limit.percent}% of the target's files`;
 
 /**

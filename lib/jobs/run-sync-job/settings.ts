@@ -14,7 +14,7 @@ export interface WorkerSettings {
   readonly maxReceiveCount: number;
 }
 
-export const DEFAULT_WORKER_SETTINGS: WorkerSettings = Object.freeze({
+const DEFAULT_WORKER_SETTINGS: WorkerSettings = Object.freeze({
   maxAttempts: 5,
   progressIntervalMs: 5_000,
   safetyMarginMs: 30_000,

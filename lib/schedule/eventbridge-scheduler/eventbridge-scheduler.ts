@@ -42,7 +42,7 @@ export interface EventBridgeSchedulerOptions {
 }
 
 /** A missed fire is still worth running within the hour; past that the next fire will do. */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 };
+const DEFAULT_RETRY_POLICY: RetryPolicy = { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 };
 
 type ScheduleRequest = Omit<CreateScheduleCommandInput, "ClientToken">;
 

@@ -1,4 +1,0 @@
-export * from "./errors.ts";
-export * from "./message.ts";
-export * from "./redrive.ts";
-export * from "./sqs-producer.ts";
