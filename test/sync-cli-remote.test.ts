@@ -47,4 +47,19 @@ describe("syncron sync between remote locations", () => {
     expect(summary).not.toContain(USER.password);
     expect(JSON.parse(json)).toMatchObject({ status: "SUCCESS", copied: 0, skipped: 2 });
   });
+
+  it("names a missing webdav source as written, redacted", async () => {
+    out = [];
+    vi.spyOn(console, "log").mockImplementation((line: unknown) => void out.push(String(line)));
+    const host = dav.url.replace("http://", "");
+    const source = `webdav://${USER.username}:${USER.password}@${host}/no-such-folder`;
+    try {
+      expect(await run([source, "s3://cli-bucket/x?endpoint=http://127.0.0.1:9", "--mode", "mirror"])).toBe(1);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    const text = out.join("\n");
+    expect(text).toContain(`cannot list the source webdav://alice:***@${host}/no-such-folder:`);
+    expect(text).not.toContain(USER.password);
+  });
 });

@@ -92,6 +92,19 @@ describe("syncron sync", () => {
     expect(out.join("\n")).toMatch(/without --max-delete.*half/s);
   });
 
+  it("names a missing source as the user wrote it", async () => {
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(await run(["./photos", "./backup", "--mode", "mirror"])).toBe(1);
+    } finally {
+      process.chdir(cwd);
+    }
+    const text = out.join("\n");
+    expect(text).toContain("cannot list the source ./photos: the root folder not found");
+    expect(text).toMatch(/^mirror \.\/photos -> \.\/backup: FAILURE/m);
+  });
+
   it("dry run shows the plan and changes nothing", async () => {
     const code = await run([join(dir, "src"), join(dir, "dst"), "--mode", "mirror", "--dry-run"]);
     expect(code).toBe(0);

@@ -116,7 +116,7 @@ async function openPair(source: string, target: string, readOnly: boolean): Prom
     const { createLocalDrive } = await import("../drives/local/local-drive.ts");
     const open = async (location: string, parsed: typeof from): Promise<Drive> =>
       parsed.kind === "local"
-        ? createLocalDrive({ root: parsed.root, readOnly })
+        ? createLocalDrive({ root: parsed.root, name: redactLocation(location), readOnly })
         : (await import("../drives/open-drive.ts")).openDrive(location, process.env);
     return [await open(source, from), await open(target, to)];
   } catch (error) {

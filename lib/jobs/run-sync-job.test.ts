@@ -7,6 +7,7 @@ import type { Context, SQSRecord } from "aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startDynalite } from "../dev/emulators/dynalite.ts";
 import { startLocalSqsS3 } from "../dev/emulators/fauxqs.ts";
+import { createLineLog } from "../dev/log-line.ts";
 import { DriveError } from "../drives/errors.ts";
 import { driveFor } from "../drives/open-drive.ts";
 import type { SyncRunMessage } from "../queue/message.ts";
@@ -227,6 +228,26 @@ describe("runSyncJob", () => {
     const allowed = await runSyncJob(fire(config.id, "2026-11-30T02:00:00Z"), workerDeps(), plenty);
     expect(allowed.outcome).toBe("SUCCESS");
     expect(await readdir(target)).toEqual(["a.txt"]);
+  });
+
+  it("writes the reason and the place into the dev log's ERROR lines, not only counts", async () => {
+    const lines: string[] = [];
+    const log = createLineLog({ now: () => now, write: (line) => void lines.push(line) });
+    const { config, source, target } = await givenConfig();
+    await rm(join(source, "b.txt"));
+    for (const name of ["b", "c", "d", "e"]) await writeFile(join(target, `${name}.txt`), name);
+    await runSyncJob(fire(config.id), workerDeps({ log }), plenty);
+    expect(lines.find((line) => line.includes(" ERROR "))).toMatch(
+      /ERROR run finished .*code=SYNC_ABORTED error="max-delete: 4 of 4 target file\(s\)/,
+    );
+
+    lines.length = 0;
+    const missing = join(source, "photos");
+    await store.configs.update(config.id, { source: missing, max_delete: "100%" });
+    await runSyncJob(fire(config.id, "2026-11-30T02:00:00Z"), workerDeps({ log }), plenty);
+    expect(lines.find((line) => line.includes(" ERROR "))).toContain(
+      `cannot list the source ${missing}: the root folder not found`,
+    );
   });
 
   it("checkpoints at the deadline, sends a continuation, and the continuation finishes the same task", async () => {

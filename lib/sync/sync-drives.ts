@@ -296,7 +296,7 @@ class SyncRun {
         this.fail(
           dir || "/",
           "list",
-          `cannot list the ${side} at /${dir}: ${messageOf(error)}`,
+          `cannot list the ${side} ${drive.name}${dir === "" ? "" : ` at ${dir}`}: ${messageOf(error)}`,
           error,
           false,
         );

@@ -34,6 +34,8 @@ import { RootPaths } from "./root-paths.ts";
 export interface LocalDriveOptions {
   /** The folder the drive exposes. It need not exist yet: the first write creates it. */
   readonly root: string;
+  /** Display name, for messages: the location as the user wrote it. Default `local:<absolute root>`. */
+  readonly name?: string;
   /** Told about entries a listing skips (symlinks, sockets, fifos). Default: `process.emitWarning`. */
   readonly onWarning?: (message: string) => void;
   /**
@@ -219,7 +221,7 @@ export function createLocalDrive(options: LocalDriveOptions): Drive {
   };
 
   const drive: Drive = {
-    name: `local:${paths.root}`,
+    name: options.name ?? `local:${paths.root}`,
     features,
 
     async *list(dir, listOptions) {

@@ -23,12 +23,14 @@ export function fromNodeError(error: unknown, path: string, expected: "file" | "
   if (error instanceof DriveError || !isNodeError(error)) return error;
   const options = { cause: error };
   const what = expected === "file" ? "file" : "directory";
+  // The root's path is "": say so, rather than "directory  not found".
+  const named = path === "" ? "the root folder" : `${what} ${path}`;
   switch (error.code) {
     case "ENOENT":
     case "ENOTDIR":
       return expected === "file"
-        ? new FileNotFoundError(`file ${path} not found`, path, options)
-        : new DirectoryNotFoundError(`directory ${path} not found`, path, options);
+        ? new FileNotFoundError(`${named} not found`, path, options)
+        : new DirectoryNotFoundError(`${named} not found`, path, options);
     case "EISDIR":
       return new IsADirectoryError(`${path} is a directory`, path, options);
     case "ENOTEMPTY":
@@ -38,7 +40,7 @@ export function fromNodeError(error: unknown, path: string, expected: "file" | "
       return new InvalidPathError(`path ${path} is too long or loops (${error.code})`, path, options);
     default: {
       const retryable = RETRYABLE.has(error.code ?? "");
-      return new DriveError(`${error.code ?? "error"} on ${what} ${path}: ${error.message}`, path, {
+      return new DriveError(`${error.code ?? "error"} on ${named}: ${error.message}`, path, {
         ...options,
         retryable,
       });

@@ -45,7 +45,10 @@ export async function runSyncJob(
   const guarded = await guardRun(deps.store.configs, run.config_id, deps.clock());
   if ("refusal" in guarded) {
     const error: RunError = guarded.refusal;
-    log(error.code === "LOCATIONS_OVERLAP" ? "error" : "warn", "run refused", { code: error.code });
+    log(error.code === "LOCATIONS_OVERLAP" ? "error" : "warn", "run refused", {
+      code: error.code,
+      error: error.message,
+    });
     return settle(() => failRun(run, error, outcomeDepsOf(deps)), release);
   }
 
@@ -107,9 +110,12 @@ export async function runSyncJob(
     // Files or listings failed: transient faults (503, refused connections) retry, permanent ones end it.
     return settle(() => retryOrFail(started, message, { result }, deps, settings, log), release);
   }
-  log(result.status === "SUCCESS" ? "info" : "error", "run finished", summaryOf(result));
+  const failure = errorOfResult(result);
+  // An ERROR line says why, not only the counts (a max-delete abort, an empty source).
+  const reason = failure ? { code: failure.code, error: failure.message } : {};
+  log(result.status === "SUCCESS" ? "info" : "error", "run finished", { ...summaryOf(result), ...reason });
   return settle(
-    () => finishRun(started, result.status, { result, error: errorOfResult(result) }, outcomeDepsOf(deps)),
+    () => finishRun(started, result.status, { result, error: failure }, outcomeDepsOf(deps)),
     release,
   );
 }
