@@ -20,8 +20,10 @@ export default $config({
     await import("./infra/aws/worker.ts");
     const { api } = await import("./infra/aws/api.ts");
     await import("./infra/aws/alarms.ts");
+    const { web } = await import("./infra/aws/web.ts");
     return {
       api: api.url,
+      dashboard: web.url,
       queue: queue.url,
       table: table.name,
       scheduleGroup: scheduleGroup.name,
