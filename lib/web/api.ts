@@ -5,6 +5,13 @@
 
 const BASE = (import.meta.env.VITE_API_URL ?? "").replace(/\/+$/, "");
 const TOKEN_KEY = "syncron.api-token";
+const JWT_KEY = "syncron.jwt";
+
+/** What a 401 asks for: SYNCRON_API_TOKEN (X-Syncron-Token) and/or a JWT (AWS's JWT authorizer). */
+export interface Credentials {
+  readonly token?: string;
+  readonly jwt?: string;
+}
 
 export interface FieldIssue {
   readonly path: string;
@@ -23,10 +30,10 @@ export class ApiFailure extends Error {
   }
 }
 
-type TokenAsker = () => Promise<string>;
+type TokenAsker = () => Promise<Credentials>;
 let askToken: TokenAsker | undefined;
 /** One prompt for every request that met a 401 at the same time. */
-let asking: Promise<string> | undefined;
+let asking: Promise<Credentials> | undefined;
 /** Registers the prompt shown when the API answers 401. */
 export const onTokenNeeded = (asker: TokenAsker): void => {
   askToken = asker;
@@ -38,6 +45,8 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     if (body !== undefined) headers["content-type"] = "application/json";
     const token = sessionStorage.getItem(TOKEN_KEY);
     if (token) headers["x-syncron-token"] = token;
+    const jwt = sessionStorage.getItem(JWT_KEY);
+    if (jwt) headers.authorization = `Bearer ${jwt}`;
     const reply = await fetch(`${BASE}${path}`, {
       method,
       headers,
@@ -51,7 +60,14 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
       asking ??= ask().finally(() => {
         asking = undefined;
       });
-      sessionStorage.setItem(TOKEN_KEY, await asking);
+      const given = await asking;
+      for (const [key, value] of [
+        [TOKEN_KEY, given.token],
+        [JWT_KEY, given.jwt],
+      ] as const) {
+        if (value) sessionStorage.setItem(key, value);
+        else sessionStorage.removeItem(key);
+      }
       continue;
     }
     if (!reply.ok) {

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { onTokenNeeded } from "./api.ts";
+import { type Credentials, onTokenNeeded } from "./api.ts";
 import { UiContext, uiFor } from "./context.ts";
 import { browserLanguage, LANGUAGES, type Language } from "./i18n.ts";
 import { ConfigForm } from "./pages/config-form.tsx";
@@ -41,7 +41,7 @@ function Page({ route }: { route: Route }) {
 
 export function App() {
   const [language, setLanguage] = useState(initialLanguage);
-  const [tokenWanted, setTokenWanted] = useState<((token: string) => void) | undefined>();
+  const [tokenWanted, setTokenWanted] = useState<((given: Credentials) => void) | undefined>();
   const route = useRoute();
   const ui = useMemo(() => uiFor(language), [language]);
 
@@ -86,8 +86,8 @@ export function App() {
       </main>
       {tokenWanted && (
         <TokenDialog
-          onToken={(token) => {
-            tokenWanted(token);
+          onToken={(given) => {
+            tokenWanted(given);
             setTokenWanted(undefined);
           }}
         />
