@@ -113,8 +113,9 @@ describe.each(Object.keys(SCENARIOS) as ScenarioName[])("offline deploy check: %
     "%s: every SYNCRON_* variable the code reads is set on it, and none it never reads",
     (fn) => {
       const set = Object.keys(syncronEnv(r(), fn)).sort();
-      // The API token is a setting: unset means no token is demanded.
-      const optional: string[] = settings[ENV.apiToken] ? [] : [ENV.apiToken];
+      // The API token is a setting: unset means no token is demanded. Infra never sets the local
+      // roots: on Lambda local locations are refused.
+      const optional: string[] = [ENV.localRoots, ...(settings[ENV.apiToken] ? [] : [ENV.apiToken])];
       expect(set).toEqual(reads[fn].env.filter((name) => !optional.includes(name)));
     },
   );

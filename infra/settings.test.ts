@@ -92,4 +92,8 @@ describe("readDeploySettings", () => {
     expect(() => read(env)).toThrow(InfraConfigError);
     expect(() => read(env)).toThrow(message);
   });
+
+  it("refuses a stage name with a dot, which would make rule prefixes of two stages overlap", () => {
+    expect(() => read({}, "prod.eu")).toThrow(/stage "prod.eu" is invalid/);
+  });
 });

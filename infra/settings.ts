@@ -84,6 +84,12 @@ export function readDeploySettings(input: {
   dev: boolean;
   env: Record<string, string | undefined>;
 }): DeploySettings {
+  // "." separates a stage's rule prefix from rule names (rulePrefixOf): no stage may contain one.
+  if (!/^[A-Za-z0-9_-]+$/.test(input.stage)) {
+    throw new InfraConfigError(
+      `stage ${JSON.stringify(input.stage)} is invalid: use letters, digits, "-" and "_" only.`,
+    );
+  }
   const env = Object.fromEntries(
     Object.values(DEPLOY_ENV).flatMap((name) => {
       const value = input.env[name]?.trim();

@@ -1,3 +1,5 @@
+import { rulePrefixOf } from "../../lib/schedule/names.ts";
+
 /**
  * ARNs and ARN patterns of the resources syncron's policies name. Built from the account's
  * partition, region and id (known only at deploy time, plain strings here).
@@ -17,11 +19,11 @@ export const schedulesInGroupArn = (account: AwsAccount, group: string): string 
   `arn:${account.partition}:scheduler:${account.region}:${account.accountId}:schedule/${group}/*`;
 
 /**
- * Rules of the `eventbridge-rules` backend: on the default bus, named `<prefix>-…`. The prefix is
- * the schedule group name (`SYNCRON_SCHEDULE_GROUP`), so two stages never touch each other's rules.
+ * Rules of the `eventbridge-rules` backend: on the default bus, named `<group>.…` (rulePrefixOf), the
+ * group being `SYNCRON_SCHEDULE_GROUP`, so two stages never touch each other's rules.
  */
-export const rulesWithPrefixArn = (account: AwsAccount, prefix: string): string =>
-  `arn:${account.partition}:events:${account.region}:${account.accountId}:rule/${prefix}-*`;
+export const rulesWithPrefixArn = (account: AwsAccount, group: string): string =>
+  `arn:${account.partition}:events:${account.region}:${account.accountId}:rule/${rulePrefixOf(group)}*`;
 
 /** The table and each of its named indexes (queries need the index ARN). */
 export const tableAndIndexArns = (tableArn: string, indexNames: readonly string[]): string[] => [

@@ -73,6 +73,10 @@ const S3_ACTIONS_OF: Record<string, string[]> = {
   DeleteObjects: ["s3:DeleteObject"],
   CopyObject: ["s3:GetObject", "s3:PutObject"],
   Upload: ["s3:PutObject", "s3:AbortMultipartUpload"],
+  AbortMultipartUpload: ["s3:AbortMultipartUpload"],
+  CreateMultipartUpload: ["s3:PutObject"],
+  CompleteMultipartUpload: ["s3:PutObject"],
+  UploadPartCopy: ["s3:GetObject", "s3:PutObject"],
 };
 
 describe("policies cover the code's AWS calls", () => {

@@ -95,7 +95,7 @@ describe("eventsToQueuePolicy", () => {
           Action: ["sqs:SendMessage"],
           Resource: [queueArn],
           Condition: {
-            ArnLike: { "aws:SourceArn": "arn:aws:events:eu-west-1:123456789012:rule/syncron-prod-*" },
+            ArnLike: { "aws:SourceArn": "arn:aws:events:eu-west-1:123456789012:rule/syncron-prod.*" },
           },
         },
       ],
@@ -164,7 +164,7 @@ describe("apiPolicy with eventbridge-rules", () => {
           "events:RemoveTargets",
           "events:ListTargetsByRule",
         ],
-        Resource: ["arn:aws:events:eu-west-1:123456789012:rule/syncron-prod-*"],
+        Resource: ["arn:aws:events:eu-west-1:123456789012:rule/syncron-prod.*"],
       },
       { Sid: "ListRules", Effect: "Allow", Action: ["events:ListRules"], Resource: ["*"] },
     ]);

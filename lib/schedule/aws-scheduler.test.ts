@@ -37,16 +37,16 @@ describe("createAwsScheduler", () => {
     aws.destroy();
   });
 
-  it("eventbridge-rules: rules named <group>-<id>, as the deployed API names them", async () => {
+  it("eventbridge-rules: rules named <group>.<id> (a separator no stage name has), as the deployed API names them", async () => {
     rulesApi.on(ListTargetsByRuleCommand).resolves({ Targets: [] });
     rulesApi.on(DeleteRuleCommand).resolves({});
     const aws = createAwsScheduler({ backend: "eventbridge-rules", group: "grp", queueArn: QUEUE_ARN });
     expect(aws.scheduler.backend).toBe("eventbridge-rules");
-    expect(aws.scheduler.plan(NIGHTLY).map((s) => s.name)).toEqual(["grp-c1"]);
+    expect(aws.scheduler.plan(NIGHTLY).map((s) => s.name)).toEqual(["grp.c1"]);
     expect(await aws.scheduler.remove("c1")).toBe(true);
     expect(rulesApi.commandCalls(DeleteRuleCommand).map((c) => c.args[0].input)).toEqual([
-      { Name: "grp-c1" },
-      { Name: "grp-c1-dow" },
+      { Name: "grp.c1" },
+      { Name: "grp.c1-dow" },
     ]);
     expect(schedulerApi.calls()).toEqual([]);
     aws.destroy();

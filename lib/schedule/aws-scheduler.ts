@@ -7,6 +7,7 @@ import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { ENV } from "../env.ts";
 import { createEventBridgeRulesScheduler } from "./eventbridge-rules/eventbridge-rules.ts";
 import { createEventBridgeScheduler } from "./eventbridge-scheduler/eventbridge-scheduler.ts";
+import { rulePrefixOf } from "./names.ts";
 import type { AwsSchedulerBackend, Scheduler } from "./scheduler.ts";
 
 /** The settings cannot make a scheduler (a required one is missing). */
@@ -16,7 +17,7 @@ export class SchedulerSettingsError extends Error {
 
 export interface AwsSchedulerSettings {
   backend: AwsSchedulerBackend;
-  /** eventbridge-scheduler: the schedule group; eventbridge-rules: rule names are `<group>-<config id>`. */
+  /** eventbridge-scheduler: the schedule group; eventbridge-rules: rule names start `<group>.` (rulePrefixOf). */
   group: string;
   /** The sync queue the schedules or rules send to. */
   queueArn: string;
@@ -39,7 +40,7 @@ export function createAwsScheduler(settings: AwsSchedulerSettings): AwsScheduler
   const { backend, group, queueArn, roleArn } = settings;
   if (backend === "eventbridge-rules") {
     const client = new EventBridgeClient({});
-    const scheduler = createEventBridgeRulesScheduler({ client, queueArn, namePrefix: `${group}-` });
+    const scheduler = createEventBridgeRulesScheduler({ client, queueArn, namePrefix: rulePrefixOf(group) });
     return { scheduler, destroy: () => client.destroy() };
   }
   if (!roleArn) {

@@ -8,6 +8,15 @@ const DOW_SUFFIX = "-dow";
 export const DEFAULT_NAME_PREFIX = "syncron-";
 
 /**
+ * The rule name prefix of a stage's schedule group with the `eventbridge-rules` backend (rules share
+ * the default bus): `<group>.`, a separator no group or stage name contains, so stage `prod`'s
+ * prefix `syncron-prod.` never matches stage `prod-eu`'s rules (`syncron-prod-eu.…`), in ListRules,
+ * clear-tasks or IAM alike.
+ */
+export const RULE_PREFIX_SEPARATOR = ".";
+export const rulePrefixOf = (group: string): string => `${group}${RULE_PREFIX_SEPARATOR}`;
+
+/**
  * Names of a config's schedules: `<prefix><id>` and, for the second (day-of-week) half of a
  * DOM-OR-DOW config, `<prefix><id>-dow`. Throws ScheduleValidationError when the id cannot make a
  * valid name, or ends in `-dow` (which would read back as another config's second schedule).

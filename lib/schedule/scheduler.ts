@@ -29,6 +29,12 @@ export interface ScheduleInfo {
   readonly end_time?: string;
   /** Next fire (ISO), where the backend knows it cheaply (local). */
   readonly next_run?: string;
+  /**
+   * Everything else the backend holds that syncron sets (target queue and role, input, flexible
+   * window, retry policy, dead-letter queue, description), as one comparable string: drift in any of
+   * it makes the schedule differ from its plan. Absent where the backend has nothing more (local).
+   */
+  readonly definition?: string;
 }
 
 /** The deployed backends: how a config's cron becomes a message on the queue on AWS. */
@@ -63,9 +69,15 @@ export type UpsertResult = "created" | "updated" | "unchanged";
 export function sameSchedules(a: readonly ScheduleInfo[], b: readonly ScheduleInfo[]): boolean {
   if (a.length !== b.length) return false;
   const key = (info: ScheduleInfo) =>
-    [info.name, info.config_id, info.expression, info.timezone, info.state, info.end_time ?? ""].join(
-      "\u0000",
-    );
+    [
+      info.name,
+      info.config_id,
+      info.expression,
+      info.timezone,
+      info.state,
+      info.end_time ?? "",
+      info.definition ?? "",
+    ].join("\u0000");
   const left = a.map(key).sort();
   const right = b.map(key).sort();
   return left.every((value, i) => value === right[i]);

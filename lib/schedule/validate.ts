@@ -37,12 +37,11 @@ function asValidationError(error: unknown, field: "cron" | "timezone"): unknown 
 export const describeSchedule = (spec: ScheduleSpec): string =>
   `syncron config ${spec.config_id}${spec.name ? `: ${spec.name}` : ""}`.slice(0, 512);
 
-/** True when two JSON texts hold the same value (key order as written); false if either is not JSON. */
-export function sameJson(a: string | undefined, b: string | undefined): boolean {
-  if (a === b) return true;
+/** A JSON text without its spacing (key order as written), for comparing; other text as it is. */
+export function canonicalJson(text: string | undefined): string {
   try {
-    return JSON.stringify(JSON.parse(a ?? "")) === JSON.stringify(JSON.parse(b ?? ""));
+    return JSON.stringify(JSON.parse(text ?? ""));
   } catch {
-    return false;
+    return text ?? "";
   }
 }

@@ -1,5 +1,6 @@
 import {
   DeleteRuleCommand,
+  ListTargetsByRuleCommand,
   PutRuleCommand,
   PutTargetsCommand,
   RemoveTargetsCommand,
@@ -8,6 +9,8 @@ import { describe, expect, it } from "vitest";
 import { fakeRulesApi } from "../../../test/support/schedule/fake-rules-api.ts";
 import { runSchedulerContract } from "../../../test/support/schedule/scheduler-contract.ts";
 import { parseMessage } from "../../queue/message.ts";
+import { rulePrefixOf } from "../names.ts";
+import { clearSchedules, reconcileSchedules } from "../reconcile.ts";
 import { createEventBridgeRulesScheduler, TARGET_ID } from "./eventbridge-rules.ts";
 
 const QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:syncron-queue";
@@ -117,5 +120,55 @@ describe("createEventBridgeRulesScheduler requests", () => {
     );
     expect(() => scheduler.check({ ...nightly, timezone: "Etc/UTC" })).not.toThrow();
     api.mock.restore();
+  });
+});
+
+describe("createEventBridgeRulesScheduler drift and stages", () => {
+  const config = { config_id: "drift", cron: "0 2 * * *", timezone: "UTC", enabled: true, name: "n" };
+
+  it("refresh-tasks restores a removed target, replaces a changed one and drops a foreign one", async () => {
+    const { api, scheduler } = setup();
+    await reconcileSchedules([config], scheduler);
+    const name = "syncron-drift";
+    await api.client.send(new RemoveTargetsCommand({ Rule: name, Ids: [TARGET_ID] }));
+    expect(await reconcileSchedules([config], scheduler)).toMatchObject({ updated_count: 1 });
+    const restored = await api.client.send(new ListTargetsByRuleCommand({ Rule: name }));
+    expect(restored.Targets).toEqual([target("drift")]);
+
+    await api.client.send(
+      new PutTargetsCommand({
+        Rule: name,
+        Targets: [
+          { ...target("drift"), RetryPolicy: { MaximumEventAgeInSeconds: 60, MaximumRetryAttempts: 0 } },
+          { Id: "other", Arn: "arn:aws:sqs:us-east-1:123456789012:elsewhere" },
+        ],
+      }),
+    );
+    expect(await reconcileSchedules([config], scheduler)).toMatchObject({ updated_count: 1 });
+    expect((await api.client.send(new ListTargetsByRuleCommand({ Rule: name }))).Targets).toEqual([
+      target("drift"),
+    ]);
+    expect(await reconcileSchedules([config], scheduler)).toMatchObject({
+      updated_count: 0,
+      unchanged_count: 1,
+    });
+  });
+
+  it("stage prod's clear-tasks leaves stage prod-eu's rules alone (prefixes cannot overlap)", async () => {
+    const api = fakeRulesApi();
+    const stage = (group: string) =>
+      createEventBridgeRulesScheduler({
+        client: api.client,
+        queueArn: QUEUE_ARN,
+        namePrefix: rulePrefixOf(group),
+      });
+    const [prod, prodEu] = [stage("syncron-prod"), stage("syncron-prod-eu")];
+    await reconcileSchedules([config], prod);
+    await reconcileSchedules([{ ...config, config_id: "eu1" }], prodEu);
+    expect((await prod.list()).map((i) => i.config_id)).toEqual(["drift"]);
+    expect(await clearSchedules(prod)).toMatchObject({ removed_count: 1 });
+    expect((await prodEu.list()).map((i) => i.name)).toEqual(["syncron-prod-eu.eu1"]);
+    expect(await reconcileSchedules([], prod)).toMatchObject({ removed_count: 0 });
+    expect(await prodEu.list()).toHaveLength(1);
   });
 });

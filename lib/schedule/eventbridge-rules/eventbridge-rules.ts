@@ -11,6 +11,7 @@ import {
   RemoveTargetsCommand,
   type Target,
 } from "@aws-sdk/client-eventbridge";
+import { mapLimit } from "../../util/map-limit.ts";
 import { awsErrorName, toSchedulerError } from "../aws-errors.ts";
 import { SchedulerError, ScheduleValidationError } from "../errors.ts";
 import type { RetryPolicy } from "../eventbridge-scheduler/eventbridge-scheduler.ts";
@@ -23,7 +24,7 @@ import {
   type ScheduleSpec,
   type UpsertResult,
 } from "../scheduler.ts";
-import { describeSchedule, sameJson, validateSpec } from "../validate.ts";
+import { canonicalJson, describeSchedule, validateSpec } from "../validate.ts";
 
 export interface EventBridgeRulesOptions {
   client: EventBridgeClient;
@@ -102,6 +103,15 @@ export function createEventBridgeRulesScheduler(options: EventBridgeRulesOptions
       throw new SchedulerError(`PutTargets ${name} failed: ${failed.ErrorCode} ${failed.ErrorMessage}`);
   };
 
+  const removeTargets = async (name: string, ids: string[]) => {
+    const output = await call(`RemoveTargets ${name}`, () =>
+      client.send(new RemoveTargetsCommand({ Rule: name, Ids: ids })),
+    );
+    const failed = output.FailedEntries?.[0];
+    if (failed)
+      throw new SchedulerError(`RemoveTargets ${name} failed: ${failed.ErrorCode} ${failed.ErrorMessage}`);
+  };
+
   /** Targets first: a rule that still has targets cannot be deleted. False when there was no rule. */
   const removeRule = async (name: string): Promise<boolean> => {
     let ids: string[];
@@ -112,21 +122,20 @@ export function createEventBridgeRulesScheduler(options: EventBridgeRulesOptions
       if (awsErrorName(error) === "ResourceNotFoundException") return false;
       throw toSchedulerError(`ListTargetsByRule ${name}`, error);
     }
-    if (ids.length > 0) {
-      const output = await call(`RemoveTargets ${name}`, () =>
-        client.send(new RemoveTargetsCommand({ Rule: name, Ids: ids })),
-      );
-      const failed = output.FailedEntries?.[0];
-      if (failed)
-        throw new SchedulerError(`RemoveTargets ${name} failed: ${failed.ErrorCode} ${failed.ErrorMessage}`);
-    }
+    if (ids.length > 0) await removeTargets(name, ids);
     await call(`DeleteRule ${name}`, () => client.send(new DeleteRuleCommand({ Name: name })));
     return true;
   };
 
   const info = (
     configId: string,
-    rule: { Name?: string | undefined; ScheduleExpression?: string | undefined; State?: string | undefined },
+    rule: {
+      Name?: string | undefined;
+      ScheduleExpression?: string | undefined;
+      State?: string | undefined;
+      Description?: string | undefined;
+    },
+    targets: readonly Target[],
   ) =>
     ({
       config_id: configId,
@@ -134,6 +143,8 @@ export function createEventBridgeRulesScheduler(options: EventBridgeRulesOptions
       expression: rule.ScheduleExpression ?? "",
       timezone: "UTC",
       state: rule.State === "DISABLED" ? "DISABLED" : "ENABLED",
+      // The description and every target: a removed, changed or added target is drift.
+      definition: JSON.stringify([rule.Description ?? "", targets.map(targetKey).sort()]),
     }) satisfies ScheduleInfo;
 
   return {
@@ -146,8 +157,13 @@ export function createEventBridgeRulesScheduler(options: EventBridgeRulesOptions
     plan(spec) {
       const { names, expressions } = validate(spec);
       const state = spec.enabled ? "ENABLED" : "DISABLED";
+      const description = describeSchedule(spec);
       return expressions.map((expression, i) =>
-        info(spec.config_id, { Name: names[i], ScheduleExpression: expression, State: state }),
+        info(
+          spec.config_id,
+          { Name: names[i], ScheduleExpression: expression, State: state, Description: description },
+          [target(spec.config_id)],
+        ),
       );
     },
 
@@ -174,10 +190,18 @@ export function createEventBridgeRulesScheduler(options: EventBridgeRulesOptions
           existing.rule.ScheduleExpression !== rule.ScheduleExpression ||
           existing.rule.State !== rule.State ||
           (existing.rule.Description ?? "") !== rule.Description;
-        const targetDiffers = !existing?.targets.some((t) => sameTarget(t, wantedTarget));
+        const others = (existing?.targets ?? []).filter((t) => t.Id !== TARGET_ID);
+        const targetDiffers = !existing?.targets.some((t) => targetKey(t) === targetKey(wantedTarget));
         if (ruleDiffers) await call(`PutRule ${name}`, () => client.send(new PutRuleCommand(rule)));
         if (targetDiffers) await putTargets(name, spec.config_id);
-        outcomes.push(!existing ? "created" : ruleDiffers || targetDiffers ? "updated" : "unchanged");
+        // Only syncron's target belongs on syncron's rule.
+        if (others.length > 0)
+          await removeTargets(
+            name,
+            others.flatMap((t) => (t.Id ? [t.Id] : [])),
+          );
+        const changed = ruleDiffers || targetDiffers || others.length > 0;
+        outcomes.push(!existing ? "created" : changed ? "updated" : "unchanged");
       }
       return combine(outcomes);
     },
@@ -194,7 +218,7 @@ export function createEventBridgeRulesScheduler(options: EventBridgeRulesOptions
     },
 
     async list() {
-      const infos: ScheduleInfo[] = [];
+      const rules: { configId: string; rule: NonNullable<ListRulesCommandOutput["Rules"]>[number] }[] = [];
       let nextToken: string | undefined;
       do {
         const page: ListRulesCommandOutput = await call("ListRules", () =>
@@ -208,23 +232,36 @@ export function createEventBridgeRulesScheduler(options: EventBridgeRulesOptions
         );
         for (const rule of page.Rules ?? []) {
           const configId = rule.Name ? configIdOf(rule.Name, prefix) : undefined;
-          if (configId && rule.ScheduleExpression) infos.push(info(configId, rule));
+          if (configId && rule.ScheduleExpression) rules.push({ configId, rule });
         }
         nextToken = page.NextToken;
       } while (nextToken);
-      return infos;
+      // ListRules shows no targets: read each rule's, so a removed or changed target is drift too.
+      const infos = await mapLimit(rules, 8, async ({ configId, rule }) => {
+        try {
+          const { Targets = [] } = await client.send(new ListTargetsByRuleCommand({ Rule: rule.Name }));
+          return info(configId, rule, Targets);
+        } catch (error) {
+          if (awsErrorName(error) === "ResourceNotFoundException") return undefined; // deleted meanwhile
+          throw toSchedulerError(`ListTargetsByRule ${rule.Name}`, error);
+        }
+      });
+      return infos.filter((i) => i !== undefined);
     },
   };
 }
 
-function sameTarget(current: Target, wanted: Target): boolean {
-  return (
-    current.Id === wanted.Id &&
-    current.Arn === wanted.Arn &&
-    sameJson(current.InputTransformer?.InputTemplate, wanted.InputTransformer?.InputTemplate) &&
-    current.InputTransformer?.InputPathsMap?.time === wanted.InputTransformer?.InputPathsMap?.time &&
-    current.RetryPolicy?.MaximumEventAgeInSeconds === wanted.RetryPolicy?.MaximumEventAgeInSeconds &&
-    current.RetryPolicy?.MaximumRetryAttempts === wanted.RetryPolicy?.MaximumRetryAttempts &&
-    current.DeadLetterConfig?.Arn === wanted.DeadLetterConfig?.Arn
-  );
+/** One target as a comparable string: id, queue, input transformer, retry policy, dead-letter queue. */
+function targetKey(target: Target): string {
+  return JSON.stringify([
+    target.Id ?? "",
+    target.Arn ?? "",
+    target.RoleArn ?? "",
+    canonicalJson(target.Input),
+    canonicalJson(target.InputTransformer?.InputTemplate),
+    Object.entries(target.InputTransformer?.InputPathsMap ?? {}).sort(),
+    target.RetryPolicy?.MaximumEventAgeInSeconds ?? null,
+    target.RetryPolicy?.MaximumRetryAttempts ?? null,
+    target.DeadLetterConfig?.Arn ?? "",
+  ]);
 }

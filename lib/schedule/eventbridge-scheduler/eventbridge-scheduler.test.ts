@@ -2,7 +2,9 @@ import {
   CreateScheduleCommand,
   DeleteScheduleCommand,
   GetScheduleCommand,
+  type GetScheduleCommandOutput,
   UpdateScheduleCommand,
+  type UpdateScheduleCommandInput,
 } from "@aws-sdk/client-scheduler";
 import { describe, expect, it } from "vitest";
 import { fakeSchedulerApi } from "../../../test/support/schedule/fake-scheduler-api.ts";
@@ -208,5 +210,49 @@ describe("createEventBridgeScheduler listing", () => {
     api.mock.resetHistory();
     expect(await reconcileSchedules(few, scheduler)).toMatchObject({ unchanged_count: 30 });
     expect(api.calls("GetScheduleCommand")).toBe(0);
+  });
+});
+
+describe("createEventBridgeScheduler drift", () => {
+  const config = { config_id: "drift", cron: "0 2 * * *", timezone: "UTC", enabled: true, name: "n" };
+  /** Each field syncron sets, changed behind its back (another tool, a console edit). */
+  const drifts: [string, (s: GetScheduleCommandOutput) => Partial<UpdateScheduleCommandInput>][] = [
+    ["target queue", (s) => ({ Target: { ...s.Target!, Arn: `${QUEUE_ARN}-other` } })],
+    ["target role", (s) => ({ Target: { ...s.Target!, RoleArn: `${ROLE_ARN}-other` } })],
+    ["input", (s) => ({ Target: { ...s.Target!, Input: '{"type":"sync.run"}' } })],
+    [
+      "retry policy",
+      (s) => ({
+        Target: { ...s.Target!, RetryPolicy: { MaximumEventAgeInSeconds: 60, MaximumRetryAttempts: 0 } },
+      }),
+    ],
+    ["dead-letter queue", (s) => ({ Target: { ...s.Target!, DeadLetterConfig: undefined } })],
+    ["flexible window", () => ({ FlexibleTimeWindow: { Mode: "FLEXIBLE", MaximumWindowInMinutes: 15 } })],
+    ["description", () => ({ Description: "edited" })],
+  ];
+
+  it.each(drifts)("refresh-tasks repairs a schedule whose %s drifted", async (_field, drift) => {
+    const { api, scheduler } = setup();
+    await reconcileSchedules([config], scheduler);
+    const name = "syncron-drift";
+    const before = await api.client.send(new GetScheduleCommand({ Name: name, GroupName: "syncron-test" }));
+    const { $metadata: _m, Arn: _a, CreationDate: _c, LastModificationDate: _l, ...current } = before;
+    await api.client.send(
+      new UpdateScheduleCommand({ ...current, ...drift(before) } as UpdateScheduleCommandInput),
+    );
+    expect(await reconcileSchedules([config], scheduler)).toMatchObject({
+      updated_count: 1,
+      unchanged_count: 0,
+    });
+    const after = await api.client.send(new GetScheduleCommand({ Name: name, GroupName: "syncron-test" }));
+    expect({ ...after, LastModificationDate: undefined, $metadata: undefined }).toEqual({
+      ...before,
+      LastModificationDate: undefined,
+      $metadata: undefined,
+    });
+    expect(await reconcileSchedules([config], scheduler)).toMatchObject({
+      updated_count: 0,
+      unchanged_count: 1,
+    });
   });
 });

@@ -15,8 +15,8 @@ import { awsErrorName, toSchedulerError } from "../aws-errors.ts";
 import { configIdOf, DEFAULT_NAME_PREFIX, scheduleNames } from "../names.ts";
 import { SCHEDULER_TIME_PLACEHOLDER, scheduleInput } from "../schedule-input.ts";
 import type { ScheduleInfo, Scheduler, ScheduleSpec, UpsertResult } from "../scheduler.ts";
-import { combine } from "../scheduler.ts";
-import { describeSchedule, sameJson, validateSpec } from "../validate.ts";
+import { combine, sameSchedules } from "../scheduler.ts";
+import { canonicalJson, describeSchedule, validateSpec } from "../validate.ts";
 
 export interface RetryPolicy {
   MaximumEventAgeInSeconds: number;
@@ -122,7 +122,7 @@ export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions)
     }
     // Created meanwhile by someone else (a concurrent upsert or reconcile): converge on ours.
     const current = await get(request.Name!);
-    if (current && matches(current, request)) return "unchanged";
+    if (current && sameSchedules([info("", current)], [info("", request)])) return "unchanged";
     await update(request);
     return "updated";
   };
@@ -153,7 +153,14 @@ export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions)
     configId: string,
     schedule: Pick<
       GetScheduleCommandOutput,
-      "Name" | "ScheduleExpression" | "ScheduleExpressionTimezone" | "State" | "EndDate"
+      | "Name"
+      | "ScheduleExpression"
+      | "ScheduleExpressionTimezone"
+      | "State"
+      | "EndDate"
+      | "FlexibleTimeWindow"
+      | "Description"
+      | "Target"
     >,
   ): ScheduleInfo => ({
     config_id: configId,
@@ -162,6 +169,7 @@ export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions)
     timezone: schedule.ScheduleExpressionTimezone ?? "UTC",
     state: schedule.State === "DISABLED" ? "DISABLED" : "ENABLED",
     ...(schedule.EndDate ? { end_time: schedule.EndDate.toISOString() } : {}),
+    definition: definitionOf(schedule),
   });
 
   return {
@@ -187,7 +195,7 @@ export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions)
           if (existing) outcomes.push((await remove(name)) ? "updated" : "unchanged");
         } else if (!existing) {
           outcomes.push(await create(request));
-        } else if (!matches(existing, request)) {
+        } else if (!sameSchedules([info(spec.config_id, existing)], [info(spec.config_id, request)])) {
           await update(request);
           outcomes.push("updated");
         } else {
@@ -252,22 +260,23 @@ export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions)
   }
 }
 
-/** True when the schedule Scheduler holds is the one we would write. */
-function matches(current: GetScheduleCommandOutput, wanted: ScheduleRequest): boolean {
-  const target = current.Target;
-  const want = wanted.Target!;
-  return (
-    current.ScheduleExpression === wanted.ScheduleExpression &&
-    current.ScheduleExpressionTimezone === wanted.ScheduleExpressionTimezone &&
-    current.State === wanted.State &&
-    current.EndDate?.getTime() === wanted.EndDate?.getTime() &&
-    current.FlexibleTimeWindow?.Mode === wanted.FlexibleTimeWindow?.Mode &&
-    (current.Description ?? "") === (wanted.Description ?? "") &&
-    target?.Arn === want.Arn &&
-    target?.RoleArn === want.RoleArn &&
-    sameJson(target?.Input, want.Input) &&
-    target?.RetryPolicy?.MaximumEventAgeInSeconds === want.RetryPolicy?.MaximumEventAgeInSeconds &&
-    target?.RetryPolicy?.MaximumRetryAttempts === want.RetryPolicy?.MaximumRetryAttempts &&
-    target?.DeadLetterConfig?.Arn === want.DeadLetterConfig?.Arn
-  );
+/**
+ * What a schedule holds besides expression, zone, state and end: the flexible window, description
+ * and the whole target (queue, role, input, retry policy, dead-letter queue), in one string.
+ */
+function definitionOf(
+  schedule: Pick<GetScheduleCommandOutput, "FlexibleTimeWindow" | "Description" | "Target">,
+) {
+  const target = schedule.Target;
+  return JSON.stringify([
+    schedule.FlexibleTimeWindow?.Mode ?? "",
+    schedule.FlexibleTimeWindow?.MaximumWindowInMinutes ?? null,
+    schedule.Description ?? "",
+    target?.Arn ?? "",
+    target?.RoleArn ?? "",
+    canonicalJson(target?.Input),
+    target?.RetryPolicy?.MaximumEventAgeInSeconds ?? null,
+    target?.RetryPolicy?.MaximumRetryAttempts ?? null,
+    target?.DeadLetterConfig?.Arn ?? "",
+  ]);
 }

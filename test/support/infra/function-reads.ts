@@ -50,6 +50,10 @@ const ACTIONS_OF_CALL: Record<string, string[]> = {
   "s3:CopyObject": ["s3:GetObject", "s3:PutObject"],
   "s3:DeleteObjects": ["s3:DeleteObject"],
   "s3:Upload": ["s3:PutObject", "s3:AbortMultipartUpload"],
+  "s3:CreateMultipartUpload": ["s3:PutObject"],
+  "s3:UploadPart": ["s3:PutObject"],
+  "s3:CompleteMultipartUpload": ["s3:PutObject"],
+  "s3:UploadPartCopy": ["s3:GetObject", "s3:PutObject"],
   "scheduler:CreateSchedule": ["scheduler:CreateSchedule", "iam:PassRole"],
   "scheduler:UpdateSchedule": ["scheduler:UpdateSchedule", "iam:PassRole"],
 };
