@@ -66,4 +66,16 @@ describe("bench scripts (smoke)", () => {
     }
     expect(markdown).toContain("| balanced | first copy | 16 |");
   }, 120_000);
+
+  it("openlist: a same-server mirror streams no byte with server-side copy, every byte without", async () => {
+    const { figures, markdown } = await smokeRun("openlist");
+    const copied = figures.server_side as { ms: number; through_bytes: number };
+    const streamed = figures.streamed as { ms: number; through_bytes: number };
+    expect(copied.through_bytes).toBe(0);
+    expect(streamed.through_bytes).toBe(2 * (figures.bytes as number));
+    expect(measured(copied.ms) && measured(streamed.ms)).toBe(true);
+    expect(markdown).toMatch(
+      /<!-- bench:openlist -->[\s\S]*\| server-side copy[\s\S]*<!-- \/bench:openlist -->/,
+    );
+  }, 120_000);
 });

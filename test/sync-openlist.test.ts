@@ -75,6 +75,11 @@ describe("openlist -> openlist on one server", () => {
     expect(await syncDrives(source, target, options())).toMatchObject({ status: "SUCCESS", copied: 4 });
     expect(through(f) - seeded).toBe(2 * (5 + 11 + 7));
     expect(await tree(target)).toEqual(await tree(source));
+    // The refusal holds for every file: the next ones stream without asking again.
+    const asked = f.server.requests.filter((r) => r.path === "/api/fs/copy").length;
+    await seed(source, { "later.txt": "later" });
+    expect(await syncDrives(source, target, options())).toMatchObject({ status: "SUCCESS", copied: 1 });
+    expect(f.server.requests.filter((r) => r.path === "/api/fs/copy")).toHaveLength(asked);
   });
 
   it("reports a failed copy task for its file and copies the others", async () => {

@@ -30,6 +30,8 @@ interface Registered {
    * same run): read once per drive, since this drive's own copies are followed to their end.
    */
   earlierTasks(signal?: AbortSignal): Promise<CopyTask[]>;
+  /** Source drives OpenList refused to copy from into this one: later files stream at once. */
+  readonly refusedFrom: WeakSet<Drive>;
 }
 
 /** `TaskInfo` of server/handles/task.go; `state` is tache's State. */
@@ -47,7 +49,7 @@ export interface CopyTask {
 const SUCCEEDED = 2;
 const CANCELED = 4;
 const FAILED = 7;
-const POLL_MS = [100, 200, 400, 800, 1600];
+const POLL_MS = [20, 50, 100, 200, 400, 800, 1600];
 
 const drives = new WeakMap<Drive, Registered>();
 
@@ -68,7 +70,7 @@ export const registerOpenListDrive = (
     );
     return earlier;
   };
-  drives.set(drive, { client, remote, earlierTasks });
+  drives.set(drive, { client, remote, earlierTasks, refusedFrom: new WeakSet() });
 };
 
 /**
@@ -92,7 +94,9 @@ export async function copyInsideOpenList(
   checkPath(path);
   const dst = drives.get(target);
   const src = drives.get(innerDrive(from));
-  if (!dst || !src || src.client.origin !== dst.client.origin) return undefined;
+  const origin = innerDrive(from);
+  if (!dst || !src || src.client.origin !== dst.client.origin || dst.refusedFrom.has(origin))
+    return undefined;
   const { client } = dst;
   const { signal } = options;
   const name = baseName(path);
@@ -124,7 +128,10 @@ export async function copyInsideOpenList(
       task = reply?.tasks?.[0];
     } catch (error) {
       await removeTemp(dst, temp);
-      if (refused(error)) return undefined;
+      if (refused(error)) {
+        dst.refusedFrom.add(origin); // a permission or what two storages can do: the same for every file
+        return undefined;
+      }
       throw fail(error);
     }
   }

@@ -8,6 +8,7 @@ import { startOpenListTestServer } from "../../../test/support/drives/openlist-t
 import { listAll, readBytes, streamOf } from "../../../test/support/drives/streams.ts";
 import { AuthenticationError, DirectoryNotFoundError, DriveError, isRetryable } from "../errors.ts";
 import { createOpenListDrive } from "./openlist-drive.ts";
+import { probeOpenListModTime } from "./probe-mod-time.ts";
 
 const MOD_TIME = Date.UTC(2021, 4, 6, 7, 8, 9, 123);
 let fixture: OpenListFixture;
@@ -158,6 +159,19 @@ describe("openlist drive", () => {
     const drive = await f.drive("/local");
     await write(drive, "r/ü ñ.txt", "signed");
     expect(Buffer.from(await readBytes(await drive.read("r/ü ñ.txt"))).toString()).toBe("signed");
+  });
+
+  it("probes whether the storage keeps uploaded mod times, leaving nothing behind", async () => {
+    const local = await f.drive("/local");
+    const cloud = await f.drive("/cloud");
+    const root = (drive: typeof local) => drive.name.slice(`openlist:${f.server.url}`.length);
+    const login = { url: f.server.url, username: "admin", password: "secret" };
+    expect(await probeOpenListModTime({ ...login, root: root(local) })).toBe(true);
+    expect(await probeOpenListModTime({ ...login, root: root(cloud) })).toBe(false);
+    for (const mount of ["/local", "/cloud"]) {
+      const folder = root(mount === "/local" ? local : cloud).slice(mount.length + 1);
+      expect(await readdir(join(f.disks[mount] ?? "", folder))).toEqual([]);
+    }
   });
 
   it("reports an unreachable server as retryable", async () => {
