@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../../util/zod.ts";
 import { refSegments } from "../drive-ref.ts";
 import {
   type DriveType,
