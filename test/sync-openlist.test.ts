@@ -1,5 +1,4 @@
 import { readdir } from "node:fs/promises";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Drive } from "../lib/drives/drive.ts";
 import { syncDrives } from "../lib/sync/index.ts";
