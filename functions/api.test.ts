@@ -28,6 +28,7 @@ function deployedEnv(env: Record<string, string>, stage = "prod"): Record<string
     schedulerRoleArn: "arn:aws:iam::123456789012:role/scheduler",
     apiAuth: settings.auth.kind,
     ...(settings.apiToken === undefined ? {} : { apiToken: settings.apiToken }),
+    drivesParameterPath: `/syncron/${stage}/drives`,
   });
 }
 let dynamo: LocalDynamoDb;

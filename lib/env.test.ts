@@ -10,6 +10,7 @@ const api = {
   scheduleGroup: "syncron-ci",
   schedulerRoleArn: "arn:role",
   apiAuth: "iam",
+  drivesParameterPath: "/syncron/ci/drives",
 } as const;
 
 describe("ENV", () => {
@@ -31,6 +32,7 @@ describe("apiEnvironment", () => {
       SYNCRON_SCHEDULE_GROUP: "syncron-ci",
       SYNCRON_SCHEDULER_ROLE_ARN: "arn:role",
       SYNCRON_API_AUTH: "iam",
+      SYNCRON_DRIVES_PARAMETER_PATH: "/syncron/ci/drives",
     });
     expect(apiEnvironment({ ...api, apiToken: "secret-token-123456" })).toMatchObject({
       SYNCRON_API_TOKEN: "secret-token-123456",
@@ -40,9 +42,12 @@ describe("apiEnvironment", () => {
 
 describe("workerEnvironment", () => {
   it("sets exactly the worker's variables", () => {
-    expect(workerEnvironment({ table: "t", queueUrl: "https://sqs/q" })).toEqual({
+    expect(
+      workerEnvironment({ table: "t", queueUrl: "https://sqs/q", drivesParameterPath: "/syncron/ci/drives" }),
+    ).toEqual({
       SYNCRON_TABLE: "t",
       SYNCRON_QUEUE_URL: "https://sqs/q",
+      SYNCRON_DRIVES_PARAMETER_PATH: "/syncron/ci/drives",
     });
   });
 });

@@ -16,6 +16,7 @@
  * | `SYNCRON_API_TOKEN`           |  ✓  |        | optional token the API demands in X-Syncron-Token besides IAM/JWT|
  * | `SYNCRON_WORKER_TIMEOUT_S`    |     |        | a deploy setting (the worker Lambda's timeout) and `syncron dev`'s; no function reads it: they ask their Lambda context |
  * | `SYNCRON_LOCAL_ROOTS`         |  ✓  |   ✓    | folders local locations may lie in (`:`-separated); infra never sets it, so on Lambda local locations are refused |
+ * | `SYNCRON_DRIVES_PARAMETER_PATH` | ✓ |   ✓    | SSM path of the drives' secrets, `/syncron/<stage>/drives` (API writes, worker reads) |
  */
 export const ENV = {
   table: "SYNCRON_TABLE",
@@ -29,6 +30,7 @@ export const ENV = {
   apiToken: "SYNCRON_API_TOKEN",
   workerTimeoutS: "SYNCRON_WORKER_TIMEOUT_S",
   localRoots: "SYNCRON_LOCAL_ROOTS",
+  drivesParameterPath: "SYNCRON_DRIVES_PARAMETER_PATH",
 } as const;
 
 export type EnvKey = keyof typeof ENV;
@@ -60,12 +62,15 @@ export interface ApiEnvValues<V> {
   apiAuth: ApiAuthKind;
   /** A deploy setting, not a resource output. Omitted when not configured: the variable is then unset. */
   apiToken?: string;
+  /** `/syncron/<stage>/drives` (lib/secrets/ssm `drivesParameterPath`). */
+  drivesParameterPath: string;
 }
 
 /** Values infra hands to the worker function. */
 export interface WorkerEnvValues<V> {
   table: V;
   queueUrl: V;
+  drivesParameterPath: string;
 }
 
 /** The API function's environment: exactly the variables of the table above marked "api". */
@@ -80,6 +85,7 @@ export function apiEnvironment<V>(values: ApiEnvValues<V>): Record<string, V | s
     [ENV.schedulerRoleArn]: values.schedulerRoleArn,
     [ENV.apiAuth]: values.apiAuth,
     ...(values.apiToken === undefined ? {} : { [ENV.apiToken]: values.apiToken }),
+    [ENV.drivesParameterPath]: values.drivesParameterPath,
   };
 }
 
@@ -88,5 +94,6 @@ export function workerEnvironment<V>(values: WorkerEnvValues<V>): Record<string,
   return {
     [ENV.table]: values.table,
     [ENV.queueUrl]: values.queueUrl,
+    [ENV.drivesParameterPath]: values.drivesParameterPath,
   };
 }

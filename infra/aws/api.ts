@@ -1,6 +1,8 @@
 import { API_ROUTES, routeKey } from "../../lib/api/route-table.ts";
 import { apiEnvironment } from "../../lib/env.ts";
+import { drivesParameterPath } from "../../lib/secrets/ssm/ssm-secret-store.ts";
 import { apiPolicy } from "../policies/api.ts";
+import { drivesParametersArn } from "../policies/arns.ts";
 import { toFunctionPermissions } from "../policies/document.ts";
 import { TABLE_INDEX_NAMES } from "../table.ts";
 import { deadLetterQueue, queue } from "./queue.ts";
@@ -26,6 +28,7 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
     schedulerRoleArn: schedulerRole.arn,
     apiAuth: settings.auth.kind,
     ...(settings.apiToken === undefined ? {} : { apiToken: settings.apiToken }),
+    drivesParameterPath: drivesParameterPath($app.stage),
   }),
   permissions: $resolve({
     account,
@@ -36,7 +39,12 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
     schedulerRoleArn: schedulerRole.arn,
   }).apply((v) =>
     toFunctionPermissions(
-      apiPolicy({ ...v, backend: settings.scheduleBackend, indexNames: TABLE_INDEX_NAMES }),
+      apiPolicy({
+        ...v,
+        backend: settings.scheduleBackend,
+        indexNames: TABLE_INDEX_NAMES,
+        drivesParametersArn: drivesParametersArn(v.account, $app.stage),
+      }),
     ),
   ),
 });

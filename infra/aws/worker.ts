@@ -1,5 +1,7 @@
 import { workerEnvironment } from "../../lib/env.ts";
 import { WORKER_BATCH_SIZE } from "../../lib/queue/redrive.ts";
+import { drivesParameterPath } from "../../lib/secrets/ssm/ssm-secret-store.ts";
+import { drivesParametersArn } from "../policies/arns.ts";
 import { toFunctionPermissions } from "../policies/document.ts";
 import { workerPolicy } from "../policies/worker.ts";
 import { TABLE_INDEX_NAMES } from "../table.ts";
@@ -17,6 +19,7 @@ export const worker = new sst.aws.Function("Worker", {
   environment: workerEnvironment({
     table: table.name,
     queueUrl: queue.url,
+    drivesParameterPath: drivesParameterPath($app.stage),
   }),
   permissions: $resolve({ account, tableArn: table.arn, queueArn: queue.arn }).apply((v) =>
     toFunctionPermissions(
@@ -26,6 +29,7 @@ export const worker = new sst.aws.Function("Worker", {
         queueArn: v.queueArn,
         indexNames: TABLE_INDEX_NAMES,
         s3Buckets: settings.s3Buckets,
+        drivesParametersArn: drivesParametersArn(v.account, $app.stage),
       }),
     ),
   ),

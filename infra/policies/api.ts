@@ -14,7 +14,12 @@ export interface ApiPolicyInput {
   /** Schedule group name; with the `eventbridge-rules` backend, the rule name prefix. */
   scheduleGroup: string;
   schedulerRoleArn: string;
+  /** The stage's drive secrets ({@link drivesParametersArn}). */
+  drivesParametersArn: string;
 }
+
+/** What the API does with drive secrets: write (create, rotate), read (merge a PATCH, check a drive), delete. */
+export const DRIVE_SECRETS_API_ACTIONS = ["ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter"];
 
 /**
  * `Resource: "*"` is used only for List actions that have no resource type in the Service
@@ -27,7 +32,8 @@ export const LIST_ONLY_WILDCARD_ACTIONS = ["scheduler:ListSchedules", "events:Li
 /**
  * The API function's identity policy: the table and its indexes; send to the sync queue and read
  * its depth (manual runs, task status); read the dead-letter queue's depth; and manage the
- * schedules of the chosen backend, only inside syncron's group (or rule prefix).
+ * schedules of the chosen backend, only inside syncron's group (or rule prefix); and write, read
+ * and delete the stage's drive secrets, no other parameter (the `aws/ssm` key needs no KMS grant).
  */
 export function apiPolicy(input: ApiPolicyInput): PolicyDocument {
   return policyDocument(
@@ -45,6 +51,12 @@ export function apiPolicy(input: ApiPolicyInput): PolicyDocument {
       Resource: [input.dlqArn],
     },
     ...(input.backend === "eventbridge-scheduler" ? schedulerStatements(input) : rulesStatements(input)),
+    {
+      Sid: "DriveSecretsWrite",
+      Effect: "Allow",
+      Action: [...DRIVE_SECRETS_API_ACTIONS],
+      Resource: [input.drivesParametersArn],
+    },
   );
 }
 

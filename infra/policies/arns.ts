@@ -1,4 +1,5 @@
 import { rulePrefixOf } from "../../lib/schedule/names.ts";
+import { drivesParameterPath } from "../../lib/secrets/ssm/ssm-secret-store.ts";
 
 /**
  * ARNs and ARN patterns of the resources syncron's policies name. Built from the account's
@@ -30,3 +31,10 @@ export const tableAndIndexArns = (tableArn: string, indexNames: readonly string[
   tableArn,
   ...indexNames.map((name) => `${tableArn}/index/${name}`),
 ];
+
+/**
+ * Every drive's secrets in one stage, `/syncron/<stage>/drives/*` in SSM Parameter Store
+ * (lib/secrets/ssm `drivesParameterPath`), and no other parameter.
+ */
+export const drivesParametersArn = (account: AwsAccount, stage: string): string =>
+  `arn:${account.partition}:ssm:${account.region}:${account.accountId}:parameter${drivesParameterPath(stage)}/*`;

@@ -54,6 +54,7 @@ const apiInput = (backend: ApiPolicyInput["backend"]): ApiPolicyInput => ({
   dlqArn: "arn:aws:sqs:eu-west-1:123456789012:dlq",
   scheduleGroup: "syncron-ci",
   schedulerRoleArn: "arn:aws:iam::123456789012:role/r",
+  drivesParametersArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/syncron/ci/drives/*",
 });
 const worker = workerPolicy({
   partition: "aws",
@@ -61,6 +62,7 @@ const worker = workerPolicy({
   indexNames: TABLE_INDEX_NAMES,
   queueArn: "arn:aws:sqs:eu-west-1:123456789012:q",
   s3Buckets: ["b"],
+  drivesParametersArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/syncron/ci/drives/*",
 });
 
 /** IAM actions behind the S3 drive's calls (Head = Get; lib-storage's Upload is PutObject + Abort). */
@@ -117,6 +119,15 @@ describe("policies cover the code's AWS calls", () => {
       expect(granted).toEqual(used);
     },
   );
+
+  it("the API may make every SSM call of the secret store, the worker only its reads", () => {
+    // Powertools Parameters sends GetParameter (get) and PutParameter (set); the adapter itself DeleteParameter.
+    const used = [...actions("ssm", commandsIn("lib/secrets/ssm")), "ssm:GetParameter", "ssm:PutParameter"];
+    expect(used).toContain("ssm:DeleteParameter");
+    for (const action of used)
+      expect(allowed(apiPolicy(apiInput("eventbridge-scheduler")))).toContain(action);
+    expect([...allowed(worker)].filter((a) => a.startsWith("ssm:"))).toEqual(["ssm:GetParameter"]);
+  });
 
   it("the worker may make every S3 call of the S3 drive on the configured buckets", () => {
     const used = commandsIn("lib/drives/s3");

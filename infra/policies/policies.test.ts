@@ -14,6 +14,7 @@ const queueArn = "arn:aws:sqs:eu-west-1:123456789012:syncron-prod-SyncQueue";
 const dlqArn = "arn:aws:sqs:eu-west-1:123456789012:syncron-prod-DeadLetterQueue";
 const schedulerRoleArn = "arn:aws:iam::123456789012:role/syncron-prod-SchedulerRole";
 const group = "syncron-prod";
+const drivesParametersArn = "arn:aws:ssm:eu-west-1:123456789012:parameter/syncron/prod/drives/*";
 
 const apiInput = (backend: ApiPolicyInput["backend"]): ApiPolicyInput => ({
   account,
@@ -24,6 +25,7 @@ const apiInput = (backend: ApiPolicyInput["backend"]): ApiPolicyInput => ({
   dlqArn,
   scheduleGroup: group,
   schedulerRoleArn,
+  drivesParametersArn,
 });
 
 const tableStatement = {
@@ -140,6 +142,12 @@ describe("apiPolicy with eventbridge-scheduler", () => {
         Resource: [schedulerRoleArn],
         Condition: { StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com" } },
       },
+      {
+        Sid: "DriveSecretsWrite",
+        Effect: "Allow",
+        Action: ["ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter"],
+        Resource: [drivesParametersArn],
+      },
     ]);
   });
 
@@ -167,6 +175,12 @@ describe("apiPolicy with eventbridge-rules", () => {
         Resource: ["arn:aws:events:eu-west-1:123456789012:rule/syncron-prod.*"],
       },
       { Sid: "ListRules", Effect: "Allow", Action: ["events:ListRules"], Resource: ["*"] },
+      {
+        Sid: "DriveSecretsWrite",
+        Effect: "Allow",
+        Action: ["ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter"],
+        Resource: [drivesParametersArn],
+      },
     ]);
     expect(grants(policy).filter((g) => g.startsWith("scheduler:") || g.startsWith("iam:"))).toEqual([]);
   });
@@ -181,8 +195,14 @@ describe("apiPolicy with eventbridge-rules", () => {
 describe("workerPolicy", () => {
   it("grants exactly the table, consuming the queue, and sending continuations to it", () => {
     expect(
-      workerPolicy({ partition: "aws", tableArn, indexNames: TABLE_INDEX_NAMES, queueArn, s3Buckets: [] })
-        .Statement,
+      workerPolicy({
+        partition: "aws",
+        tableArn,
+        indexNames: TABLE_INDEX_NAMES,
+        queueArn,
+        s3Buckets: [],
+        drivesParametersArn,
+      }).Statement,
     ).toEqual([
       tableStatement,
       {
@@ -192,6 +212,12 @@ describe("workerPolicy", () => {
         Resource: [queueArn],
       },
       { Sid: "SyncQueueContinue", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [queueArn] },
+      {
+        Sid: "DriveSecretsRead",
+        Effect: "Allow",
+        Action: ["ssm:GetParameter"],
+        Resource: [drivesParametersArn],
+      },
     ]);
   });
 
@@ -202,8 +228,9 @@ describe("workerPolicy", () => {
       indexNames: TABLE_INDEX_NAMES,
       queueArn,
       s3Buckets: ["photos", "backups.example"],
+      drivesParametersArn,
     });
-    expect(policy.Statement.slice(3)).toEqual([
+    expect(policy.Statement.slice(4)).toEqual([
       {
         Sid: "S3ListBuckets",
         Effect: "Allow",
@@ -220,6 +247,36 @@ describe("workerPolicy", () => {
   });
 });
 
+describe("drive secrets", () => {
+  it("are the stage's /syncron/<stage>/drives/* parameters and nothing else", async () => {
+    const { drivesParametersArn: arnOf } = await import("./arns.ts");
+    expect(arnOf(account, "prod")).toBe(drivesParametersArn);
+    expect(arnOf(account, "alice")).toBe(
+      "arn:aws:ssm:eu-west-1:123456789012:parameter/syncron/alice/drives/*",
+    );
+  });
+
+  it("the API may write, read and delete them; the worker may only read them; no other SSM grant exists", () => {
+    const ssm = (doc: PolicyDocument) => grants(doc).filter((g) => g.startsWith("ssm:"));
+    expect(ssm(apiPolicy(apiInput("eventbridge-scheduler"))).sort()).toEqual(
+      ["ssm:DeleteParameter", "ssm:GetParameter", "ssm:PutParameter"].map(
+        (a) => `${a} ${drivesParametersArn}`,
+      ),
+    );
+    expect(ssm(apiPolicy(apiInput("eventbridge-rules")))).toHaveLength(3);
+    const worker = workerPolicy({
+      partition: "aws",
+      tableArn,
+      indexNames: TABLE_INDEX_NAMES,
+      queueArn,
+      s3Buckets: ["b"],
+      drivesParametersArn,
+    });
+    expect(ssm(worker)).toEqual([`ssm:GetParameter ${drivesParametersArn}`]);
+    expect(ssm(schedulerRolePolicy(queueArn))).toEqual([]);
+  });
+});
+
 describe("wildcards", () => {
   const documents = {
     "api (scheduler)": apiPolicy(apiInput("eventbridge-scheduler")),
@@ -230,6 +287,7 @@ describe("wildcards", () => {
       indexNames: TABLE_INDEX_NAMES,
       queueArn,
       s3Buckets: ["b"],
+      drivesParametersArn,
     }),
     "scheduler role": schedulerRolePolicy(queueArn),
     "events queue policy": eventsToQueuePolicy(account, queueArn, group),

@@ -8,6 +8,8 @@ export interface WorkerPolicyInput {
   queueArn: string;
   /** AWS S3 buckets the worker syncs with its own role (s3:// locations without keys). */
   s3Buckets: readonly string[];
+  /** The stage's drive secrets (arns.ts `drivesParametersArn`): read only. */
+  drivesParametersArn: string;
 }
 
 /** What the S3 drive calls on objects: Get/HeadObject, PutObject and multipart Upload, DeleteObject. */
@@ -25,7 +27,8 @@ export const SQS_CONSUME_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "
  * The worker's identity policy: the table and its indexes (runs, leases, configs); consume the
  * sync queue; send to it (continuations of a run that outlives one invocation); and the objects of
  * the configured S3 buckets, if any. Nothing else: it never touches schedules, and the dead-letter
- * queue is filled by SQS's redrive, not by the worker. S3-compatible stores (MinIO, R2, …) use keys
+ * queue is filled by SQS's redrive, not by the worker. It may read the stage's drive secrets, never
+ * write them. S3-compatible stores (MinIO, R2, …) use keys
  * from the location, not this role.
  */
 export function workerPolicy(input: WorkerPolicyInput): PolicyDocument {
@@ -42,6 +45,12 @@ export function workerPolicy(input: WorkerPolicyInput): PolicyDocument {
       Effect: "Allow",
       Action: ["sqs:SendMessage"],
       Resource: [input.queueArn],
+    },
+    {
+      Sid: "DriveSecretsRead",
+      Effect: "Allow",
+      Action: ["ssm:GetParameter"],
+      Resource: [input.drivesParametersArn],
     },
     ...s3Statements(input.partition, input.s3Buckets),
   );
