@@ -6,11 +6,13 @@
 import { randomUUID } from "node:crypto";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import type { ApiDeps } from "../lib/api/deps.ts";
 import { errorResponse } from "../lib/api/error-response.ts";
 import { ApiError } from "../lib/api/errors.ts";
 import { type ApiHandler, createApiHandler } from "../lib/api/handler.ts";
+import { driveFor } from "../lib/drives/open-drive.ts";
 import { lambdaLocalRoots } from "../lib/drives/local-roots.ts";
 import { API_AUTH_KINDS, type ApiAuthKind, ENV, requiredEnv } from "../lib/env.ts";
 import { createSqsProducer } from "../lib/queue/sqs-producer.ts";
@@ -20,6 +22,7 @@ import {
   DEFAULT_AWS_SCHEDULER_BACKEND,
   type Scheduler,
 } from "../lib/schedule/scheduler.ts";
+import { createSsmSecretStore } from "../lib/secrets/ssm/ssm-secret-store.ts";
 import { newId } from "../lib/store/ids.ts";
 import { createDocumentClient, createStore } from "../lib/store/store.ts";
 
@@ -54,8 +57,13 @@ function gatewayAuthFromEnv(env: Env): ApiAuthKind {
 /** Everything the API needs, from the environment. AWS clients take region and endpoints from it too. */
 export function apiDepsFromEnv(env: Env, logger: Logger): ApiDeps {
   const store = createStore({ client: createDocumentClient({}), tableName: requiredEnv(env, ENV.table) });
+  const secrets = createSsmSecretStore({
+    client: new SSMClient({}),
+    path: requiredEnv(env, ENV.drivesParameterPath),
+  });
   const dlqUrl = env[ENV.dlqUrl];
   return {
+    drives: { records: store.drives, secrets, open: (location, name) => driveFor(location, name, env) },
     configs: store.configs,
     runs: store.runs,
     scheduler: schedulerFromEnv(env),

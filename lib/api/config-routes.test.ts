@@ -8,7 +8,7 @@ const NOW = new Date("2026-11-28T22:00:00.000Z");
 const newConfig = (overrides: Record<string, unknown> = {}) => ({
   name: "photos nightly",
   source: "/data/photos",
-  target: "webdav://alice:hunter2@dav.example.com/backup/photos",
+  target: "webdav://dav.example.com/backup/photos",
   cron: "0 2 * * *",
   ...overrides,
 });
@@ -44,7 +44,7 @@ describe("POST /api/v1/sync-configs", () => {
       id: expect.stringMatching(/^[0-9A-Z]{26}$/),
       name: "photos nightly",
       source: "/data/photos",
-      target: expect.not.stringContaining("hunter2"),
+      target: "webdav://dav.example.com/backup/photos",
       cron: "0 2 * * *",
       timezone: "UTC",
       enabled: true,
@@ -66,8 +66,6 @@ describe("POST /api/v1/sync-configs", () => {
         "2026-12-03T02:00:00.000Z",
       ],
     });
-    expect(body.target).toContain("dav.example.com/backup/photos");
-    expect((await stack.store.configs.get(body.id))?.target).toContain("hunter2");
     expect(await schedulesOf(body.id)).toEqual([
       expect.objectContaining({
         config_id: body.id,
@@ -103,6 +101,48 @@ describe("POST /api/v1/sync-configs", () => {
       expect(reply.body.error.message).not.toContain(":pw@");
     }
     expect((await stack.store.configs.list({ limit: 100 })).items.length).toBe(before);
+  });
+
+  it("refuses a location URL with credentials, naming the drives route, and writes nothing", async () => {
+    const before = (await stack.store.configs.list({ limit: 100 })).items.length;
+    for (const [field, value] of [
+      ["target", "webdav://alice:hunter2@dav.example.com/backup"],
+      ["target", "webdavs://alice@dav.example.com/backup"],
+      ["source", "s3://AKIAEXAMPLE:hunter2@bucket/site"],
+    ] as const) {
+      const reply = await stack.call({ method: "POST", path: CONFIGS, body: newConfig({ [field]: value }) });
+      expectError(reply, 400, "VALIDATION_FAILED");
+      expect(reply.body.error.details).toEqual([
+        { path: field, message: expect.stringContaining("/api/v1/drives") },
+      ]);
+      expect(JSON.stringify(reply.body)).not.toContain("hunter2");
+    }
+    const created = await create();
+    const patched = await stack.call({
+      method: "PATCH",
+      path: `${CONFIGS}/${created.id}`,
+      body: { target: "webdav://alice:hunter2@dav.example.com/backup" },
+    });
+    expectError(patched, 400, "VALIDATION_FAILED");
+    expect((await stack.store.configs.list({ limit: 100 })).items.length).toBe(before + 1);
+  });
+
+  it("takes name:path locations of existing drives only", async () => {
+    const missing = await stack.call({
+      method: "POST",
+      path: CONFIGS,
+      body: newConfig({ target: "nowhere:/x" }),
+    });
+    expectError(missing, 400, "VALIDATION_FAILED");
+    expect(missing.body.error.message).toMatch(/drive "nowhere" does not exist.*POST \/api\/v1\/drives/);
+    const drive = await stack.call({
+      method: "POST",
+      path: "/api/v1/drives",
+      body: { name: "cfg-nas", type: "webdav", url: "https://dav.example.com/dav" },
+    });
+    expect(drive.status, JSON.stringify(drive.body)).toBe(201);
+    const config = await create({ target: "cfg-nas:/photos" });
+    expect(config.target).toBe("cfg-nas:/photos");
   });
 
   it("refuses a target that lies inside the source, and writes nothing", async () => {
@@ -239,7 +279,6 @@ describe("GET /api/v1/sync-configs", () => {
       path: `${CONFIGS}?limit=1&cursor=${encodeURIComponent(first.body.next_cursor)}`,
     });
     expect(second.body.items).toEqual([all.items[1]]);
-    expect(JSON.stringify(all)).not.toContain("hunter2");
   });
 
   it("answers 400 for a bad limit or cursor", async () => {

@@ -1,8 +1,10 @@
 import { CronError } from "../cron/errors.ts";
 import { ConfigValidationError } from "../jobs/check-config.ts";
+import { DriveInUseError, DriveUnavailableError, DriveValidationError } from "../jobs/drives/errors.ts";
 import { ConfigDisabledError, ConfigEndedError } from "../jobs/errors.ts";
 import { QueueError } from "../queue/errors.ts";
 import { SchedulerError, ScheduleValidationError } from "../schedule/errors.ts";
+import { SecretStoreError } from "../secrets/secret-store.ts";
 import { ConflictError, InvalidCursorError, NotFoundError, StoreError } from "../store/errors.ts";
 import { ApiError } from "./errors.ts";
 import { type ApiResult, json } from "./http.ts";
@@ -18,6 +20,18 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof ConfigValidationError) {
     return new ApiError(400, "VALIDATION_FAILED", error.message, error.issues, withCause(error));
+  }
+  if (error instanceof DriveValidationError) {
+    return new ApiError(400, "VALIDATION_FAILED", error.message, error.issues, withCause(error));
+  }
+  if (error instanceof DriveUnavailableError) {
+    return new ApiError(400, error.code, error.message, undefined, withCause(error));
+  }
+  if (error instanceof DriveInUseError) {
+    return new ApiError(409, "DRIVE_IN_USE", error.message, { configs: error.configs }, withCause(error));
+  }
+  if (error instanceof SecretStoreError) {
+    return new ApiError(503, "SECRETS_UNAVAILABLE", error.message, undefined, withCause(error));
   }
   if (error instanceof ScheduleValidationError) {
     return new ApiError(

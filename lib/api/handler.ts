@@ -17,6 +17,7 @@ import {
 import { openApiDocument } from "./openapi/document.ts";
 import { API_ROUTES, allowedMethods, type RouteName } from "./route-table.ts";
 import { configRoutes } from "./routes/config-routes.ts";
+import { driveRoutes } from "./routes/drive-routes.ts";
 import { schedulerRoutes } from "./routes/scheduler-routes.ts";
 
 /** Routes any caller may read: the health check and the API's own description. */
@@ -38,6 +39,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
       return json(200, document);
     },
     ...configRoutes(deps),
+    ...driveRoutes(deps),
     ...schedulerRoutes(deps),
   };
   const routes: Route<ApiEvent, ApiResult>[] = API_ROUTES.map((route) => ({

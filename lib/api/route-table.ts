@@ -16,6 +16,7 @@ export interface RouteSpec {
 
 const SCHEDULER = "/api/v1/task/scheduler";
 const CONFIGS = "/api/v1/sync-configs";
+const DRIVES = "/api/v1/drives";
 
 export const API_ROUTES = [
   { method: "GET", path: "/healthz", name: "healthz" },
@@ -27,6 +28,14 @@ export const API_ROUTES = [
   { method: "PUT", path: `${CONFIGS}/{id}`, name: "putConfig" },
   { method: "DELETE", path: `${CONFIGS}/{id}`, name: "deleteConfig" },
   { method: "GET", path: `${CONFIGS}/{id}/runs`, name: "listRuns" },
+  { method: "POST", path: DRIVES, name: "createDrive" },
+  { method: "GET", path: DRIVES, name: "listDrives" },
+  { method: "GET", path: `${DRIVES}/{name}`, name: "getDrive" },
+  { method: "PATCH", path: `${DRIVES}/{name}`, name: "patchDrive" },
+  { method: "PUT", path: `${DRIVES}/{name}`, name: "putDrive" },
+  { method: "DELETE", path: `${DRIVES}/{name}`, name: "deleteDrive" },
+  { method: "POST", path: `${DRIVES}/{name}/check`, name: "checkDrive" },
+  { method: "GET", path: `${DRIVES}/{name}/entries`, name: "driveEntries" },
   { method: "POST", path: `${SCHEDULER}/refresh-tasks`, name: "refreshTasks" },
   { method: "GET", path: `${SCHEDULER}/task-status`, name: "taskStatus" },
   { method: "POST", path: `${SCHEDULER}/validate-cron`, name: "validateCron" },

@@ -1,5 +1,6 @@
 import { nextRuns } from "../cron/next-runs.ts";
 import { redactLocation } from "../drives/location.ts";
+import type { DriveRecord } from "../store/drive-record.ts";
 import type { Run } from "../store/run.ts";
 import type { SyncConfig } from "../store/sync-config.ts";
 
@@ -64,5 +65,18 @@ export function runView(run: Run) {
     progress: run.progress,
     result: run.result,
     error: run.error,
+  };
+}
+
+/** A drive as the API returns it: its settings, and which secret fields are set, never a secret. */
+export function driveView(drive: DriveRecord) {
+  return {
+    name: drive.name,
+    type: drive.type,
+    ...drive.settings,
+    secrets_set: drive.secrets_set,
+    created_at: drive.created_at,
+    updated_at: drive.updated_at,
+    version: drive.version,
   };
 }

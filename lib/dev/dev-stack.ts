@@ -5,6 +5,7 @@ import { assertLocalAllowed, confineLocal, type LocalRoots, localRootsFrom } fro
 import { parseLocation } from "../drives/location.ts";
 import { ENV } from "../env.ts";
 import type { JobLog } from "../jobs/deps.ts";
+import type { DriveDeps } from "../jobs/drives/deps.ts";
 import type { WorkerDeps } from "../jobs/run-sync-job/types.ts";
 import { refreshSchedules } from "../jobs/schedule-sync.ts";
 import { createWorkerHandler } from "../jobs/worker-handler.ts";
@@ -12,6 +13,7 @@ import { createSqsProducer } from "../queue/sqs-producer.ts";
 import { createFileReportBlobs } from "../reports/local/file-report-blobs.ts";
 import type { LocalScheduler } from "../schedule/local/local-scheduler.ts";
 import type { Scheduler } from "../schedule/scheduler.ts";
+import { createFileSecretStore, SECRET_FILE_NAME } from "../secrets/file/file-secret-store.ts";
 import { newId } from "../store/ids.ts";
 import { createStore } from "../store/store.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
@@ -117,6 +119,12 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     const localRoots = options.localRoots ?? devLocalRoots(undefined);
     // Per-file run reports stay in the data folder, also with --aws.
     const reports = createFileReportBlobs(join(dataDir, "reports"));
+    // Drive secrets: a 0600 file of their own in the data folder, never in the emulated DynamoDB.
+    const drives: DriveDeps = {
+      records: store.drives,
+      secrets: createFileSecretStore({ path: join(dataDir, SECRET_FILE_NAME) }),
+      open: (location, name) => backends.openDrive(location, name, env),
+    };
     const workerDeps: WorkerDeps = {
       reports,
       store,
@@ -155,6 +163,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
 
     const apiDeps: ApiDeps = {
       reports,
+      drives,
       configs: store.configs,
       runs: store.runs,
       scheduler,

@@ -1,6 +1,7 @@
 import { newSyncConfig, type SyncConfig, type SyncConfigFields } from "../store/sync-config.ts";
 import { checkConfigFields } from "./check-config.ts";
 import type { JobDeps } from "./deps.ts";
+import { checkConfigDrives } from "./drives/check-config-drives.ts";
 import { applySchedule, scheduleSpecOf } from "./schedule-sync.ts";
 
 /** A written config, and why its schedule could not be applied when it could not. */
@@ -16,6 +17,7 @@ export interface ConfigWriteResult {
  */
 export async function createConfig(fields: SyncConfigFields, deps: JobDeps): Promise<ConfigWriteResult> {
   checkConfigFields(fields, { localRoots: deps.localRoots });
+  await checkConfigDrives(fields, deps.drives);
   const draft = newSyncConfig(fields, { id: deps.newId(), now: deps.clock() });
   deps.scheduler.check(scheduleSpecOf(draft));
   const config = await deps.configs.create(draft);

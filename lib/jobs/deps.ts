@@ -1,4 +1,5 @@
 import type { LocalRoots } from "../drives/local-roots.ts";
+import type { DriveDeps } from "./drives/deps.ts";
 import type { ConfigsPort, QueuePort, RunsPort, SchedulerPort } from "./ports.ts";
 
 /** One structured log line: what happened, and the ids and figures that go with it. Never secrets. */
@@ -24,4 +25,6 @@ export interface JobDeps {
   readonly log?: JobLog;
   /** Folders local locations in configs must lie in (real paths); no roots: local locations refused. */
   readonly localRoots: LocalRoots;
+  /** Named drives and their secret store; absent, the drives routes answer 501 and `name:path` locations are not checked. */
+  readonly drives?: DriveDeps;
 }

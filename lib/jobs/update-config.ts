@@ -2,6 +2,7 @@ import type { SyncConfigPatch } from "../store/sync-config.ts";
 import { checkConfigFields, keepStoredSecrets } from "./check-config.ts";
 import type { ConfigWriteResult } from "./create-config.ts";
 import type { JobDeps } from "./deps.ts";
+import { checkConfigDrives } from "./drives/check-config-drives.ts";
 import { requireConfig } from "./ports.ts";
 import { applySchedule, scheduleSpecOf } from "./schedule-sync.ts";
 
@@ -23,6 +24,14 @@ export async function updateConfig(
   // stored config: a PATCH of one location must not overlap the other.
   const patch = keepStoredSecrets(sent, current);
   checkConfigFields(patch, { stored: current, localRoots: deps.localRoots });
+  // Only a location that changes must follow the drive rules: one sent back as stored passes.
+  await checkConfigDrives(
+    {
+      ...(patch.source !== undefined && patch.source !== current.source ? { source: patch.source } : {}),
+      ...(patch.target !== undefined && patch.target !== current.target ? { target: patch.target } : {}),
+    },
+    deps.drives,
+  );
   const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
   deps.scheduler.check(scheduleSpecOf({ ...current, ...defined }));
   const config = await deps.configs.update(

@@ -4,13 +4,18 @@ import { LocationError, parseLocation } from "../location.ts";
 import { type DriveType, limitsOf, RATE_LIMIT_FIELDS, secretField } from "./drive-type.ts";
 
 /**
- * An S3 or S3-compatible account (AWS, MinIO, R2, OSS, COS). A path is `bucket/prefix`, as in
- * rclone: `backup:my-bucket/site`. Without keys the worker's own role (or the environment) is used.
+ * An S3 or S3-compatible account (AWS, MinIO, R2, OSS, COS). With `bucket` set a path is a prefix
+ * in it (`backup:site/`); without, a path starts with the bucket, as in rclone
+ * (`backup:my-bucket/site`). Without keys the worker's own role (or the environment) is used.
  */
 export const s3DriveType: DriveType = {
   type: "s3",
   fields: {
     ...RATE_LIMIT_FIELDS,
+    bucket: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]$/, "bucket must be a bucket name (3-63 characters)")
+      .optional(),
     endpoint: z
       .string()
       .regex(
@@ -34,9 +39,13 @@ export const s3DriveType: DriveType = {
       : [];
   },
   locate(fields, path) {
-    const [bucket, ...prefix] = refSegments(path);
-    if (bucket === undefined)
-      throw new LocationError("an s3 drive's path starts with the bucket: name:bucket/prefix");
+    const segments = refSegments(path);
+    const [bucket, ...prefix] = typeof fields.bucket === "string" ? [fields.bucket, ...segments] : segments;
+    if (bucket === undefined) {
+      throw new LocationError(
+        "this s3 drive has no bucket setting, so its path starts with the bucket: name:bucket/prefix",
+      );
+    }
     const query = new URLSearchParams();
     if (typeof fields.endpoint === "string") query.set("endpoint", fields.endpoint);
     if (typeof fields.region === "string") query.set("region", fields.region);

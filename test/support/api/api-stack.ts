@@ -1,3 +1,6 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { ApiDeps } from "../../../lib/api/deps.ts";
@@ -5,6 +8,7 @@ import { type ApiHandler, createApiHandler } from "../../../lib/api/handler.ts";
 import { startDynalite } from "../../../lib/dev/emulators/dynalite.ts";
 import { startLocalSqsS3 } from "../../../lib/dev/emulators/fauxqs.ts";
 import type { LocalRoots } from "../../../lib/drives/local-roots.ts";
+import { driveFor } from "../../../lib/drives/open-drive.ts";
 import type { JobLog } from "../../../lib/jobs/deps.ts";
 import { createSqsProducer } from "../../../lib/queue/sqs-producer.ts";
 import { SchedulerError } from "../../../lib/schedule/errors.ts";
@@ -13,6 +17,7 @@ import { createEventBridgeScheduler } from "../../../lib/schedule/eventbridge-sc
 import { createManualClock } from "../../../lib/schedule/local/clock.ts";
 import { createLocalScheduler } from "../../../lib/schedule/local/local-scheduler.ts";
 import type { Scheduler, ScheduleSpec } from "../../../lib/schedule/scheduler.ts";
+import { createFileSecretStore, SECRET_FILE_NAME } from "../../../lib/secrets/file/file-secret-store.ts";
 import { newId } from "../../../lib/store/ids.ts";
 import { createDocumentClient, createStore, type Store } from "../../../lib/store/store.ts";
 import { ensureTable } from "../../../lib/store/table.ts";
@@ -30,6 +35,8 @@ export interface ApiStack {
   readonly sqs: SQSClient;
   readonly queueUrl: string;
   readonly dlqUrl: string;
+  /** The secret file of the drives (a temp folder of its own). */
+  readonly secretFile: string;
   /** Log lines the use cases wrote. */
   readonly logs: { level: string; message: string; data?: Record<string, unknown> }[];
   /** Moves the clock forward (timestamps, next runs; fires due schedules of the local backend). */
@@ -98,7 +105,10 @@ export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiS
   const log: JobLog = (level, message, data) => {
     logs.push({ level, message, ...(data === undefined ? {} : { data }) });
   };
+  const secretsDir = await mkdtemp(join(tmpdir(), "syncron-api-secrets-"));
+  const secrets = createFileSecretStore({ path: join(secretsDir, SECRET_FILE_NAME) });
   const deps: ApiDeps = {
+    drives: { records: store.drives, secrets, open: (location, name) => driveFor(location, name, {}) },
     configs: store.configs,
     runs: store.runs,
     scheduler,
@@ -114,6 +124,7 @@ export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiS
     handler,
     deps,
     store,
+    secretFile: join(secretsDir, SECRET_FILE_NAME),
     scheduler,
     sqs,
     queueUrl: queueUrl!,

@@ -1,0 +1,144 @@
+import type { DriveFields, DriveType } from "../../drives/types/drive-type.ts";
+import { driveSchema, driveTypeOf, splitSecrets } from "../../drives/types/registry.ts";
+import type { DriveRecord } from "../../store/drive-record.ts";
+import { ConflictError, NotFoundError } from "../../store/errors.ts";
+import type { JobLog } from "../deps.ts";
+import type { ConfigsPort } from "../ports.ts";
+import type { DriveDeps } from "./deps.ts";
+import { drivesUsedBy } from "./drive-users.ts";
+import { DriveInUseError, DriveValidationError } from "./errors.ts";
+
+type Deps = { readonly drives: DriveDeps; readonly log?: JobLog | undefined };
+
+/** Checks a complete drive against its type's schema and cross-field rules. Throws DriveValidationError. */
+export function checkDrive(type: DriveType, fields: DriveFields): DriveFields {
+  const parsed = driveSchema(type).safeParse(fields);
+  if (!parsed.success) {
+    throw new DriveValidationError(
+      parsed.error.issues.map((issue) => ({
+        path: issue.path.map(String).join("."),
+        message: issue.message,
+      })),
+    );
+  }
+  const issues = type.check?.(parsed.data) ?? [];
+  if (issues.length > 0) throw new DriveValidationError(issues);
+  return parsed.data;
+}
+
+const secretsEqual = (a: Record<string, string>, b: Record<string, string>): boolean =>
+  Object.keys(a).length === Object.keys(b).length &&
+  Object.entries(a).every(([key, value]) => b[key] === value);
+
+/**
+ * Creates a drive from checked fields: its secrets go to the secret store first, then the record
+ * (settings, which secrets are set, their version) to DynamoDB. Throws ConflictError when the name is taken.
+ */
+export async function createDrive(type: DriveType, fields: DriveFields, deps: Deps): Promise<DriveRecord> {
+  const valid = checkDrive(type, fields);
+  const name = String(valid.name);
+  if (await deps.drives.records.get(name))
+    throw new ConflictError(`drive ${JSON.stringify(name)} already exists`);
+  const { settings, secrets } = splitSecrets(type, valid);
+  const secretNames = Object.keys(secrets).sort();
+  const secret_version = secretNames.length > 0 ? await deps.drives.secrets.put(name, secrets) : null;
+  const record = await deps.drives.records.create({
+    name,
+    type: type.type,
+    settings,
+    secrets_set: secretNames,
+    secret_version,
+  });
+  deps.log?.("info", "drive created", { drive: name, type: type.type, secrets_set: secretNames });
+  return record;
+}
+
+/**
+ * Changes a drive. `merge` computes its new fields from the current ones (settings and secrets
+ * together): a PATCH overlays the fields sent, a PUT replaces them. New secrets are written as a new
+ * version before the record points at it, so a failed update leaves the drive as it was; secrets
+ * that did not change are not written again. With `expectedVersion` (If-Match) a stale version is
+ * a ConflictError. Throws NotFoundError, DriveValidationError.
+ */
+export async function changeDrive(
+  name: string,
+  merge: (current: DriveFields, type: DriveType) => DriveFields,
+  deps: Deps,
+  expectedVersion?: number,
+): Promise<DriveRecord> {
+  const { records, secrets: store } = deps.drives;
+  const current = await records.get(name);
+  if (!current) throw new NotFoundError("drive", name);
+  if (expectedVersion !== undefined && current.version !== expectedVersion) {
+    throw new ConflictError(
+      `drive ${JSON.stringify(name)} is at version ${current.version}, not ${expectedVersion}`,
+    );
+  }
+  const type = driveTypeOf(current.type);
+  if (!type)
+    throw new DriveValidationError([{ path: "type", message: `unknown drive type ${current.type}` }]);
+  const oldSecrets =
+    current.secret_version === null ? {} : { ...(await store.get(name, current.secret_version)) };
+  const next = checkDrive(type, merge({ ...current.settings, ...oldSecrets, name, type: type.type }, type));
+  const { settings, secrets } = splitSecrets(type, next);
+  const rotated = !secretsEqual(secrets, oldSecrets);
+  const secretNames = Object.keys(secrets).sort();
+  let secret_version = current.secret_version;
+  if (rotated) secret_version = secretNames.length > 0 ? await store.put(name, secrets) : null;
+  const record = await records.update(
+    name,
+    { type: type.type, settings, secrets_set: secretNames, secret_version },
+    current.version,
+  );
+  if (rotated && secret_version === null) await store.delete(name);
+  deps.log?.("info", "drive updated", { drive: name, secrets_rotated: rotated, secrets_set: secretNames });
+  return record;
+}
+
+/** A PATCH: the fields sent replace the stored ones, `null` removes one, the rest stay (secrets too). */
+export const patchFields =
+  (patch: DriveFields) =>
+  (current: DriveFields): DriveFields => {
+    const next: Record<string, unknown> = { ...current };
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === null) delete next[key];
+      else if (value !== undefined) next[key] = value;
+    }
+    return next;
+  };
+
+/** A PUT: the drive becomes exactly the body (same name and type); settings and secrets not sent are removed. */
+export const replaceFields =
+  (body: DriveFields) =>
+  (current: DriveFields, type: DriveType): DriveFields => {
+    if (body.type !== type.type) {
+      throw new DriveValidationError([
+        {
+          path: "type",
+          message: `a drive's type cannot change (it is ${type.type}): delete it and create it again`,
+        },
+      ]);
+    }
+    if (body.name !== current.name) {
+      throw new DriveValidationError([
+        { path: "name", message: `the body names ${String(body.name)}, the path ${String(current.name)}` },
+      ]);
+    }
+    return body;
+  };
+
+/**
+ * Deletes a drive no config uses (else DriveInUseError naming them): the record first, then its
+ * secrets, so no record ever points at deleted secrets. Throws NotFoundError.
+ */
+export async function deleteDrive(
+  name: string,
+  deps: Deps & { readonly configs: Pick<ConfigsPort, "list"> },
+): Promise<void> {
+  if (!(await deps.drives.records.get(name))) throw new NotFoundError("drive", name);
+  const users = (await drivesUsedBy(deps.configs)).get(name) ?? [];
+  if (users.length > 0) throw new DriveInUseError(name, users);
+  await deps.drives.records.delete(name);
+  await deps.drives.secrets.delete(name);
+  deps.log?.("info", "drive deleted", { drive: name });
+}
