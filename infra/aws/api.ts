@@ -44,6 +44,7 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
         backend: settings.scheduleBackend,
         indexNames: TABLE_INDEX_NAMES,
         drivesParametersArn: drivesParametersArn(v.account, $app.stage),
+        s3Buckets: settings.s3Buckets,
       }),
     ),
   ),

@@ -16,10 +16,17 @@ export interface ApiPolicyInput {
   schedulerRoleArn: string;
   /** The stage's drive secrets ({@link drivesParametersArn}). */
   drivesParametersArn: string;
+  /** AWS S3 buckets drives may use with the role: the API lists them (drive check, entries), no more. */
+  s3Buckets?: readonly string[];
 }
 
 /** What the API does with drive secrets: write (create, rotate), read (merge a PATCH, check a drive), delete. */
-export const DRIVE_SECRETS_API_ACTIONS = ["ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter"];
+export const DRIVE_SECRETS_API_ACTIONS = [
+  "ssm:PutParameter",
+  "ssm:GetParameter",
+  "ssm:GetParameters",
+  "ssm:DeleteParameter",
+];
 
 /**
  * `Resource: "*"` is used only for List actions that have no resource type in the Service
@@ -57,6 +64,16 @@ export function apiPolicy(input: ApiPolicyInput): PolicyDocument {
       Action: [...DRIVE_SECRETS_API_ACTIONS],
       Resource: [input.drivesParametersArn],
     },
+    ...(input.s3Buckets?.length
+      ? [
+          {
+            Sid: "S3ListBuckets",
+            Effect: "Allow" as const,
+            Action: ["s3:ListBucket"],
+            Resource: input.s3Buckets.map((bucket) => `arn:${input.account.partition}:s3:::${bucket}`),
+          },
+        ]
+      : []),
   );
 }
 

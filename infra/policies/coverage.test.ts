@@ -126,7 +126,10 @@ describe("policies cover the code's AWS calls", () => {
     expect(used).toContain("ssm:DeleteParameter");
     for (const action of used)
       expect(allowed(apiPolicy(apiInput("eventbridge-scheduler")))).toContain(action);
-    expect([...allowed(worker)].filter((a) => a.startsWith("ssm:"))).toEqual(["ssm:GetParameter"]);
+    expect([...allowed(worker)].filter((a) => a.startsWith("ssm:"))).toEqual([
+      "ssm:GetParameter",
+      "ssm:GetParameters",
+    ]);
   });
 
   it("the worker may make every S3 call of the S3 drive on the configured buckets", () => {

@@ -145,7 +145,7 @@ describe("apiPolicy with eventbridge-scheduler", () => {
       {
         Sid: "DriveSecretsWrite",
         Effect: "Allow",
-        Action: ["ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter"],
+        Action: ["ssm:PutParameter", "ssm:GetParameter", "ssm:GetParameters", "ssm:DeleteParameter"],
         Resource: [drivesParametersArn],
       },
     ]);
@@ -178,7 +178,7 @@ describe("apiPolicy with eventbridge-rules", () => {
       {
         Sid: "DriveSecretsWrite",
         Effect: "Allow",
-        Action: ["ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter"],
+        Action: ["ssm:PutParameter", "ssm:GetParameter", "ssm:GetParameters", "ssm:DeleteParameter"],
         Resource: [drivesParametersArn],
       },
     ]);
@@ -215,7 +215,7 @@ describe("workerPolicy", () => {
       {
         Sid: "DriveSecretsRead",
         Effect: "Allow",
-        Action: ["ssm:GetParameter"],
+        Action: ["ssm:GetParameter", "ssm:GetParameters"],
         Resource: [drivesParametersArn],
       },
     ]);
@@ -259,11 +259,11 @@ describe("drive secrets", () => {
   it("the API may write, read and delete them; the worker may only read them; no other SSM grant exists", () => {
     const ssm = (doc: PolicyDocument) => grants(doc).filter((g) => g.startsWith("ssm:"));
     expect(ssm(apiPolicy(apiInput("eventbridge-scheduler"))).sort()).toEqual(
-      ["ssm:DeleteParameter", "ssm:GetParameter", "ssm:PutParameter"].map(
+      ["ssm:DeleteParameter", "ssm:GetParameter", "ssm:GetParameters", "ssm:PutParameter"].map(
         (a) => `${a} ${drivesParametersArn}`,
       ),
     );
-    expect(ssm(apiPolicy(apiInput("eventbridge-rules")))).toHaveLength(3);
+    expect(ssm(apiPolicy(apiInput("eventbridge-rules")))).toHaveLength(4);
     const worker = workerPolicy({
       partition: "aws",
       tableArn,
@@ -272,7 +272,10 @@ describe("drive secrets", () => {
       s3Buckets: ["b"],
       drivesParametersArn,
     });
-    expect(ssm(worker)).toEqual([`ssm:GetParameter ${drivesParametersArn}`]);
+    expect(ssm(worker)).toEqual([
+      `ssm:GetParameter ${drivesParametersArn}`,
+      `ssm:GetParameters ${drivesParametersArn}`,
+    ]);
     expect(ssm(schedulerRolePolicy(queueArn))).toEqual([]);
   });
 });

@@ -20,6 +20,12 @@ export const S3_OBJECT_ACTIONS = [
   "s3:AbortMultipartUpload",
 ];
 
+/**
+ * Reading drive secrets: GetParameter, and GetParameters, which Powertools' SSMProvider also
+ * constructs (its batch read); both only on the stage's drive parameters.
+ */
+export const DRIVE_SECRETS_READ_ACTIONS = ["ssm:GetParameter", "ssm:GetParameters"];
+
 /** What the Lambda event source mapping needs to poll the queue with the function's role (AWSLambdaSQSQueueExecutionRole's SQS actions). */
 export const SQS_CONSUME_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"];
 
@@ -49,7 +55,7 @@ export function workerPolicy(input: WorkerPolicyInput): PolicyDocument {
     {
       Sid: "DriveSecretsRead",
       Effect: "Allow",
-      Action: ["ssm:GetParameter"],
+      Action: [...DRIVE_SECRETS_READ_ACTIONS],
       Resource: [input.drivesParametersArn],
     },
     ...s3Statements(input.partition, input.s3Buckets),
