@@ -6,20 +6,34 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { confineLocal, lambdaLocalRoots } from "../lib/drives/local-roots.ts";
 import { driveFor } from "../lib/drives/open-drive.ts";
 import { ENV, requiredEnv } from "../lib/env.ts";
+import { createDriveResolver } from "../lib/jobs/drives/resolve-drive.ts";
 import { runMetrics } from "../lib/jobs/run-metrics.ts";
 import { createWorkerHandler } from "../lib/jobs/worker-handler.ts";
 import { createSqsProducer } from "../lib/queue/sqs-producer.ts";
+import { createSsmSecretStore } from "../lib/secrets/ssm/ssm-secret-store.ts";
 import { createDocumentClient, createStore } from "../lib/store/store.ts";
 
 const logger = new Logger({ serviceName: "syncron-worker" });
 const metrics = new Metrics({ namespace: "syncron", serviceName: "syncron-worker" });
 
+const store = createStore({
+  client: createDocumentClient({}),
+  tableName: requiredEnv(process.env, ENV.table),
+});
+// One store per cold start: Powertools caches each drive's secrets version for the life of the process.
+const secrets = createSsmSecretStore({
+  client: new SSMClient({}),
+  path: requiredEnv(process.env, ENV.drivesParameterPath),
+});
+
 const worker = createWorkerHandler({
-  store: createStore({ client: createDocumentClient({}), tableName: requiredEnv(process.env, ENV.table) }),
+  store,
+  resolveLocation: createDriveResolver({ records: store.drives, secrets }),
   queue: createSqsProducer({ client: new SQSClient({}), queueUrl: requiredEnv(process.env, ENV.queueUrl) }),
   // Local locations checked again at run time: a config stored earlier, or a symlink swapped since.
   openDrive: confineLocal(

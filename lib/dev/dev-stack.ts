@@ -6,6 +6,7 @@ import { parseLocation } from "../drives/location.ts";
 import { ENV } from "../env.ts";
 import type { JobLog } from "../jobs/deps.ts";
 import type { DriveDeps } from "../jobs/drives/deps.ts";
+import { createDriveResolver } from "../jobs/drives/resolve-drive.ts";
 import type { WorkerDeps } from "../jobs/run-sync-job/types.ts";
 import { refreshSchedules } from "../jobs/schedule-sync.ts";
 import { createWorkerHandler } from "../jobs/worker-handler.ts";
@@ -128,6 +129,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     const workerDeps: WorkerDeps = {
       reports,
       store,
+      resolveLocation: createDriveResolver(drives),
       queue: producer,
       openDrive: confineLocal(
         (location, name: string) => backends.openDrive(location, name, env),

@@ -3,6 +3,14 @@ import { realLocationsOverlap } from "../../drives/overlap.ts";
 import type { RunError } from "../../store/run.ts";
 import type { Store } from "../../store/store.ts";
 import { hasEnded, type SyncConfig } from "../../store/sync-config.ts";
+import { DriveUnavailableError } from "../drives/errors.ts";
+import type { ResolveLocation } from "../drives/resolve-drive.ts";
+
+const resolveIn = async (location: Location, resolve: ResolveLocation | undefined): Promise<Location> => {
+  if (location.kind !== "drive") return location;
+  if (!resolve) throw new DriveUnavailableError("DRIVE_NOT_FOUND", "this worker has no drives configured");
+  return resolve(location);
+};
 
 /** One end of a sync, parsed once per run; `name` is the location redacted, for logs and drive names. */
 export interface RunLocation {
@@ -20,13 +28,16 @@ export interface Runnable {
 /**
  * The config of a run and its parsed locations, or why the run cannot go on (it ends as FAILURE): the
  * config is gone, disabled or past its end_time, a location does not parse (stored before the API checked it; the message
- * shows it redacted, as LocationError does), or one location lies inside the other (on the real disk:
- * through symlinks, bind mounts and case-insensitive names; or as two spellings of one URL).
+ * shows it redacted, as LocationError does), a `name:path` location's drive is unknown or unusable
+ * (DRIVE_NOT_FOUND, DRIVE_INVALID), or one location lies inside the other (judged on the drives'
+ * real locations, on the real disk: through symlinks, bind mounts and case-insensitive names; or as
+ * two spellings of one URL). A secret store or DynamoDB failure while resolving is thrown (it may be retryable).
  */
 export async function guardRun(
   configs: Pick<Store["configs"], "get">,
   configId: string,
   now: Date,
+  resolveLocation?: ResolveLocation,
 ): Promise<Runnable | { readonly refusal: RunError }> {
   const config = await configs.get(configId);
   if (!config) {
@@ -51,6 +62,16 @@ export async function guardRun(
   } catch (error) {
     if (!(error instanceof LocationError)) throw error;
     return { refusal: { code: "INVALID_LOCATION", message: `${field}: ${error.message}` } };
+  }
+  // `name:path` locations become their drive's location, with the secrets as they are now.
+  try {
+    field = "source";
+    source = await resolveIn(source, resolveLocation);
+    field = "target";
+    target = await resolveIn(target, resolveLocation);
+  } catch (error) {
+    if (!(error instanceof DriveUnavailableError)) throw error;
+    return { refusal: { code: error.code, message: `${field}: ${error.message}` } };
   }
   // On the real disk, before either drive is opened (a local drive writes a probe file as it opens).
   if (await realLocationsOverlap(source, target)) {

@@ -42,7 +42,7 @@ export async function runSyncJob(
   // A continuation or retry holds the config's lease: a refused run must free it on its way out.
   const release = () => releaseLease(run, deps, log);
 
-  const guarded = await guardRun(deps.store.configs, run.config_id, deps.clock());
+  const guarded = await guardRun(deps.store.configs, run.config_id, deps.clock(), deps.resolveLocation);
   if ("refusal" in guarded) {
     const error: RunError = guarded.refusal;
     log(error.code === "LOCATIONS_OVERLAP" ? "error" : "warn", "run refused", {

@@ -6,6 +6,7 @@ import type { RunStatus } from "../../store/run.ts";
 import type { Store } from "../../store/store.ts";
 import type { SyncResult } from "../../sync/index.ts";
 import type { JobLog } from "../deps.ts";
+import type { ResolveLocation } from "../drives/resolve-drive.ts";
 
 /**
  * What the worker needs. Built once per cold start (functions/worker.ts, the dev stack). Its knobs
@@ -16,6 +17,11 @@ export interface WorkerDeps {
   readonly queue: Pick<SqsProducer, "send">;
   /** Opens the drive of a parsed location; `name` is the location redacted, for logs. */
   readonly openDrive: (location: Location, name: string) => Drive | Promise<Drive>;
+  /**
+   * Resolves a `name:path` location through its drive (record and secrets, read at each run, so a
+   * rotation is used by the next run). Absent: such a location ends the run as DRIVE_NOT_FOUND.
+   */
+  readonly resolveLocation?: ResolveLocation;
   readonly clock: () => Date;
   readonly log?: JobLog;
   /** Where each run's per-file report goes; none kept when absent. */

@@ -8,44 +8,15 @@ import {
 } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fakeSsm } from "../../../test/support/secrets/fake-ssm.ts";
 import { type MotoServer, startMotoServer } from "../../../test/support/secrets/moto-server.ts";
 import { runSecretStoreContract } from "../../../test/support/secrets/secret-store-contract.ts";
 import { SecretNotFoundError, SecretStoreError } from "../secret-store.ts";
 import { createSsmSecretStore, drivesParameterPath } from "./ssm-secret-store.ts";
 
 const PATH = drivesParameterPath("test");
-const newClient = (endpoint?: MotoServer) =>
-  new SSMClient(
-    endpoint
-      ? { endpoint: endpoint.endpoint, region: endpoint.region, credentials: endpoint.credentials }
-      : { region: "us-east-1", credentials: { accessKeyId: "x", secretAccessKey: "x" } },
-  );
-
-/** SSM as far as the adapter uses it: versioned parameters, `name:version` selectors, AWS's errors. */
-function fakeSsm() {
-  const client = newClient();
-  const mock = mockClient(client);
-  const params = new Map<string, string[]>();
-  mock.on(PutParameterCommand).callsFake((input) => {
-    const versions = params.get(input.Name) ?? [];
-    versions.push(input.Value);
-    params.set(input.Name, versions);
-    return { Version: versions.length, Tier: "Standard" };
-  });
-  mock.on(GetParameterCommand).callsFake((input) => {
-    const [name, version] = String(input.Name).split(":");
-    const versions = params.get(name as string);
-    if (!versions) throw new ParameterNotFound({ message: "not found", $metadata: {} });
-    const value = versions[Number(version) - 1];
-    if (value === undefined) throw new ParameterVersionNotFound({ message: "no version", $metadata: {} });
-    return { Parameter: { Name: name, Type: "SecureString", Value: value, Version: Number(version) } };
-  });
-  mock.on(DeleteParameterCommand).callsFake((input) => {
-    if (!params.delete(input.Name)) throw new ParameterNotFound({ message: "not found", $metadata: {} });
-    return {};
-  });
-  return { client, mock };
-}
+const newClient = (moto: MotoServer) =>
+  new SSMClient({ endpoint: moto.endpoint, region: moto.region, credentials: moto.credentials });
 
 runSecretStoreContract({
   name: "ssm (request-exact fake)",
