@@ -1,3 +1,4 @@
+import { DRIVE_TYPES, drivePatchSchema, driveSchema } from "../../drives/types/registry.ts";
 import { SyncConfigInputSchema, SyncConfigPatchSchema } from "../../store/sync-config.ts";
 import * as z from "../../util/zod.ts";
 import { TOKEN_HEADER } from "../auth.ts";
@@ -6,10 +7,16 @@ import { API_ROUTES, type RouteName, type RouteSpec } from "../route-table.ts";
 import { ValidateCronBody } from "../routes/scheduler-routes.ts";
 import * as replies from "./reply-schemas.ts";
 
+/** A drive as POST and PUT take it: one schema per type (lib/drives/types). */
+const DRIVE_BODY = z.union(DRIVE_TYPES.map(driveSchema) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
+const DRIVE_PATCH_BODY = z.union(
+  DRIVE_TYPES.map(drivePatchSchema) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]],
+);
+
 /** One route's documentation: the request it takes and the replies it gives, as zod schemas. */
 interface Operation {
   readonly summary: string;
-  readonly tag: "configs" | "scheduler" | "system";
+  readonly tag: "configs" | "drives" | "scheduler" | "system";
   readonly body?: z.ZodType;
   readonly query?: z.ZodObject;
   /** Status → reply body; every route also documents the error shape for 4xx/5xx. */
@@ -29,6 +36,7 @@ const COMPONENTS = {
   TaskResult: replies.TaskResultReply,
   CronReport: replies.CronReply,
   TaskStatus: replies.TaskStatusReply,
+  Drive: replies.DriveReply,
 } as const satisfies Record<string, z.ZodType>;
 
 const componentName = new Map<z.ZodType, string>(Object.entries(COMPONENTS).map(([n, s]) => [s, n]));
@@ -81,6 +89,53 @@ const OPERATIONS: Partial<Record<RouteName, Operation>> = {
     tag: "configs",
     query: PageQuery,
     replies: { 200: replies.RunPage },
+  },
+  createDrive: {
+    summary: "Create a named drive; its secrets go to the secret store",
+    tag: "drives",
+    body: DRIVE_BODY,
+    replies: { 201: replies.DriveReply },
+  },
+  listDrives: {
+    summary: "List drives",
+    tag: "drives",
+    query: PageQuery,
+    replies: { 200: replies.DrivePage },
+  },
+  getDrive: {
+    summary: "Read one drive (secrets_set, never a secret)",
+    tag: "drives",
+    replies: { 200: replies.DriveReply },
+  },
+  patchDrive: {
+    summary:
+      "Change some fields: a secret sent rotates it, one not sent is kept, null removes (If-Match: version)",
+    tag: "drives",
+    body: DRIVE_PATCH_BODY,
+    replies: { 200: replies.DriveReply },
+  },
+  putDrive: {
+    summary: "Replace a drive: fields not sent, secrets too, are removed (If-Match: version)",
+    tag: "drives",
+    body: DRIVE_BODY,
+    replies: { 200: replies.DriveReply },
+  },
+  deleteDrive: {
+    summary: "Delete a drive and its secrets (409 DRIVE_IN_USE naming the configs that use it)",
+    tag: "drives",
+    replies: { 200: replies.DriveDeletedReply },
+  },
+  checkDrive: {
+    summary: "Log in and list the drive's root: ok, or AUTH_FAILED / NOT_FOUND / UNREACHABLE",
+    tag: "drives",
+    query: z.object({ path: z.string().optional() }),
+    replies: { 200: replies.DriveCheckReply },
+  },
+  driveEntries: {
+    summary: "One folder of a drive (name, type, size, mod time)",
+    tag: "drives",
+    query: z.object({ path: z.string().optional() }),
+    replies: { 200: replies.DriveEntriesReply },
   },
   refreshTasks: {
     summary: "Reconcile every schedule with the configs",
@@ -198,6 +253,7 @@ export function openApiDocument(version: string): JsonSchema {
     },
     tags: [
       { name: "configs", description: "Sync configs and their runs" },
+      { name: "drives", description: "Named drives (name:path locations); secrets in a secret store" },
       { name: "scheduler", description: "The seed's scheduler routes, paths unchanged" },
       { name: "system", description: "Health and this document" },
     ],

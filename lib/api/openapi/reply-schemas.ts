@@ -162,3 +162,39 @@ export const QueuedAllReply = z.looseObject({
 });
 
 export const HealthReply = z.looseObject({ ok: z.literal(true) });
+
+export const DriveReply = z.looseObject({
+  name: z.string(),
+  type: z.string(),
+  secrets_set: z
+    .array(z.string())
+    .meta({ description: "The secret fields that have a value; never a secret" }),
+  created_at: isoTime,
+  updated_at: isoTime,
+  version: z.number().int().min(1),
+});
+
+export const DrivePage = z.looseObject({ items: z.array(DriveReply), next_cursor: z.string().nullable() });
+
+export const DriveDeletedReply = z.looseObject({ name: z.string(), deleted: z.literal(true) });
+
+export const DriveCheckReply = z.union([
+  z.strictObject({ ok: z.literal(true) }),
+  z.strictObject({
+    ok: z.literal(false),
+    error: z.strictObject({ code: z.enum(["AUTH_FAILED", "NOT_FOUND", "UNREACHABLE"]), message: z.string() }),
+  }),
+]);
+
+export const DriveEntriesReply = z.looseObject({
+  path: z.string(),
+  items: z.array(
+    z.strictObject({
+      name: z.string(),
+      type: z.enum(["file", "directory"]),
+      size: z.number().nullable(),
+      mod_time: isoTime.nullable(),
+    }),
+  ),
+  truncated: z.boolean(),
+});
