@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { main } from "./main.ts";
 
 const bin = fileURLToPath(new URL("../../bin/syncron.js", import.meta.url));
 
@@ -12,6 +13,18 @@ function syncron(...args: string[]): Promise<{ code: number; stderr: string }> {
     });
   });
 }
+
+/** Runs `main` in this process, with what it writes to stderr. */
+async function inProcess(args: string[]): Promise<{ code: number; stderr: string }> {
+  const lines: string[] = [];
+  vi.spyOn(console, "error").mockImplementation((line: unknown) => void lines.push(String(line)));
+  const code = await main(args);
+  return { code, stderr: `${lines.join("\n")}\n` };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe("syncron dev and status usage errors", { timeout: 120_000 }, () => {
   it.each([
@@ -28,6 +41,15 @@ describe("syncron dev and status usage errors", { timeout: 120_000 }, () => {
     [["status", "--bogus"], "syncron status: Unknown option '--bogus'"],
     [["status", "extra"], "syncron status: Unexpected argument 'extra'"],
   ])("%j exits 2 with the message and the usage", async (args, message) => {
+    const { code, stderr } = await inProcess(args);
+    expect(code).toBe(2);
+    expect(stderr.startsWith(`${message}\n\nUsage: syncron ${args[0]}`)).toBe(true);
+  });
+
+  it.each([
+    [["dev", "--bogus"], "syncron dev: Unknown option '--bogus'"],
+    [["status", "--bogus"], "syncron status: Unknown option '--bogus'"],
+  ])("the real binary: %j exits 2 with the message and the usage", async (args, message) => {
     const { code, stderr } = await syncron(...args);
     expect(code).toBe(2);
     expect(stderr.startsWith(`${message}\n\nUsage: syncron ${args[0]}`)).toBe(true);
