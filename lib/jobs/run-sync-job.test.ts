@@ -13,10 +13,12 @@ import { driveFor } from "../drives/open-drive.ts";
 import type { SyncRunMessage } from "../queue/message.ts";
 import { createSqsProducer } from "../queue/sqs-producer.ts";
 import { newId, scheduledTaskId } from "../store/ids.ts";
-import { newRun } from "../store/run.ts";
+import { newRun, RUN_RESULT_MAX_BYTES } from "../store/run.ts";
 import { createDocumentClient, createStore, type Store } from "../store/store.ts";
 import { newSyncConfig, SyncConfigInputSchema } from "../store/sync-config.ts";
 import { ensureTable } from "../store/table.ts";
+import type { SyncResult } from "../sync/index.ts";
+import { finishRun } from "./run-sync-job/outcome.ts";
 import { runSyncJob } from "./run-sync-job/run-sync-job.ts";
 import type { WorkerDeps } from "./run-sync-job/types.ts";
 import { createWorkerHandler } from "./worker-handler.ts";
@@ -307,6 +309,45 @@ describe("runSyncJob", () => {
       attempts: 2,
       error: { code: "RETRIES_EXHAUSTED" },
     });
+  });
+});
+
+describe("finishRun: bounded run records", () => {
+  it("stores a result with 10,000 long planned paths and 100 long errors within DynamoDB's item limit", async () => {
+    const { config } = await givenConfig();
+    const taskId = "manual-big";
+    await store.runs.create(newRun({ task_id: taskId, config_id: config.id, trigger: "manual", now }));
+    const long = "x".repeat(200);
+    const result: SyncResult = {
+      status: "FAILURE",
+      copied: 0,
+      updated: 0,
+      deleted: 0,
+      skipped: 0,
+      failed: 100,
+      bytes_transferred: 0,
+      files_checked: 10_000,
+      duration_ms: 5,
+      retryable: false,
+      errors: Array.from({ length: 100 }, (_, i) => ({
+        path: `dir/${long}/${i}.txt`,
+        op: "write" as const,
+        message: `refused: ${"y".repeat(10_000)}`,
+      })),
+      planned: Array.from({ length: 10_000 }, (_, i) => ({
+        kind: "copy" as const,
+        path: `d/${long}/${i}`,
+        size: 1,
+      })),
+    };
+    const deps = { runs: store.runs, configs: store.configs, clock: () => now };
+    await finishRun({ task_id: taskId, config_id: config.id }, "FAILURE", { result }, deps);
+    const stored = (await store.runs.get(taskId))?.result as Record<string, unknown>;
+    expect(Buffer.byteLength(JSON.stringify(stored))).toBeLessThanOrEqual(RUN_RESULT_MAX_BYTES);
+    expect(stored).toMatchObject({ failed: 100, files_checked: 10_000 });
+    const planned = stored.planned as unknown[];
+    expect(planned.length + Number(stored.planned_omitted)).toBe(10_000);
+    expect((stored.errors as { message: string }[])[0]?.message.length).toBeLessThanOrEqual(2049);
   });
 });
 

@@ -50,6 +50,12 @@ export function createWorkerHandler(
       try {
         return await runSyncJob(message, deps, jobContext, settings);
       } catch (error) {
+        // The cause, before the record goes back to the queue (e.g. a run the store refused to record).
+        deps.log?.("error", "job failed; the message will be redelivered", {
+          config_id: message.config_id,
+          message_id: record.messageId,
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        });
         const receives = Number(record.attributes.ApproximateReceiveCount);
         if (receives >= settings.maxReceiveCount) await markDeadLettered(message, receives, error, deps);
         throw error;

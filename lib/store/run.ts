@@ -27,6 +27,12 @@ export type RunProgress = z.output<typeof RunProgressSchema>;
 export const RunErrorSchema = z.object({ code: z.string().min(1), message: z.string() });
 export type RunError = z.output<typeof RunErrorSchema>;
 
+/**
+ * Most bytes (as JSON) of a run's stored `result`: a DynamoDB item holds at most 400 KB, and the run
+ * has its other fields, progress and checkpoint beside it.
+ */
+export const RUN_RESULT_MAX_BYTES = 256 * 1024;
+
 /** The fields a run may change after creation (the worker's transitions). */
 const runMutableFields = {
   status: z.enum(RUN_STATUSES),

@@ -1,5 +1,5 @@
 import type { ConfigRepository } from "../../store/configs.ts";
-import type { RunError, RunStatus } from "../../store/run.ts";
+import { RUN_RESULT_MAX_BYTES, type RunError, type RunStatus } from "../../store/run.ts";
 import type { RunRepository } from "../../store/runs.ts";
 import type { SyncProgress, SyncResult } from "../../sync/index.ts";
 import type { FinishedRun, JobOutcome, WorkerDeps } from "./types.ts";
@@ -48,7 +48,7 @@ export async function finishRun(
       checkpoint: null,
       ...(outcome.result
         ? {
-            result: outcome.result as unknown as Record<string, unknown>,
+            result: boundedResult(outcome.result),
             progress: progressOf(outcome.result),
           }
         : {}),
@@ -75,6 +75,40 @@ export const failRun = (
   deps: OutcomeDeps,
   options: { expectedStatus?: RunStatus | readonly RunStatus[] } = {},
 ): Promise<JobOutcome> => finishRun(run, "FAILURE", { error }, deps, options);
+
+const bytesOf = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
+const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+/**
+ * The result as stored on the run, within RUN_RESULT_MAX_BYTES (a run with many long errors, or a
+ * dry run's 10,000 planned actions, exceeded DynamoDB's 400 KB item and could never be recorded):
+ * error paths and messages are clipped, then planned actions and errors dropped from the end as
+ * needed, each drop counted (`planned_omitted`, `errors_omitted`). The counts are always whole.
+ */
+export function boundedResult(result: SyncResult, maxBytes = RUN_RESULT_MAX_BYTES): Record<string, unknown> {
+  const errors = result.errors.map((e) => ({
+    ...e,
+    path: clip(e.path, 1024),
+    message: clip(e.message, 2048),
+  }));
+  const bounded: Record<string, unknown> = { ...result, errors };
+  const shrink = (key: "planned" | "errors", omittedKey: string) => {
+    const list = bounded[key] as unknown[] | undefined;
+    if (!list || bytesOf(bounded) <= maxBytes) return;
+    // Keep the longest prefix that fits, found by halving.
+    let [lo, hi] = [0, list.length];
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (bytesOf({ ...bounded, [key]: list.slice(0, mid), [omittedKey]: list.length }) <= maxBytes) lo = mid;
+      else hi = mid - 1;
+    }
+    bounded[omittedKey] = list.length - lo;
+    bounded[key] = list.slice(0, lo);
+  };
+  shrink("planned", "planned_omitted");
+  shrink("errors", "errors_omitted");
+  return bounded;
+}
 
 export const progressOf = (result: SyncResult): SyncProgress => {
   const files = result.copied + result.updated + result.deleted + result.skipped + result.failed;
