@@ -6,6 +6,7 @@ import { parseLocation } from "../drives/location.ts";
 import { ENV } from "../env.ts";
 import type { JobLog } from "../jobs/deps.ts";
 import type { DriveDeps } from "../jobs/drives/deps.ts";
+import { migrateConfigCredentials } from "../jobs/drives/migrate-credentials.ts";
 import { createDriveResolver } from "../jobs/drives/resolve-drive.ts";
 import type { WorkerDeps } from "../jobs/run-sync-job/types.ts";
 import { refreshSchedules } from "../jobs/schedule-sync.ts";
@@ -138,6 +139,8 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       clock: clock.date,
       log,
     };
+    // Configs stored with credentials in their URLs (before drives): credentials into drives, configs to name:path.
+    await migrateConfigCredentials({ configs: store.configs, drives, log });
     const unfinished = await store.runs.listUnfinished();
     for (const configId of new Set(unfinished.map((run) => run.config_id))) {
       const config = await store.configs.get(configId);
