@@ -8,12 +8,22 @@ import { type BrowserContext, chromium } from "playwright-core";
 /** Debian's Chromium: the browser tests drive it; none is ever downloaded. */
 export const CHROMIUM = "/usr/bin/chromium";
 
-/** Installs Debian's `chromium` when it is missing (CI is a fresh machine; the tests run as root there). */
+/** A font with Chinese glyphs, so the 简体中文 screenshots show characters rather than boxes. */
+const CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+
+/**
+ * Installs Debian's `chromium` (and a Chinese font) when missing: CI is a fresh machine, and the
+ * tests run as root there.
+ */
 export function ensureChromium(): void {
-  if (existsSync(CHROMIUM)) return;
+  const missing = [
+    ...(existsSync(CHROMIUM) ? [] : ["chromium"]),
+    ...(existsSync(CJK_FONT) ? [] : ["fonts-wqy-microhei"]),
+  ];
+  if (missing.length === 0) return;
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   execFileSync("apt-get", ["update"], { stdio: "inherit", env });
-  execFileSync("apt-get", ["install", "-y", "--no-install-recommends", "chromium"], {
+  execFileSync("apt-get", ["install", "-y", "--no-install-recommends", ...missing], {
     stdio: "inherit",
     env,
   });
