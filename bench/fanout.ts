@@ -34,13 +34,34 @@ const withLatency = (drive: Drive, ms: number): Drive => ({
     await sleep(ms);
     yield* drive.list(dir, options);
   },
-  stat: async (path) => (await sleep(ms), drive.stat(path)),
-  read: async (path, options) => (await sleep(ms), drive.read(path, options)),
-  write: async (path, body, source, options) => (await sleep(ms), drive.write(path, body, source, options)),
-  delete: async (path) => (await sleep(ms), drive.delete(path)),
-  mkdir: async (dir) => (await sleep(ms), drive.mkdir(dir)),
-  rmdir: async (dir) => (await sleep(ms), drive.rmdir(dir)),
-  hash: async (path, type) => (await sleep(ms), drive.hash(path, type)),
+  stat: async (path) => {
+    await sleep(ms);
+    return drive.stat(path);
+  },
+  read: async (path, options) => {
+    await sleep(ms);
+    return drive.read(path, options);
+  },
+  write: async (path, body, source, options) => {
+    await sleep(ms);
+    return drive.write(path, body, source, options);
+  },
+  delete: async (path) => {
+    await sleep(ms);
+    return drive.delete(path);
+  },
+  mkdir: async (dir) => {
+    await sleep(ms);
+    return drive.mkdir(dir);
+  },
+  rmdir: async (dir) => {
+    await sleep(ms);
+    return drive.rmdir(dir);
+  },
+  hash: async (path, type) => {
+    await sleep(ms);
+    return drive.hash(path, type);
+  },
 });
 
 /** The folder `prefix` of `drive` as a drive of its own (one partition's view). */
