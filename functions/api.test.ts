@@ -27,6 +27,7 @@ function deployedEnv(env: Record<string, string>, stage = "prod"): Record<string
     scheduleGroup: "syncron-fn",
     schedulerRoleArn: "arn:aws:iam::123456789012:role/scheduler",
     apiAuth: settings.auth.kind,
+    reportsBucket: "syncron-fn-reports",
     ...(settings.apiToken === undefined ? {} : { apiToken: settings.apiToken }),
     drivesParameterPath: `/syncron/${stage}/drives`,
   });

@@ -16,6 +16,7 @@ import { lambdaLocalRoots } from "../lib/drives/local-roots.ts";
 import { driveFor } from "../lib/drives/open-drive.ts";
 import { API_AUTH_KINDS, type ApiAuthKind, ENV, requiredEnv } from "../lib/env.ts";
 import { createSqsProducer } from "../lib/queue/sqs-producer.ts";
+import { reportsBucketReader } from "../lib/reports/s3/reports-bucket.ts";
 import { createAwsScheduler } from "../lib/schedule/aws-scheduler.ts";
 import {
   AWS_SCHEDULER_BACKENDS,
@@ -78,6 +79,7 @@ export function apiDepsFromEnv(env: Env, logger: Logger): ApiDeps {
     apiToken: env[ENV.apiToken] || undefined,
     localRoots: lambdaLocalRoots(env),
     gatewayAuth: gatewayAuthFromEnv(env),
+    reports: reportsBucketReader(requiredEnv(env, ENV.reportsBucket)),
   };
 }
 

@@ -15,6 +15,7 @@ import { createDriveResolver } from "../lib/jobs/drives/resolve-drive.ts";
 import { runMetrics } from "../lib/jobs/run-metrics.ts";
 import { createWorkerHandler } from "../lib/jobs/worker-handler.ts";
 import { createSqsProducer } from "../lib/queue/sqs-producer.ts";
+import { reportsBucketUploader } from "../lib/reports/s3/reports-bucket.ts";
 import { createSsmSecretStore } from "../lib/secrets/ssm/ssm-secret-store.ts";
 import { createDocumentClient, createStore } from "../lib/store/store.ts";
 
@@ -42,6 +43,7 @@ const worker = createWorkerHandler({
   ),
   clock: () => new Date(),
   log: (level, message, data) => logger[level](message, data ?? {}),
+  reports: reportsBucketUploader(requiredEnv(process.env, ENV.reportsBucket)),
   onRunFinished: (run) => {
     for (const metric of runMetrics(run)) metrics.addMetric(metric.name, metric.unit, metric.value);
     metrics.publishStoredMetrics();

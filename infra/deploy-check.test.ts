@@ -12,8 +12,9 @@ import {
   PLATFORM,
   REPO,
 } from "../test/support/infra/sst-eval.ts";
-import { LIST_ONLY_WILDCARD_ACTIONS } from "./policies/api.ts";
+import { LIST_ONLY_WILDCARD_ACTIONS, REPORT_READ_ACTIONS } from "./policies/api.ts";
 import type { PolicyDocument } from "./policies/document.ts";
+import { REPORT_WRITE_ACTIONS } from "./policies/worker.ts";
 
 /**
  * The offline deploy check: `sst.config.ts` + `infra/` evaluated as `sst deploy` / `sst dev` would
@@ -127,12 +128,15 @@ describe.each(Object.keys(SCENARIOS) as ScenarioName[])("offline deploy check: %
       const granted = new Set(document.Statement.flatMap((s) => s.Action));
       const backend = settings[ENV.scheduleBackend] ?? "eventbridge-scheduler";
       const s3 = Boolean(settings.SYNCRON_S3_BUCKETS);
+      // Runs' reports: the worker writes them, the API reads them, whatever the S3 buckets setting.
+      const reportActions: readonly string[] = fn === "Worker" ? REPORT_WRITE_ACTIONS : REPORT_READ_ACTIONS;
       const needed = reads[fn].actions.filter((action) => {
         // Only the configured backend's calls run; S3 with the role only for configured buckets.
         if (action.startsWith("scheduler:") || action === "iam:PassRole")
           return backend === "eventbridge-scheduler";
         if (action.startsWith("events:")) return backend === "eventbridge-rules";
-        if (action.startsWith("s3:")) return s3 && (fn === "Worker" || action === "s3:ListBucket");
+        if (action.startsWith("s3:"))
+          return (s3 && (fn === "Worker" || action === "s3:ListBucket")) || reportActions.includes(action);
         // The worker only reads drive secrets (Powertools' SSMProvider, in its bundle, can also set them).
         if (fn === "Worker" && (action === "ssm:PutParameter" || action === "ssm:DeleteParameter"))
           return false;
@@ -162,7 +166,7 @@ describe.each(Object.keys(SCENARIOS) as ScenarioName[])("offline deploy check: %
     for (const arn of resources)
       expect(arn).toMatch(
         new RegExp(
-          `table/${table}(/index/\\w+)?$|:${syncQueue}$|^arn:aws:s3:::(photos|backups\\.example)(/\\*)?$|:parameter/syncron/${SCENARIOS[scenario].stage}/drives/\\*$`,
+          `table/${table}(/index/\\w+)?$|:${syncQueue}$|^arn:aws:s3:::(photos|backups\\.example)(/\\*)?$|:parameter/syncron/${SCENARIOS[scenario].stage}/drives/\\*$|^arn:aws:s3:::syncron-[a-z0-9-]*reports[a-z0-9-]*/reports/\\*$`,
         ),
       );
   });

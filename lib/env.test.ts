@@ -11,6 +11,7 @@ const api = {
   schedulerRoleArn: "arn:role",
   apiAuth: "iam",
   drivesParameterPath: "/syncron/ci/drives",
+  reportsBucket: "reports-b",
 } as const;
 
 describe("ENV", () => {
@@ -33,6 +34,7 @@ describe("apiEnvironment", () => {
       SYNCRON_SCHEDULER_ROLE_ARN: "arn:role",
       SYNCRON_API_AUTH: "iam",
       SYNCRON_DRIVES_PARAMETER_PATH: "/syncron/ci/drives",
+      SYNCRON_REPORTS_BUCKET: "reports-b",
     });
     expect(apiEnvironment({ ...api, apiToken: "secret-token-123456" })).toMatchObject({
       SYNCRON_API_TOKEN: "secret-token-123456",
@@ -43,11 +45,17 @@ describe("apiEnvironment", () => {
 describe("workerEnvironment", () => {
   it("sets exactly the worker's variables", () => {
     expect(
-      workerEnvironment({ table: "t", queueUrl: "https://sqs/q", drivesParameterPath: "/syncron/ci/drives" }),
+      workerEnvironment({
+        table: "t",
+        queueUrl: "https://sqs/q",
+        drivesParameterPath: "/syncron/ci/drives",
+        reportsBucket: "reports-b",
+      }),
     ).toEqual({
       SYNCRON_TABLE: "t",
       SYNCRON_QUEUE_URL: "https://sqs/q",
       SYNCRON_DRIVES_PARAMETER_PATH: "/syncron/ci/drives",
+      SYNCRON_REPORTS_BUCKET: "reports-b",
     });
   });
 });

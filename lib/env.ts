@@ -15,6 +15,7 @@
  * | `SYNCRON_API_AUTH`            |  ✓  |        | what API Gateway checks first: `iam`, `jwt` or `none` (sst dev)  |
  * | `SYNCRON_API_TOKEN`           |  ✓  |        | optional token the API demands in X-Syncron-Token besides IAM/JWT|
  * | `SYNCRON_WORKER_TIMEOUT_S`    |     |        | a deploy setting (the worker Lambda's timeout) and `syncron dev`'s; no function reads it: they ask their Lambda context |
+ * | `SYNCRON_REPORTS_BUCKET`      |  ✓  |   ✓    | bucket of the per-file run reports (`reports/<task id>/…`; worker writes, API reads) |
  * | `SYNCRON_LOCAL_ROOTS`         |  ✓  |   ✓    | folders local locations may lie in (`:`-separated); infra never sets it, so on Lambda local locations are refused |
  * | `SYNCRON_DRIVES_PARAMETER_PATH` | ✓ |   ✓    | SSM path of the drives' secrets, `/syncron/<stage>/drives` (API writes, worker reads) |
  */
@@ -31,6 +32,7 @@ export const ENV = {
   workerTimeoutS: "SYNCRON_WORKER_TIMEOUT_S",
   localRoots: "SYNCRON_LOCAL_ROOTS",
   drivesParameterPath: "SYNCRON_DRIVES_PARAMETER_PATH",
+  reportsBucket: "SYNCRON_REPORTS_BUCKET",
 } as const;
 
 export type EnvKey = keyof typeof ENV;
@@ -60,6 +62,7 @@ export interface ApiEnvValues<V> {
   scheduleGroup: V;
   schedulerRoleArn: V;
   apiAuth: ApiAuthKind;
+  reportsBucket: V;
   /** A deploy setting, not a resource output. Omitted when not configured: the variable is then unset. */
   apiToken?: string;
   /** `/syncron/<stage>/drives` (lib/secrets/ssm `drivesParameterPath`). */
@@ -71,6 +74,7 @@ export interface WorkerEnvValues<V> {
   table: V;
   queueUrl: V;
   drivesParameterPath: string;
+  reportsBucket: V;
 }
 
 /** The API function's environment: exactly the variables of the table above marked "api". */
@@ -84,6 +88,7 @@ export function apiEnvironment<V>(values: ApiEnvValues<V>): Record<string, V | s
     [ENV.scheduleGroup]: values.scheduleGroup,
     [ENV.schedulerRoleArn]: values.schedulerRoleArn,
     [ENV.apiAuth]: values.apiAuth,
+    [ENV.reportsBucket]: values.reportsBucket,
     ...(values.apiToken === undefined ? {} : { [ENV.apiToken]: values.apiToken }),
     [ENV.drivesParameterPath]: values.drivesParameterPath,
   };
@@ -95,5 +100,6 @@ export function workerEnvironment<V>(values: WorkerEnvValues<V>): Record<string,
     [ENV.table]: values.table,
     [ENV.queueUrl]: values.queueUrl,
     [ENV.drivesParameterPath]: values.drivesParameterPath,
+    [ENV.reportsBucket]: values.reportsBucket,
   };
 }

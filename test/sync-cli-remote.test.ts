@@ -54,7 +54,9 @@ describe("syncron sync between remote locations", () => {
     const host = dav.url.replace("http://", "");
     const source = `webdav://${USER.username}:${USER.password}@${host}/no-such-folder`;
     try {
-      expect(await run([source, "s3://cli-bucket/x?endpoint=http://127.0.0.1:9", "--mode", "mirror"])).toBe(1);
+      expect(await run([source, "s3://cli-bucket/x?endpoint=http://127.0.0.1:9", "--mode", "mirror"])).toBe(
+        1,
+      );
     } finally {
       vi.restoreAllMocks();
     }

@@ -8,7 +8,7 @@ import { TABLE_INDEX_NAMES } from "../table.ts";
 import { deadLetterQueue, queue } from "./queue.ts";
 import { scheduleGroup, schedulerRole } from "./scheduler.ts";
 import { account, settings } from "./settings.ts";
-import { table } from "./storage.ts";
+import { reports, table } from "./storage.ts";
 
 /** One function serves every route (`functions/api.ts` routes inside). */
 export const apiFunction = new sst.aws.Function("ApiHandler", {
@@ -27,6 +27,7 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
     scheduleGroup: scheduleGroup.name,
     schedulerRoleArn: schedulerRole.arn,
     apiAuth: settings.auth.kind,
+    reportsBucket: reports.name,
     ...(settings.apiToken === undefined ? {} : { apiToken: settings.apiToken }),
     drivesParameterPath: drivesParameterPath($app.stage),
   }),
@@ -37,6 +38,7 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
     dlqArn: deadLetterQueue.arn,
     scheduleGroup: scheduleGroup.name,
     schedulerRoleArn: schedulerRole.arn,
+    reportsBucket: reports.name,
   }).apply((v) =>
     toFunctionPermissions(
       apiPolicy({

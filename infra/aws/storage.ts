@@ -1,3 +1,4 @@
+import { REPORT_RETENTION_DAYS, REPORTS_PREFIX } from "../../lib/reports/report-blobs.ts";
 import { dynamoKeyArgs } from "../table.ts";
 import { settings } from "./settings.ts";
 
@@ -17,4 +18,12 @@ export const table = new sst.aws.Dynamo("Table", {
       args.serverSideEncryption = { enabled: true };
     },
   },
+});
+
+/**
+ * The per-file run reports (`reports/<task id>/<part>.jsonl.gz`, written by the worker, read by the
+ * API): private, and expired after 30 days like the runs they describe.
+ */
+export const reports = new sst.aws.Bucket("Reports", {
+  lifecycle: [{ prefix: REPORTS_PREFIX, expiresIn: `${REPORT_RETENTION_DAYS} days` }],
 });

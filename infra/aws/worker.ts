@@ -7,7 +7,7 @@ import { workerPolicy } from "../policies/worker.ts";
 import { TABLE_INDEX_NAMES } from "../table.ts";
 import { queue } from "./queue.ts";
 import { account, settings } from "./settings.ts";
-import { table } from "./storage.ts";
+import { reports, table } from "./storage.ts";
 
 /** Runs sync jobs from the queue (`functions/worker.ts`). */
 export const worker = new sst.aws.Function("Worker", {
@@ -20,8 +20,14 @@ export const worker = new sst.aws.Function("Worker", {
     table: table.name,
     queueUrl: queue.url,
     drivesParameterPath: drivesParameterPath($app.stage),
+    reportsBucket: reports.name,
   }),
-  permissions: $resolve({ account, tableArn: table.arn, queueArn: queue.arn }).apply((v) =>
+  permissions: $resolve({
+    account,
+    tableArn: table.arn,
+    queueArn: queue.arn,
+    reportsBucket: reports.name,
+  }).apply((v) =>
     toFunctionPermissions(
       workerPolicy({
         partition: v.account.partition,
@@ -30,6 +36,7 @@ export const worker = new sst.aws.Function("Worker", {
         indexNames: TABLE_INDEX_NAMES,
         s3Buckets: settings.s3Buckets,
         drivesParametersArn: drivesParametersArn(v.account, $app.stage),
+        reportsBucket: v.reportsBucket,
       }),
     ),
   ),

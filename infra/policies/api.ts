@@ -1,3 +1,4 @@
+import { REPORTS_PREFIX } from "../../lib/reports/report-blobs.ts";
 import type { AwsSchedulerBackend } from "../../lib/schedule/scheduler.ts";
 import { type AwsAccount, rulesWithPrefixArn, schedulesInGroupArn } from "./arns.ts";
 import { type PolicyDocument, type PolicyStatement, policyDocument } from "./document.ts";
@@ -18,7 +19,12 @@ export interface ApiPolicyInput {
   drivesParametersArn: string;
   /** AWS S3 buckets drives may use with the role: the API lists them (drive check, entries), no more. */
   s3Buckets?: readonly string[];
+  /** The stage's reports bucket (task-result items read `reports/`). */
+  reportsBucket: string;
 }
+
+/** What reading a run's report calls: ListObjectsV2 (s3:ListBucket) on `reports/`, GetObject. */
+export const REPORT_READ_ACTIONS = ["s3:ListBucket", "s3:GetObject"];
 
 /** What the API does with drive secrets: write (create, rotate), read (merge a PATCH, check a drive), delete. */
 export const DRIVE_SECRETS_API_ACTIONS = [
@@ -56,6 +62,19 @@ export function apiPolicy(input: ApiPolicyInput): PolicyDocument {
       Effect: "Allow",
       Action: ["sqs:GetQueueAttributes"],
       Resource: [input.dlqArn],
+    },
+    {
+      Sid: "RunReportsList",
+      Effect: "Allow",
+      Action: ["s3:ListBucket"],
+      Resource: [`arn:${input.account.partition}:s3:::${input.reportsBucket}`],
+      Condition: { StringLike: { "s3:prefix": [`${REPORTS_PREFIX}*`] } },
+    },
+    {
+      Sid: "RunReportsRead",
+      Effect: "Allow",
+      Action: ["s3:GetObject"],
+      Resource: [`arn:${input.account.partition}:s3:::${input.reportsBucket}/${REPORTS_PREFIX}*`],
     },
     ...(input.backend === "eventbridge-scheduler" ? schedulerStatements(input) : rulesStatements(input)),
     {

@@ -55,6 +55,7 @@ const apiInput = (backend: ApiPolicyInput["backend"]): ApiPolicyInput => ({
   scheduleGroup: "syncron-ci",
   schedulerRoleArn: "arn:aws:iam::123456789012:role/r",
   drivesParametersArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/syncron/ci/drives/*",
+  reportsBucket: "syncron-ci-reports",
 });
 const worker = workerPolicy({
   partition: "aws",
@@ -63,6 +64,7 @@ const worker = workerPolicy({
   queueArn: "arn:aws:sqs:eu-west-1:123456789012:q",
   s3Buckets: ["b"],
   drivesParametersArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/syncron/ci/drives/*",
+  reportsBucket: "syncron-ci-reports",
 });
 
 /** IAM actions behind the S3 drive's calls (Head = Get; lib-storage's Upload is PutObject + Abort). */

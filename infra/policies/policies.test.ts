@@ -26,7 +26,25 @@ const apiInput = (backend: ApiPolicyInput["backend"]): ApiPolicyInput => ({
   scheduleGroup: group,
   schedulerRoleArn,
   drivesParametersArn,
+  reportsBucket: "syncron-prod-reports",
 });
+
+/** Reading runs' reports: list and get under reports/ of the stage's bucket, nothing else of it. */
+const reportReadStatements = [
+  {
+    Sid: "RunReportsList",
+    Effect: "Allow",
+    Action: ["s3:ListBucket"],
+    Resource: ["arn:aws:s3:::syncron-prod-reports"],
+    Condition: { StringLike: { "s3:prefix": ["reports/*"] } },
+  },
+  {
+    Sid: "RunReportsRead",
+    Effect: "Allow",
+    Action: ["s3:GetObject"],
+    Resource: ["arn:aws:s3:::syncron-prod-reports/reports/*"],
+  },
+];
 
 const tableStatement = {
   Sid: "TableData",
@@ -123,6 +141,7 @@ describe("apiPolicy with eventbridge-scheduler", () => {
         Action: ["sqs:GetQueueAttributes"],
         Resource: [dlqArn],
       },
+      ...reportReadStatements,
       {
         Sid: "ManageSchedulesInGroup",
         Effect: "Allow",
@@ -160,7 +179,7 @@ describe("apiPolicy with eventbridge-rules", () => {
   const policy = apiPolicy(apiInput("eventbridge-rules"));
 
   it("manages only rules named <group>-… and never passes a role", () => {
-    expect(policy.Statement.slice(3)).toEqual([
+    expect(policy.Statement.slice(5)).toEqual([
       {
         Sid: "ManageRulesWithPrefix",
         Effect: "Allow",
@@ -202,6 +221,7 @@ describe("workerPolicy", () => {
         queueArn,
         s3Buckets: [],
         drivesParametersArn,
+        reportsBucket: "syncron-prod-reports",
       }).Statement,
     ).toEqual([
       tableStatement,
@@ -218,6 +238,12 @@ describe("workerPolicy", () => {
         Action: ["ssm:GetParameter", "ssm:GetParameters"],
         Resource: [drivesParametersArn],
       },
+      {
+        Sid: "RunReportsWrite",
+        Effect: "Allow",
+        Action: ["s3:PutObject", "s3:AbortMultipartUpload"],
+        Resource: ["arn:aws:s3:::syncron-prod-reports/reports/*"],
+      },
     ]);
   });
 
@@ -229,8 +255,9 @@ describe("workerPolicy", () => {
       queueArn,
       s3Buckets: ["photos", "backups.example"],
       drivesParametersArn,
+      reportsBucket: "syncron-ci-reports",
     });
-    expect(policy.Statement.slice(4)).toEqual([
+    expect(policy.Statement.slice(5)).toEqual([
       {
         Sid: "S3ListBuckets",
         Effect: "Allow",
@@ -271,6 +298,7 @@ describe("drive secrets", () => {
       queueArn,
       s3Buckets: ["b"],
       drivesParametersArn,
+      reportsBucket: "syncron-prod-reports",
     });
     expect(ssm(worker)).toEqual([
       `ssm:GetParameter ${drivesParametersArn}`,
@@ -291,6 +319,7 @@ describe("wildcards", () => {
       queueArn,
       s3Buckets: ["b"],
       drivesParametersArn,
+      reportsBucket: "syncron-ci-reports",
     }),
     "scheduler role": schedulerRolePolicy(queueArn),
     "events queue policy": eventsToQueuePolicy(account, queueArn, group),
@@ -314,7 +343,9 @@ describe("wildcards", () => {
   it.each(Object.entries(documents))("%s: every named resource is in this account", (_, doc) => {
     for (const resource of doc.Statement.flatMap((s) => s.Resource ?? []).filter((r) => r !== "*")) {
       // S3 bucket ARNs carry no region or account; every other ARN is in this account.
-      expect(resource).toMatch(/^arn:aws:[a-z0-9-]+:(eu-west-1)?:123456789012:|^arn:aws:s3:::b(\/\*)?$/);
+      expect(resource).toMatch(
+        /^arn:aws:[a-z0-9-]+:(eu-west-1)?:123456789012:|^arn:aws:s3:::b(\/\*)?$|^arn:aws:s3:::syncron-(prod|ci)-reports(\/reports\/\*)?$/,
+      );
     }
   });
 });

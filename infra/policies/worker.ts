@@ -1,3 +1,4 @@
+import { REPORTS_PREFIX } from "../../lib/reports/report-blobs.ts";
 import { type PolicyDocument, type PolicyStatement, policyDocument } from "./document.ts";
 import { tableDataStatement } from "./dynamodb.ts";
 
@@ -10,7 +11,12 @@ export interface WorkerPolicyInput {
   s3Buckets: readonly string[];
   /** The stage's drive secrets (arns.ts `drivesParametersArn`): read only. */
   drivesParametersArn: string;
+  /** The stage's reports bucket (the worker writes runs' per-file reports under `reports/`). */
+  reportsBucket: string;
 }
+
+/** What a report upload calls (lib-storage: PutObject, or a multipart upload it may abort). */
+export const REPORT_WRITE_ACTIONS = ["s3:PutObject", "s3:AbortMultipartUpload"];
 
 /** What the S3 drive calls on objects: Get/HeadObject, PutObject and multipart Upload, DeleteObject. */
 export const S3_OBJECT_ACTIONS = [
@@ -34,7 +40,7 @@ export const SQS_CONSUME_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "
  * sync queue; send to it (continuations of a run that outlives one invocation); and the objects of
  * the configured S3 buckets, if any. Nothing else: it never touches schedules, and the dead-letter
  * queue is filled by SQS's redrive, not by the worker. It may read the stage's drive secrets, never
- * write them. S3-compatible stores (MinIO, R2, …) use keys
+ * write them, and writes runs' reports under `reports/`. S3-compatible stores (MinIO, R2, …) use keys
  * from the location, not this role.
  */
 export function workerPolicy(input: WorkerPolicyInput): PolicyDocument {
@@ -57,6 +63,12 @@ export function workerPolicy(input: WorkerPolicyInput): PolicyDocument {
       Effect: "Allow",
       Action: [...DRIVE_SECRETS_READ_ACTIONS],
       Resource: [input.drivesParametersArn],
+    },
+    {
+      Sid: "RunReportsWrite",
+      Effect: "Allow",
+      Action: [...REPORT_WRITE_ACTIONS],
+      Resource: [`arn:${input.partition}:s3:::${input.reportsBucket}/${REPORTS_PREFIX}*`],
     },
     ...s3Statements(input.partition, input.s3Buckets),
   );

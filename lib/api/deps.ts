@@ -1,6 +1,6 @@
 import type { ApiAuthKind } from "../env.ts";
 import type { JobDeps } from "../jobs/deps.ts";
-import type { ReportBlobs } from "../reports/report-blobs.ts";
+import type { ReportReader } from "../reports/report-blobs.ts";
 
 /** Everything the API needs: the use cases' dependencies, plus the edge's own settings. */
 export interface ApiDeps extends JobDeps {
@@ -12,7 +12,7 @@ export interface ApiDeps extends JobDeps {
   /** What API Gateway checked before the handler: `iam` or `jwt` deployed, `none` (default) in dev. */
   readonly gatewayAuth?: ApiAuthKind | undefined;
   /** Where the worker keeps per-file run reports (task-result/{task_id}/items); absent = none kept. */
-  readonly reports?: ReportBlobs | undefined;
+  readonly reports?: ReportReader | undefined;
   /** Request body limit in bytes; default 256 KiB. */
   readonly maxBodyBytes?: number;
 }

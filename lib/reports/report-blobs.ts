@@ -14,7 +14,17 @@ export interface ReportBlobs {
   get(key: string): Promise<Readable | undefined>;
 }
 
-/** `reports/<task id>/`: every part of one run's report. */
+/** What reading reports needs (the API). */
+export type ReportReader = Pick<ReportBlobs, "list" | "get">;
+/** What writing reports needs (the worker). */
+export type ReportUploader = Pick<ReportBlobs, "put">;
+
+/** Where reports sit inside the stage's reports bucket. */
+export const REPORTS_PREFIX = "reports/";
+/** Reports expire with the runs they describe (runs have a 30-day TTL). */
+export const REPORT_RETENTION_DAYS = 30;
+
+/** `<task id>/`: every part of one run's report. */
 export const reportPrefix = (taskId: string): string => `${taskId}/`;
 
 /**

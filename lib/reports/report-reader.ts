@@ -3,7 +3,7 @@ import { createGunzip } from "node:zlib";
 import { InvalidCursorError } from "../store/errors.ts";
 import type { SyncItem } from "../sync/types.ts";
 import * as z from "../util/zod.ts";
-import { type ReportBlobs, reportPrefix } from "./report-blobs.ts";
+import { type ReportReader, reportPrefix } from "./report-blobs.ts";
 
 export interface ReportQuery {
   readonly op?: SyncItem["op"];
@@ -43,7 +43,7 @@ function decodeCursor(text: string): Cursor {
  * no report yet gives an empty page. Throws InvalidCursorError for a cursor it did not give out.
  */
 export async function readReportPage(
-  blobs: ReportBlobs,
+  blobs: ReportReader,
   taskId: string,
   query: ReportQuery = {},
 ): Promise<ReportPage> {

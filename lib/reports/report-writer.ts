@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { PassThrough } from "node:stream";
 import { createGzip } from "node:zlib";
 import type { SyncItem } from "../sync/types.ts";
-import { type ReportBlobs, reportPartKey } from "./report-blobs.ts";
+import { type ReportUploader, reportPartKey } from "./report-blobs.ts";
 
 /** One part of a run's report being written. */
 export interface ReportWriter {
@@ -23,7 +23,7 @@ const CHUNK_CHARS = 64 * 1024;
  * Streams a part of the per-file report to `blobs` as gzip JSON lines while the run goes: memory
  * stays bounded however many files the run touches (the stream is uploaded as it is made).
  */
-export function createReportWriter(blobs: ReportBlobs, taskId: string, now: Date): ReportWriter {
+export function createReportWriter(blobs: ReportUploader, taskId: string, now: Date): ReportWriter {
   const key = reportPartKey(taskId, now, randomBytes(4).toString("hex"));
   const lines = new PassThrough();
   const gzip = createGzip();

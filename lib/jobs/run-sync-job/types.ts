@@ -1,7 +1,7 @@
 import type { Drive } from "../../drives/drive.ts";
 import type { Location } from "../../drives/location.ts";
 import type { SqsProducer } from "../../queue/sqs-producer.ts";
-import type { ReportBlobs } from "../../reports/report-blobs.ts";
+import type { ReportUploader } from "../../reports/report-blobs.ts";
 import type { RunStatus } from "../../store/run.ts";
 import type { Store } from "../../store/store.ts";
 import type { SyncResult } from "../../sync/index.ts";
@@ -25,7 +25,7 @@ export interface WorkerDeps {
   readonly clock: () => Date;
   readonly log?: JobLog;
   /** Where each run's per-file report goes; none kept when absent. */
-  readonly reports?: ReportBlobs;
+  readonly reports?: ReportUploader;
   /** Called once per finished run (SUCCESS, FAILURE, SKIPPED): the worker turns it into metrics. */
   readonly onRunFinished?: (run: FinishedRun) => void;
 }

@@ -2,7 +2,8 @@ import { CreateBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import { runReportBlobsContract } from "../../../test/support/reports/report-blobs-contract.ts";
 import { type LocalSqsS3, startLocalSqsS3 } from "../../dev/emulators/fauxqs.ts";
 import { s3ClientFor } from "../../drives/s3/s3-client.ts";
-import { createS3ReportBlobs } from "./s3-report-blobs.ts";
+import { createS3ReportReader } from "./s3-report-blobs.ts";
+import { createS3ReportUploader } from "./s3-report-upload.ts";
 
 let local: LocalSqsS3 | undefined;
 let client: S3Client | undefined;
@@ -19,7 +20,8 @@ runReportBlobsContract({
     });
     const bucket = `reports-${process.pid}-${++buckets}`;
     await client.send(new CreateBucketCommand({ Bucket: bucket }));
-    return createS3ReportBlobs({ client, bucket, prefix: "reports/" });
+    const options = { client, bucket, prefix: "reports/" };
+    return { ...createS3ReportReader(options), ...createS3ReportUploader(options) };
   },
   cleanup: async () => {
     client?.destroy();

@@ -1,7 +1,6 @@
 import type { Readable } from "node:stream";
 import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, type S3Client } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
-import type { ReportBlobs } from "../report-blobs.ts";
+import type { ReportReader } from "../report-blobs.ts";
 
 export interface S3ReportBlobsOptions {
   readonly client: S3Client;
@@ -10,17 +9,14 @@ export interface S3ReportBlobsOptions {
   readonly prefix?: string;
 }
 
-/** Reports in an S3 bucket: each part streamed up with lib-storage (multipart past 5 MiB), gzip JSON lines. */
-export function createS3ReportBlobs(options: S3ReportBlobsOptions): ReportBlobs {
+/**
+ * Reading reports from an S3 bucket (the API). Writing is s3-report-upload.ts, apart, so the API's
+ * bundle (and so its role) holds no upload call.
+ */
+export function createS3ReportReader(options: S3ReportBlobsOptions): ReportReader {
   const { client, bucket } = options;
   const base = options.prefix ?? "";
   return {
-    async put(key, body) {
-      await new Upload({
-        client,
-        params: { Bucket: bucket, Key: `${base}${key}`, Body: body, ContentType: "application/gzip" },
-      }).done();
-    },
     async list(prefix) {
       const keys: string[] = [];
       let token: string | undefined;

@@ -50,6 +50,7 @@ const ACTIONS_OF_CALL: Record<string, string[]> = {
   "s3:CopyObject": ["s3:GetObject", "s3:PutObject"],
   "s3:DeleteObjects": ["s3:DeleteObject"],
   "s3:Upload": ["s3:PutObject", "s3:AbortMultipartUpload"],
+  // IAM has no action per multipart step: creating, completing and copying parts is PutObject.
   "s3:CreateMultipartUpload": ["s3:PutObject"],
   "s3:UploadPart": ["s3:PutObject"],
   "s3:CompleteMultipartUpload": ["s3:PutObject"],
