@@ -23,6 +23,7 @@ const commands: Record<string, CommandEntry> = {
   sync: { summary: "copy or mirror files between two locations", load: () => import("./sync-command.ts") },
   dev: { summary: "run the API, worker and scheduler locally", load: () => import("./dev-command.ts") },
   status: { summary: "show configs, schedules, runs, queues", load: () => import("./status-command.ts") },
+  drive: { summary: "add, list, show, check, remove named drives", load: () => import("./drive-command.ts") },
 };
 
 /** Exit code for a usage error (bad flags, missing arguments). */
