@@ -125,8 +125,17 @@ describe("the dashboard", { timeout: 120_000 }, () => {
     await page.getByText("Dead-letter").waitFor();
     await page.getByText("30 2 * * *").waitFor();
     await shot("system");
+  });
+
+  it("adds a drive and checks it", async () => {
     await page.goto(`${dev.url}/#/drives`);
     await page.getByRole("heading", { name: "Drives" }).waitFor();
+    await page.getByLabel("Name").fill("photos");
+    await page.getByLabel("Type").selectOption("local");
+    await page.getByLabel("Settings (JSON)").fill(JSON.stringify({ root: join(work, "photos") }));
+    await page.getByRole("button", { name: "Add drive" }).click();
+    await page.getByRole("button", { name: "Check: photos" }).click();
+    await page.getByText("photos: Reachable.").waitFor();
     await shot("drives");
   });
 

@@ -35,11 +35,12 @@ export function DrivesPage() {
     event.preventDefault();
     setFailure(undefined);
     try {
+      // Settings and secrets are fields of the drive itself; secrets are sent, never shown again.
       await api("POST", "/api/v1/drives", {
+        ...parseJson(form.settings, t("settings")),
+        ...parseJson(form.secrets, t("secrets")),
         name: form.name,
         type: form.type,
-        settings: parseJson(form.settings, t("settings")),
-        ...(form.secrets.trim() ? { secrets: parseJson(form.secrets, t("secrets")) } : {}),
       });
       setForm({ name: "", type: form.type, settings: "", secrets: "" });
       drives.reload();
@@ -50,8 +51,13 @@ export function DrivesPage() {
   const check = async (name: string) => {
     setFailure(undefined);
     try {
-      await api("POST", `/api/v1/drives/${encodeURIComponent(name)}/check`);
-      setNotice(`${name}: ${t("checkOk")}`);
+      const result = await api<{ ok: boolean; error?: { code: string; message: string } }>(
+        "POST",
+        `/api/v1/drives/${encodeURIComponent(name)}/check`,
+      );
+      setNotice(
+        result.ok ? `${name}: ${t("checkOk")}` : `${name}: ${result.error?.code} ${result.error?.message}`,
+      );
     } catch (error) {
       setFailure(error as Error);
     }
@@ -76,6 +82,9 @@ export function DrivesPage() {
               {drives.data.items.map((drive) => (
                 <li key={drive.name}>
                   <strong>{drive.name}</strong> <code>{drive.type}</code>{" "}
+                  {Array.isArray(drive.secrets_set) && drive.secrets_set.length > 0 && (
+                    <span class="muted">({(drive.secrets_set as string[]).join(", ")}: ***)</span>
+                  )}{" "}
                   <button
                     type="button"
                     aria-label={`${t("check")}: ${drive.name}`}
