@@ -106,6 +106,13 @@ const SST_DEV_ACTIONS = ["appsync:*", "s3:*"];
 /** What the event source mapping polls the queue with: the worker role (AWSLambdaSQSQueueExecutionRole). */
 const EVENT_SOURCE_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"];
 
+it("refuses `sst dev --stage prod`: the evaluation fails before any resource", async () => {
+  // The program throws while SST loads it, as `sst dev` would show it.
+  await expect(evaluate({ stage: "prod", dev: true, env: {} })).rejects.toThrow(
+    /InfraConfigError: sst dev --stage prod is refused/,
+  );
+});
+
 describe.each(Object.keys(SCENARIOS) as ScenarioName[])("offline deploy check: %s", (scenario) => {
   const r = () => results[scenario].resources;
   const settings = SCENARIOS[scenario].env as Record<string, string | undefined>;

@@ -53,8 +53,8 @@ describe("readDeploySettings", () => {
   it("leaves the API open only under sst dev, and never for production stages", () => {
     expect(read({}, "alice", true).auth).toEqual({ kind: "none" });
     expect(read({}, "alice", false).auth).toEqual({ kind: "iam" });
-    expect(read({}, "prod", true).auth).toEqual({ kind: "iam" });
-    expect(read({}, "production", true).auth).toEqual({ kind: "iam" });
+    expect(() => read({}, "prod", true)).toThrow(/sst dev --stage prod is refused/);
+    expect(() => read({}, "production", true)).toThrow(InfraConfigError);
   });
 
   it("marks prod and production as production", () => {

@@ -84,6 +84,12 @@ export function readDeploySettings(input: {
   dev: boolean;
   env: Record<string, string | undefined>;
 }): DeploySettings {
+  // sst dev runs the handlers on a laptop against the stage's real table, queues and schedules.
+  if (input.dev && isProductionStage(input.stage)) {
+    throw new InfraConfigError(
+      `sst dev --stage ${input.stage} is refused: ${input.stage} is a production stage; use a personal stage (plain \`sst dev\`).`,
+    );
+  }
   // "." separates a stage's rule prefix from rule names (rulePrefixOf): no stage may contain one.
   if (!/^[A-Za-z0-9_-]+$/.test(input.stage)) {
     throw new InfraConfigError(
