@@ -80,6 +80,11 @@ const en = {
   settings: "Settings (JSON)",
   secrets: "Secrets (JSON, write-only)",
   checkOk: "Reachable.",
+  browse: "Pick a folder of a drive",
+  drive: "Drive",
+  folders: "Folders",
+  useAsSource: "Use as source",
+  useAsTarget: "Use as target",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -160,6 +165,11 @@ const zh: Record<MessageKey, string> = {
   settings: "设置（JSON）",
   secrets: "密钥（JSON，只写）",
   checkOk: "可以访问。",
+  browse: "从存储中选择文件夹",
+  drive: "存储",
+  folders: "文件夹",
+  useAsSource: "设为源",
+  useAsTarget: "设为目标",
 };
 
 const MESSAGES: Record<Language, Record<MessageKey, string>> = { en, "zh-CN": zh };

@@ -139,6 +139,16 @@ describe("the dashboard", { timeout: 120_000 }, () => {
     await shot("drives");
   });
 
+  it("picks a source folder from a drive's entries in the config form", async () => {
+    await page.goto(`${dev.url}/#/configs/new`);
+    await page.getByLabel("Drive").selectOption("photos");
+    await page.getByRole("list", { name: "Folders" }).getByRole("button", { name: "2026/" }).click();
+    await page.getByText("photos:/2026").waitFor();
+    await page.getByRole("button", { name: "Use as source" }).click();
+    expect(await page.getByLabel("Source").inputValue()).toBe("photos:/2026");
+    await shot("config-picker");
+  });
+
   it("switches to 简体中文, and dates and the cron description follow", async () => {
     await page.goto(`${dev.url}/`);
     await page.getByLabel("Language").selectOption("zh-CN");

@@ -5,6 +5,7 @@ import { useUi } from "../context.ts";
 import type { MessageKey } from "../i18n.ts";
 import { href } from "../route.ts";
 import { Failure, Loading } from "./common.tsx";
+import { FolderPicker } from "./folder-picker.tsx";
 
 const MODES = ["copy", "mirror", "overwrite"] as const;
 const FIELDS = ["name", "source", "target", "cron", "timezone", "mode"] as const;
@@ -156,6 +157,12 @@ export function ConfigForm({ id }: { id?: string }) {
         {input("name", { required: true })}
         {input("source", { required: true, placeholder: "/data/photos, s3://bucket/prefix, drive:path" })}
         {input("target", { required: true })}
+        <FolderPicker
+          onPick={(field, location) => {
+            setValues((old) => (old ? { ...old, [field]: location } : old));
+            setErrors((old) => ({ ...old, [field]: undefined }));
+          }}
+        />
         {input("cron", { required: true, placeholder: "0 2 * * *", spellcheck: false })}
         <p class="muted hint">{t("cronHint")}</p>
         {input("timezone", { list: "zones", required: true })}
