@@ -73,6 +73,6 @@ describe("an unreadable entry on either side", { timeout: 60_000 }, () => {
     const result = JSON.parse(stdout);
     expect(code).toBe(1);
     expect(result).toMatchObject({ status: "FAILURE", deleted: 0 });
-    expect(await names(dir + "/dst")).toContain("extra.txt");
+    expect(await names(`${dir}/dst`)).toContain("extra.txt");
   });
 });

@@ -74,7 +74,7 @@ async function call(url: string, env: Env, method: string, path: string, body?: 
   return { status: response.status, json };
 }
 
-const valueOf = (text: string): unknown => (text === "true" ? true : text === "false" ? false : text);
+const fieldValue = (text: string): unknown => (text === "true" ? true : text === "false" ? false : text);
 
 /** The body of `drive add`: NAME and FIELD=VALUE pairs; missing secrets prompted for. */
 async function addBody(name: string, pairs: string[]): Promise<Record<string, unknown>> {
@@ -83,7 +83,7 @@ async function addBody(name: string, pairs: string[]): Promise<Record<string, un
     const eq = pair.indexOf("=");
     if (eq <= 0)
       throw new UsageError(`expected FIELD=VALUE, got ${JSON.stringify(pair.replace(/=.*/, "=…"))}`);
-    body[pair.slice(0, eq)] = valueOf(pair.slice(eq + 1));
+    body[pair.slice(0, eq)] = fieldValue(pair.slice(eq + 1));
   }
   const type = driveTypeOf(String(body.type ?? ""));
   if (!type) throw new UsageError("give type=s3, type=webdav or type=local (and the type's fields)");

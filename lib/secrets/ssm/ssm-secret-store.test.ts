@@ -1,12 +1,9 @@
 import {
   DeleteParameterCommand,
   GetParameterCommand,
-  ParameterNotFound,
-  ParameterVersionNotFound,
   PutParameterCommand,
   SSMClient,
 } from "@aws-sdk/client-ssm";
-import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeSsm } from "../../../test/support/secrets/fake-ssm.ts";
 import { type MotoServer, startMotoServer } from "../../../test/support/secrets/moto-server.ts";
