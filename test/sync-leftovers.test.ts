@@ -13,6 +13,7 @@ import { createMemoryDrive } from "../lib/drives/memory/memory-drive.ts";
 import { TEMP_NAME, timedTempName } from "../lib/drives/temp-names.ts";
 import { createWebdavDrive } from "../lib/drives/webdav/webdav-drive.ts";
 import { syncDrives } from "../lib/sync/index.ts";
+import { startOpenListFixture } from "./support/drives/openlist-fixture.ts";
 import { startWebdavTestServer } from "./support/drives/webdav-test-server.ts";
 import { options, seed } from "./support/sync/sync-fixtures.ts";
 import { giveToRunner, runCliUnprivileged } from "./support/sync/unprivileged.ts";
@@ -120,6 +121,31 @@ describe("a killed run's temporary files", { timeout: 60_000 }, () => {
       expect(await temps(join(root, "sub"))).toEqual([]);
     } finally {
       await server.stop();
+    }
+  });
+});
+
+describe("a killed run's temporary files on OpenList", { timeout: 60_000 }, () => {
+  it("go when stale; one just uploaded with an old Last-Modified stays", async () => {
+    const fixture = await startOpenListFixture({ profiles: { "/local": { profile: "local" } } });
+    try {
+      const target = await fixture.drive("/local");
+      const [folder] = await readdir(fixture.disks["/local"] ?? "");
+      const disk = join(fixture.disks["/local"] ?? "", folder ?? "");
+      const now = Date.now();
+      const stale = timedTempName("a.txt", now - 3 * 3_600_000);
+      const uploaded = timedTempName("b.txt", now); // Last-Modified set it to the source's old time
+      for (const name of [stale, uploaded]) {
+        await writeFile(join(disk, name), "partial upload");
+        await utimes(join(disk, name), (now - 3 * 3_600_000) / 1000, (now - 3 * 3_600_000) / 1000);
+      }
+      const source = createMemoryDrive();
+      await seed(source, { "a.txt": "a" });
+      const result = await syncDrives(source, target, options({ mode: "mirror" }));
+      expect(result).toMatchObject({ status: "SUCCESS", copied: 1 });
+      expect(await temps(disk)).toEqual([uploaded]);
+    } finally {
+      await fixture.stop();
     }
   });
 });

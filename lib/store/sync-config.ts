@@ -29,7 +29,11 @@ const maxDelete = z
       // NaN (not a percentage at all) is the regex's to report, once.
       .refine((value) => !(Number.parseFloat(value) > 100), "max_delete percentage must be at most 100%"),
   ])
-  .nullable();
+  .nullable()
+  .meta({
+    description:
+      'The most a mirror may delete: a count of files or a percentage of the target\'s files ("10%"). null (the default): at most half of the target\'s files, at least 2, so a source that vanished cannot empty the target; "100%" allows any number.',
+  });
 
 /**
  * The user-editable fields of a sync config, without defaults. Cron syntax and the time zone are

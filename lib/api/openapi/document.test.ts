@@ -38,6 +38,9 @@ describe("the OpenAPI document", () => {
     const schema = create.content["application/json"].schema;
     expect(schema.required).toEqual(["name", "source", "target", "cron"]);
     expect(Object.keys(schema.properties)).toContain("max_delete");
+    expect(schema.properties.max_delete).toMatchObject({
+      description: expect.stringMatching(/null \(the default\): at most half .*"100%" allows any number/),
+    });
   });
 });
 
