@@ -30,12 +30,22 @@ describe("syncron dev's data folder", () => {
     await writeFile(join(dataDir, "old", "notes"), "x", { mode: 0o644 });
     const stack = await startDevStack({ port: 0, dataDir, log: () => undefined });
     try {
+      const drive = await http(stack.url, "POST", "/api/v1/drives", {
+        json: {
+          name: "nas",
+          type: "webdav",
+          url: "https://dav.example.com",
+          username: "me",
+          password: "hunter2",
+        },
+      });
+      expect(drive.status, drive.text).toBe(201);
       for (let i = 0; i < 20; i++) {
         const reply = await http(stack.url, "POST", "/api/v1/sync-configs", {
           json: {
             name: `c${i}`,
             source: `webdav://dav.example.com/src/${i}`,
-            target: `webdav://me:hunter2@dav.example.com/${i}`,
+            target: `nas:/${i}`,
             cron: "0 0 1 1 *",
           },
         });
