@@ -39,6 +39,7 @@ const LAMBDA_ENV = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   SYNCRON_TABLE: "syncron-bench",
   SYNCRON_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/sync",
+  SYNCRON_DRIVES_PARAMETER_PATH: "/syncron/bench/drives",
   SYNCRON_QUEUE_ARN: "arn:aws:sqs:us-east-1:123456789012:sync",
   SYNCRON_SCHEDULE_GROUP: "syncron-bench",
   SYNCRON_SCHEDULER_ROLE_ARN: "arn:aws:iam::123456789012:role/scheduler",
