@@ -13,6 +13,7 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { apiEnvironment } from "../lib/env.ts";
 import { buildCli } from "../scripts/build-cli.ts";
 import { benchArgs } from "./support/args.ts";
 import { describeMachine, machineFacts } from "./support/machine.ts";
@@ -31,18 +32,24 @@ const SST_BANNER = [
   "const __filename = topLevelFileUrlToPath(import.meta.url)",
   `const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))`,
 ].join("\n");
-/** What infra sets on the functions (lib/env.ts), with placeholders: the worker builds its clients at import. */
+/** What infra sets on the functions, from lib/env.ts itself (placeholders): the worker builds its clients at import. */
 const LAMBDA_ENV = {
   AWS_REGION: "us-east-1",
   AWS_ACCESS_KEY_ID: "bench",
   AWS_SECRET_ACCESS_KEY: "bench",
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-  SYNCRON_TABLE: "syncron-bench",
-  SYNCRON_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/sync",
-  SYNCRON_DRIVES_PARAMETER_PATH: "/syncron/bench/drives",
-  SYNCRON_QUEUE_ARN: "arn:aws:sqs:us-east-1:123456789012:sync",
-  SYNCRON_SCHEDULE_GROUP: "syncron-bench",
-  SYNCRON_SCHEDULER_ROLE_ARN: "arn:aws:iam::123456789012:role/scheduler",
+  ...apiEnvironment({
+    table: "syncron-bench",
+    queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/sync",
+    queueArn: "arn:aws:sqs:us-east-1:123456789012:sync",
+    dlqUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/dlq",
+    scheduleBackend: "eventbridge-scheduler",
+    scheduleGroup: "syncron-bench",
+    schedulerRoleArn: "arn:aws:iam::123456789012:role/scheduler",
+    apiAuth: "iam",
+    reportsBucket: "syncron-bench-reports",
+    drivesParameterPath: "/syncron/bench/drives",
+  }),
 };
 const IMPORT_SCRIPT =
   "const t = performance.now(); await import(process.argv[1]); console.log(JSON.stringify({ import_ms: performance.now() - t }));";
