@@ -176,6 +176,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
 
   return new Promise<number>((resolve) => {
     let stopping = false;
+    let stopped = false;
     const stop = (reason: Record<string, unknown>) => {
       stopping = true;
       stopWatching();
@@ -183,7 +184,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       stack.stop().then(
         () => {
           log("info", "stopped");
-          for (const signal of SIGNALS) process.off(signal, onSignal);
+          stopped = true;
           // Anything still holding the event loop (a socket the SDK keeps) must not keep us alive.
           setTimeout(() => process.exit(0), 2_000).unref();
           resolve(0);
@@ -196,6 +197,9 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     };
     const onSignal = (signal: NodeJS.Signals) => {
       if (!stopping) return stop({ signal });
+      // Already stopped, on the way out: a late signal (a terminal's SIGHUP after Ctrl+C) must not
+      // turn a clean exit into a death by signal.
+      if (stopped) process.exit(0);
       log("warn", "second signal: exiting now", { signal });
       process.exit(1);
     };

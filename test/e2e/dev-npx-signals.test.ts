@@ -90,7 +90,8 @@ describe("syncron dev through npx stops with its launcher", { timeout: E2E_TIMEO
 
   it("SIGHUP (the terminal closed) stops it cleanly too, exit 0", async () => {
     const dev = await startDev({ dataDir: join(await tempDir(), "data") });
-    expect(await dev.stop("SIGHUP")).toBe(0);
+    const code = await dev.stop("SIGHUP");
+    expect(code, `signal ${dev.child.signalCode}: ${dev.output()}`).toBe(0);
     expect(dev.output()).toMatch(/INFO +stopping signal=SIGHUP[\s\S]*INFO +stopped/);
   });
 });
