@@ -128,8 +128,20 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
     return toEntry(path, item) as FileEntry;
   };
 
-  const ensureDir = async (dir: string): Promise<void> => {
-    if (knownDirs.has(dir)) return;
+  // One MKCOL per folder however many writes need it at once: concurrent MKCOLs of one collection
+  // race on the server (Apache mod_dav answers some of them 403).
+  const creatingDirs = new Map<string, Promise<void>>();
+  const ensureDir = (dir: string): Promise<void> => {
+    if (knownDirs.has(dir)) return Promise.resolve();
+    let creating = creatingDirs.get(dir);
+    if (!creating) {
+      creating = makeDir(dir).finally(() => creatingDirs.delete(dir));
+      creatingDirs.set(dir, creating);
+    }
+    return creating;
+  };
+
+  const makeDir = async (dir: string): Promise<void> => {
     try {
       const item = await client.stat(remote(dir));
       if ((item as FileStat).type !== "directory") {
@@ -144,12 +156,20 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
         // 409 on the root: folders above the drive's URL are missing too (`…/backup/photos` on a
         // server without `backup`): create them as rclone does, then the root.
         if (dir === "" && statusOf(createError) === 409) await createRootPath();
-        // 405: it exists already (another writer made it between our PROPFIND and MKCOL).
-        else if (statusOf(createError) !== 405)
+        // 405, or any refusal while another client made it meanwhile: it exists, which is all we want.
+        else if (statusOf(createError) !== 405 && !(await isDirectory(dir)))
           throw toWebdavDriveError(createError, "mkdir", dir, "directory");
       }
     }
     knownDirs.add(dir);
+  };
+
+  const isDirectory = async (dir: string): Promise<boolean> => {
+    try {
+      return ((await client.stat(remote(dir))) as FileStat).type === "directory";
+    } catch {
+      return false;
+    }
   };
 
   /** MKCOL of every missing folder of the drive's URL path, from the server's root down. */
