@@ -47,6 +47,14 @@ describe("nextRuns", () => {
     expect(runs("0 0 29 2 *", "2096-03-01T00:00:00Z", 1)).toEqual(["2104-02-29T00:00:00.000Z"]);
   });
 
+  it("gives all runs of a yearly cron however many years they span (fast-check found 28 of 30)", () => {
+    const yearly = runs("0 0 1 10 *", "2025-01-01T00:00:00Z", 30);
+    expect(yearly).toHaveLength(30);
+    expect(yearly.at(-1)).toBe("2054-10-01T00:00:00.000Z");
+    const leap = runs("0 0 29 2 *", "2025-01-01T00:00:00Z", 20);
+    expect(leap.at(-1)).toBe("2108-02-29T00:00:00.000Z");
+  });
+
   it("defaults to UTC, 5 runs, from now", () => {
     const before = Date.now();
     const result = nextRuns("* * * * *");

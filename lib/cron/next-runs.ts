@@ -5,6 +5,8 @@ import { assertTimezone, instantsAt, offsetAt, wallClock } from "./timezone.ts";
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+/** Longest possible gap between two runs of one expression, in days of the walk. */
+const GAP = 28 * 366 * DAY;
 
 export interface NextRunsOptions {
   /** IANA time zone the expression is read in; default UTC. */
@@ -42,9 +44,11 @@ export function nextRuns(expression: string, options: NextRunsOptions = {}): Dat
   const after = from.getTime();
   const hours = sorted(cron.hours);
   const minutes = sorted(cron.minutes);
-  // Walk local calendar days; 28 years covers the longest gap between two 29ths of February (2096 → 2104).
-  const firstDay = Math.floor(wallClock(after, timezone) / DAY) * DAY;
-  for (let day = firstDay; runs.length < count && day < firstDay + 28 * 366 * DAY; day += DAY) {
+  // Walk local calendar days. An expression that matches at all matches again within 28 years (the longest
+  // gap between two 29ths of February: 2096 → 2104), so the walk gives up 28 years after the last run found,
+  // not 28 years after `from` (30 runs of a yearly cron span 30 years).
+  let giveUpAt = Math.floor(wallClock(after, timezone) / DAY) * DAY + GAP;
+  for (let day = giveUpAt - GAP; runs.length < count && day < giveUpAt; day += DAY) {
     const date = new Date(day);
     if (!cron.months.has(date.getUTCMonth() + 1) || !matchesDay(cron, date)) continue;
     // Instants of this local day lie within [day - 14h, day + 38h]; one offset across it means no transition.
@@ -58,6 +62,7 @@ export function nextRuns(expression: string, options: NextRunsOptions = {}): Dat
         if (instant === undefined || instant <= after) continue;
         runs.push(new Date(instant));
         if (runs.length === count) return runs;
+        giveUpAt = day + GAP;
       }
     }
   }
