@@ -1,7 +1,14 @@
 /** `syncron drive add|list|show|check|rm|migrate`: named drives through a running API (and the AWS migration). */
-import { TOKEN_HEADER } from "../api/auth.ts";
 import { driveTypeOf } from "../drives/types/registry.ts";
-import { ENV } from "../env.ts";
+import {
+  type ApiReply,
+  ApiUnreachableError,
+  apiClientFrom,
+  listAll,
+  replyError,
+  TOKEN_USAGE,
+  URL_USAGE,
+} from "./api-client.ts";
 import { parseFlags, UsageError } from "./args.ts";
 
 export const usage = `Usage: syncron drive <action> [options]
@@ -18,11 +25,11 @@ Types and fields: s3 (bucket, endpoint, region, path_style, access_key_id, secre
 webdav (url, username, password, vendor), local (root); see the README's Drives section.
 
 Options:
-  --url URL     the API (default $SYNCRON_URL, else http://127.0.0.1:8000)
+${URL_USAGE}
   --json        print JSON
   -h, --help    show this help
 
-Environment: ${ENV.apiToken}, sent in the ${TOKEN_HEADER} header when set.
+${TOKEN_USAGE}
 Exit codes: 0 done, 1 refused or failed (a failed check too), 2 usage error.`;
 
 type Env = NodeJS.ProcessEnv;
@@ -59,21 +66,6 @@ async function promptSecret(question: string): Promise<string> {
   });
 }
 
-async function call(url: string, env: Env, method: string, path: string, body?: unknown) {
-  const token = env[ENV.apiToken];
-  const response = await fetch(`${url.replace(/\/+$/, "")}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-      ...(token ? { [TOKEN_HEADER]: token } : {}),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  return { status: response.status, json };
-}
-
 const fieldValue = (text: string): unknown => (text === "true" ? true : text === "false" ? false : text);
 
 /** The body of `drive add`: NAME and FIELD=VALUE pairs; missing secrets prompted for. */
@@ -105,82 +97,59 @@ export async function run(args: string[], env: Env = process.env): Promise<numbe
     "parameter-path": { type: "string" },
   });
   const [action, name, ...rest] = positionals;
-  const url = values.url ?? env.SYNCRON_URL ?? "http://127.0.0.1:8000";
-  if (!/^https?:\/\/[^/]+/.test(url))
-    throw new UsageError(`--url must be an http(s) URL (got ${JSON.stringify(url)})`);
+  const api = apiClientFrom(values.url, env);
   const needName = () => {
     if (!name) throw new UsageError(`drive ${action} needs a drive NAME`);
     return encodeURIComponent(name);
   };
   const print = (json: unknown, text: string) =>
     console.log(values.json ? JSON.stringify(json, null, 2) : text);
-  const failed = (reply: { json: Record<string, unknown> }) => {
-    const error = reply.json.error as { code?: string; message?: string } | undefined;
-    console.error(
-      `syncron drive ${action}: ${error?.code ?? "ERROR"}: ${error?.message ?? "request failed"}`,
-    );
+  const failed = (reply: ApiReply) => {
+    console.error(`syncron drive ${action}: ${replyError(reply)}`);
     return 1;
   };
 
   try {
     switch (action) {
       case "add": {
-        const reply = await call(
-          url,
-          env,
-          "POST",
-          "/api/v1/drives",
-          await addBody(needName() && String(name), rest),
-        );
+        const reply = await api.request("POST", "/api/v1/drives", {
+          json: await addBody(needName() && String(name), rest),
+        });
         if (reply.status !== 201) return failed(reply);
         print(
-          reply.json,
-          `created drive ${name} (secrets set: ${(reply.json.secrets_set as string[]).join(", ") || "none"})`,
+          reply.body,
+          `created drive ${name} (secrets set: ${(reply.body.secrets_set as string[]).join(", ") || "none"})`,
         );
         return 0;
       }
       case "list": {
-        const items: Record<string, unknown>[] = [];
-        let cursor: string | null = null;
-        do {
-          const reply = await call(
-            url,
-            env,
-            "GET",
-            `/api/v1/drives?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
-          );
-          if (reply.status !== 200) return failed(reply);
-          items.push(...(reply.json.items as Record<string, unknown>[]));
-          cursor = reply.json.next_cursor as string | null;
-        } while (cursor);
+        const listed = await listAll(api, "/api/v1/drives");
+        if ("error" in listed) return failed(listed.error);
+        const { items } = listed;
         const lines = items.map(
-          (d) =>
+          (d: Record<string, unknown>) =>
             `${String(d.name).padEnd(24)} ${String(d.type).padEnd(8)} ${(d.secrets_set as string[]).join(",") || "-"}`,
         );
         print(items, [`${"NAME".padEnd(24)} ${"TYPE".padEnd(8)} SECRETS SET`, ...lines].join("\n"));
         return 0;
       }
       case "show": {
-        const reply = await call(url, env, "GET", `/api/v1/drives/${needName()}`);
+        const reply = await api.request("GET", `/api/v1/drives/${needName()}`);
         if (reply.status !== 200) return failed(reply);
-        console.log(JSON.stringify(reply.json, null, 2));
+        console.log(JSON.stringify(reply.body, null, 2));
         return 0;
       }
       case "check": {
         const query = values.path ? `?path=${encodeURIComponent(values.path)}` : "";
-        const reply = await call(url, env, "POST", `/api/v1/drives/${needName()}/check${query}`);
+        const reply = await api.request("POST", `/api/v1/drives/${needName()}/check${query}`);
         if (reply.status !== 200) return failed(reply);
-        const error = reply.json.error as { code: string; message: string } | undefined;
-        print(
-          reply.json,
-          reply.json.ok ? `drive ${name}: ok` : `drive ${name}: ${error?.code}: ${error?.message}`,
-        );
-        return reply.json.ok ? 0 : 1;
+        print(reply.body, reply.body.ok ? `drive ${name}: ok` : `drive ${name}: ${replyError(reply)}`);
+        return reply.body.ok ? 0 : 1;
       }
       case "rm": {
-        const reply = await call(url, env, "DELETE", `/api/v1/drives/${needName()}`);
+        const reply = await api.request("DELETE", `/api/v1/drives/${needName()}`);
         if (reply.status !== 200) return failed(reply);
-        print(reply.json, `deleted drive ${name}`);
+        print(reply.body, `deleted drive ${name}`);
         return 0;
       }
       case "migrate":
@@ -192,10 +161,8 @@ export async function run(args: string[], env: Env = process.env): Promise<numbe
     }
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    if (error instanceof TypeError && /fetch failed/.test(error.message)) {
-      console.error(
-        `syncron drive ${action}: cannot reach the API at ${url} (is syncron dev running? --url)`,
-      );
+    if (error instanceof ApiUnreachableError) {
+      console.error(`syncron drive ${action}: ${error.message}`);
       return 1;
     }
     throw error;

@@ -1,6 +1,5 @@
 /** `syncron status`: configs, schedules, next runs, recent runs and queue depth of a running stack. */
-import { TOKEN_HEADER } from "../api/auth.ts";
-import { ENV } from "../env.ts";
+import { apiToken, apiUrl, TOKEN_USAGE, URL_USAGE } from "./api-client.ts";
 import { parseFlags, UsageError } from "./args.ts";
 import { fetchStatus, formatStatus, StatusError } from "./status-report.ts";
 
@@ -11,29 +10,25 @@ depth (available, in flight, delayed, dead letter), read from the HTTP API (task
 sync-config routes).
 
 Options:
-  --url URL     the API (default $SYNCRON_URL, else http://127.0.0.1:8000)
+${URL_USAGE}
   --json        print one JSON object
   -h, --help    show this help
 
-Environment: ${ENV.apiToken}, sent in the ${TOKEN_HEADER} header when set.
+${TOKEN_USAGE}
 Exit codes: 0 shown, 1 the API cannot be reached or answers an error, 2 usage error.`;
 
 /** The API's URL and the output form, from the flags and SYNCRON_URL. Throws UsageError. */
 function parse(args: string[], env: NodeJS.ProcessEnv): { url: string; json: boolean } {
   const { values, positionals } = parseFlags(args, { url: { type: "string" }, json: { type: "boolean" } });
   if (positionals.length > 0) throw new UsageError(`Unexpected argument '${positionals[0]}'`);
-  const url = values.url ?? env.SYNCRON_URL ?? "http://127.0.0.1:8000";
-  if (!/^https?:\/\/[^/]+/.test(url)) {
-    throw new UsageError(`--url must be an http(s) URL (got ${JSON.stringify(url)})`);
-  }
-  return { url, json: values.json ?? false };
+  return { url: apiUrl(values.url, env), json: values.json ?? false };
 }
 
 /** Prints the status; exit code 0, or 1 when the API cannot be read. Throws UsageError. */
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { url, json } = parse(args, env);
   try {
-    const report = await fetchStatus(url, { token: env[ENV.apiToken] || undefined });
+    const report = await fetchStatus(url, { token: apiToken(env) });
     console.log(json ? JSON.stringify(report, null, 2) : formatStatus(report));
     return 0;
   } catch (error) {

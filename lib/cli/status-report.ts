@@ -2,7 +2,7 @@
  * `syncron status`: what a running stack holds, read over its HTTP API only (task-status and the
  * config routes), so it works against `syncron dev` and a deployed API alike.
  */
-import { TOKEN_HEADER } from "../api/auth.ts";
+import { ApiUnreachableError, createApiClient, type Json, listAll, replyError } from "./api-client.ts";
 import { formatBytes } from "./format-bytes.ts";
 
 /** A config as the status shows it. */
@@ -49,8 +49,6 @@ export class StatusError extends Error {
 }
 
 type Fetch = typeof fetch;
-// biome-ignore lint/suspicious/noExplicitAny: API replies, read field by field
-type Json = any;
 
 const RUNS_PER_CONFIG = 5;
 const RECENT_RUNS = 10;
@@ -60,46 +58,29 @@ export async function fetchStatus(
   url: string,
   options: { token?: string | undefined; fetch?: Fetch } = {},
 ): Promise<StatusReport> {
-  const base = url.replace(/\/+$/, "");
-  const doFetch = options.fetch ?? fetch;
-  const get = async (path: string): Promise<Json> => {
-    let response: Response;
+  const client = createApiClient(url, options);
+  const checked = async <T>(call: () => Promise<T>): Promise<T> => {
     try {
-      response = await doFetch(`${base}${path}`, {
-        headers: options.token ? { [TOKEN_HEADER]: options.token } : {},
-      });
+      return await call();
     } catch (error) {
-      throw new StatusError(
-        `cannot reach ${base} (${(error as Error).message}): is \`syncron dev\` running?`,
-        {
-          cause: error,
-        },
-      );
+      if (error instanceof ApiUnreachableError) throw new StatusError(error.message, { cause: error });
+      throw error;
     }
-    const text = await response.text();
-    let body: Json;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new StatusError(`GET ${path} answered ${response.status} with a body that is not JSON`);
-    }
-    if (!response.ok) {
-      throw new StatusError(
-        `GET ${path} answered ${response.status}: ${body?.error?.message ?? text.slice(0, 200)}`,
-      );
-    }
-    return body;
   };
+  const fail = (path: string, reply: { status: number; body: Json }): never => {
+    throw new StatusError(
+      `GET ${path} answered ${reply.status}: ${reply.body?.error?.message ?? replyError(reply)}`,
+    );
+  };
+  const get = (path: string): Promise<Json> =>
+    checked(async () => {
+      const reply = await client.request("GET", path);
+      return reply.status === 200 ? reply.body : fail(path, reply);
+    });
 
   const status = await get("/api/v1/task/scheduler/task-status");
-  const items: Json[] = [];
-  for (let cursor: string | null = null, first = true; first || cursor; first = false) {
-    const page: Json = await get(
-      `/api/v1/sync-configs?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
-    );
-    items.push(...page.items);
-    cursor = page.next_cursor ?? null;
-  }
+  const listed = await checked(() => listAll(client, "/api/v1/sync-configs"));
+  const items: Json[] = "error" in listed ? fail("/api/v1/sync-configs", listed.error) : listed.items;
   const scheduled = new Set<string>(status.scheduled_config_ids ?? []);
   const nextRunOf = new Map<string, string | null>();
   for (const schedule of status.schedules ?? []) {
@@ -138,7 +119,7 @@ export async function fetchStatus(
     }))
     .sort((a, b) => b.created_at.localeCompare(a.created_at))
     .slice(0, RECENT_RUNS);
-  return { url: base, backend: status.backend, configs, runs, queue: status.queue };
+  return { url: client.url, backend: status.backend, configs, runs, queue: status.queue };
 }
 
 /** Rows as aligned columns. */
