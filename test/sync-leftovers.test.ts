@@ -1,6 +1,7 @@
 /**
  * Leftovers of a killed run are removed by the next run, in the folders it walks on the target, and
- * never a temporary file another live run is writing; a dry run writes nothing at all.
+ * never a temporary file another live run is writing; a dry run writes nothing at all, and a real
+ * run nothing into its source.
  */
 import { spawn } from "node:child_process";
 import { chmod, mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from "node:fs/promises";
@@ -172,5 +173,25 @@ describe("--dry-run", { timeout: 60_000 }, () => {
     // Creating and removing even a probe file changes a folder's mod time.
     for (const folder of [src, dst]) expect((await stat(folder)).mtime).toEqual(past);
     expect((await readdir(dst)).length).toBe(2);
+  });
+});
+
+describe("a source", { timeout: 60_000 }, () => {
+  it("is never written by a real run: no probe file in the source folder", async () => {
+    const [src, dst] = [join(dir, "src"), join(dir, "dst")];
+    await mkdir(src);
+    await writeFile(join(src, "a.txt"), "a");
+    await giveToRunner(dir);
+    const past = new Date("2024-01-02T03:04:05Z");
+    await utimes(src, past, past);
+    const before = await stat(src, { bigint: true });
+
+    const { code, stderr } = await runCliUnprivileged(["sync", src, dst, "--mode", "mirror"], dir);
+
+    expect(code, stderr).toBe(0);
+    expect(await readdir(dst)).toEqual(["a.txt"]);
+    // Creating and removing even a probe file changes a folder's mod and change times.
+    const after = await stat(src, { bigint: true });
+    expect([after.mtimeNs, after.ctimeNs]).toEqual([before.mtimeNs, before.ctimeNs]);
   });
 });

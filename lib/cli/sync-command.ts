@@ -99,8 +99,9 @@ function parse(args: string[]): SyncArgs {
 
 /**
  * Opens both locations as drives (loading the S3 and WebDAV clients only now). Throws UsageError for a
- * bad location or for two that overlap (one inside the other). `readOnly` (a dry run): local drives
- * measure their disk without a probe file, so nothing at all is written.
+ * bad location or for two that overlap (one inside the other). The source's local drive, and with
+ * `readOnly` (a dry run) the target's too, measure their disk without a probe file: a source is
+ * never written, and a dry run writes nothing at all.
  */
 async function openPair(source: string, target: string, readOnly: boolean): Promise<[Drive, Drive]> {
   const { LocationError, parseLocation, redactLocation } = await import("../drives/location.ts");
@@ -114,11 +115,12 @@ async function openPair(source: string, target: string, readOnly: boolean): Prom
     }
     // Two local folders need neither the S3 nor the WebDAV client, whose loading costs ~0.3 s (bench:coldstart).
     const { createLocalDrive } = await import("../drives/local/local-drive.ts");
-    const open = async (location: string, parsed: typeof from): Promise<Drive> =>
+    // A source is only read (no probe file there either); a dry run writes nowhere at all.
+    const open = async (location: string, parsed: typeof from, onlyRead: boolean): Promise<Drive> =>
       parsed.kind === "local"
-        ? createLocalDrive({ root: parsed.root, name: redactLocation(location), readOnly })
+        ? createLocalDrive({ root: parsed.root, name: redactLocation(location), readOnly: onlyRead })
         : (await import("../drives/open-drive.ts")).openDrive(location, process.env);
-    return [await open(source, from), await open(target, to)];
+    return [await open(source, from, true), await open(target, to, readOnly)];
   } catch (error) {
     if (error instanceof LocationError) throw new UsageError(error.message);
     throw error;

@@ -53,7 +53,14 @@ export type Location = (
       /** `/`-separated, without leading or trailing slashes; "" = the drive's root. */
       path: string;
     }
-) & { limits?: DriveLimits };
+) & {
+  limits?: DriveLimits;
+  /**
+   * Opened only to be read (a sync's source): the drive writes nothing there, not even a probe file,
+   * and the dev stack creates no bucket for it. A source is never written.
+   */
+  readOnly?: boolean;
+};
 
 /** A named drive's rate limits, and the key that makes every drive opened with it share them. */
 export interface DriveLimits extends RateLimitSettings {

@@ -41,7 +41,7 @@ function open(location: Location, name: string, env: NodeJS.ProcessEnv, gate?: R
         `location "${location.drive}:${location.path}" names a drive: resolve it through the drives API or a --drives file`,
       );
     case "local":
-      return createLocalDrive({ root: location.root, name });
+      return createLocalDrive({ root: location.root, name, readOnly: location.readOnly === true });
     case "s3": {
       const accessKeyId = location.accessKeyId ?? env.AWS_ACCESS_KEY_ID;
       const secretAccessKey = location.secretAccessKey ?? env.AWS_SECRET_ACCESS_KEY;

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -99,6 +99,27 @@ describe("runSyncJob with name:path locations", () => {
     const { id } = await config("src:/docs", "dst:/copy");
     expect(await runSyncJob(manual(id), depsWith(secrets), plenty)).toMatchObject({ outcome: "SUCCESS" });
     expect(await readFile(join(dst, "copy", "a.txt"), "utf8")).toBe("alpha");
+  });
+
+  it("never writes into a local source folder, plain or a drive (no probe file)", async () => {
+    const secrets = createFileSecretStore({ path: join(await tempDir(), "secrets.json") });
+    const [src, dst] = [await tempDir(), await tempDir()];
+    await writeFile(join(src, "a.txt"), "alpha");
+    await createDrive(type("local"), { name: "src", type: "local", root: src }, drivesOf(secrets));
+    const past = new Date("2024-01-02T03:04:05Z");
+    for (const [source, target] of [
+      [src, join(dst, "plain")],
+      ["src:/", join(dst, "named")],
+    ] as const) {
+      await utimes(src, past, past);
+      const before = await stat(src, { bigint: true });
+      const { id } = await config(source, target);
+      expect(await runSyncJob(manual(id), depsWith(secrets), plenty)).toMatchObject({ outcome: "SUCCESS" });
+      expect(await readdir(target)).toEqual(["a.txt"]);
+      // Creating and removing even a probe file changes a folder's mod and change times.
+      const after = await stat(src, { bigint: true });
+      expect([after.mtimeNs, after.ctimeNs], source).toEqual([before.mtimeNs, before.ctimeNs]);
+    }
   });
 
   it("uses a rotated password from the next run on", async () => {

@@ -130,7 +130,8 @@ async function syncWithHeartbeat(
 ): Promise<SyncResult> {
   const heartbeat = startHeartbeat(run, deps, settings);
   const [from, to] = await Promise.all([
-    deps.openDrive(source.location, source.name),
+    // A source is only read: its drive writes nothing there, not even a probe file.
+    deps.openDrive({ ...source.location, readOnly: true }, source.name),
     deps.openDrive(target.location, target.name),
   ]);
   // Each invocation of a run writes one part of its per-file report.
