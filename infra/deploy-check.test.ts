@@ -86,6 +86,8 @@ const find = (resources: EvalResource[], type: string, name: string): EvalResour
   if (!found) throw new Error(`no ${type} named ${name}`);
   return found;
 };
+/** The domain name the mock gives a CloudFront distribution (test/support/infra/sst-eval.ts). */
+const mockDomainOf = (distribution: EvalResource) => `${distribution.name.toLowerCase()}.cloudfront.net`;
 const fnOf = (r: EvalResource[], fn: string) => find(r, "aws:lambda/function:Function", `${fn}Function`);
 const roleOf = (r: EvalResource[], fn: string): PolicyDocument => {
   const policies = find(r, "aws:iam/role:Role", `${fn}Role`).inputs.inlinePolicies as { policy: string }[];
@@ -217,5 +219,17 @@ describe.each(Object.keys(SCENARIOS) as ScenarioName[])("offline deploy check: %
     const kinds = new Set(routes.map((x) => x.inputs.authorizationType));
     const expected = settings.SYNCRON_JWT_ISSUER ? "JWT" : SCENARIOS[scenario].dev ? "NONE" : "AWS_IAM";
     expect([...kinds]).toEqual([expected]);
+  });
+
+  it("the API allows CORS from the stage's dashboard only, with the headers and methods it sends", () => {
+    const distribution = find(r(), "aws:cloudfront/distribution:Distribution", "WebRouterCdnDistribution");
+    const cors = find(r(), "aws:apigatewayv2/api:Api", "ApiApi").inputs.corsConfiguration as Record<
+      string,
+      unknown
+    >;
+    expect(cors.allowOrigins).toEqual([`https://${mockDomainOf(distribution)}`]);
+    expect(cors.allowHeaders).toEqual(["authorization", "x-syncron-token", "content-type"]);
+    expect(cors.allowMethods).toEqual(["DELETE", "GET", "PATCH", "POST", "PUT"]);
+    expect(cors.allowCredentials).toBe(false);
   });
 });

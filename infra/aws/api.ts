@@ -1,6 +1,7 @@
 import { API_ROUTES, routeKey } from "../../lib/api/route-table.ts";
 import { apiEnvironment } from "../../lib/env.ts";
 import { drivesParameterPath } from "../../lib/secrets/ssm/ssm-secret-store.ts";
+import { apiCors } from "../cors.ts";
 import { apiPolicy } from "../policies/api.ts";
 import { drivesParametersArn } from "../policies/arns.ts";
 import { toFunctionPermissions } from "../policies/document.ts";
@@ -9,6 +10,7 @@ import { deadLetterQueue, queue } from "./queue.ts";
 import { scheduleGroup, schedulerRole } from "./scheduler.ts";
 import { account, settings } from "./settings.ts";
 import { reports, table } from "./storage.ts";
+import { webRouter } from "./web-router.ts";
 
 /** One function serves every route (`functions/api.ts` routes inside). */
 export const apiFunction = new sst.aws.Function("ApiHandler", {
@@ -52,7 +54,8 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
   ),
 });
 
-export const api = new sst.aws.ApiGatewayV2("Api");
+/** The dashboard (another origin: the stage's site) may call it; no other web page may. */
+export const api = new sst.aws.ApiGatewayV2("Api", { cors: apiCors(webRouter.url) });
 
 const authorizer =
   settings.auth.kind === "jwt"

@@ -1,10 +1,13 @@
 import { api } from "./api.ts";
+import { webRouter } from "./web-router.ts";
 
 /**
  * The dashboard and the API reference (dist/web, scripts/build-web.ts) as the stage's static site
- * (S3 + CloudFront), calling the stage's API: VITE_API_URL is baked into the build.
+ * (S3 + CloudFront through {@link webRouter}), calling the stage's API: VITE_API_URL is baked into
+ * the build, and the API allows the router's origin (infra/cors.ts).
  */
 export const web = new sst.aws.StaticSite("Web", {
   build: { command: "node --import tsx scripts/build-web.ts", output: "dist/web" },
   environment: { VITE_API_URL: api.url },
+  router: { instance: webRouter },
 });

@@ -166,6 +166,7 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
     arn,
     url: service === "sqs" ? `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/${physical}` : undefined,
     apiEndpoint: `https://${physical}.execute-api.${REGION}.amazonaws.com`,
+    domainName: inputs.domainName ?? `${name.toLowerCase()}.cloudfront.net`,
     executionArn: `arn:aws:execute-api:${REGION}:${ACCOUNT_ID}:${physical}`,
     invokeArn: `arn:aws:apigateway:${REGION}:lambda:path/${physical}`,
     bucket: inputs.bucket ?? physical,
