@@ -13,7 +13,7 @@ import { createWebdavDrive } from "./webdav-drive.ts";
 
 /**
  * The WebDAV drive against a real server: Debian's Apache httpd with mod_dav (started per file in
- * a temp ServerRoot), beside the in-process webdav-server of webdav-drive.test.ts.
+ * a temp ServerRoot), beside the in-process webdav-server of webdav-drive.int.test.ts.
  */
 const USER = { username: "jörg", password: "pässwört-€-密码" };
 let apache: ApacheDav;
