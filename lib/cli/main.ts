@@ -24,6 +24,10 @@ const commands: Record<string, CommandEntry> = {
   dev: { summary: "run the API, worker and scheduler locally", load: () => import("./dev-command.ts") },
   status: { summary: "show configs, schedules, runs, queues", load: () => import("./status-command.ts") },
   drive: { summary: "add, list, show, check, remove named drives", load: () => import("./drive-command.ts") },
+  config: {
+    summary: "add, list, show, edit, remove and run sync configs",
+    load: () => import("./config-command.ts"),
+  },
 };
 
 /** Exit code for a usage error (bad flags, missing arguments). */

@@ -135,7 +135,9 @@ export function table(header: string[], rows: string[][]): string {
   return [line(header), ...rows.map(line)].join("\n");
 }
 
-const short = (iso: string | null): string => (iso ? iso.replace("T", " ").replace(/\.\d+Z$|Z$/, "Z") : "-");
+/** An ISO instant as `2026-01-01 02:00:00Z`, or `-`. */
+export const shortTime = (iso: string | null): string =>
+  iso ? iso.replace("T", " ").replace(/\.\d+Z$|Z$/, "Z") : "-";
 
 const bytes = (n: number | null): string => (n === null ? "-" : formatBytes(n));
 
@@ -146,16 +148,16 @@ export function formatStatus(report: StatusReport): string {
     config.name,
     `${config.cron}${config.timezone === "UTC" ? "" : ` (${config.timezone})`}`,
     config.enabled ? (config.scheduled ? "scheduled" : "NOT SCHEDULED") : "disabled",
-    short(config.next_run),
-    config.last_run ? `${config.last_run.status} ${short(config.last_run.finished_at)}` : "-",
+    shortTime(config.next_run),
+    config.last_run ? `${config.last_run.status} ${shortTime(config.last_run.finished_at)}` : "-",
   ]);
   const runRows = report.runs.map((run) => [
     run.task_id,
     run.config_id,
     run.status,
     run.trigger,
-    short(run.created_at),
-    short(run.finished_at),
+    shortTime(run.created_at),
+    shortTime(run.finished_at),
     run.files_done === null ? "-" : String(run.files_done),
     bytes(run.bytes_done),
     run.error ?? "",
