@@ -47,6 +47,18 @@ export class AuthenticationError extends DriveError {
   override name = "AuthenticationError";
 }
 
+/**
+ * True when the error, or the first DriveError in its `cause` chain, is an AuthenticationError: a
+ * drive refused its credentials (S3's bad key, WebDAV's 401, OpenList's refused login).
+ */
+export const isAuthFailure = (error: unknown): boolean => {
+  for (let current = error, depth = 0; current && depth < 10; depth++) {
+    if (current instanceof DriveError) return current instanceof AuthenticationError;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+};
+
 /** What a backend knows about one failed HTTP call, for `statusToDriveError`. */
 export interface HttpFailure {
   /** The response status, when there was a response. */

@@ -141,7 +141,7 @@ describe("runSyncJob with name:path locations", () => {
     expect(await runSyncJob(second, depsWith(secrets), plenty)).toMatchObject({ outcome: "FAILURE" });
     const run = await store.runs.get(second.task_id);
     expect(run?.error).toMatchObject({
-      code: "SYNC_FAILED",
+      code: "AUTH_FAILED",
       message: expect.stringContaining("401 Unauthorized"),
     });
     expect(JSON.stringify(run)).not.toMatch(/rotated-wrong-pass|worker-dav-Secret/);

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import type { Drive, Entry } from "../drives/drive.ts";
-import { DirectoryNotFoundError, isRetryable } from "../drives/errors.ts";
+import { DirectoryNotFoundError, isAuthFailure, isRetryable } from "../drives/errors.ts";
 import { mapLimit } from "../util/map-limit.ts";
 import { readCheckpoint } from "./checkpoint-schema.ts";
 import { CompareUnsupportedError, type ResolvedCompare, resolveCompare } from "./compare.ts";
@@ -450,7 +450,11 @@ class SyncRun {
     if (countsAsFile) this.counts.failed++;
     this.errorCount++;
     if (cause === undefined || !isRetryable(cause)) this.permanentErrors++;
-    if (this.errors.length < MAX_ERRORS) this.errors.push({ path, op, message });
+    if (this.errors.length < MAX_ERRORS) {
+      this.errors.push(
+        isAuthFailure(cause) ? { path, op, message, code: "AUTH_FAILED" } : { path, op, message },
+      );
+    }
   }
 }
 

@@ -29,6 +29,8 @@ export interface SyncError {
   path: string;
   op: "list" | "read" | "write" | "delete" | "compare";
   message: string;
+  /** `AUTH_FAILED`: a drive refused its credentials (a retry with the same ones cannot help). */
+  code?: "AUTH_FAILED";
 }
 
 /** What to copy, update or delete. `copy`/`update` carry the source file's facts (a FileInfo). */

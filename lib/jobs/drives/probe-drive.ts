@@ -1,6 +1,6 @@
 import type { Drive } from "../../drives/drive.ts";
 import { refSegments } from "../../drives/drive-ref.ts";
-import { AuthenticationError, DirectoryNotFoundError, FileNotFoundError } from "../../drives/errors.ts";
+import { DirectoryNotFoundError, FileNotFoundError, isAuthFailure } from "../../drives/errors.ts";
 import { NotFoundError } from "../../store/errors.ts";
 import type { DriveDeps } from "./deps.ts";
 import { DriveValidationError } from "./errors.ts";
@@ -27,7 +27,7 @@ export const MAX_ENTRIES = 1000;
 export const PROBE_TIMEOUT_MS = 15_000;
 
 const codeOf = (error: unknown): CheckCode => {
-  if (error instanceof AuthenticationError) return "AUTH_FAILED";
+  if (isAuthFailure(error)) return "AUTH_FAILED";
   if (error instanceof DirectoryNotFoundError || error instanceof FileNotFoundError) return "NOT_FOUND";
   return "UNREACHABLE";
 };

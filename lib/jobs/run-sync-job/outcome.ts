@@ -120,9 +120,20 @@ export const progressOf = (result: SyncResult): SyncProgress => {
   };
 };
 
-/** The run error of a finished sync: null on SUCCESS, else why it aborted or its first failed file. */
+/**
+ * The run error of a finished sync: null on SUCCESS; AUTH_FAILED when a drive refused its
+ * credentials (whatever else failed: that is what the user must fix); else why it aborted or its
+ * first failed file.
+ */
 export const errorOfResult = (result: SyncResult): RunError | null => {
   if (result.status === "SUCCESS") return null;
+  const refused = result.errors.find((error) => error.code === "AUTH_FAILED");
+  if (refused) {
+    return {
+      code: "AUTH_FAILED",
+      message: `a drive refused its credentials (${refused.op} ${refused.path}): ${refused.message}`,
+    };
+  }
   if (result.aborted) return { code: "SYNC_ABORTED", message: result.aborted };
   const first = result.errors[0];
   const detail = first ? `: first error ${first.op} ${first.path}: ${first.message}` : "";

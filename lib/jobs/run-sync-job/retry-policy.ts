@@ -1,4 +1,4 @@
-import { AuthenticationError, isRetryable } from "../../drives/errors.ts";
+import { isAuthFailure, isRetryable } from "../../drives/errors.ts";
 import { LocalPathRefusedError } from "../../drives/local-roots.ts";
 import type { SyncRunMessage } from "../../queue/message.ts";
 import type { Run } from "../../store/run.ts";
@@ -38,7 +38,7 @@ function retryDecision(
   if (retryable) return { retry: false, code: "RETRIES_EXHAUSTED" };
   if ("result" in failure)
     return { retry: false, code: errorOfResult(failure.result)?.code ?? "SYNC_FAILED" };
-  if (failure.thrown instanceof AuthenticationError) return { retry: false, code: "AUTHENTICATION_FAILED" };
+  if (isAuthFailure(failure.thrown)) return { retry: false, code: "AUTH_FAILED" };
   if (failure.thrown instanceof LocalPathRefusedError) return { retry: false, code: "LOCATION_REFUSED" };
   return { retry: false, code: "SYNC_ERROR" };
 }

@@ -19,11 +19,21 @@ export interface MotoServer {
  * Starts `moto_server` (moto's AWS emulator, SSM included) on a free port of 127.0.0.1 and resolves
  * once it answers HTTP. Resolves undefined where moto is not installed, so a suite can say so.
  */
-export async function startMotoServer(options: { timeoutMs?: number } = {}): Promise<MotoServer | undefined> {
+export async function startMotoServer(
+  options: {
+    timeoutMs?: number;
+    /**
+     * Check every request's access key against moto's IAM (`INITIAL_NO_AUTH_ACTION_COUNT=0`), as AWS
+     * does: a key IAM never issued is refused (S3: 403 InvalidAccessKeyId). Default: any key passes.
+     */
+    checkKeys?: boolean;
+  } = {},
+): Promise<MotoServer | undefined> {
   if (!MOTO_SERVER) return undefined;
   const port = await freePort();
   const child = spawn(MOTO_SERVER, ["-H", "127.0.0.1", "-p", String(port)], {
     stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, ...(options.checkKeys ? { INITIAL_NO_AUTH_ACTION_COUNT: "0" } : {}) },
   });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
