@@ -172,9 +172,9 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
         ]),
     "  stop       Ctrl+C (or SIGTERM): running syncs checkpoint and resume at the next start",
   ];
-  console.log(lines.join("\n"));
-
-  return new Promise<number>((resolve) => {
+  // The handlers are in place before the stack says it listens: whoever waits for that line (a test, a
+  // supervisor) may signal at once, and a signal before them would kill the process by the default action.
+  const untilStopped = new Promise<number>((resolve) => {
     let stopping = false;
     let stopped = false;
     const stop = (reason: Record<string, unknown>) => {
@@ -211,4 +211,6 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
         })
       : () => undefined;
   });
+  console.log(lines.join("\n"));
+  return untilStopped;
 }
