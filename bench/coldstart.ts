@@ -46,6 +46,7 @@ const LAMBDA_ENV = {
     scheduleBackend: "eventbridge-scheduler",
     scheduleGroup: "syncron-bench",
     schedulerRoleArn: "arn:aws:iam::123456789012:role/scheduler",
+    scheduleDlqArn: "arn:aws:sqs:us-east-1:123456789012:schedule-dlq",
     apiAuth: "iam",
     reportsBucket: "syncron-bench-reports",
     drivesParameterPath: "/syncron/bench/drives",

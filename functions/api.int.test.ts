@@ -26,6 +26,7 @@ function deployedEnv(env: Record<string, string>, stage = "prod"): Record<string
     scheduleBackend: settings.scheduleBackend,
     scheduleGroup: "syncron-fn",
     schedulerRoleArn: "arn:aws:iam::123456789012:role/scheduler",
+    scheduleDlqArn: "arn:aws:sqs:us-east-1:123456789012:fn-schedule-dlq",
     apiAuth: settings.auth.kind,
     reportsBucket: "syncron-fn-reports",
     ...(settings.apiToken === undefined ? {} : { apiToken: settings.apiToken }),

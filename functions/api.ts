@@ -43,6 +43,7 @@ function schedulerFromEnv(env: Env): Scheduler {
     group: requiredEnv(env, ENV.scheduleGroup),
     queueArn: requiredEnv(env, ENV.queueArn),
     roleArn: env[ENV.schedulerRoleArn],
+    deadLetterArn: requiredEnv(env, ENV.scheduleDlqArn),
   }).scheduler;
 }
 

@@ -2,15 +2,18 @@ import { describe, expect, it } from "vitest";
 import { alarmSpecs } from "./alarms.ts";
 
 describe("alarmSpecs", () => {
-  it("alarms when the dead-letter queue holds any message", () => {
-    expect(alarmSpecs().deadLetterQueueNotEmpty).toMatchObject({
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      statistic: "Maximum",
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-    });
-  });
+  it.each(["deadLetterQueueNotEmpty", "scheduleDeadLetterQueueNotEmpty"] as const)(
+    "%s: alarms when the queue holds any message",
+    (spec) => {
+      expect(alarmSpecs()[spec]).toMatchObject({
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        statistic: "Maximum",
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+      });
+    },
+  );
 
   it("alarms on any worker error", () => {
     expect(alarmSpecs().workerErrors).toMatchObject({

@@ -15,19 +15,31 @@ export interface AlarmSpec {
   treatMissingData: "notBreaching";
 }
 
-export function alarmSpecs(): { deadLetterQueueNotEmpty: AlarmSpec; workerErrors: AlarmSpec } {
+/** Any visible message in a dead-letter queue. */
+const queueNotEmpty = (alarmDescription: string): AlarmSpec => ({
+  alarmDescription,
+  namespace: "AWS/SQS",
+  metricName: "ApproximateNumberOfMessagesVisible",
+  statistic: "Maximum",
+  period: 60,
+  evaluationPeriods: 1,
+  threshold: 0,
+  comparisonOperator: "GreaterThanThreshold",
+  treatMissingData: "notBreaching",
+});
+
+export function alarmSpecs(): {
+  deadLetterQueueNotEmpty: AlarmSpec;
+  scheduleDeadLetterQueueNotEmpty: AlarmSpec;
+  workerErrors: AlarmSpec;
+} {
   return {
-    deadLetterQueueNotEmpty: {
-      alarmDescription: "syncron: messages in the dead-letter queue (a run failed after 5 receives)",
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      statistic: "Maximum",
-      period: 60,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
-    },
+    deadLetterQueueNotEmpty: queueNotEmpty(
+      "syncron: messages in the dead-letter queue (a run failed after 5 receives)",
+    ),
+    scheduleDeadLetterQueueNotEmpty: queueNotEmpty(
+      "syncron: scheduled fires EventBridge could not deliver to the sync queue (the schedule dead-letter queue)",
+    ),
     workerErrors: {
       alarmDescription: "syncron: the worker Lambda returned errors",
       namespace: "AWS/Lambda",

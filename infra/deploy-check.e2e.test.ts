@@ -6,10 +6,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ENV } from "../lib/env.ts";
 import { type FunctionReads, functionReads } from "../test/support/infra/function-reads.ts";
 import {
+  ACCOUNT_ID,
   type EvalResource,
   type EvalResult,
   type EvalScenario,
   PLATFORM,
+  REGION,
   REPO,
 } from "../test/support/infra/sst-eval.ts";
 import { LIST_ONLY_WILDCARD_ACTIONS, REPORT_READ_ACTIONS } from "./policies/api.ts";
@@ -204,6 +206,9 @@ describe.each(Object.keys(SCENARIOS) as ScenarioName[])("offline deploy check: %
     const alarms = r().filter((x) => x.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
     const dimensions = Object.fromEntries(alarms.map((a) => [a.name, a.inputs.dimensions]));
     expect(dimensions.DeadLetterQueueNotEmpty).toEqual({ QueueName: queue(r(), "DeadLetterQueue").name });
+    expect(dimensions.ScheduleDeadLetterQueueNotEmpty).toEqual({
+      QueueName: queue(r(), "ScheduleDeadLetterQueue").name,
+    });
     expect(dimensions.WorkerErrors).toEqual({ FunctionName: fnOf(r(), "Worker").inputs.name });
     for (const alarm of alarms) {
       expect(alarm.inputs.alarmActions).toEqual([expect.stringContaining(`${topic.name}`)]);
@@ -212,6 +217,37 @@ describe.each(Object.keys(SCENARIOS) as ScenarioName[])("offline deploy check: %
     expect(email.map((e) => e.inputs.endpoint)).toEqual(
       settings.SYNCRON_ALARM_EMAIL ? [settings.SYNCRON_ALARM_EMAIL] : [],
     );
+  });
+
+  it("a fire EventBridge cannot deliver goes to the schedule dead-letter queue, which the alarm watches", () => {
+    const dlq = queue(r(), "ScheduleDeadLetterQueue");
+    const dlqArn = `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:${dlq.name}`;
+    expect(dlq.messageRetentionSeconds).toBe(14 * 24 * 3600);
+    // The API gives it to every schedule (or rule target) it writes, with the retry policy.
+    expect(syncronEnv(r(), "ApiHandler")[ENV.scheduleDlqArn]).toBe(dlqArn);
+    // Scheduler sends there with the scheduler role; rules through the queue's resource policy.
+    const role = JSON.parse(
+      String(find(r(), "aws:iam/rolePolicy:RolePolicy", "SchedulerRoleSendToQueue").inputs.policy),
+    );
+    expect(role.Statement).toContainEqual(
+      expect.objectContaining({ Action: ["sqs:SendMessage"], Resource: [dlqArn] }),
+    );
+    const policies = r().filter((x) => x.type === "aws:sqs/queuePolicy:QueuePolicy");
+    const rules = (settings[ENV.scheduleBackend] ?? "eventbridge-scheduler") === "eventbridge-rules";
+    const dlqPolicy = policies.find((p) => String(p.inputs.queueUrl).endsWith(`/${dlq.name}`));
+    if (rules) {
+      expect(JSON.parse(String(dlqPolicy?.inputs.policy)).Statement).toEqual([
+        expect.objectContaining({
+          Principal: { Service: "events.amazonaws.com" },
+          Action: ["sqs:SendMessage"],
+          Resource: [dlqArn],
+          Condition: { ArnLike: { "aws:SourceArn": expect.stringMatching(/:rule\/syncron-[a-z]+\.\*$/) } },
+        }),
+      ]);
+    } else expect(dlqPolicy).toBeUndefined();
+    const alarm = find(r(), "aws:cloudwatch/metricAlarm:MetricAlarm", "ScheduleDeadLetterQueueNotEmpty");
+    expect(alarm.inputs.dimensions).toEqual({ QueueName: dlq.name });
+    expect(alarm.inputs).toMatchObject({ metricName: "ApproximateNumberOfMessagesVisible", threshold: 0 });
   });
 
   it("every route of the API is served, authenticated as the stage says", () => {

@@ -10,8 +10,9 @@
  * | `SYNCRON_QUEUE_ARN`           |  ✓  |        | sync queue ARN: the target of schedules and rules                |
  * | `SYNCRON_DLQ_URL`             |  ✓  |        | dead-letter queue URL (task status reads its depth)              |
  * | `SYNCRON_SCHEDULE_BACKEND`    |  ✓  |        | `eventbridge-scheduler` (default) or `eventbridge-rules`         |
- * | `SYNCRON_SCHEDULE_GROUP`      |  ✓  |        | schedule group name; with `eventbridge-rules`, the rule name prefix (`<group>-…` on the default bus) |
+ * | `SYNCRON_SCHEDULE_GROUP`      |  ✓  |        | schedule group name; with `eventbridge-rules`, the rule name prefix (`<group>.…` on the default bus) |
  * | `SYNCRON_SCHEDULER_ROLE_ARN`  |  ✓  |        | role EventBridge Scheduler assumes to send to the queue          |
+ * | `SYNCRON_SCHEDULE_DLQ_ARN`    |  ✓  |        | schedule dead-letter queue ARN: fires EventBridge could not deliver go there |
  * | `SYNCRON_API_AUTH`            |  ✓  |        | what API Gateway checks first: `iam`, `jwt` or `none` (sst dev)  |
  * | `SYNCRON_API_TOKEN`           |  ✓  |        | optional token the API demands in X-Syncron-Token besides IAM/JWT|
  * | `SYNCRON_WORKER_TIMEOUT_S`    |     |        | a deploy setting (the worker Lambda's timeout) and `syncron dev`'s; no function reads it: they ask their Lambda context |
@@ -27,6 +28,7 @@ export const ENV = {
   scheduleBackend: "SYNCRON_SCHEDULE_BACKEND",
   scheduleGroup: "SYNCRON_SCHEDULE_GROUP",
   schedulerRoleArn: "SYNCRON_SCHEDULER_ROLE_ARN",
+  scheduleDlqArn: "SYNCRON_SCHEDULE_DLQ_ARN",
   apiAuth: "SYNCRON_API_AUTH",
   apiToken: "SYNCRON_API_TOKEN",
   workerTimeoutS: "SYNCRON_WORKER_TIMEOUT_S",
@@ -61,6 +63,7 @@ export interface ApiEnvValues<V> {
   scheduleBackend: string;
   scheduleGroup: V;
   schedulerRoleArn: V;
+  scheduleDlqArn: V;
   apiAuth: ApiAuthKind;
   reportsBucket: V;
   /** A deploy setting, not a resource output. Omitted when not configured: the variable is then unset. */
@@ -87,6 +90,7 @@ export function apiEnvironment<V>(values: ApiEnvValues<V>): Record<string, V | s
     [ENV.scheduleBackend]: values.scheduleBackend,
     [ENV.scheduleGroup]: values.scheduleGroup,
     [ENV.schedulerRoleArn]: values.schedulerRoleArn,
+    [ENV.scheduleDlqArn]: values.scheduleDlqArn,
     [ENV.apiAuth]: values.apiAuth,
     [ENV.reportsBucket]: values.reportsBucket,
     ...(values.apiToken === undefined ? {} : { [ENV.apiToken]: values.apiToken }),

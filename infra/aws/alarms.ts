@@ -1,5 +1,6 @@
 import { alarmSpecs } from "../alarms.ts";
 import { deadLetterQueue } from "./queue.ts";
+import { scheduleDeadLetterQueue } from "./scheduler.ts";
 import { settings } from "./settings.ts";
 import { worker } from "./worker.ts";
 
@@ -20,6 +21,14 @@ const specs = alarmSpecs();
 export const deadLetterAlarm = new aws.cloudwatch.MetricAlarm("DeadLetterQueueNotEmpty", {
   ...specs.deadLetterQueueNotEmpty,
   dimensions: { QueueName: deadLetterQueue.nodes.queue.name },
+  alarmActions: [alarmTopic.arn],
+  okActions: [alarmTopic.arn],
+});
+
+/** A fire EventBridge could not deliver (queue policy or role wrong, queue gone): a run that never happened. */
+export const scheduleDeadLetterAlarm = new aws.cloudwatch.MetricAlarm("ScheduleDeadLetterQueueNotEmpty", {
+  ...specs.scheduleDeadLetterQueueNotEmpty,
+  dimensions: { QueueName: scheduleDeadLetterQueue.nodes.queue.name },
   alarmActions: [alarmTopic.arn],
   okActions: [alarmTopic.arn],
 });

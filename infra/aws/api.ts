@@ -7,7 +7,7 @@ import { drivesParametersArn } from "../policies/arns.ts";
 import { toFunctionPermissions } from "../policies/document.ts";
 import { TABLE_INDEX_NAMES } from "../table.ts";
 import { deadLetterQueue, queue } from "./queue.ts";
-import { scheduleGroup, schedulerRole } from "./scheduler.ts";
+import { scheduleDeadLetterQueue, scheduleGroup, schedulerRole } from "./scheduler.ts";
 import { account, settings } from "./settings.ts";
 import { reports, table } from "./storage.ts";
 import { webRouter } from "./web-router.ts";
@@ -28,6 +28,7 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
     scheduleBackend: settings.scheduleBackend,
     scheduleGroup: scheduleGroup.name,
     schedulerRoleArn: schedulerRole.arn,
+    scheduleDlqArn: scheduleDeadLetterQueue.arn,
     apiAuth: settings.auth.kind,
     reportsBucket: reports.name,
     ...(settings.apiToken === undefined ? {} : { apiToken: settings.apiToken }),

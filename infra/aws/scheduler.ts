@@ -11,7 +11,18 @@ export const scheduleGroup = new aws.scheduler.ScheduleGroup("ScheduleGroup", {
   name: `${$app.name}-${$app.stage}`,
 });
 
-/** The role EventBridge Scheduler assumes to deliver a fire: it may only send to the sync queue. */
+/**
+ * Fires EventBridge could not deliver to the sync queue after its retries (SCHEDULE_RETRY_POLICY:
+ * an hour, 10 attempts), kept 14 days (SQS's maximum); an alarm watches its depth (alarms.ts).
+ */
+export const scheduleDeadLetterQueue = new sst.aws.Queue("ScheduleDeadLetterQueue", {
+  transform: { queue: { sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 } },
+});
+
+/**
+ * The role EventBridge Scheduler assumes to deliver a fire: it may only send to the sync queue, and
+ * to the schedule dead-letter queue (Scheduler sends an undeliverable fire there with this role).
+ */
 export const schedulerRole = new aws.iam.Role("SchedulerRole", {
   assumeRolePolicy: $resolve({ account, group: scheduleGroup.name }).apply((v) =>
     JSON.stringify(schedulerTrustPolicy(v.account, v.group)),
@@ -20,15 +31,23 @@ export const schedulerRole = new aws.iam.Role("SchedulerRole", {
 
 new aws.iam.RolePolicy("SchedulerRoleSendToQueue", {
   role: schedulerRole.id,
-  policy: queue.arn.apply((arn) => JSON.stringify(schedulerRolePolicy(arn))),
+  policy: $resolve([queue.arn, scheduleDeadLetterQueue.arn]).apply(([queueArn, dlqArn]) =>
+    JSON.stringify(schedulerRolePolicy(queueArn, dlqArn)),
+  ),
 });
 
 if (settings.scheduleBackend === "eventbridge-rules") {
-  // Scheduled rules deliver through the queue's resource policy, limited to syncron's rules.
-  new aws.sqs.QueuePolicy("SyncQueueEventsPolicy", {
-    queueUrl: queue.url,
-    policy: $resolve({ account, queueArn: queue.arn, group: scheduleGroup.name }).apply((v) =>
-      JSON.stringify(eventsToQueuePolicy(v.account, v.queueArn, v.group)),
-    ),
-  });
+  // Scheduled rules deliver through the queues' resource policies, limited to syncron's rules: fires
+  // to the sync queue, undeliverable fires to the schedule dead-letter queue.
+  for (const [name, target] of [
+    ["SyncQueueEventsPolicy", queue],
+    ["ScheduleDeadLetterQueueEventsPolicy", scheduleDeadLetterQueue],
+  ] as const) {
+    new aws.sqs.QueuePolicy(name, {
+      queueUrl: target.url,
+      policy: $resolve({ account, queueArn: target.arn, group: scheduleGroup.name }).apply((v) =>
+        JSON.stringify(eventsToQueuePolicy(v.account, v.queueArn, v.group)),
+      ),
+    });
+  }
 }

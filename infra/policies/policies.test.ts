@@ -12,6 +12,7 @@ const account: AwsAccount = { partition: "aws", region: "eu-west-1", accountId: 
 const tableArn = "arn:aws:dynamodb:eu-west-1:123456789012:table/syncron-prod-Table";
 const queueArn = "arn:aws:sqs:eu-west-1:123456789012:syncron-prod-SyncQueue";
 const dlqArn = "arn:aws:sqs:eu-west-1:123456789012:syncron-prod-DeadLetterQueue";
+const scheduleDlqArn = "arn:aws:sqs:eu-west-1:123456789012:syncron-prod-ScheduleDeadLetterQueue";
 const schedulerRoleArn = "arn:aws:iam::123456789012:role/syncron-prod-SchedulerRole";
 const group = "syncron-prod";
 const drivesParametersArn = "arn:aws:ssm:eu-west-1:123456789012:parameter/syncron/prod/drives/*";
@@ -93,11 +94,17 @@ describe("schedulerTrustPolicy", () => {
 });
 
 describe("schedulerRolePolicy", () => {
-  it("may only sqs:SendMessage to the sync queue", () => {
-    expect(schedulerRolePolicy(queueArn)).toEqual({
+  it("may only sqs:SendMessage to the sync queue and the schedule dead-letter queue", () => {
+    expect(schedulerRolePolicy(queueArn, scheduleDlqArn)).toEqual({
       Version: "2012-10-17",
       Statement: [
         { Sid: "SendToSyncQueue", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [queueArn] },
+        {
+          Sid: "SendUndeliveredToScheduleDlq",
+          Effect: "Allow",
+          Action: ["sqs:SendMessage"],
+          Resource: [scheduleDlqArn],
+        },
       ],
     });
   });
@@ -304,7 +311,7 @@ describe("drive secrets", () => {
       `ssm:GetParameter ${drivesParametersArn}`,
       `ssm:GetParameters ${drivesParametersArn}`,
     ]);
-    expect(ssm(schedulerRolePolicy(queueArn))).toEqual([]);
+    expect(ssm(schedulerRolePolicy(queueArn, scheduleDlqArn))).toEqual([]);
   });
 });
 
@@ -321,7 +328,7 @@ describe("wildcards", () => {
       drivesParametersArn,
       reportsBucket: "syncron-ci-reports",
     }),
-    "scheduler role": schedulerRolePolicy(queueArn),
+    "scheduler role": schedulerRolePolicy(queueArn, scheduleDlqArn),
     "events queue policy": eventsToQueuePolicy(account, queueArn, group),
     "scheduler trust": schedulerTrustPolicy(account, group),
   };

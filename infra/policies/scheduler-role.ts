@@ -23,14 +23,18 @@ export function schedulerTrustPolicy(account: AwsAccount, group: string): Policy
 }
 
 /**
- * What the scheduler role may do: send messages to the sync queue, nothing else. The queue uses
- * SQS-managed encryption (SSE-SQS), so no KMS permission is needed.
+ * What the scheduler role may do: send messages to the sync queue, and to the schedule dead-letter
+ * queue (Scheduler sends a fire it could not deliver there with this role), nothing else. Both
+ * queues use SQS-managed encryption (SSE-SQS), so no KMS permission is needed.
  */
-export function schedulerRolePolicy(queueArn: string): PolicyDocument {
-  return policyDocument({
-    Sid: "SendToSyncQueue",
-    Effect: "Allow",
-    Action: ["sqs:SendMessage"],
-    Resource: [queueArn],
-  });
+export function schedulerRolePolicy(queueArn: string, scheduleDlqArn: string): PolicyDocument {
+  return policyDocument(
+    { Sid: "SendToSyncQueue", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [queueArn] },
+    {
+      Sid: "SendUndeliveredToScheduleDlq",
+      Effect: "Allow",
+      Action: ["sqs:SendMessage"],
+      Resource: [scheduleDlqArn],
+    },
+  );
 }

@@ -36,7 +36,11 @@ Options:
                             Scheduler schedules: use local there
   --schedule-group NAME     --aws: schedule group or rule prefix (default $${ENV.scheduleGroup} or syncron)
   --scheduler-role-arn ARN  --aws, eventbridge-scheduler: role the Scheduler assumes ($${ENV.schedulerRoleArn})
-  --create                  --aws: create the table and queues when missing (LocalStack)
+  --schedule-dlq NAME       --aws, eventbridge-*: schedule dead-letter queue, where fires EventBridge
+                            could not deliver go (default ${DEV_NAMES.scheduleDlq})
+  --create                  --aws: create what is missing (LocalStack, moto): the table, the queues,
+                            the schedule dead-letter queue, and the schedule group (eventbridge-scheduler)
+                            or the queues' policies letting the rules send (eventbridge-rules)
   -h, --help                show this help
 
 Environment: ${ENV.apiToken} (token the API demands in X-Syncron-Token or as Authorization: Bearer), ${ENV.workerTimeoutS} (worker
@@ -57,6 +61,7 @@ const FLAGS = {
   "schedule-backend": { type: "string" },
   "schedule-group": { type: "string" },
   "scheduler-role-arn": { type: "string" },
+  "schedule-dlq": { type: "string" },
   create: { type: "boolean" },
 } as const;
 
@@ -68,6 +73,7 @@ const AWS_ONLY = [
   "schedule-backend",
   "schedule-group",
   "scheduler-role-arn",
+  "schedule-dlq",
   "create",
 ] as const;
 
@@ -113,6 +119,7 @@ function parse(args: string[], env: NodeJS.ProcessEnv): DevArgs {
       scheduleBackend: oneOf("--schedule-backend", backend, SCHEDULER_BACKENDS, "local"),
       scheduleGroup: values["schedule-group"] ?? env[ENV.scheduleGroup] ?? "syncron",
       schedulerRoleArn: values["scheduler-role-arn"] ?? env[ENV.schedulerRoleArn],
+      scheduleDlqName: values["schedule-dlq"] ?? DEV_NAMES.scheduleDlq,
       create: values.create ?? false,
     },
   };

@@ -14,10 +14,16 @@ import type { DevClock } from "./dev-clock.ts";
 import { devOpenDrive, type OpenDrive } from "./dev-drives.ts";
 import { startDynalite } from "./emulators/dynalite.ts";
 import { startLocalSqsS3 } from "./emulators/fauxqs.ts";
-import { ensureSyncQueues, findSyncQueues, type SyncQueues } from "./queues.ts";
+import { provisionSchedules } from "./provision-schedules.ts";
+import { ensureScheduleDlq, ensureSyncQueues, findQueue, findSyncQueues, type SyncQueues } from "./queues.ts";
 
 /** Names the local stack gives its table and queues (and `--aws` defaults to). */
-export const DEV_NAMES = { table: "syncron", queue: "syncron-sync", dlq: "syncron-sync-dlq" } as const;
+export const DEV_NAMES = {
+  table: "syncron",
+  queue: "syncron-sync",
+  dlq: "syncron-sync-dlq",
+  scheduleDlq: "syncron-schedule-dlq",
+} as const;
 
 export type BackendSettings =
   | {
@@ -35,7 +41,12 @@ export type BackendSettings =
       /** Schedule group (eventbridge-scheduler) or rule name prefix (eventbridge-rules). */
       readonly scheduleGroup: string;
       readonly schedulerRoleArn?: string | undefined;
-      /** Create the table and queues when missing (LocalStack); on AWS infra owns them. */
+      /** The schedule dead-letter queue (eventbridge-scheduler and -rules): undeliverable fires go there. */
+      readonly scheduleDlqName: string;
+      /**
+       * Create what is missing (LocalStack, moto): the table, the queues, and for the schedule backend
+       * the schedule group or the queues' policies. On AWS infra owns them.
+       */
       readonly create: boolean;
     };
 
@@ -140,12 +151,24 @@ async function awsBackends(
     let scheduler: Scheduler;
     if (settings.scheduleBackend === "local") scheduler = localScheduler(wiring);
     else {
-      // Same schedule and rule names as the deployed API (functions/api.ts).
+      const scheduleDlq = settings.create
+        ? await ensureScheduleDlq(sqs, settings.scheduleDlqName)
+        : await findQueue(sqs, settings.scheduleDlqName);
+      if (settings.create) {
+        await provisionSchedules({
+          backend: settings.scheduleBackend,
+          group: settings.scheduleGroup,
+          sqs,
+          queues: [{ url: queues.queueUrl, arn: queues.queueArn }, scheduleDlq],
+        });
+      }
+      // Same schedule and rule names, retry policy and dead-letter queue as the deployed API (functions/api.ts).
       const aws = createAwsScheduler({
         backend: settings.scheduleBackend,
         group: settings.scheduleGroup,
         queueArn: queues.queueArn,
         roleArn: settings.schedulerRoleArn,
+        deadLetterArn: scheduleDlq.arn,
       });
       clients.push(aws);
       scheduler = aws.scheduler;

@@ -30,9 +30,7 @@ export async function ensureSyncQueues(
   names: { queue: string; dlq: string },
   maxReceiveCount: number = MAX_RECEIVE_COUNT,
 ): Promise<SyncQueues> {
-  const dlq = await sqs.send(
-    new CreateQueueCommand({ QueueName: names.dlq, Attributes: { MessageRetentionPeriod: "1209600" } }),
-  );
+  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: names.dlq, Attributes: DLQ_RETENTION }));
   const dlqArn = await arnOf(sqs, dlq.QueueUrl!);
   const queue = await sqs.send(
     new CreateQueueCommand({
@@ -45,16 +43,32 @@ export async function ensureSyncQueues(
   return { queueUrl: queue.QueueUrl!, queueArn: await arnOf(sqs, queue.QueueUrl!), dlqUrl: dlq.QueueUrl! };
 }
 
+/** Retention of every dead-letter queue: 14 days, SQS's maximum. */
+const DLQ_RETENTION = { MessageRetentionPeriod: "1209600" };
+
+/** Creates the schedule dead-letter queue if missing (undeliverable fires; kept 14 days). */
+export async function ensureScheduleDlq(sqs: SQSClient, name: string): Promise<{ url: string; arn: string }> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: DLQ_RETENTION }));
+  return { url: QueueUrl!, arn: await arnOf(sqs, QueueUrl!) };
+}
+
+/** The URL and ARN of a queue that exists (`--aws`: infra owns it). Throws naming it when missing. */
+export async function findQueue(sqs: SQSClient, name: string): Promise<{ url: string; arn: string }> {
+  let url: string | undefined;
+  try {
+    url = (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
+  } catch (error) {
+    throw new Error(`queue ${name} not found (${(error as Error).message})`, { cause: error });
+  }
+  if (!url) throw new Error(`queue ${name} not found`);
+  return { url, arn: await arnOf(sqs, url) };
+}
+
 /** The URLs and ARN of queues that already exist (`--aws`: infra owns them). */
 export async function findSyncQueues(
   sqs: SQSClient,
   names: { queue: string; dlq: string },
 ): Promise<SyncQueues> {
-  const url = async (name: string) => {
-    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
-    if (!QueueUrl) throw new Error(`queue ${name} not found`);
-    return QueueUrl;
-  };
-  const [queueUrl, dlqUrl] = await Promise.all([url(names.queue), url(names.dlq)]);
-  return { queueUrl, dlqUrl, queueArn: await arnOf(sqs, queueUrl) };
+  const [queue, dlq] = await Promise.all([findQueue(sqs, names.queue), findQueue(sqs, names.dlq)]);
+  return { queueUrl: queue.url, dlqUrl: dlq.url, queueArn: queue.arn };
 }

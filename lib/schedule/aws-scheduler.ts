@@ -5,6 +5,7 @@
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { ENV } from "../env.ts";
+import { SCHEDULE_RETRY_POLICY } from "./delivery.ts";
 import { createEventBridgeRulesScheduler } from "./eventbridge-rules/eventbridge-rules.ts";
 import { createEventBridgeScheduler } from "./eventbridge-scheduler/eventbridge-scheduler.ts";
 import { rulePrefixOf } from "./names.ts";
@@ -23,6 +24,11 @@ export interface AwsSchedulerSettings {
   queueArn: string;
   /** The role EventBridge Scheduler assumes to send to the queue; required for eventbridge-scheduler. */
   roleArn?: string | undefined;
+  /**
+   * The schedule dead-letter queue: fires EventBridge could not deliver after its retries
+   * (SCHEDULE_RETRY_POLICY) land there instead of vanishing. Required.
+   */
+  deadLetterArn: string | undefined;
 }
 
 export interface AwsScheduler {
@@ -33,14 +39,25 @@ export interface AwsScheduler {
 
 /**
  * Builds the adapter `settings.backend` names, with a client that takes region, endpoint and
- * credentials from the environment. Throws SchedulerSettingsError for eventbridge-scheduler without
- * a role ARN, before any client exists.
+ * credentials from the environment. Throws SchedulerSettingsError without a dead-letter queue, or for
+ * eventbridge-scheduler without a role ARN, before any client exists.
  */
 export function createAwsScheduler(settings: AwsSchedulerSettings): AwsScheduler {
-  const { backend, group, queueArn, roleArn } = settings;
+  const { backend, group, queueArn, roleArn, deadLetterArn } = settings;
+  if (!deadLetterArn) {
+    throw new SchedulerSettingsError(
+      `${backend} needs the schedule dead-letter queue, where undeliverable fires go: set ${ENV.scheduleDlqArn} (syncron dev: --schedule-dlq, or --create)`,
+    );
+  }
+  const delivery = { retryPolicy: SCHEDULE_RETRY_POLICY, deadLetterArn };
   if (backend === "eventbridge-rules") {
     const client = new EventBridgeClient({});
-    const scheduler = createEventBridgeRulesScheduler({ client, queueArn, namePrefix: rulePrefixOf(group) });
+    const scheduler = createEventBridgeRulesScheduler({
+      client,
+      queueArn,
+      namePrefix: rulePrefixOf(group),
+      ...delivery,
+    });
     return { scheduler, destroy: () => client.destroy() };
   }
   if (!roleArn) {
@@ -49,6 +66,6 @@ export function createAwsScheduler(settings: AwsSchedulerSettings): AwsScheduler
     );
   }
   const client = new SchedulerClient({});
-  const scheduler = createEventBridgeScheduler({ client, groupName: group, queueArn, roleArn });
+  const scheduler = createEventBridgeScheduler({ client, groupName: group, queueArn, roleArn, ...delivery });
   return { scheduler, destroy: () => client.destroy() };
 }

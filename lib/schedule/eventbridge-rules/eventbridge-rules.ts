@@ -13,8 +13,8 @@ import {
 } from "@aws-sdk/client-eventbridge";
 import { mapLimit } from "../../util/map-limit.ts";
 import { awsErrorName, toSchedulerError } from "../aws-errors.ts";
+import { type RetryPolicy, SCHEDULE_RETRY_POLICY } from "../delivery.ts";
 import { SchedulerError, ScheduleValidationError } from "../errors.ts";
-import type { RetryPolicy } from "../eventbridge-scheduler/eventbridge-scheduler.ts";
 import { configIdOf, DEFAULT_NAME_PREFIX, scheduleNames } from "../names.ts";
 import { scheduleInput } from "../schedule-input.ts";
 import {
@@ -31,8 +31,9 @@ export interface EventBridgeRulesOptions {
   /** The sync queue; its resource policy must let events.amazonaws.com send (rules take no role for SQS). */
   queueArn: string;
   namePrefix?: string;
-  /** Rules allow MaximumEventAgeInSeconds 60–86400 and MaximumRetryAttempts 0–185. */
+  /** Default SCHEDULE_RETRY_POLICY. */
   retryPolicy?: RetryPolicy;
+  /** Where EventBridge puts fires it could not deliver (its queue policy must let events.amazonaws.com send). */
   deadLetterArn?: string;
 }
 
@@ -71,7 +72,7 @@ export function createEventBridgeRulesScheduler(options: EventBridgeRulesOptions
     Id: TARGET_ID,
     Arn: queueArn,
     InputTransformer: { InputPathsMap: { time: "$.time" }, InputTemplate: scheduleInput(configId, "<time>") },
-    ...(options.retryPolicy ? { RetryPolicy: options.retryPolicy } : {}),
+    RetryPolicy: options.retryPolicy ?? SCHEDULE_RETRY_POLICY,
     ...(options.deadLetterArn ? { DeadLetterConfig: { Arn: options.deadLetterArn } } : {}),
   });
 

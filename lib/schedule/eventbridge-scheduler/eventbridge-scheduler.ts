@@ -12,16 +12,12 @@ import {
 } from "@aws-sdk/client-scheduler";
 import { mapLimit } from "../../util/map-limit.ts";
 import { awsErrorName, toSchedulerError } from "../aws-errors.ts";
+import { type RetryPolicy, SCHEDULE_RETRY_POLICY } from "../delivery.ts";
 import { configIdOf, DEFAULT_NAME_PREFIX, scheduleNames } from "../names.ts";
 import { SCHEDULER_TIME_PLACEHOLDER, scheduleInput } from "../schedule-input.ts";
 import type { ScheduleInfo, Scheduler, ScheduleSpec, UpsertResult } from "../scheduler.ts";
 import { combine, sameSchedules } from "../scheduler.ts";
 import { canonicalJson, describeSchedule, validateSpec } from "../validate.ts";
-
-export interface RetryPolicy {
-  MaximumEventAgeInSeconds: number;
-  MaximumRetryAttempts: number;
-}
 
 export interface EventBridgeSchedulerOptions {
   client: SchedulerClient;
@@ -32,17 +28,15 @@ export interface EventBridgeSchedulerOptions {
   /** The role EventBridge Scheduler assumes to send to the queue (sqs:SendMessage). */
   roleArn: string;
   namePrefix?: string;
+  /** Default SCHEDULE_RETRY_POLICY. */
   retryPolicy?: RetryPolicy;
-  /** Where Scheduler puts fires it could not deliver. */
+  /** Where Scheduler puts fires it could not deliver (the role must be allowed to send there). */
   deadLetterArn?: string;
   /** ClientToken source (idempotent create/update across SDK retries). */
   newToken?: () => string;
   /** GetSchedule calls in flight while listing. */
   concurrency?: number;
 }
-
-/** A missed fire is still worth running within the hour; past that the next fire will do. */
-const DEFAULT_RETRY_POLICY: RetryPolicy = { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 };
 
 type ScheduleRequest = Omit<CreateScheduleCommandInput, "ClientToken">;
 
@@ -54,7 +48,7 @@ type ScheduleRequest = Omit<CreateScheduleCommandInput, "ClientToken">;
 export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions): Scheduler {
   const { client, groupName, queueArn, roleArn } = options;
   const prefix = options.namePrefix ?? DEFAULT_NAME_PREFIX;
-  const retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
+  const retryPolicy = options.retryPolicy ?? SCHEDULE_RETRY_POLICY;
   const newToken = options.newToken ?? randomUUID;
   const concurrency = options.concurrency ?? 8;
 
