@@ -9,13 +9,13 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { confineLocal, lambdaLocalRoots } from "../lib/drives/local-roots.ts";
-import { driveFor } from "../lib/drives/open-drive.ts";
+import { type DriveExtras, driveFor } from "../lib/drives/open-drive.ts";
 import { ENV, requiredEnv } from "../lib/env.ts";
 import { createDriveResolver } from "../lib/jobs/drives/resolve-drive.ts";
 import { runMetrics } from "../lib/jobs/run-metrics.ts";
 import { createWorkerHandler } from "../lib/jobs/worker-handler.ts";
 import { createSqsProducer } from "../lib/queue/sqs-producer.ts";
-import { reportsBucketUploader } from "../lib/reports/s3/reports-bucket.ts";
+import { reportsBucketMemos, reportsBucketUploader } from "../lib/reports/s3/reports-bucket.ts";
 import { createSsmSecretStore } from "../lib/secrets/ssm/ssm-secret-store.ts";
 import { createDocumentClient, createStore } from "../lib/store/store.ts";
 
@@ -38,12 +38,13 @@ const worker = createWorkerHandler({
   queue: createSqsProducer({ client: new SQSClient({}), queueUrl: requiredEnv(process.env, ENV.queueUrl) }),
   // Local locations checked again at run time: a config stored earlier, or a symlink swapped since.
   openDrive: confineLocal(
-    (location, name: string) => driveFor(location, name, process.env),
+    (location, name: string, extras?: DriveExtras) => driveFor(location, name, process.env, extras),
     lambdaLocalRoots(process.env),
   ),
   clock: () => new Date(),
   log: (level, message, data) => logger[level](message, data ?? {}),
   reports: reportsBucketUploader(requiredEnv(process.env, ENV.reportsBucket)),
+  listingMemos: reportsBucketMemos(requiredEnv(process.env, ENV.reportsBucket)),
   onRunFinished: (run) => {
     for (const metric of runMetrics(run)) metrics.addMetric(metric.name, metric.unit, metric.value);
     metrics.publishStoredMetrics();

@@ -16,7 +16,7 @@ import {
 } from "../test/support/infra/sst-eval.ts";
 import { LIST_ONLY_WILDCARD_ACTIONS, REPORT_READ_ACTIONS } from "./policies/api.ts";
 import type { PolicyDocument } from "./policies/document.ts";
-import { REPORT_WRITE_ACTIONS } from "./policies/worker.ts";
+import { MEMO_ACTIONS, REPORT_WRITE_ACTIONS } from "./policies/worker.ts";
 
 /**
  * The offline deploy check: `sst.config.ts` + `infra/` evaluated as `sst deploy` / `sst dev` would
@@ -139,8 +139,9 @@ describe.each(Object.keys(SCENARIOS) as ScenarioName[])("offline deploy check: %
       const granted = new Set(document.Statement.flatMap((s) => s.Action));
       const backend = settings[ENV.scheduleBackend] ?? "eventbridge-scheduler";
       const s3 = Boolean(settings.SYNCRON_S3_BUCKETS);
-      // Runs' reports: the worker writes them, the API reads them, whatever the S3 buckets setting.
-      const reportActions: readonly string[] = fn === "Worker" ? REPORT_WRITE_ACTIONS : REPORT_READ_ACTIONS;
+      // Runs' reports: the worker writes them (and keeps listing memos), the API reads them, whatever the S3 buckets setting.
+      const reportActions: readonly string[] =
+        fn === "Worker" ? [...REPORT_WRITE_ACTIONS, ...MEMO_ACTIONS] : REPORT_READ_ACTIONS;
       const needed = reads[fn].actions.filter((action) => {
         // Only the configured backend's calls run; S3 with the role only for configured buckets.
         if (action.startsWith("scheduler:") || action === "iam:PassRole")
@@ -177,7 +178,7 @@ describe.each(Object.keys(SCENARIOS) as ScenarioName[])("offline deploy check: %
     for (const arn of resources)
       expect(arn).toMatch(
         new RegExp(
-          `table/${table}(/index/\\w+)?$|:${syncQueue}$|^arn:aws:s3:::(photos|backups\\.example)(/\\*)?$|:parameter/syncron/${SCENARIOS[scenario].stage}/drives/\\*$|^arn:aws:s3:::syncron-[a-z0-9-]*reports[a-z0-9-]*/reports/\\*$`,
+          `table/${table}(/index/\\w+)?$|:${syncQueue}$|^arn:aws:s3:::(photos|backups\\.example)(/\\*)?$|:parameter/syncron/${SCENARIOS[scenario].stage}/drives/\\*$|^arn:aws:s3:::syncron-[a-z0-9-]*reports[a-z0-9-]*(/(reports|listing-memos)/\\*)?$`,
         ),
       );
   });

@@ -1,3 +1,4 @@
+import { LISTING_MEMOS_PREFIX } from "../../lib/reports/listing-memos.ts";
 import { REPORT_RETENTION_DAYS, REPORTS_PREFIX } from "../../lib/reports/report-blobs.ts";
 import { dynamoKeyArgs } from "../table.ts";
 import { settings } from "./settings.ts";
@@ -22,8 +23,13 @@ export const table = new sst.aws.Dynamo("Table", {
 
 /**
  * The per-file run reports (`reports/<task id>/<part>.jsonl.gz`, written by the worker, read by the
- * API): private, and expired after 30 days like the runs they describe.
+ * API): private, and expired after 30 days like the runs they describe. The worker also keeps each
+ * config's S3 listing memo here (`listing-memos/<config id>/<side>.bin.gz`, rewritten by every run),
+ * expired alike: a config idle that long HEADs its objects once again.
  */
 export const reports = new sst.aws.Bucket("Reports", {
-  lifecycle: [{ prefix: REPORTS_PREFIX, expiresIn: `${REPORT_RETENTION_DAYS} days` }],
+  lifecycle: [
+    { prefix: REPORTS_PREFIX, expiresIn: `${REPORT_RETENTION_DAYS} days` },
+    { prefix: LISTING_MEMOS_PREFIX, expiresIn: `${REPORT_RETENTION_DAYS} days` },
+  ],
 });

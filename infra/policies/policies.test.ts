@@ -251,6 +251,18 @@ describe("workerPolicy", () => {
         Action: ["s3:PutObject", "s3:AbortMultipartUpload"],
         Resource: ["arn:aws:s3:::syncron-prod-reports/reports/*"],
       },
+      {
+        Sid: "ListingMemosFind",
+        Effect: "Allow",
+        Action: ["s3:ListBucket"],
+        Resource: ["arn:aws:s3:::syncron-prod-reports"],
+      },
+      {
+        Sid: "ListingMemosKeep",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
+        Resource: ["arn:aws:s3:::syncron-prod-reports/listing-memos/*"],
+      },
     ]);
   });
 
@@ -264,7 +276,7 @@ describe("workerPolicy", () => {
       drivesParametersArn,
       reportsBucket: "syncron-ci-reports",
     });
-    expect(policy.Statement.slice(5)).toEqual([
+    expect(policy.Statement.slice(7)).toEqual([
       {
         Sid: "S3ListBuckets",
         Effect: "Allow",
@@ -351,7 +363,7 @@ describe("wildcards", () => {
     for (const resource of doc.Statement.flatMap((s) => s.Resource ?? []).filter((r) => r !== "*")) {
       // S3 bucket ARNs carry no region or account; every other ARN is in this account.
       expect(resource).toMatch(
-        /^arn:aws:[a-z0-9-]+:(eu-west-1)?:123456789012:|^arn:aws:s3:::b(\/\*)?$|^arn:aws:s3:::syncron-(prod|ci)-reports(\/reports\/\*)?$/,
+        /^arn:aws:[a-z0-9-]+:(eu-west-1)?:123456789012:|^arn:aws:s3:::b(\/\*)?$|^arn:aws:s3:::syncron-(prod|ci)-reports(\/(reports|listing-memos)\/\*)?$/,
       );
     }
   });

@@ -1,3 +1,4 @@
+import { LISTING_MEMOS_PREFIX } from "../../lib/reports/listing-memos.ts";
 import { REPORTS_PREFIX } from "../../lib/reports/report-blobs.ts";
 import { type PolicyDocument, type PolicyStatement, policyDocument } from "./document.ts";
 import { tableDataStatement } from "./dynamodb.ts";
@@ -11,7 +12,7 @@ export interface WorkerPolicyInput {
   s3Buckets: readonly string[];
   /** The stage's drive secrets (arns.ts `drivesParametersArn`): read only. */
   drivesParametersArn: string;
-  /** The stage's reports bucket (the worker writes runs' per-file reports under `reports/`). */
+  /** The stage's reports bucket (the worker writes runs' per-file reports under `reports/`, memos under `listing-memos/`). */
   reportsBucket: string;
 }
 
@@ -19,6 +20,14 @@ export interface WorkerPolicyInput {
 export const REPORT_WRITE_ACTIONS = ["s3:PutObject", "s3:AbortMultipartUpload"];
 
 /** What the S3 drive calls on objects: Get/HeadObject, PutObject and multipart Upload, DeleteObject. */
+/**
+ * What keeping configs' listing memos calls: GetObject and PutObject (lib-storage) under
+ * `listing-memos/`, and s3:ListBucket on the bucket, without which S3 answers a GetObject of a memo
+ * not yet written 403 instead of 404 (a condition on `s3:prefix` would not apply to a GetObject).
+ */
+const MEMO_OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"];
+export const MEMO_ACTIONS = [...MEMO_OBJECT_ACTIONS, "s3:ListBucket"];
+
 export const S3_OBJECT_ACTIONS = [
   "s3:GetObject",
   "s3:PutObject",
@@ -40,7 +49,7 @@ export const SQS_CONSUME_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "
  * sync queue; send to it (continuations of a run that outlives one invocation); and the objects of
  * the configured S3 buckets, if any. Nothing else: it never touches schedules, and the dead-letter
  * queue is filled by SQS's redrive, not by the worker. It may read the stage's drive secrets, never
- * write them, and writes runs' reports under `reports/`. S3-compatible stores (MinIO, R2, …) use keys
+ * write them, writes runs' reports under `reports/` and keeps listing memos under `listing-memos/`. S3-compatible stores (MinIO, R2, …) use keys
  * from the location, not this role.
  */
 export function workerPolicy(input: WorkerPolicyInput): PolicyDocument {
@@ -69,6 +78,18 @@ export function workerPolicy(input: WorkerPolicyInput): PolicyDocument {
       Effect: "Allow",
       Action: [...REPORT_WRITE_ACTIONS],
       Resource: [`arn:${input.partition}:s3:::${input.reportsBucket}/${REPORTS_PREFIX}*`],
+    },
+    {
+      Sid: "ListingMemosFind",
+      Effect: "Allow",
+      Action: ["s3:ListBucket"],
+      Resource: [`arn:${input.partition}:s3:::${input.reportsBucket}`],
+    },
+    {
+      Sid: "ListingMemosKeep",
+      Effect: "Allow",
+      Action: [...MEMO_OBJECT_ACTIONS],
+      Resource: [`arn:${input.partition}:s3:::${input.reportsBucket}/${LISTING_MEMOS_PREFIX}*`],
     },
     ...s3Statements(input.partition, input.s3Buckets),
   );

@@ -1,10 +1,15 @@
 import type { Drive } from "../drives/drive.ts";
 import type { Location } from "../drives/location.ts";
-import { driveFor } from "../drives/open-drive.ts";
+import { type DriveExtras, driveFor } from "../drives/open-drive.ts";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "./aws-endpoint.ts";
 
 /** Opens a parsed location; `name` is the location redacted (see `driveFor`). */
-export type OpenDrive = (location: Location, name: string, env: NodeJS.ProcessEnv) => Drive | Promise<Drive>;
+export type OpenDrive = (
+  location: Location,
+  name: string,
+  env: NodeJS.ProcessEnv,
+  extras?: DriveExtras,
+) => Drive | Promise<Drive>;
 
 /**
  * The dev stack's drive opener. An `s3://bucket/prefix` location that names no `endpoint` goes to
@@ -14,8 +19,8 @@ export type OpenDrive = (location: Location, name: string, env: NodeJS.ProcessEn
  * opened as given. With `--aws` the stack uses `driveFor` itself.
  */
 export function devOpenDrive(s3: { endpoint: string; createBucket(name: string): Promise<void> }): OpenDrive {
-  return async (parsed, name, env) => {
-    if (parsed.kind !== "s3" || parsed.endpoint !== undefined) return driveFor(parsed, name, env);
+  return async (parsed, name, env, extras) => {
+    if (parsed.kind !== "s3" || parsed.endpoint !== undefined) return driveFor(parsed, name, env, extras);
     // A missing source bucket stays missing (the run fails listing it); only a target's is made.
     if (parsed.readOnly !== true) await s3.createBucket(parsed.bucket);
     const local = {
@@ -26,6 +31,6 @@ export function devOpenDrive(s3: { endpoint: string; createBucket(name: string):
       accessKeyId: parsed.accessKeyId ?? LOCAL_CREDENTIALS.accessKeyId,
       secretAccessKey: parsed.secretAccessKey ?? LOCAL_CREDENTIALS.secretAccessKey,
     };
-    return driveFor(local, name, env);
+    return driveFor(local, name, env, extras);
   };
 }

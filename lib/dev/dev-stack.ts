@@ -3,6 +3,7 @@ import type { ApiDeps } from "../api/deps.ts";
 import { createApiHandler } from "../api/handler.ts";
 import { assertLocalAllowed, confineLocal, type LocalRoots, localRootsFrom } from "../drives/local-roots.ts";
 import { parseLocation } from "../drives/location.ts";
+import type { DriveExtras } from "../drives/open-drive.ts";
 import { ENV } from "../env.ts";
 import type { JobLog } from "../jobs/deps.ts";
 import type { DriveDeps } from "../jobs/drives/deps.ts";
@@ -12,6 +13,7 @@ import type { WorkerDeps } from "../jobs/run-sync-job/types.ts";
 import { refreshSchedules } from "../jobs/schedule-sync.ts";
 import { createWorkerHandler } from "../jobs/worker-handler.ts";
 import { createSqsProducer } from "../queue/sqs-producer.ts";
+import { listingMemosIn } from "../reports/listing-memos.ts";
 import { createFileReportBlobs } from "../reports/local/file-report-blobs.ts";
 import type { LocalScheduler } from "../schedule/local/local-scheduler.ts";
 import type { Scheduler } from "../schedule/scheduler.ts";
@@ -129,11 +131,13 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     };
     const workerDeps: WorkerDeps = {
       reports,
+      // What each config's last run learnt of its S3 listings, beside the reports.
+      listingMemos: listingMemosIn(createFileReportBlobs(join(dataDir, "listing-memos"))),
       store,
       resolveLocation: createDriveResolver(drives),
       queue: producer,
       openDrive: confineLocal(
-        (location, name: string) => backends.openDrive(location, name, env),
+        (location, name: string, extras?: DriveExtras) => backends.openDrive(location, name, env, extras),
         localRoots,
       ),
       clock: clock.date,

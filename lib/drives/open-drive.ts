@@ -5,6 +5,7 @@ import { createOpenListDrive } from "./openlist/openlist-drive.ts";
 import { type RequestGate, sharedRateLimiter, withRateLimit } from "./rate-limit.ts";
 import { s3ClientFor } from "./s3/s3-client.ts";
 import { createS3Drive } from "./s3/s3-drive.ts";
+import type { S3ListingMemo } from "./s3/s3-listing-memo.ts";
 import { createWebdavDrive } from "./webdav/webdav-drive.ts";
 
 /**
@@ -20,21 +21,39 @@ export function openDrive(location: string, env: NodeJS.ProcessEnv = process.env
   return driveFor(parsed, redactLocation(location), env);
 }
 
+/** What a caller may hand the drive it opens beyond the location. */
+export interface DriveExtras {
+  /** For an S3 location: what the last run learnt of its objects (ignored by other drives). */
+  readonly memo?: S3ListingMemo;
+}
+
 /**
  * Opens a parsed location; `name` must already be redacted. A `name:path` location must be resolved
  * first. With `limits` (a named drive's `tps`/`bwlimit`), every HTTP request of the drive waits for the
  * limiter the drive's name shares in this process, and its bytes are paced.
  */
-export function driveFor(location: Location, name: string, env: NodeJS.ProcessEnv = process.env): Drive {
+export function driveFor(
+  location: Location,
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+  extras: DriveExtras = {},
+): Drive {
   const limits = location.limits;
-  if (!limits || (limits.tps === undefined && limits.bwlimit === undefined)) return open(location, name, env);
+  if (!limits || (limits.tps === undefined && limits.bwlimit === undefined))
+    return open(location, name, env, extras);
   const limiter = sharedRateLimiter(limits.key, limits);
   // local has no requests to count: one turn per call there; the HTTP drives gate each request.
   const gatesRequests = location.kind !== "local";
-  return withRateLimit(open(location, name, env, limiter), limiter, { gatesRequests });
+  return withRateLimit(open(location, name, env, extras, limiter), limiter, { gatesRequests });
 }
 
-function open(location: Location, name: string, env: NodeJS.ProcessEnv, gate?: RequestGate): Drive {
+function open(
+  location: Location,
+  name: string,
+  env: NodeJS.ProcessEnv,
+  extras: DriveExtras,
+  gate?: RequestGate,
+): Drive {
   switch (location.kind) {
     case "drive":
       throw new LocationError(
@@ -65,6 +84,7 @@ function open(location: Location, name: string, env: NodeJS.ProcessEnv, gate?: R
         name,
         // One endpoint, region and key: a sync between two such locations copies server-side.
         store: JSON.stringify([endpoint ?? "aws", region ?? "", accessKeyId ?? "", location.forcePathStyle]),
+        ...(extras.memo ? { memo: extras.memo } : {}),
       });
     }
     case "webdav": {

@@ -44,6 +44,18 @@ describe("S3ListingMemo", () => {
     expect(third.size).toBe(1);
     expect(() => new S3ListingMemo(Uint8Array.from([1, 2, 3, 255, 9]))).not.toThrow();
   });
+
+  it("keeps what the last run knew of unlisted objects when asked (a run that did not list the whole tree)", () => {
+    const first = new S3ListingMemo();
+    for (let i = 0; i < 4; i++) first.learn("b", `k${i}`, i, `e${i}`, { modTime: i });
+    const partial = new S3ListingMemo(first.save(), 3);
+    partial.learn("b", "n1", 1, "x1", { modTime: 9 }); // what this run saw comes first
+    const next = new S3ListingMemo(partial.save({ keepUnseen: true }));
+    expect(next.recall("b", "n1", 1, "x1")).toEqual({ modTime: 9 });
+    expect(next.recall("b", "k0", 0, "e0")).toEqual({ modTime: 0 });
+    expect(next.recall("b", "k1", 1, "e1")).toEqual({ modTime: 1 });
+    expect(next.recall("b", "k2", 2, "e2")).toBeUndefined(); // past maxEntries
+  });
 });
 
 describe("S3 no-op re-sync of 5,000 objects (fauxqs)", () => {

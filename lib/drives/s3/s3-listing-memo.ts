@@ -6,7 +6,7 @@ export interface ObjectFacts {
   readonly md5?: string;
 }
 
-/** Entries a memo keeps at most (17–33 bytes each saved: 20,000 fit one DynamoDB item). */
+/** Entries a memo keeps at most (17–33 bytes each saved: at most 660 kB; digests and md5s do not compress). */
 export const MAX_MEMO_ENTRIES = 20_000;
 const DIGEST_BYTES = 8;
 const HAS_MOD_TIME = 1;
@@ -16,8 +16,9 @@ const HAS_MD5 = 2;
  * What the last run learnt from HEADing each listed S3 object, so a re-sync does not HEAD it again:
  * the mod time and md5 of an object are trusted while ListObjectsV2 shows the same key, size and
  * ETag (an overwrite changes the ETag, so a changed object is HEADed again). Keys are kept as an
- * 8-byte digest of bucket, key, size and ETag; saved, the memo holds only the objects this run saw or
- * wrote (deleted ones drop out), at most `maxEntries` (beyond, objects are simply HEADed).
+ * 8-byte digest of bucket, key, size and ETag; saved, the memo holds the objects this run saw or
+ * wrote (deleted ones drop out), at most `maxEntries` (beyond, objects are simply HEADed), and with
+ * `keepUnseen` (a run that did not walk the whole tree) the last run's other entries after them.
  */
 export class S3ListingMemo {
   readonly #previous = new Map<string, ObjectFacts>();
@@ -49,10 +50,19 @@ export class S3ListingMemo {
     return this.#next.size;
   }
 
-  /** This run's memo, for the next run's constructor. */
-  save(): Uint8Array {
+  /**
+   * This run's memo, for the next run's constructor. `keepUnseen`: also what the last run knew of
+   * objects this run did not list (an interrupted or failed run, whose next run lists them), as room allows.
+   */
+  save(options: { keepUnseen?: boolean } = {}): Uint8Array {
+    const entries = new Map(this.#next);
+    if (options.keepUnseen)
+      for (const [id, facts] of this.#previous) {
+        if (entries.size >= this.maxEntries) break;
+        if (!entries.has(id)) entries.set(id, facts);
+      }
     const parts: Buffer[] = [];
-    for (const [id, facts] of this.#next) {
+    for (const [id, facts] of entries) {
       const md5 = facts.md5 && /^[0-9a-f]{32}$/.test(facts.md5) ? Buffer.from(facts.md5, "hex") : undefined;
       const head = Buffer.alloc(DIGEST_BYTES + 1 + (facts.modTime !== undefined ? 8 : 0));
       Buffer.from(id, "hex").copy(head);

@@ -8,6 +8,7 @@ import { claimRun, taskIdOf } from "./dedupe.ts";
 import { guardRun, type Runnable } from "./guards.ts";
 import { startHeartbeat } from "./heartbeat.ts";
 import { leaseOf, releaseLease, settle, takeLease } from "./lease.ts";
+import { loadRunMemos } from "./listing-memos.ts";
 import { syncOptionsOf } from "./options.ts";
 import { errorOfResult, failRun, finishRun, outcomeDepsOf, progressOf, summaryOf } from "./outcome.ts";
 import { retryOrFail } from "./retry-policy.ts";
@@ -129,20 +130,30 @@ async function syncWithHeartbeat(
   log: JobLog,
 ): Promise<SyncResult> {
   const heartbeat = startHeartbeat(run, deps, settings);
+  const locations = { source: source.location, target: target.location };
+  const memos = await loadRunMemos(deps, config.id, locations, log);
   const [from, to] = await Promise.all([
     // A source is only read: its drive writes nothing there, not even a probe file.
-    deps.openDrive({ ...source.location, readOnly: true }, source.name),
-    deps.openDrive(target.location, target.name),
+    deps.openDrive({ ...source.location, readOnly: true }, source.name, memos.source),
+    deps.openDrive(target.location, target.name, memos.target),
   ]);
   // Each invocation of a run writes one part of its per-file report.
   const report = deps.reports && createReportWriter(deps.reports, run.task_id, deps.clock());
+  let result: SyncResult | undefined;
   try {
     const options = syncOptionsOf(config, run, context, settings, heartbeat.onProgress);
-    const result = await syncDrives(from, to, report ? { ...options, onItem: report.add } : options);
+    result = await syncDrives(from, to, report ? { ...options, onItem: report.add } : options);
     await heartbeat.settled();
     return result;
   } finally {
-    await Promise.all([from.close?.(), to.close?.(), report && storeReport(report, log)]);
+    // A run that listed the whole tree saves only what it saw: deleted objects drop out of the memo.
+    const complete = result?.status === "SUCCESS" && !result.interrupted;
+    await Promise.all([
+      from.close?.(),
+      to.close?.(),
+      report && storeReport(report, log),
+      memos.save(complete),
+    ]);
   }
 }
 

@@ -1,6 +1,8 @@
 import type { Drive } from "../../drives/drive.ts";
 import type { Location } from "../../drives/location.ts";
+import type { DriveExtras } from "../../drives/open-drive.ts";
 import type { SqsProducer } from "../../queue/sqs-producer.ts";
+import type { ListingMemos } from "../../reports/listing-memos.ts";
 import type { ReportUploader } from "../../reports/report-blobs.ts";
 import type { RunStatus } from "../../store/run.ts";
 import type { Store } from "../../store/store.ts";
@@ -16,7 +18,7 @@ export interface WorkerDeps {
   readonly store: Store;
   readonly queue: Pick<SqsProducer, "send">;
   /** Opens the drive of a parsed location; `name` is the location redacted, for logs. */
-  readonly openDrive: (location: Location, name: string) => Drive | Promise<Drive>;
+  readonly openDrive: (location: Location, name: string, extras?: DriveExtras) => Drive | Promise<Drive>;
   /**
    * Resolves a `name:path` location through its drive (record and secrets, read at each run, so a
    * rotation is used by the next run). Absent: such a location ends the run as DRIVE_NOT_FOUND.
@@ -26,6 +28,8 @@ export interface WorkerDeps {
   readonly log?: JobLog;
   /** Where each run's per-file report goes; none kept when absent. */
   readonly reports?: ReportUploader;
+  /** Where each config's S3 listing memos are kept between runs; absent, every run HEADs its objects. */
+  readonly listingMemos?: ListingMemos;
   /** Called once per finished run (SUCCESS, FAILURE, SKIPPED): the worker turns it into metrics. */
   readonly onRunFinished?: (run: FinishedRun) => void;
 }
