@@ -11,6 +11,8 @@ export default defineConfig({
     ],
     // Tests spawn bin/syncron.js, which runs the CLI bundle: build it from the sources under test first.
     globalSetup: ["test/support/build-cli-setup.ts"],
+    // One fixed fast-check seed unless FC_SEED says otherwise (README, "Tests").
+    setupFiles: ["test/support/fast-check-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

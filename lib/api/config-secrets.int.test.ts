@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiStack, startApiStack } from "../../test/support/api/api-stack.ts";
+import { runs } from "../../test/support/properties.ts";
 import { newId } from "../store/ids.ts";
 import { newSyncConfig, SyncConfigInputSchema } from "../store/sync-config.ts";
 
@@ -100,7 +101,7 @@ describe("secrets in config locations", () => {
         const shown = reply.status === 201 ? reply.body.target : JSON.stringify(reply.body.error);
         expect(shown).not.toMatch(MARK);
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 });

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JsonBody } from "../../test/support/api/api-event.ts";
 import { type ApiStack, startApiStack } from "../../test/support/api/api-stack.ts";
+import { runs } from "../../test/support/properties.ts";
 import { tokensMatch } from "./auth.ts";
 import { MAX_BODY_BYTES } from "./body.ts";
 
@@ -253,7 +254,7 @@ describe("request bodies", () => {
           expect(reply.body).toBeDefined();
         }
       }),
-      { numRuns: 40 },
+      { numRuns: runs(40) },
     );
   });
 });

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { cronExpression } from "../../test/support/cron/arbitraries.ts";
+import { runs } from "../../test/support/properties.ts";
 import { describeCron } from "./describe.ts";
 
 describe("describeCron", () => {
@@ -10,7 +11,7 @@ describe("describeCron", () => {
         expect(describeCron(cron, "en")).toMatch(/\w/);
         expect(describeCron(cron, "zh-CN")).toMatch(/\S/);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });

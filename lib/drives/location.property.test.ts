@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { runs } from "../../test/support/properties.ts";
 import { LocationError, parseLocation, redactLocation } from "./location.ts";
 
 /**
@@ -36,7 +37,7 @@ describe("secrets in locations (property)", () => {
       fc.property(hostileLocation, (location) => {
         expect(redactLocation(location)).not.toMatch(MARK);
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -50,7 +51,7 @@ describe("secrets in locations (property)", () => {
           expect((error as Error).message).not.toMatch(MARK);
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -66,7 +67,7 @@ describe("secrets in locations (property)", () => {
         }
         expect(parsed).toMatchObject({ kind: "webdav", url: "http://host.example/dir", username: name });
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 });
