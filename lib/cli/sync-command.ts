@@ -13,6 +13,7 @@ import {
   type SyncResult,
   syncDrives,
 } from "../sync/index.ts";
+import { ApiUnreachableError, apiClientFrom, DEV_API_URL } from "./api-client.ts";
 import { oneOf, parseFlags, UsageError, wholeNumber } from "./args.ts";
 import { formatBytes } from "./format-bytes.ts";
 
@@ -25,6 +26,8 @@ Makes <target> hold the files of <source>. Locations:
                             or the SDK's default chain
   webdav://host[:port]/path, webdavs://… (https)[?vendor=nextcloud|owncloud|other]
                             credentials: user[:password]@ in the URL or WEBDAV_USERNAME/WEBDAV_PASSWORD
+  name:path                 a path inside a named drive (nas:/photos), from --drives FILE, else from
+                            the drives API (--url; its drives must have no secrets, which it never gives out)
 Locations are shown with secrets masked.
 
 Options:
@@ -43,19 +46,27 @@ Options:
   --dry-run                 show the plan, change nothing
   --transfers N             parallel file transfers (default 4)
   --checkers N              parallel directory listings and hash reads (default 8)
+  --drives FILE             the drives name:path locations name: a JSON array of drives, or an object
+                            of drives by name, each as POST /api/v1/drives takes it; mode 0600 (a file
+                            group or others may read is refused)
+  --url URL                 without --drives: the API whose drives to use (default $SYNCRON_URL,
+                            else ${DEV_API_URL})
   --json                    print the result as one JSON object
   -h, --help                show this help
 
 Exit codes: 0 success, 1 failure or abort (max-delete, empty source, interrupted), 2 usage error.
 
-Example:
-  syncron sync ./photos /mnt/backup/photos --mode mirror --exclude "*.tmp" --max-delete 10%`;
+Examples:
+  syncron sync ./photos /mnt/backup/photos --mode mirror --exclude "*.tmp" --max-delete 10%
+  syncron sync nas:/photos ./photos --drives ~/.config/syncron/drives.json`;
 
 interface SyncArgs {
   readonly source: string;
   readonly target: string;
   readonly json: boolean;
   readonly options: SyncOptions;
+  readonly drives: string | undefined;
+  readonly url: string | undefined;
 }
 
 const FLAGS = {
@@ -67,6 +78,8 @@ const FLAGS = {
   "dry-run": { type: "boolean" },
   transfers: { type: "string" },
   checkers: { type: "string" },
+  drives: { type: "string" },
+  url: { type: "string" },
   json: { type: "boolean" },
 } as const;
 
@@ -94,19 +107,32 @@ function parse(args: string[]): SyncArgs {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  return { source, target, json: values.json ?? false, options };
+  return { source, target, json: values.json ?? false, options, drives: values.drives, url: values.url };
 }
 
 /**
- * Opens both locations as drives (loading the S3 and WebDAV clients only now). Throws UsageError for a
- * bad location or for two that overlap (one inside the other). The source's local drive, and with
- * `readOnly` (a dry run) the target's too, measure their disk without a probe file: a source is
- * never written, and a dry run writes nothing at all.
+ * Opens both locations as drives (loading the S3 and WebDAV clients only now). `name:path` locations
+ * are resolved first, from the drives file or else the API, by the worker's resolver. Throws
+ * UsageError for a bad location, an unknown or unusable drive, or two locations that overlap (one
+ * inside the other). `readOnly` (a dry run): local drives measure their disk without a probe file,
+ * so nothing at all is written.
  */
-async function openPair(source: string, target: string, readOnly: boolean): Promise<[Drive, Drive]> {
+async function openPair(parsed: SyncArgs, env: NodeJS.ProcessEnv): Promise<[Drive, Drive]> {
+  const { source, target } = parsed;
   const { LocationError, parseLocation, redactLocation } = await import("../drives/location.ts");
+  const { DriveUnavailableError } = await import("../jobs/drives/errors.ts");
+  let field = "source";
   try {
-    const [from, to] = [parseLocation(source), parseLocation(target)];
+    let [from, to] = [parseLocation(source), parseLocation(target)];
+    if (from.kind === "drive" || to.kind === "drive") {
+      const { drivesFromApi, drivesFromFile } = await import("./sync-drives.ts");
+      const resolve = parsed.drives
+        ? await drivesFromFile(parsed.drives)
+        : drivesFromApi(apiClientFrom(parsed.url, env));
+      from = await resolve(from);
+      field = "target";
+      to = await resolve(to);
+    }
     // Judged on the real disk (symlinks, bind mounts, case), before any drive writes even a probe file.
     if (await realLocationsOverlap(from, to)) {
       throw new UsageError(
@@ -115,22 +141,39 @@ async function openPair(source: string, target: string, readOnly: boolean): Prom
     }
     // Two local folders need neither the S3 nor the WebDAV client, whose loading costs ~0.3 s (bench:coldstart).
     const { createLocalDrive } = await import("../drives/local/local-drive.ts");
-    // A source is only read (no probe file there either); a dry run writes nowhere at all.
-    const open = async (location: string, parsed: typeof from, onlyRead: boolean): Promise<Drive> =>
-      parsed.kind === "local"
-        ? createLocalDrive({ root: parsed.root, name: redactLocation(location), readOnly: onlyRead })
-        : (await import("../drives/open-drive.ts")).openDrive(location, process.env);
-    return [await open(source, from, true), await open(target, to, readOnly)];
+    const open = async (location: string, resolved: typeof from): Promise<Drive> =>
+      resolved.kind === "local"
+        ? createLocalDrive({
+            root: resolved.root,
+            name: redactLocation(location),
+            readOnly: parsed.options.dryRun,
+          })
+        : (await import("../drives/open-drive.ts")).driveFor(resolved, redactLocation(location), env);
+    return [await open(source, from), await open(target, to)];
   } catch (error) {
     if (error instanceof LocationError) throw new UsageError(error.message);
+    if (error instanceof DriveUnavailableError) {
+      const missing = error.code === "DRIVE_NOT_FOUND" && parsed.drives;
+      throw new UsageError(
+        `${field}: ${missing ? `${error.message.replace(/ \(create it.*\)$/, "")} in ${parsed.drives}` : error.message}`,
+      );
+    }
     throw error;
   }
 }
 
 /** Runs one sync; exit code 0 on SUCCESS, 1 on FAILURE (or abort, or Ctrl-C). Throws UsageError. */
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const parsed = parse(args);
-  const [source, target] = await openPair(parsed.source, parsed.target, parsed.options.dryRun);
+  let source: Drive;
+  let target: Drive;
+  try {
+    [source, target] = await openPair(parsed, env);
+  } catch (error) {
+    if (!(error instanceof ApiUnreachableError)) throw error;
+    console.error(`syncron sync: name:path needs its drive: give --drives FILE, or ${error.message}`);
+    return 1;
+  }
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once("SIGINT", onSignal);
