@@ -227,7 +227,7 @@ describe("syncron status", { timeout: E2E_TIMEOUT_MS }, () => {
   it("exits 1 with a hint when nothing listens", async () => {
     const reply = await status(["--url", "http://127.0.0.1:1"]);
     expect(reply.code).toBe(1);
-    expect(reply.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:1/);
+    expect(reply.stderr).toMatch(/cannot reach the API at http:\/\/127\.0\.0\.1:1 /);
   });
 });
 
