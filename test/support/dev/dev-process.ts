@@ -47,6 +47,11 @@ export async function removeTempDirs(): Promise<void> {
   await Promise.all(temps.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
+const withoutUnset = (env: Record<string, string | undefined>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+
 /**
  * Spawns `node bin/syncron.js dev --port 0 --data-dir <dataDir> [args]` in `cwd` and waits for its
  * "listening on" line.
@@ -55,7 +60,8 @@ export async function startDev(options: {
   dataDir: string;
   cwd?: string;
   args?: string[];
-  env?: Record<string, string>;
+  /** Over this process's environment; an undefined value unsets the variable. */
+  env?: Record<string, string | undefined>;
   timeoutMs?: number;
 }): Promise<DevProcess> {
   const child = spawn(
@@ -63,13 +69,13 @@ export async function startDev(options: {
     [BIN, "dev", "--port", "0", "--data-dir", options.dataDir, ...(options.args ?? [])],
     {
       cwd: options.cwd ?? REPO,
-      env: {
+      env: withoutUnset({
         ...process.env,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
         // The tests' folders sit beside the data dir, not in the folder the stack runs in.
         SYNCRON_LOCAL_ROOTS: dirname(resolve(options.dataDir)),
         ...options.env,
-      },
+      }),
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
