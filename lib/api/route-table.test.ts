@@ -8,6 +8,7 @@ describe("API_ROUTES", () => {
       "GET /openapi.json",
       "POST /api/v1/sync-configs",
       "GET /api/v1/sync-configs",
+      "POST /api/v1/sync-configs/preview",
       "GET /api/v1/sync-configs/{id}",
       "PATCH /api/v1/sync-configs/{id}",
       "PUT /api/v1/sync-configs/{id}",

@@ -23,6 +23,7 @@ export const API_ROUTES = [
   { method: "GET", path: "/openapi.json", name: "openapi" },
   { method: "POST", path: CONFIGS, name: "createConfig" },
   { method: "GET", path: CONFIGS, name: "listConfigs" },
+  { method: "POST", path: `${CONFIGS}/preview`, name: "previewConfig" },
   { method: "GET", path: `${CONFIGS}/{id}`, name: "getConfig" },
   { method: "PATCH", path: `${CONFIGS}/{id}`, name: "patchConfig" },
   { method: "PUT", path: `${CONFIGS}/{id}`, name: "putConfig" },

@@ -38,6 +38,20 @@ async function markNotQueued(run: Run, error: unknown, deps: JobDeps): Promise<v
 }
 
 /**
+ * Records a PENDING run, then sends its message (the run exists before the worker can receive the
+ * message). Throws QueueError when the message could not be sent; the run is then FAILURE.
+ */
+export async function queueRun(run: Run, deps: JobDeps): Promise<void> {
+  await deps.runs.create(run);
+  try {
+    await deps.queue.send(messageOf(run));
+  } catch (error) {
+    await markNotQueued(run, error, deps);
+    throw error;
+  }
+}
+
+/**
  * Runs a config now: records a PENDING run, then sends its message (the run exists before the
  * worker can receive the message). Throws NotFoundError for an unknown config,
  * ConfigDisabledError for a disabled one, ConfigEndedError for one past its end_time, QueueError when the message could not be sent.
@@ -47,13 +61,7 @@ export async function enqueueRun(configId: string, deps: JobDeps): Promise<Queue
   if (!config.enabled) throw new ConfigDisabledError(configId);
   if (hasEnded(config, deps.clock())) throw new ConfigEndedError(configId, config.end_time!);
   const run = manualRun(config, deps);
-  await deps.runs.create(run);
-  try {
-    await deps.queue.send(messageOf(run));
-  } catch (error) {
-    await markNotQueued(run, error, deps);
-    throw error;
-  }
+  await queueRun(run, deps);
   deps.log?.("info", "run queued", { config_id: configId, task_id: run.task_id, trigger: "manual" });
   return { task_id: run.task_id, config_id: configId, status: "PENDING" };
 }

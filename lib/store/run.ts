@@ -7,7 +7,8 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 const FINISHED_STATUSES: ReadonlySet<RunStatus> = new Set(["SUCCESS", "FAILURE", "SKIPPED"]);
 export const isFinished = (status: RunStatus): boolean => FINISHED_STATUSES.has(status);
 
-export const RUN_TRIGGERS = ["schedule", "manual", "continuation"] as const;
+/** `preview`: a dry run of a config not saved yet (POST /api/v1/sync-configs/preview), writing nowhere. */
+export const RUN_TRIGGERS = ["schedule", "manual", "continuation", "preview"] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 /** Runs are deleted by DynamoDB TTL this long after they finish (or are created, while unfinished). */
@@ -60,6 +61,11 @@ export const RunSchema = z.object({
   ...runMutableFields,
   checkpoint: runMutableFields.checkpoint.default(null),
   expires_at: z.number().int(),
+  /**
+   * A preview's config (a SyncConfig, never stored as one; the worker parses it): the run carries it,
+   * so its retries and continuations find it. Holds no secret: config locations cannot.
+   */
+  preview_config: z.record(z.string(), z.unknown()).optional(),
 });
 export type Run = z.output<typeof RunSchema>;
 
@@ -76,6 +82,7 @@ export function newRun(options: {
   scheduled_time?: string | null;
   now: Date;
   retention_days?: number;
+  preview_config?: Record<string, unknown>;
 }): Run {
   const created_at = options.now.toISOString();
   return RunSchema.parse({
@@ -93,5 +100,6 @@ export function newRun(options: {
     error: null,
     checkpoint: null,
     expires_at: runExpiresAt(created_at, options.retention_days),
+    ...(options.preview_config ? { preview_config: options.preview_config } : {}),
   });
 }

@@ -60,6 +60,13 @@ const OPERATIONS: Partial<Record<RouteName, Operation>> = {
     body: SyncConfigInputSchema,
     replies: { 201: replies.ConfigReply },
   },
+  previewConfig: {
+    summary:
+      "Dry-run a config that is not saved: queues a preview run (trigger preview) that writes nowhere; poll task-result/{task_id} and its items (status planned) for what it would copy, update and delete",
+    tag: "configs",
+    body: SyncConfigInputSchema,
+    replies: { 202: replies.PreviewReply },
+  },
   listConfigs: {
     summary: "List sync configs",
     tag: "configs",

@@ -155,6 +155,12 @@ export const QueuedReply = z.looseObject({
   message: z.string(),
 });
 
+export const PreviewReply = z.looseObject({
+  task_id: z.string(),
+  config_id: z.string().meta({ description: "preview-<task_id>: the preview's own, never a stored config" }),
+  status: z.literal("PENDING"),
+});
+
 export const QueuedAllReply = z.looseObject({
   count: z.number().int(),
   task_ids: z.array(z.string()),

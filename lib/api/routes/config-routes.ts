@@ -2,6 +2,7 @@ import type { ConfigWriteResult } from "../../jobs/create-config.ts";
 import { createConfig } from "../../jobs/create-config.ts";
 import { deleteConfig } from "../../jobs/delete-config.ts";
 import { requireConfig } from "../../jobs/ports.ts";
+import { enqueuePreview } from "../../jobs/preview-config.ts";
 import { updateConfig } from "../../jobs/update-config.ts";
 import { SyncConfigInputSchema, SyncConfigPatchSchema } from "../../store/sync-config.ts";
 import { parseWith, readJsonBody } from "../body.ts";
@@ -28,6 +29,11 @@ export function configRoutes(deps: ApiDeps) {
       const fields = parseWith(SyncConfigInputSchema, readJsonBody(event));
       const result = await createConfig(fields, deps);
       return json(201, written(result), { location: `/api/v1/sync-configs/${result.config.id}` });
+    }) satisfies RouteHandler,
+
+    previewConfig: (async (event) => {
+      const fields = parseWith(SyncConfigInputSchema, readJsonBody(event));
+      return json(202, await enqueuePreview(fields, deps));
     }) satisfies RouteHandler,
 
     listConfigs: (async (event) => {

@@ -1,8 +1,8 @@
 import { type Location, LocationError, parseLocation, redactLocation } from "../../drives/location.ts";
 import { realLocationsOverlap } from "../../drives/overlap.ts";
-import type { RunError } from "../../store/run.ts";
+import type { Run, RunError } from "../../store/run.ts";
 import type { Store } from "../../store/store.ts";
-import { hasEnded, type SyncConfig } from "../../store/sync-config.ts";
+import { hasEnded, type SyncConfig, SyncConfigSchema } from "../../store/sync-config.ts";
 import { DriveUnavailableError } from "../drives/errors.ts";
 import type { ResolveLocation } from "../drives/resolve-drive.ts";
 
@@ -11,6 +11,21 @@ const resolveIn = async (location: Location, resolve: ResolveLocation | undefine
   if (!resolve) throw new DriveUnavailableError("DRIVE_NOT_FOUND", "this worker has no drives configured");
   return resolve(location);
 };
+
+/** True for a dry run of a config that is not saved (POST /api/v1/sync-configs/preview). */
+export const isPreview = (run: Pick<Run, "trigger">): boolean => run.trigger === "preview";
+
+/**
+ * Where a run's config is read: a preview carries its own, run whether or not it would be enabled
+ * or has ended (nothing is written, and it is asked for now); any other run reads the store.
+ */
+export function configsOf(run: Run, configs: Pick<Store["configs"], "get">): Pick<Store["configs"], "get"> {
+  if (!isPreview(run)) return configs;
+  const config = run.preview_config && SyncConfigSchema.safeParse(run.preview_config);
+  return {
+    get: async () => (config?.success ? { ...config.data, enabled: true, end_time: null } : undefined),
+  };
+}
 
 /** One end of a sync, parsed once per run; `name` is the location redacted, for logs and drive names. */
 export interface RunLocation {

@@ -7,6 +7,7 @@ import {
   type SyncOptions,
   type SyncProgress,
 } from "../../sync/index.ts";
+import { isPreview } from "./guards.ts";
 import type { WorkerSettings } from "./settings.ts";
 import type { JobContext } from "./types.ts";
 
@@ -25,6 +26,7 @@ export function syncOptionsOf(
     include: config.include,
     exclude: config.exclude,
     ...(config.max_delete === null ? {} : { maxDelete: parseMaxDelete(config.max_delete) }),
+    dryRun: isPreview(run),
     ...(run.checkpoint ? { checkpoint: run.checkpoint as SyncCheckpoint } : {}),
     ...(context.signal ? { signal: context.signal } : {}),
     // The deadline is wall-clock time of this invocation, not the injected (domain) clock.

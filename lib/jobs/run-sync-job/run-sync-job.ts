@@ -5,7 +5,7 @@ import { isFinished, type Run, type RunError } from "../../store/run.ts";
 import { type SyncResult, syncDrives } from "../../sync/index.ts";
 import type { JobLog } from "../deps.ts";
 import { claimRun, taskIdOf } from "./dedupe.ts";
-import { guardRun, type Runnable } from "./guards.ts";
+import { configsOf, guardRun, isPreview, type Runnable } from "./guards.ts";
 import { startHeartbeat } from "./heartbeat.ts";
 import { leaseOf, releaseLease, settle, takeLease } from "./lease.ts";
 import { loadRunMemos } from "./listing-memos.ts";
@@ -43,7 +43,8 @@ export async function runSyncJob(
   // A continuation or retry holds the config's lease: a refused run must free it on its way out.
   const release = () => releaseLease(run, deps, log);
 
-  const guarded = await guardRun(deps.store.configs, run.config_id, deps.clock(), deps.resolveLocation);
+  const configs = configsOf(run, deps.store.configs);
+  const guarded = await guardRun(configs, run.config_id, deps.clock(), deps.resolveLocation);
   if ("refusal" in guarded) {
     const error: RunError = guarded.refusal;
     log(error.code === "LOCATIONS_OVERLAP" ? "error" : "warn", "run refused", {
@@ -131,11 +132,17 @@ async function syncWithHeartbeat(
 ): Promise<SyncResult> {
   const heartbeat = startHeartbeat(run, deps, settings);
   const locations = { source: source.location, target: target.location };
-  const memos = await loadRunMemos(deps, config.id, locations, log);
+  // A preview's config is never stored: no memo is read or kept for it.
+  const memos = await loadRunMemos(isPreview(run) ? {} : deps, config.id, locations, log);
   const [from, to] = await Promise.all([
     // A source is only read: its drive writes nothing there, not even a probe file.
     deps.openDrive({ ...source.location, readOnly: true }, source.name, memos.source),
-    deps.openDrive(target.location, target.name, memos.target),
+    // A preview is a dry run: its target is only read, like any source.
+    deps.openDrive(
+      isPreview(run) ? { ...target.location, readOnly: true } : target.location,
+      target.name,
+      memos.target,
+    ),
   ]);
   // Each invocation of a run writes one part of its per-file report.
   const report = deps.reports && createReportWriter(deps.reports, run.task_id, deps.clock());

@@ -11,6 +11,8 @@ import type { LocalRoots } from "../../../lib/drives/local-roots.ts";
 import { driveFor } from "../../../lib/drives/open-drive.ts";
 import type { JobLog } from "../../../lib/jobs/deps.ts";
 import { createSqsProducer } from "../../../lib/queue/sqs-producer.ts";
+import { createFileReportBlobs } from "../../../lib/reports/local/file-report-blobs.ts";
+import type { ReportBlobs } from "../../../lib/reports/report-blobs.ts";
 import { SchedulerError } from "../../../lib/schedule/errors.ts";
 import { createEventBridgeRulesScheduler } from "../../../lib/schedule/eventbridge-rules/eventbridge-rules.ts";
 import { createEventBridgeScheduler } from "../../../lib/schedule/eventbridge-scheduler/eventbridge-scheduler.ts";
@@ -37,6 +39,8 @@ export interface ApiStack {
   readonly dlqUrl: string;
   /** The secret file of the drives (a temp folder of its own). */
   readonly secretFile: string;
+  /** Where runs' per-file reports go (a folder beside the secret file): a worker writes, the API reads. */
+  readonly reports: ReportBlobs;
   /** Log lines the use cases wrote. */
   readonly logs: { level: string; message: string; data?: Record<string, unknown> }[];
   /** Moves the clock forward (timestamps, next runs; fires due schedules of the local backend). */
@@ -107,6 +111,7 @@ export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiS
   };
   const secretsDir = await mkdtemp(join(tmpdir(), "syncron-api-secrets-"));
   const secrets = createFileSecretStore({ path: join(secretsDir, SECRET_FILE_NAME) });
+  const reports = createFileReportBlobs(join(secretsDir, "reports"));
   const deps: ApiDeps = {
     drives: { records: store.drives, secrets, open: (location, name) => driveFor(location, name, {}) },
     configs: store.configs,
@@ -116,6 +121,7 @@ export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiS
     clock,
     newId: () => newId(),
     log,
+    reports,
     apiToken: options.apiToken,
     localRoots: options.localRoots ?? { roots: ["/"], rule: "the test stack allows any folder" },
   };
@@ -125,6 +131,7 @@ export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiS
     deps,
     store,
     secretFile: join(secretsDir, SECRET_FILE_NAME),
+    reports,
     scheduler,
     sqs,
     queueUrl: queueUrl!,
