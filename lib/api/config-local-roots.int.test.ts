@@ -60,3 +60,53 @@ describe("local locations given to the API", () => {
     expect((await stack.store.configs.get(created.body.id))?.target).toBe("webdav://dav.example.com/backup");
   });
 });
+
+describe("local drives given to the API", () => {
+  const DRIVES = "/api/v1/drives";
+  const refusedRoot = (reply: { status: number; body: { error?: { details?: unknown } } }) => {
+    expect(reply.status, JSON.stringify(reply.body)).toBe(400);
+    expect(reply.body.error?.details).toEqual([
+      {
+        path: "root",
+        message: expect.stringMatching(
+          new RegExp(`refused: it is outside the allowed roots ${root} \\(SYNCRON_LOCAL_ROOTS\\)`),
+        ),
+      },
+    ]);
+  };
+
+  it("have their root under the allowed roots, judged on real paths: /etc, / and a symlink out are 400s naming root", async () => {
+    for (const [name, folder] of [
+      ["etc", "/etc"],
+      ["slash", "/"],
+      ["link", join(root, "etc-link")],
+      ["link-below", join(root, "etc-link", "apt")],
+    ] as const) {
+      refusedRoot(
+        await stack.call({ method: "POST", path: DRIVES, body: { name, type: "local", root: folder } }),
+      );
+      expect(await stack.store.drives.get(name)).toBeUndefined();
+    }
+  });
+
+  it("accept a root under a root, and refuse a PATCH or PUT that moves it out, changing nothing", async () => {
+    const photos = join(root, "photos");
+    const created = await stack.call({
+      method: "POST",
+      path: DRIVES,
+      body: { name: "pics", type: "local", root: photos },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    refusedRoot(
+      await stack.call({ method: "PATCH", path: `${DRIVES}/pics`, body: { root: join(root, "etc-link") } }),
+    );
+    refusedRoot(
+      await stack.call({
+        method: "PUT",
+        path: `${DRIVES}/pics`,
+        body: { name: "pics", type: "local", root: "/root" },
+      }),
+    );
+    expect(await stack.store.drives.get("pics")).toMatchObject({ settings: { root: photos }, version: 1 });
+  });
+});

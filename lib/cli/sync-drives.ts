@@ -4,6 +4,7 @@
  * worker's own resolver (lib/jobs/drives/resolve-drive.ts), so a name resolves exactly as a run does.
  */
 import { readFile, stat } from "node:fs/promises";
+import { ANY_LOCAL_ROOT } from "../drives/local-roots.ts";
 import type { DriveFields } from "../drives/types/drive-type.ts";
 import { driveTypeOf, splitSecrets } from "../drives/types/registry.ts";
 import { DriveUnavailableError, DriveValidationError } from "../jobs/drives/errors.ts";
@@ -77,7 +78,8 @@ export async function drivesFromFile(path: string): Promise<ResolveLocation> {
     if (!type) throw new UsageError(`--drives: ${where}: type must be one of s3, webdav, local, openlist`);
     let valid: DriveFields;
     try {
-      valid = checkDrive(type, fields);
+      // The user is the caller here: a local root may be any folder (the API confines them).
+      valid = checkDrive(type, fields, { localRoots: ANY_LOCAL_ROOT });
     } catch (error) {
       if (!(error instanceof DriveValidationError)) throw error;
       throw new UsageError(`--drives: ${where}: ${error.message}`);

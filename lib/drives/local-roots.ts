@@ -51,6 +51,9 @@ export function localRootsFrom(
   return { roots: listed.map((root) => realPathOf(resolve(cwd, root))), rule: "SYNCRON_LOCAL_ROOTS" };
 }
 
+/** No confinement: for the CLI, where the user is the caller and may name any folder. */
+export const ANY_LOCAL_ROOT: LocalRoots = { roots: [sep], rule: "the CLI's user may name any folder" };
+
 /** The Lambda functions' roots: none (a local folder cannot work there) unless SYNCRON_LOCAL_ROOTS names some. */
 export const lambdaLocalRoots = (env: Record<string, string | undefined>): LocalRoots =>
   localRootsFrom(env[ENV.localRoots], { roots: [], rule: `${ENV.localRoots} is not set` });

@@ -79,6 +79,7 @@ const depsWith = (secrets: SecretStore): WorkerDeps => ({
 });
 const drivesOf = (secrets: SecretStore) => ({
   drives: { records: store.drives, secrets, open: () => undefined as never },
+  localRoots: { roots: ["/"], rule: "the test allows any folder" },
 });
 
 async function config(source: string, target: string) {

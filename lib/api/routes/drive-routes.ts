@@ -31,7 +31,12 @@ export function driveRoutes(deps: ApiDeps) {
     if (!deps.drives) throw new ApiError(501, "NOT_CONFIGURED", "this API has no drive store configured");
     return deps.drives;
   };
-  const useCaseDeps = () => ({ drives: drives(), log: deps.log, configs: deps.configs });
+  const useCaseDeps = () => ({
+    drives: drives(),
+    log: deps.log,
+    configs: deps.configs,
+    localRoots: deps.localRoots,
+  });
   const driveName = (event: ApiEvent): string => {
     const name = pathParam(event, "name");
     if (!DRIVE_NAME.test(name)) throw notFound(`drive ${JSON.stringify(name.slice(0, 80))} not found`);

@@ -1,5 +1,6 @@
 import * as z from "../../util/zod.ts";
 import { DRIVE_NAME } from "../drive-ref.ts";
+import type { LocalRoots } from "../local-roots.ts";
 import type { DriveLimits, Location } from "../location.ts";
 
 /** A drive's fields as sent and stored: settings and secrets together (secrets only ever in the secret store). */
@@ -17,10 +18,19 @@ export interface DriveType {
   readonly fields: Readonly<Record<string, z.ZodType>>;
   /** Names of the fields that are secrets: kept in the secret store, shown only in `secrets_set`. */
   readonly secrets: readonly string[];
-  /** Rules across fields of a complete drive (e.g. both S3 keys or neither): `{path, message}` per problem. */
-  check?(fields: DriveFields): { path: string; message: string }[];
+  /**
+   * Rules across fields of a complete drive (e.g. both S3 keys or neither), and rules of the place it
+   * is stored in (`context`: a local root inside the allowed roots): `{path, message}` per problem.
+   */
+  check?(fields: DriveFields, context: DriveCheckContext): { path: string; message: string }[];
   /** Where `path` (a `name:path` location's path) lies inside a drive with these fields. Throws LocationError. */
   locate(fields: DriveFields, path: string): Location;
+}
+
+/** What a drive is checked against besides its own fields, where it is created or changed. */
+export interface DriveCheckContext {
+  /** Folders a local drive's `root` must lie in (real paths); none: local drives are refused. */
+  readonly localRoots: LocalRoots;
 }
 
 /** Fields every drive type has. */

@@ -8,6 +8,9 @@ import { driveFor } from "../open-drive.ts";
 import { locationsOverlap } from "../overlap.ts";
 import { driveSchema, driveTypeOf, splitSecrets } from "./registry.ts";
 
+/** A check context that allows any local folder (these tests are about other rules). */
+const ANYWHERE = { localRoots: { roots: ["/"], rule: "any folder" } };
+
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups) await cleanup();
@@ -77,11 +80,11 @@ describe("openlist drive type", () => {
   });
 
   it("wants a token or a login, not both", () => {
-    const check = type("openlist").check;
-    expect(check?.({ url: "https://p", token: "t" })).toEqual([]);
-    expect(check?.({ url: "https://p", username: "a", password: "b" })).toEqual([]);
-    expect(check?.({ url: "https://p", username: "a" })?.[0]?.path).toBe("password");
-    expect(check?.({ url: "https://p", token: "t", username: "a", password: "b" })?.[0]?.path).toBe("token");
+    const check = (fields: Record<string, unknown>) => type("openlist").check?.(fields, ANYWHERE);
+    expect(check({ url: "https://p", token: "t" })).toEqual([]);
+    expect(check({ url: "https://p", username: "a", password: "b" })).toEqual([]);
+    expect(check({ url: "https://p", username: "a" })?.[0]?.path).toBe("password");
+    expect(check({ url: "https://p", token: "t", username: "a", password: "b" })?.[0]?.path).toBe("token");
   });
 
   it("sees nested folders of one site as overlapping", () => {

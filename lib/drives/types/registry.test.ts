@@ -9,6 +9,9 @@ import {
   splitSecrets,
 } from "./registry.ts";
 
+/** A check context that allows any local folder (these tests are about other rules). */
+const ANYWHERE = { localRoots: { roots: ["/"], rule: "any folder" } };
+
 const type = (name: string) => {
   const found = driveTypeOf(name);
   if (!found) throw new Error(`no type ${name}`);
@@ -59,10 +62,10 @@ describe("drive type registry", () => {
   });
 
   it("wants both S3 keys or neither", () => {
-    expect(type("s3").check?.({ access_key_id: "AK" })).toEqual([
+    expect(type("s3").check?.({ access_key_id: "AK" }, ANYWHERE)).toEqual([
       { path: "secret_access_key", message: "give both access_key_id and secret_access_key, or neither" },
     ]);
-    expect(type("s3").check?.({})).toEqual([]);
+    expect(type("s3").check?.({}, ANYWHERE)).toEqual([]);
   });
 
   it("takes a PATCH of any field, null removing one, but never the name or type", () => {

@@ -61,6 +61,9 @@ function nameOf(fields: DriveFields): string {
   return `${fields.type}-${where}-${hash}`.replace(/-+/g, "-");
 }
 
+/** Credentials come with S3 and WebDAV locations only: a migration never makes a local drive. */
+const MIGRATION_ROOTS = { roots: [], rule: "a migration makes no local drive" } as const;
+
 /**
  * Moves credentials out of stored configs into drives: each location URL that carries credentials
  * (an S3 key pair, a WebDAV user or password) becomes `name:path` on a drive holding them, one drive
@@ -99,7 +102,7 @@ export async function migrateConfigCredentials(deps: {
       if (!(await deps.drives.records.get(name))) {
         const type = driveTypeOf(String(wanted.fields.type));
         if (!type) continue;
-        await createDrive(type, { name, ...wanted.fields }, { drives: deps.drives, log: deps.log });
+        await createDrive(type, { name, ...wanted.fields }, { ...deps, localRoots: MIGRATION_ROOTS });
         created.push(name);
       }
       patch[field] = `${name}:${wanted.path === "" ? "/" : `/${wanted.path}`}`;

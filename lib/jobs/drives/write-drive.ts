@@ -1,4 +1,5 @@
-import type { DriveFields, DriveType } from "../../drives/types/drive-type.ts";
+import type { LocalRoots } from "../../drives/local-roots.ts";
+import type { DriveCheckContext, DriveFields, DriveType } from "../../drives/types/drive-type.ts";
 import { driveSchema, driveTypeOf, splitSecrets } from "../../drives/types/registry.ts";
 import type { DriveRecord } from "../../store/drive-record.ts";
 import { ConflictError, NotFoundError } from "../../store/errors.ts";
@@ -8,10 +9,18 @@ import type { DriveDeps } from "./deps.ts";
 import { drivesUsedBy } from "./drive-users.ts";
 import { DriveInUseError, DriveValidationError } from "./errors.ts";
 
-type Deps = { readonly drives: DriveDeps; readonly log?: JobLog | undefined };
+type Deps = {
+  readonly drives: DriveDeps;
+  readonly log?: JobLog | undefined;
+  /** Folders a local drive's root must lie in (the API's SYNCRON_LOCAL_ROOTS rule). */
+  readonly localRoots: LocalRoots;
+};
 
-/** Checks a complete drive against its type's schema and cross-field rules. Throws DriveValidationError. */
-export function checkDrive(type: DriveType, fields: DriveFields): DriveFields {
+/**
+ * Checks a complete drive against its type's schema, its cross-field rules and `context` (a local
+ * root inside the allowed roots). Throws DriveValidationError.
+ */
+export function checkDrive(type: DriveType, fields: DriveFields, context: DriveCheckContext): DriveFields {
   const parsed = driveSchema(type).safeParse(fields);
   if (!parsed.success) {
     throw new DriveValidationError(
@@ -21,7 +30,7 @@ export function checkDrive(type: DriveType, fields: DriveFields): DriveFields {
       })),
     );
   }
-  const issues = type.check?.(parsed.data) ?? [];
+  const issues = type.check?.(parsed.data, context) ?? [];
   if (issues.length > 0) throw new DriveValidationError(issues);
   return parsed.data;
 }
@@ -35,7 +44,7 @@ const secretsEqual = (a: Record<string, string>, b: Record<string, string>): boo
  * (settings, which secrets are set, their version) to DynamoDB. Throws ConflictError when the name is taken.
  */
 export async function createDrive(type: DriveType, fields: DriveFields, deps: Deps): Promise<DriveRecord> {
-  const valid = checkDrive(type, fields);
+  const valid = checkDrive(type, fields, deps);
   const name = String(valid.name);
   if (await deps.drives.records.get(name))
     throw new ConflictError(`drive ${JSON.stringify(name)} already exists`);
@@ -79,7 +88,11 @@ export async function changeDrive(
     throw new DriveValidationError([{ path: "type", message: `unknown drive type ${current.type}` }]);
   const oldSecrets =
     current.secret_version === null ? {} : { ...(await store.get(name, current.secret_version)) };
-  const next = checkDrive(type, merge({ ...current.settings, ...oldSecrets, name, type: type.type }, type));
+  const next = checkDrive(
+    type,
+    merge({ ...current.settings, ...oldSecrets, name, type: type.type }, type),
+    deps,
+  );
   const { settings, secrets } = splitSecrets(type, next);
   const rotated = !secretsEqual(secrets, oldSecrets);
   const secretNames = Object.keys(secrets).sort();
