@@ -37,15 +37,17 @@ type Env = NodeJS.ProcessEnv;
 /** Reads a secret from the terminal without echoing it (or one line from a pipe). */
 async function promptSecret(question: string): Promise<string> {
   const input = process.stdin;
-  process.stderr.write(question);
   if (!input.isTTY) {
+    process.stderr.write(question);
     const chunks: Buffer[] = [];
     for await (const chunk of input) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString("utf8").split(/\r?\n/)[0] ?? "";
   }
+  // Echo off before the question shows: what is typed (or pasted) right after it is never echoed.
+  input.setRawMode(true);
+  process.stderr.write(question);
   return new Promise((resolve, reject) => {
     let value = "";
-    input.setRawMode(true);
     input.resume();
     const done = (result: string | Error) => {
       input.setRawMode(false);
