@@ -85,6 +85,14 @@ const en = {
   folders: "Folders",
   useAsSource: "Use as source",
   useAsTarget: "Use as target",
+  preview: "Preview",
+  previewTitle: "Preview: what a run would do (nothing is written)",
+  previewRunning: "Listing source and target…",
+  wouldCopy: "Would copy",
+  wouldUpdate: "Would update",
+  wouldDelete: "Would delete",
+  previewNothing: "Nothing would change.",
+  previewMore: "The first 100 files are shown.",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -170,6 +178,14 @@ const zh: Record<MessageKey, string> = {
   folders: "文件夹",
   useAsSource: "设为源",
   useAsTarget: "设为目标",
+  preview: "预览",
+  previewTitle: "预览：运行将执行的操作（不写入任何内容）",
+  previewRunning: "正在列出源和目标…",
+  wouldCopy: "将复制",
+  wouldUpdate: "将更新",
+  wouldDelete: "将删除",
+  previewNothing: "不会有任何改动。",
+  previewMore: "仅显示前 100 个文件。",
 };
 
 const MESSAGES: Record<Language, Record<MessageKey, string>> = { en, "zh-CN": zh };

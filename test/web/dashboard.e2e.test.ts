@@ -1,9 +1,16 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { access, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWeb } from "../../scripts/build-web.ts";
-import { type DevProcess, killAll, removeTempDirs, startDev, tempDir } from "../support/dev/dev-process.ts";
+import {
+  type DevProcess,
+  http,
+  killAll,
+  removeTempDirs,
+  startDev,
+  tempDir,
+} from "../support/dev/dev-process.ts";
 import { launchChromium } from "../support/web/browser.ts";
 
 /**
@@ -75,6 +82,20 @@ describe("the dashboard", { timeout: 120_000 }, () => {
     await page.getByText("At 02:30 AM").waitFor();
     await page.getByLabel("Mode").selectOption("mirror");
     await shot("config-new");
+
+    // Preview before saving: a dry run that lists what it would copy, and writes nothing.
+    await page.getByRole("button", { name: "Preview" }).click();
+    const preview = page.getByRole("region", { name: /^Preview/ });
+    await preview.getByText("SUCCESS").waitFor({ timeout: 60_000 });
+    const planned = preview.getByRole("table", { name: /^Preview/ });
+    await planned.getByRole("cell", { name: "2026/b.jpg" }).waitFor();
+    await planned.getByRole("cell", { name: "a.jpg", exact: true }).waitFor();
+    expect(await planned.getByRole("row").filter({ hasText: "planned" }).count()).toBe(2);
+    expect(await preview.locator("dt:has-text('Would copy') + dd").textContent()).toBe("2");
+    await expect(access(join(work, "backup"))).rejects.toThrow(/ENOENT/);
+    expect((await http(dev.url, "GET", "/api/v1/sync-configs")).body.items).toEqual([]);
+    await shot("config-preview");
+
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByRole("row", { name: /photos nightly/ }).waitFor();
     await page.getByText("At 02:30 AM").waitFor();

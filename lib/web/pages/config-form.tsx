@@ -6,6 +6,7 @@ import type { MessageKey } from "../i18n.ts";
 import { href } from "../route.ts";
 import { Failure, Loading } from "./common.tsx";
 import { FolderPicker } from "./folder-picker.tsx";
+import { PreviewPanel } from "./preview-panel.tsx";
 
 const MODES = ["copy", "mirror", "overwrite"] as const;
 const FIELDS = ["name", "source", "target", "cron", "timezone", "mode"] as const;
@@ -29,6 +30,9 @@ const zones = (): string[] => {
     return ["UTC"];
   }
 };
+
+/** What a config keeps that the form does not edit; a preview of an edit runs with them too. */
+const KEPT = ["compare", "include", "exclude", "max_delete", "end_time"] as const;
 
 /** validate-cron as you type: the error goes under Cron (or Time zone when it is about the zone). */
 function useCronCheck(cron: string, timezone: string) {
@@ -68,6 +72,8 @@ export function ConfigForm({ id }: { id?: string }) {
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [failure, setFailure] = useState<Error>();
   const [saving, setSaving] = useState(false);
+  const [kept, setKept] = useState<Record<string, unknown>>({});
+  const [previewTask, setPreviewTask] = useState<string>();
   const cron = useCronCheck(values?.cron ?? "", values?.timezone ?? "UTC");
 
   useEffect(() => {
@@ -81,6 +87,8 @@ export function ConfigForm({ id }: { id?: string }) {
         timezone: config.timezone,
         mode: config.mode,
       });
+      const stored = config as unknown as Record<string, unknown>;
+      setKept(Object.fromEntries(KEPT.filter((key) => key in stored).map((key) => [key, stored[key]])));
     }, setLoadError);
   }, [id]);
 
@@ -99,6 +107,21 @@ export function ConfigForm({ id }: { id?: string }) {
     setErrors((old) => ({ ...old, [field]: undefined }));
   };
 
+  /** A refusal's field errors go under their fields; anything else above the buttons. */
+  const showFailure = (error: unknown) => {
+    if (error instanceof ApiFailure && error.issues.length > 0) {
+      const found: Partial<Record<Field, string>> = {};
+      for (const issue of error.issues) {
+        const field = FIELDS.find((f) => issue.path === f || issue.path.startsWith(`${f}.`));
+        if (field) found[field] = issue.message;
+      }
+      setErrors(found);
+      if (Object.keys(found).length < error.issues.length) setFailure(error);
+    } else {
+      setFailure(error as Error);
+    }
+  };
+
   const save = async (event: Event) => {
     event.preventDefault();
     setFailure(undefined);
@@ -109,19 +132,24 @@ export function ConfigForm({ id }: { id?: string }) {
       else await api("POST", "/api/v1/sync-configs", body);
       location.hash = href("configs");
     } catch (error) {
-      if (error instanceof ApiFailure && error.issues.length > 0) {
-        const found: Partial<Record<Field, string>> = {};
-        for (const issue of error.issues) {
-          const field = FIELDS.find((f) => issue.path === f || issue.path.startsWith(`${f}.`));
-          if (field) found[field] = issue.message;
-        }
-        setErrors(found);
-        if (Object.keys(found).length < error.issues.length) setFailure(error);
-      } else {
-        setFailure(error as Error);
-      }
+      showFailure(error);
     } finally {
       setSaving(false);
+    }
+  };
+
+  /** A dry run of the form as it is now, saved or not, enabled or not. */
+  const preview = async () => {
+    setFailure(undefined);
+    setPreviewTask(undefined);
+    try {
+      const queued = await api<{ task_id: string }>("POST", "/api/v1/sync-configs/preview", {
+        ...kept,
+        ...values,
+      });
+      setPreviewTask(queued.task_id);
+    } catch (error) {
+      showFailure(error);
     }
   };
 
@@ -196,9 +224,13 @@ export function ConfigForm({ id }: { id?: string }) {
           </div>
         )}
         {failure && <Failure error={failure} />}
+        {previewTask && <PreviewPanel key={previewTask} taskId={previewTask} />}
         <div class="buttons">
           <button type="submit" disabled={saving}>
             {t("save")}
+          </button>
+          <button type="button" class="secondary" onClick={preview}>
+            {t("preview")}
           </button>
           <a class="button secondary" href={href("configs")}>
             {t("cancel")}

@@ -3,6 +3,7 @@ import { useUi } from "../context.ts";
 import { useLoad } from "../load.ts";
 import { href } from "../route.ts";
 import { bytes, Failure, Loading, Status } from "./common.tsx";
+import { type Item, ItemsTable } from "./items-table.tsx";
 
 function ProgressBar({ run }: { run: Run }) {
   const { t } = useUi();
@@ -85,14 +86,6 @@ export function RunsPage({ configId }: { configId: string }) {
   );
 }
 
-interface Item {
-  path: string;
-  op: string;
-  size: number;
-  status: string;
-  error?: string;
-}
-
 /** One run: its status and progress, and the per-file items where the API offers them. */
 export function RunPage({ configId, taskId }: { configId: string; taskId: string }) {
   const { t, when } = useUi();
@@ -146,34 +139,7 @@ export function RunPage({ configId, taskId }: { configId: string; taskId: string
       <h2>{t("items")}</h2>
       {items.error && <Failure error={items.error} onRetry={items.reload} />}
       {items.data === null && <p>{t("itemsUnavailable")}</p>}
-      {items.data && (
-        <div class="table-wrap">
-          <table class="items">
-            <thead>
-              <tr>
-                <th scope="col">{t("path")}</th>
-                <th scope="col">{t("action")}</th>
-                <th scope="col">{t("size")}</th>
-                <th scope="col">{t("status")}</th>
-                <th scope="col">{t("error")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.data.items.map((item) => (
-                <tr key={`${item.op}:${item.path}`}>
-                  <td data-label={t("path")}>
-                    <code>{item.path}</code>
-                  </td>
-                  <td data-label={t("action")}>{item.op}</td>
-                  <td data-label={t("size")}>{bytes(item.size)}</td>
-                  <td data-label={t("status")}>{item.status}</td>
-                  <td data-label={t("error")}>{item.error ?? ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {items.data && <ItemsTable items={items.data.items} />}
     </section>
   );
 }
