@@ -12,6 +12,7 @@ import type { ApiDeps } from "../lib/api/deps.ts";
 import { errorResponse } from "../lib/api/error-response.ts";
 import { ApiError } from "../lib/api/errors.ts";
 import { type ApiHandler, createApiHandler } from "../lib/api/handler.ts";
+import { defaultTimezoneFrom } from "../lib/cron/timezone.ts";
 import { lambdaLocalRoots } from "../lib/drives/local-roots.ts";
 import { driveFor } from "../lib/drives/open-drive.ts";
 import { API_AUTH_KINDS, type ApiAuthKind, ENV, requiredEnv } from "../lib/env.ts";
@@ -79,6 +80,7 @@ export function apiDepsFromEnv(env: Env, logger: Logger): ApiDeps {
     log: (level, message, data) => logger[level](message, data ?? {}),
     apiToken: env[ENV.apiToken] || undefined,
     localRoots: lambdaLocalRoots(env),
+    defaultTimezone: defaultTimezoneFrom(env),
     gatewayAuth: gatewayAuthFromEnv(env),
     reports: reportsBucketReader(requiredEnv(env, ENV.reportsBucket)),
   };

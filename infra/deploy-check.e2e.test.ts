@@ -53,6 +53,7 @@ const EVERY_SETTING: Record<string, string> = {
   SYNCRON_JWT_ISSUER: "https://id.example.com/",
   SYNCRON_JWT_AUDIENCE: "syncron",
   SYNCRON_API_TOKEN: "a-long-enough-api-token",
+  SYNCRON_DEFAULT_TIMEZONE: "Asia/Shanghai",
   SYNCRON_ALARM_EMAIL: "ops@example.com",
   SYNCRON_S3_BUCKETS: "photos,backups.example",
 };
@@ -125,9 +126,12 @@ describe.each(Object.keys(SCENARIOS) as ScenarioName[])("offline deploy check: %
     "%s: every SYNCRON_* variable the code reads is set on it, and none it never reads",
     (fn) => {
       const set = Object.keys(syncronEnv(r(), fn)).sort();
-      // The API token is a setting: unset means no token is demanded. Infra never sets the local
+      // The API token and the default time zone are settings: unset means no token is demanded and UTC. Infra never sets the local
       // roots: on Lambda local locations are refused.
-      const optional: string[] = [ENV.localRoots, ...(settings[ENV.apiToken] ? [] : [ENV.apiToken])];
+      const optional: string[] = [
+        ENV.localRoots,
+        ...[ENV.apiToken, ENV.defaultTimezone].filter((name) => !settings[name]),
+      ];
       expect(set).toEqual(reads[fn].env.filter((name) => !optional.includes(name)));
     },
   );

@@ -40,6 +40,14 @@ describe("readDeploySettings", () => {
     expect(settings.alarmEmail).toBe("ops@example.com");
   });
 
+  it("reads the default time zone of new configs and refuses one that is not an IANA zone", () => {
+    expect(read({ SYNCRON_DEFAULT_TIMEZONE: "Asia/Shanghai" }).defaultTimezone).toBe("Asia/Shanghai");
+    expect(read()).not.toHaveProperty("defaultTimezone");
+    expect(() => read({ SYNCRON_DEFAULT_TIMEZONE: "Asia/Peking" })).toThrow(
+      'SYNCRON_DEFAULT_TIMEZONE="Asia/Peking" is invalid: expected an IANA time zone such as Asia/Shanghai or UTC.',
+    );
+  });
+
   it("uses a JWT authorizer when issuer and audience are configured", () => {
     expect(
       read({ SYNCRON_JWT_ISSUER: "https://id.example.com/", SYNCRON_JWT_AUDIENCE: "syncron, cli" }).auth,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { assertTimezone } from "../lib/cron/timezone.ts";
 import { ENV } from "../lib/env.ts";
 import { MAX_RECEIVE_COUNT } from "../lib/queue/redrive.ts";
 import {
@@ -16,6 +17,7 @@ export const DEPLOY_ENV = {
   scheduleBackend: ENV.scheduleBackend,
   workerTimeoutS: ENV.workerTimeoutS,
   apiToken: ENV.apiToken,
+  defaultTimezone: ENV.defaultTimezone,
   workerMemoryMb: "SYNCRON_WORKER_MEMORY_MB",
   maxConcurrency: "SYNCRON_MAX_CONCURRENCY",
   jwtIssuer: "SYNCRON_JWT_ISSUER",
@@ -41,6 +43,8 @@ export interface DeploySettings {
   maxReceiveCount: number;
   auth: ApiAuth;
   apiToken?: string;
+  /** The time zone of new configs that name none, set on the API function; unset: UTC. */
+  defaultTimezone?: string;
   alarmEmail?: string;
   /** AWS S3 buckets the worker may read and write with its role; none by default. */
   s3Buckets: string[];
@@ -63,6 +67,17 @@ const schema = z.object({
   [DEPLOY_ENV.jwtIssuer]: z.url({ protocol: /^https$/ }).optional(),
   [DEPLOY_ENV.jwtAudience]: z.string().min(1).optional(),
   [DEPLOY_ENV.apiToken]: z.string().min(16).optional(),
+  [DEPLOY_ENV.defaultTimezone]: z
+    .string()
+    .refine((zone) => {
+      try {
+        assertTimezone(zone);
+        return true;
+      } catch {
+        return false;
+      }
+    }, "expected an IANA time zone such as Asia/Shanghai or UTC")
+    .optional(),
   [DEPLOY_ENV.alarmEmail]: z.email().optional(),
   // Comma-separated bucket names (S3's naming rules, no ARNs, no wildcards).
   [DEPLOY_ENV.s3Buckets]: z
@@ -133,6 +148,7 @@ export function readDeploySettings(input: {
   const timeoutS = v[DEPLOY_ENV.workerTimeoutS];
   const apiToken = v[DEPLOY_ENV.apiToken];
   const alarmEmail = v[DEPLOY_ENV.alarmEmail];
+  const defaultTimezone = v[DEPLOY_ENV.defaultTimezone];
   return {
     stage: input.stage,
     production: isProductionStage(input.stage),
@@ -146,6 +162,7 @@ export function readDeploySettings(input: {
     maxReceiveCount: MAX_RECEIVE_COUNT,
     auth,
     ...(apiToken === undefined ? {} : { apiToken }),
+    ...(defaultTimezone === undefined ? {} : { defaultTimezone }),
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
     s3Buckets: (v[DEPLOY_ENV.s3Buckets] ?? "")
       .split(",")

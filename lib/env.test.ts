@@ -41,6 +41,9 @@ describe("apiEnvironment", () => {
     expect(apiEnvironment({ ...api, apiToken: "secret-token-123456" })).toMatchObject({
       SYNCRON_API_TOKEN: "secret-token-123456",
     });
+    expect(apiEnvironment({ ...api, defaultTimezone: "Asia/Shanghai" })).toMatchObject({
+      SYNCRON_DEFAULT_TIMEZONE: "Asia/Shanghai",
+    });
   });
 });
 

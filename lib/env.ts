@@ -19,6 +19,7 @@
  * | `SYNCRON_REPORTS_BUCKET`      |  ✓  |   ✓    | bucket of the per-file run reports (`reports/<task id>/…`; worker writes, API reads) |
  * | `SYNCRON_LOCAL_ROOTS`         |  ✓  |   ✓    | folders local locations may lie in (`:`-separated); infra never sets it, so on Lambda local locations are refused |
  * | `SYNCRON_DRIVES_PARAMETER_PATH` | ✓ |   ✓    | SSM path of the drives' secrets, `/syncron/<stage>/drives` (API writes, worker reads) |
+ * | `SYNCRON_DEFAULT_TIMEZONE`    |  ✓  |        | IANA time zone of new configs that name none (default UTC); a deploy setting, unset when not configured |
  */
 export const ENV = {
   table: "SYNCRON_TABLE",
@@ -35,6 +36,7 @@ export const ENV = {
   localRoots: "SYNCRON_LOCAL_ROOTS",
   drivesParameterPath: "SYNCRON_DRIVES_PARAMETER_PATH",
   reportsBucket: "SYNCRON_REPORTS_BUCKET",
+  defaultTimezone: "SYNCRON_DEFAULT_TIMEZONE",
 } as const;
 
 export type EnvKey = keyof typeof ENV;
@@ -70,6 +72,8 @@ export interface ApiEnvValues<V> {
   apiToken?: string;
   /** `/syncron/<stage>/drives` (lib/secrets/ssm `drivesParameterPath`). */
   drivesParameterPath: string;
+  /** A deploy setting: the time zone of new configs that name none. Omitted when not configured. */
+  defaultTimezone?: string;
 }
 
 /** Values infra hands to the worker function. */
@@ -95,6 +99,7 @@ export function apiEnvironment<V>(values: ApiEnvValues<V>): Record<string, V | s
     [ENV.reportsBucket]: values.reportsBucket,
     ...(values.apiToken === undefined ? {} : { [ENV.apiToken]: values.apiToken }),
     [ENV.drivesParameterPath]: values.drivesParameterPath,
+    ...(values.defaultTimezone === undefined ? {} : { [ENV.defaultTimezone]: values.defaultTimezone }),
   };
 }
 

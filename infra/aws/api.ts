@@ -32,6 +32,7 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
     apiAuth: settings.auth.kind,
     reportsBucket: reports.name,
     ...(settings.apiToken === undefined ? {} : { apiToken: settings.apiToken }),
+    ...(settings.defaultTimezone === undefined ? {} : { defaultTimezone: settings.defaultTimezone }),
     drivesParameterPath: drivesParameterPath($app.stage),
   }),
   permissions: $resolve({

@@ -54,6 +54,7 @@ describe("POST /api/v1/sync-configs", () => {
       exclude: [],
       max_delete: null,
       end_time: null,
+      tps: null,
       created_at: NOW.toISOString(),
       updated_at: NOW.toISOString(),
       last_run: null,
@@ -74,6 +75,12 @@ describe("POST /api/v1/sync-configs", () => {
         state: "ENABLED",
       }),
     ]);
+  });
+
+  it("lists no next run at or after the config's end_time", async () => {
+    expect((await create({ cron: "0 9 * * *", end_time: "2026-11-01T00:00:00Z" })).next_runs).toEqual([]);
+    const ending = await create({ cron: "0 9 * * *", timezone: "UTC", end_time: "2026-11-30T09:00:00Z" });
+    expect(ending.next_runs).toEqual(["2026-11-29T09:00:00.000Z"]);
   });
 
   it("computes next runs in the config's time zone, as UTC instants", async () => {

@@ -18,6 +18,7 @@ import { openApiDocument } from "./openapi/document.ts";
 import { API_ROUTES, allowedMethods, type RouteName } from "./route-table.ts";
 import { configRoutes } from "./routes/config-routes.ts";
 import { driveRoutes } from "./routes/drive-routes.ts";
+import { importRoutes } from "./routes/import-routes.ts";
 import { schedulerRoutes } from "./routes/scheduler-routes.ts";
 
 /** Routes any caller may read: the health check and the API's own description. */
@@ -39,6 +40,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
       return json(200, document);
     },
     ...configRoutes(deps),
+    ...importRoutes(deps),
     ...driveRoutes(deps),
     ...schedulerRoutes(deps),
   };

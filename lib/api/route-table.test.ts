@@ -9,6 +9,7 @@ describe("API_ROUTES", () => {
       "POST /api/v1/sync-configs",
       "GET /api/v1/sync-configs",
       "POST /api/v1/sync-configs/preview",
+      "POST /api/v1/sync-configs/import",
       "GET /api/v1/sync-configs/{id}",
       "PATCH /api/v1/sync-configs/{id}",
       "PUT /api/v1/sync-configs/{id}",

@@ -24,6 +24,7 @@ export const API_ROUTES = [
   { method: "POST", path: CONFIGS, name: "createConfig" },
   { method: "GET", path: CONFIGS, name: "listConfigs" },
   { method: "POST", path: `${CONFIGS}/preview`, name: "previewConfig" },
+  { method: "POST", path: `${CONFIGS}/import`, name: "importConfigs" },
   { method: "GET", path: `${CONFIGS}/{id}`, name: "getConfig" },
   { method: "PATCH", path: `${CONFIGS}/{id}`, name: "patchConfig" },
   { method: "PUT", path: `${CONFIGS}/{id}`, name: "putConfig" },

@@ -11,16 +11,17 @@ const NEXT_RUNS_COUNT = 5;
 export interface ConfigView extends Omit<SyncConfig, "source" | "target"> {
   readonly source: string;
   readonly target: string;
-  /** The next 5 fires, ISO UTC, ascending; empty while the config is disabled. */
+  /** The next 5 fires, ISO UTC, ascending, none after `end_time`; empty while the config is disabled. */
   readonly next_runs: string[];
 }
 
 const upcoming = (config: SyncConfig, now: Date): string[] => {
   if (!config.enabled) return [];
   try {
-    return nextRuns(config.cron, { timezone: config.timezone, from: now, count: NEXT_RUNS_COUNT }).map((d) =>
-      d.toISOString(),
-    );
+    const end = config.end_time === null ? Number.POSITIVE_INFINITY : Date.parse(config.end_time);
+    return nextRuns(config.cron, { timezone: config.timezone, from: now, count: NEXT_RUNS_COUNT })
+      .filter((d) => d.getTime() < end)
+      .map((d) => d.toISOString());
   } catch {
     // Checked on the way in; a config stored by an older, laxer version still lists.
     return [];
@@ -42,6 +43,7 @@ export function configView(config: SyncConfig, now: Date): ConfigView {
     exclude: config.exclude,
     max_delete: config.max_delete,
     end_time: config.end_time,
+    tps: config.tps,
     created_at: config.created_at,
     updated_at: config.updated_at,
     last_run: config.last_run,

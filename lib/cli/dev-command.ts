@@ -1,6 +1,7 @@
 /** `syncron dev`: the whole serverless core on this machine, in one process. */
 
 import { delimiter } from "node:path";
+import { defaultTimezoneFrom } from "../cron/timezone.ts";
 import { isLoopback } from "../dev/allowed-hosts.ts";
 import { type BackendSettings, DEV_NAMES } from "../dev/dev-backends.ts";
 import { devLocalRoots, startDevStack } from "../dev/dev-stack.ts";
@@ -45,7 +46,8 @@ Options:
 
 Environment: ${ENV.apiToken} (token the API demands in X-Syncron-Token or as Authorization: Bearer), ${ENV.workerTimeoutS} (worker
 invocation timeout, default 900), ${ENV.localRoots} (folders, ':'-separated, that local locations sent
-to the API must lie in, judged on real paths; default: the folder syncron dev runs in). Missed fires while the stack is stopped are not replayed.
+to the API must lie in, judged on real paths; default: the folder syncron dev runs in), ${ENV.defaultTimezone}
+(IANA time zone of new configs that name none, e.g. Asia/Shanghai; default UTC). Missed fires while the stack is stopped are not replayed.
 For tests only: SYNCRON_DEV_NOW=<ISO time> starts the stack's clock at that instant (it then runs
 at real speed), to bring a cron fire near or to jump past one.`;
 
@@ -143,6 +145,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   const timeoutS = Number(env[ENV.workerTimeoutS] ?? 900);
   let stack: Awaited<ReturnType<typeof startDevStack>>;
   try {
+    const defaultTimezone = defaultTimezoneFrom(env);
     stack = await startDevStack({
       port: parsed.port,
       host: parsed.host,
@@ -153,6 +156,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       invocationTimeoutMs: (Number.isFinite(timeoutS) && timeoutS > 0 ? timeoutS : 900) * 1000,
       apiToken: env[ENV.apiToken] || undefined,
       localRoots: devLocalRoots(env[ENV.localRoots]),
+      defaultTimezone,
       log,
     });
   } catch (error) {

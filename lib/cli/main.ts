@@ -28,6 +28,10 @@ const commands: Record<string, CommandEntry> = {
     summary: "add, list, show, edit, remove and run sync configs",
     load: () => import("./config-command.ts"),
   },
+  import: {
+    summary: "bring the seed system's sync configs over (--from-seed FILE --map …)",
+    load: () => import("./import-command.ts"),
+  },
 };
 
 /** Exit code for a usage error (bad flags, missing arguments). */

@@ -1,3 +1,4 @@
+import { ENV } from "../env.ts";
 import { CronError } from "./errors.ts";
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -63,4 +64,23 @@ export function instantsAt(wall: number, timezone: string): number[] {
   ]);
   const instants = [...offsets].map((offset) => wall - offset).filter((t) => wallClock(t, timezone) === wall);
   return [...new Set(instants)].sort((a, b) => a - b);
+}
+
+/**
+ * The deployment's default time zone for new configs (`SYNCRON_DEFAULT_TIMEZONE`), read once at
+ * start-up; undefined when unset or empty (configs then default to UTC). Throws an Error naming the
+ * variable and its value when it is not an IANA time zone, so a typo stops the start, not a config.
+ */
+export function defaultTimezoneFrom(env: Record<string, string | undefined>): string | undefined {
+  const value = env[ENV.defaultTimezone]?.trim();
+  if (!value) return undefined;
+  try {
+    assertTimezone(value);
+  } catch (cause) {
+    throw new Error(
+      `${ENV.defaultTimezone}=${JSON.stringify(value)} is not a known IANA time zone (e.g. Asia/Shanghai, Europe/Berlin, UTC)`,
+      { cause },
+    );
+  }
+  return value;
 }

@@ -48,6 +48,8 @@ export interface DevStackOptions {
   /** Worker batches at once (default 2). */
   readonly concurrency?: number;
   readonly apiToken?: string | undefined;
+  /** The time zone of new configs that name none (`SYNCRON_DEFAULT_TIMEZONE`); default UTC. */
+  readonly defaultTimezone?: string | undefined;
   /** Folders local locations may lie in, for the API and the worker (default: the current folder). */
   readonly localRoots?: LocalRoots;
   /** Environment for drive credentials (default process.env). */
@@ -182,6 +184,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       log,
       apiToken: options.apiToken,
       localRoots,
+      defaultTimezone: options.defaultTimezone,
     };
     const http = await startHttpServer({
       handler: createApiHandler(apiDeps),

@@ -1,4 +1,4 @@
-import { newSyncConfig, type SyncConfig, type SyncConfigFields } from "../store/sync-config.ts";
+import { type LastRun, newSyncConfig, type SyncConfig, type SyncConfigFields } from "../store/sync-config.ts";
 import { checkConfigFields } from "./check-config.ts";
 import type { JobDeps } from "./deps.ts";
 import { checkConfigDrives } from "./drives/check-config-drives.ts";
@@ -14,11 +14,18 @@ export interface ConfigWriteResult {
  * Creates a config and its schedule. The fields are checked (ConfigValidationError) and the
  * scheduler checks the spec (ScheduleValidationError) before anything is written, so a refused
  * config changes nothing; then the config is written, then its schedule (see {@link applySchedule}).
+ * `id` (an imported config keeps its seed id) is taken at most once: ConflictError when it exists.
+ * `lastRun` carries an imported config's last sync.
  */
-export async function createConfig(fields: SyncConfigFields, deps: JobDeps): Promise<ConfigWriteResult> {
+export async function createConfig(
+  fields: SyncConfigFields,
+  deps: JobDeps,
+  options: { readonly id?: string; readonly lastRun?: LastRun } = {},
+): Promise<ConfigWriteResult> {
   checkConfigFields(fields, { localRoots: deps.localRoots });
   await checkConfigDrives(fields, deps.drives);
-  const draft = newSyncConfig(fields, { id: deps.newId(), now: deps.clock() });
+  const created = newSyncConfig(fields, { id: options.id ?? deps.newId(), now: deps.clock() });
+  const draft = options.lastRun ? { ...created, last_run: options.lastRun } : created;
   deps.scheduler.check(scheduleSpecOf(draft));
   const config = await deps.configs.create(draft);
   const schedule_error = await applySchedule(deps, config.id, config);

@@ -25,6 +25,8 @@ export interface JobDeps {
   readonly log?: JobLog;
   /** Folders local locations in configs must lie in (real paths); no roots: local locations refused. */
   readonly localRoots: LocalRoots;
+  /** The time zone of a new config that names none (`SYNCRON_DEFAULT_TIMEZONE`); absent: UTC. */
+  readonly defaultTimezone?: string | undefined;
   /** Named drives and their secret store; absent, the drives routes answer 501 and `name:path` locations are not checked. */
   readonly drives?: DriveDeps;
 }

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { newId, scheduledTaskId } from "./ids.ts";
 import { newRun, RUN_RETENTION_DAYS, RunPatchSchema } from "./run.ts";
-import { newSyncConfig, SyncConfigInputSchema, SyncConfigPatchSchema } from "./sync-config.ts";
+import {
+  configInputSchema,
+  newSyncConfig,
+  SyncConfigInputSchema,
+  SyncConfigPatchSchema,
+} from "./sync-config.ts";
 
 const base = { name: "docs", source: "/data/docs", target: "s3://backup/docs", cron: "0 2 * * *" };
 
@@ -17,7 +22,9 @@ describe("sync config model", () => {
       exclude: [],
       max_delete: null,
       end_time: null,
+      tps: null,
     });
+    expect(configInputSchema("Asia/Shanghai").parse(base).timezone).toBe("Asia/Shanghai");
   });
 
   it.each([

@@ -54,20 +54,44 @@ export const syncConfigFields = {
   max_delete: maxDelete,
   /** After this instant the config no longer fires and refuses manual runs; null = never ends. */
   end_time: isoTime.nullable(),
+  /**
+   * The most drive calls per second this config's runs make, on both drives together (the seed's
+   * `speed`), on top of each drive's own `tps`; null = no limit of the config's own.
+   */
+  tps: z
+    .number()
+    .positive("tps must be a positive number of drive calls per second")
+    .max(1000)
+    .nullable()
+    .meta({
+      description:
+        "The most drive calls per second this config's runs make, on both drives together, besides each drive's own tps; null (the default): no limit of the config's own",
+    }),
 };
 
-/** A new config as a client sends it: unknown fields are refused, so a typo never passes silently. */
-export const SyncConfigInputSchema = z.strictObject({
-  ...syncConfigFields,
-  timezone: syncConfigFields.timezone.default("UTC"),
-  enabled: syncConfigFields.enabled.default(true),
-  mode: syncConfigFields.mode.default("copy"),
-  compare: syncConfigFields.compare.default("size-mtime"),
-  include: syncConfigFields.include.default([]),
-  exclude: syncConfigFields.exclude.default([]),
-  max_delete: maxDelete.default(null),
-  end_time: syncConfigFields.end_time.default(null),
-});
+/** The time zone of a config that names none, unless the deployment sets `SYNCRON_DEFAULT_TIMEZONE`. */
+export const DEFAULT_TIMEZONE = "UTC";
+
+/**
+ * A new config as a client sends it: unknown fields are refused, so a typo never passes silently.
+ * A config that names no time zone gets `defaultTimezone` (the deployment's, lib/env.ts).
+ */
+export const configInputSchema = (defaultTimezone: string = DEFAULT_TIMEZONE) =>
+  z.strictObject({
+    ...syncConfigFields,
+    timezone: syncConfigFields.timezone.default(defaultTimezone),
+    enabled: syncConfigFields.enabled.default(true),
+    mode: syncConfigFields.mode.default("copy"),
+    compare: syncConfigFields.compare.default("size-mtime"),
+    include: syncConfigFields.include.default([]),
+    exclude: syncConfigFields.exclude.default([]),
+    max_delete: maxDelete.default(null),
+    end_time: syncConfigFields.end_time.default(null),
+    tps: syncConfigFields.tps.default(null),
+  });
+
+/** {@link configInputSchema} with the built-in default time zone (UTC). */
+export const SyncConfigInputSchema = configInputSchema();
 /** What a client may send (defaults optional). */
 export type SyncConfigInput = z.input<typeof SyncConfigInputSchema>;
 /** A parsed new config: every user field present. Also the body of a full replacement (PUT). */
@@ -95,6 +119,8 @@ export const SyncConfigSchema = z.object({
   ...syncConfigFields,
   // Stored before configs could end.
   end_time: syncConfigFields.end_time.default(null),
+  // Stored before configs had a rate limit of their own.
+  tps: syncConfigFields.tps.default(null),
   created_at: isoTime,
   updated_at: isoTime,
   last_run: LastRunSchema.nullable(),

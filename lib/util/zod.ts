@@ -15,6 +15,7 @@ export {
   iso,
   literal,
   looseObject,
+  NEVER,
   number,
   object,
   record,

@@ -4,6 +4,7 @@ import * as z from "../../util/zod.ts";
 import { TOKEN_HEADER } from "../auth.ts";
 import { ItemsQuery, PageQuery } from "../params.ts";
 import { API_ROUTES, type RouteName, type RouteSpec } from "../route-table.ts";
+import { SeedImportBody } from "../routes/import-routes.ts";
 import { ValidateCronBody } from "../routes/scheduler-routes.ts";
 import * as replies from "./reply-schemas.ts";
 
@@ -72,6 +73,12 @@ const OPERATIONS: Partial<Record<RouteName, Operation>> = {
     tag: "configs",
     query: PageQuery,
     replies: { 200: replies.ConfigPage },
+  },
+  importConfigs: {
+    summary: "Import the seed system's sync configs (a report per row; dry_run writes nothing)",
+    tag: "configs",
+    body: SeedImportBody,
+    replies: { 200: replies.SeedImportReply },
   },
   getConfig: { summary: "Read one sync config", tag: "configs", replies: { 200: replies.ConfigReply } },
   patchConfig: {

@@ -1,3 +1,4 @@
+import { ROW_OUTCOMES } from "../../jobs/seed-import/import-seed.ts";
 import { RUN_STATUSES, RUN_TRIGGERS, RunErrorSchema, RunProgressSchema } from "../../store/run.ts";
 import { LastRunSchema, syncConfigFields } from "../../store/sync-config.ts";
 import * as z from "../../util/zod.ts";
@@ -203,4 +204,27 @@ export const DriveEntriesReply = z.looseObject({
     }),
   ),
   truncated: z.boolean(),
+});
+
+const rowProblem = z.looseObject({ field: z.string(), message: z.string() });
+
+/** POST /sync-configs/import: what became of each seed row. */
+export const SeedImportReply = z.looseObject({
+  dry_run: z.boolean(),
+  summary: z.record(z.enum(ROW_OUTCOMES), z.number().int()),
+  rows: z.array(
+    z.looseObject({
+      index: z.number().int(),
+      seed_id: z.number().int().nullable(),
+      id: z.string().nullable(),
+      outcome: z.enum(ROW_OUTCOMES),
+      config: z.looseObject({ name: z.string() }).optional(),
+      last_sync: isoTime.optional(),
+      notes: z.array(z.string()),
+      problems: z.array(rowProblem).optional(),
+      differs: z.array(z.string()).optional(),
+      error: z.string().optional(),
+      schedule_error: z.string().optional(),
+    }),
+  ),
 });

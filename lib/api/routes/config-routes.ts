@@ -4,7 +4,7 @@ import { deleteConfig } from "../../jobs/delete-config.ts";
 import { requireConfig } from "../../jobs/ports.ts";
 import { enqueuePreview } from "../../jobs/preview-config.ts";
 import { updateConfig } from "../../jobs/update-config.ts";
-import { SyncConfigInputSchema, SyncConfigPatchSchema } from "../../store/sync-config.ts";
+import { configInputSchema, SyncConfigPatchSchema } from "../../store/sync-config.ts";
 import { parseWith, readJsonBody } from "../body.ts";
 import type { ApiDeps } from "../deps.ts";
 import { validationFailed } from "../errors.ts";
@@ -18,6 +18,7 @@ export function configRoutes(deps: ApiDeps) {
     ...configView(config, deps.clock()),
     ...(schedule_error === undefined ? {} : { schedule_error }),
   });
+  const inputSchema = configInputSchema(deps.defaultTimezone);
   const configId = (event: ApiEvent) => idParam(event, "id", "sync config");
   const versionOption = (event: ApiEvent) => {
     const version = expectedVersion(event);
@@ -26,13 +27,13 @@ export function configRoutes(deps: ApiDeps) {
 
   return {
     createConfig: (async (event) => {
-      const fields = parseWith(SyncConfigInputSchema, readJsonBody(event));
+      const fields = parseWith(inputSchema, readJsonBody(event));
       const result = await createConfig(fields, deps);
       return json(201, written(result), { location: `/api/v1/sync-configs/${result.config.id}` });
     }) satisfies RouteHandler,
 
     previewConfig: (async (event) => {
-      const fields = parseWith(SyncConfigInputSchema, readJsonBody(event));
+      const fields = parseWith(inputSchema, readJsonBody(event));
       return json(202, await enqueuePreview(fields, deps));
     }) satisfies RouteHandler,
 
@@ -59,7 +60,7 @@ export function configRoutes(deps: ApiDeps) {
 
     putConfig: (async (event) => {
       const id = configId(event);
-      const fields = parseWith(SyncConfigInputSchema, readJsonBody(event));
+      const fields = parseWith(inputSchema, readJsonBody(event));
       return json(200, written(await updateConfig(id, fields, deps, versionOption(event))));
     }) satisfies RouteHandler,
 

@@ -4,6 +4,7 @@ import { ConflictError } from "../../store/errors.ts";
 import { isFinished, type Run, type RunError } from "../../store/run.ts";
 import { type SyncResult, syncDrives } from "../../sync/index.ts";
 import type { JobLog } from "../deps.ts";
+import { limitedByConfig } from "./config-limit.ts";
 import { claimRun, taskIdOf } from "./dedupe.ts";
 import { configsOf, guardRun, isPreview, type Runnable } from "./guards.ts";
 import { startHeartbeat } from "./heartbeat.ts";
@@ -134,16 +135,19 @@ async function syncWithHeartbeat(
   const locations = { source: source.location, target: target.location };
   // A preview's config is never stored: no memo is read or kept for it.
   const memos = await loadRunMemos(isPreview(run) ? {} : deps, config.id, locations, log);
-  const [from, to] = await Promise.all([
-    // A source is only read: its drive writes nothing there, not even a probe file.
-    deps.openDrive({ ...source.location, readOnly: true }, source.name, memos.source),
-    // A preview is a dry run: its target is only read, like any source.
-    deps.openDrive(
-      isPreview(run) ? { ...target.location, readOnly: true } : target.location,
-      target.name,
-      memos.target,
-    ),
-  ]);
+  const [from, to] = limitedByConfig(
+    config,
+    await Promise.all([
+      // A source is only read: its drive writes nothing there, not even a probe file.
+      deps.openDrive({ ...source.location, readOnly: true }, source.name, memos.source),
+      // A preview is a dry run: its target is only read, like any source.
+      deps.openDrive(
+        isPreview(run) ? { ...target.location, readOnly: true } : target.location,
+        target.name,
+        memos.target,
+      ),
+    ]),
+  );
   // Each invocation of a run writes one part of its per-file report.
   const report = deps.reports && createReportWriter(deps.reports, run.task_id, deps.clock());
   let result: SyncResult | undefined;

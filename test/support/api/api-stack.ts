@@ -63,6 +63,8 @@ export interface ApiStackOptions {
   readonly now?: Date;
   /** Folders local locations may lie in (default: any folder). */
   readonly localRoots?: LocalRoots;
+  /** The deployment's default time zone (`SYNCRON_DEFAULT_TIMEZONE`); default none (UTC). */
+  readonly defaultTimezone?: string;
 }
 
 let stackCount = 0;
@@ -124,6 +126,7 @@ export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiS
     reports,
     apiToken: options.apiToken,
     localRoots: options.localRoots ?? { roots: ["/"], rule: "the test stack allows any folder" },
+    defaultTimezone: options.defaultTimezone,
   };
   const handler = createApiHandler(deps);
   return {

@@ -1,0 +1,204 @@
+import { isDeepStrictEqual } from "node:util";
+import { ScheduleValidationError } from "../../schedule/errors.ts";
+import { ConflictError } from "../../store/errors.ts";
+import {
+  configInputSchema,
+  newSyncConfig,
+  type SyncConfig,
+  type SyncConfigFields,
+  syncConfigFields,
+} from "../../store/sync-config.ts";
+import { ConfigValidationError, checkConfigFields } from "../check-config.ts";
+import { createConfig } from "../create-config.ts";
+import type { JobDeps } from "../deps.ts";
+import { checkConfigDrives } from "../drives/check-config-drives.ts";
+import { scheduleSpecOf } from "../schedule-sync.ts";
+import { updateConfig } from "../update-config.ts";
+import type { DriveMap } from "./drive-map.ts";
+import { type MappedRow, mapSeedRow, type RowProblem } from "./map-row.ts";
+
+/** The time zone the seed read its crons (and naive times) in: Celery's DATETIME_TIMEZONE. */
+export const SEED_TIMEZONE = "Asia/Shanghai";
+
+export interface SeedImportRequest {
+  /** The export's rows, unchecked: each is judged on its own. */
+  readonly rows: readonly unknown[];
+  readonly map: DriveMap;
+  /** Report what each row would become; write nothing. */
+  readonly dryRun: boolean;
+  /** A config with the row's id but other content is replaced (it is a conflict otherwise). */
+  readonly replace: boolean;
+  /** The crons' time zone (default Asia/Shanghai). */
+  readonly timezone?: string;
+}
+
+export const ROW_OUTCOMES = [
+  "created",
+  "would_create",
+  "replaced",
+  "would_replace",
+  "unchanged",
+  "conflict",
+  "not_carried",
+  "failed",
+] as const;
+export type RowOutcome = (typeof ROW_OUTCOMES)[number];
+
+/** What became of one row. */
+export interface RowReport {
+  readonly index: number;
+  readonly seed_id: number | null;
+  /** The syncron config id (the seed id as text); null when the row has no usable id. */
+  readonly id: string | null;
+  readonly outcome: RowOutcome;
+  /** The config the row becomes (or is, when unchanged). */
+  readonly config?: SyncConfigFields;
+  /** The seed's `last_sync`, kept as the config's `last_run.finished_at`. */
+  readonly last_sync?: string;
+  /** What changes meaning on the way (carried anyway). */
+  readonly notes: readonly string[];
+  /** not_carried: every reason, by seed field. */
+  readonly problems?: readonly RowProblem[];
+  /** conflict: the fields in which the stored config differs from the row. */
+  readonly differs?: readonly string[];
+  /** failed: why the write failed (nothing of the row is written). */
+  readonly error?: string;
+  readonly schedule_error?: string;
+}
+
+export interface SeedImportReport {
+  readonly dry_run: boolean;
+  readonly summary: Readonly<Record<RowOutcome, number>>;
+  readonly rows: readonly RowReport[];
+}
+
+const USER_FIELDS = Object.keys(syncConfigFields) as (keyof SyncConfigFields)[];
+/** syncron field → the seed field it comes from, for problems found on the syncron side. */
+const SEED_FIELD: Record<string, string> = {
+  name: "remark",
+  source: "src_path",
+  target: "dst_path",
+  enabled: "enable",
+  mode: "method",
+  tps: "speed",
+};
+const seedField = (path: string): string => {
+  const [head = "", ...rest] = path.split(".");
+  return [SEED_FIELD[head] ?? head, ...rest].join(".");
+};
+
+/** The problems syncron's own checks find in a mapped config: fields, drives, schedule. */
+async function checkMapped(id: string, fields: SyncConfigFields, deps: JobDeps): Promise<RowProblem[]> {
+  try {
+    checkConfigFields(fields, { localRoots: deps.localRoots });
+    await checkConfigDrives(fields, deps.drives);
+    deps.scheduler.check(scheduleSpecOf(newSyncConfig(fields, { id, now: deps.clock() })));
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      return error.issues.map((issue) => ({ field: seedField(issue.path), message: issue.message }));
+    }
+    if (error instanceof ScheduleValidationError) return [{ field: "cron", message: error.message }];
+    throw error;
+  }
+}
+
+const differingFields = (stored: SyncConfig, fields: SyncConfigFields): string[] =>
+  USER_FIELDS.filter((field) => !isDeepStrictEqual(stored[field], fields[field]));
+
+/**
+ * Imports the seed's SyncConfig rows. Every row is mapped and checked first (syncron's own rules,
+ * the drives, the schedule), then each good row is written on its own: a new id is created with a
+ * conditional write (never taken twice), an id already holding the same content is `unchanged`,
+ * one holding other content a `conflict` (replaced only with `replace`). A row that cannot be
+ * carried is reported with why and nothing of it is written. A dry run writes nothing.
+ */
+export async function importSeedConfigs(
+  request: SeedImportRequest,
+  deps: JobDeps,
+): Promise<SeedImportReport> {
+  const timezone = request.timezone ?? SEED_TIMEZONE;
+  const schema = configInputSchema(timezone);
+  const firstIndex = new Map<number, number>();
+  const checked: { index: number; mapped: MappedRow; fields?: SyncConfigFields; problems: RowProblem[] }[] =
+    [];
+  for (const [index, row] of request.rows.entries()) {
+    const mapped = mapSeedRow(row, request.map, timezone);
+    const problems = "problems" in mapped ? [...mapped.problems] : [];
+    if (mapped.seedId !== undefined) {
+      const first = firstIndex.get(mapped.seedId);
+      if (first === undefined) firstIndex.set(mapped.seedId, index);
+      else problems.push({ field: "id", message: `id ${mapped.seedId} is also row ${first} of the export` });
+    }
+    if (problems.length > 0 || !("fields" in mapped)) {
+      checked.push({ index, mapped, problems });
+      continue;
+    }
+    const parsed = schema.safeParse(mapped.fields);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((issue) => ({
+        field: seedField(issue.path.join(".")),
+        message: issue.message,
+      }));
+      checked.push({ index, mapped, problems: issues });
+      continue;
+    }
+    checked.push({
+      index,
+      mapped,
+      fields: parsed.data,
+      problems: await checkMapped(mapped.id, parsed.data, deps),
+    });
+  }
+
+  const rows: RowReport[] = [];
+  for (const { index, mapped, fields, problems } of checked) {
+    const seed_id = mapped.seedId ?? null;
+    const base = { index, seed_id, id: seed_id === null ? null : String(seed_id), notes: mapped.notes };
+    if (!fields || !("fields" in mapped) || problems.length > 0) {
+      rows.push({ ...base, outcome: "not_carried", problems });
+      continue;
+    }
+    const carried = {
+      ...base,
+      config: fields,
+      ...(mapped.lastRun?.finished_at ? { last_sync: mapped.lastRun.finished_at } : {}),
+    };
+    rows.push(await writeRow(mapped.id, fields, mapped.lastRun, carried, request, deps));
+  }
+  const summary = Object.fromEntries(ROW_OUTCOMES.map((outcome) => [outcome, 0])) as Record<
+    RowOutcome,
+    number
+  >;
+  for (const row of rows) summary[row.outcome]++;
+  deps.log?.("info", "seed configs imported", { dry_run: request.dryRun, ...summary });
+  return { dry_run: request.dryRun, summary, rows };
+}
+
+async function writeRow(
+  id: string,
+  fields: SyncConfigFields,
+  lastRun: Extract<MappedRow, { fields: unknown }>["lastRun"],
+  carried: Omit<RowReport, "outcome">,
+  request: SeedImportRequest,
+  deps: JobDeps,
+): Promise<RowReport> {
+  try {
+    const stored = await deps.configs.get(id);
+    if (stored) {
+      const differs = differingFields(stored, fields);
+      if (differs.length === 0) return { ...carried, outcome: "unchanged" };
+      if (!request.replace) return { ...carried, outcome: "conflict", differs };
+      if (request.dryRun) return { ...carried, outcome: "would_replace", differs };
+      const { schedule_error } = await updateConfig(id, fields, deps, { expectedVersion: stored.version });
+      return { ...carried, outcome: "replaced", differs, ...(schedule_error ? { schedule_error } : {}) };
+    }
+    if (request.dryRun) return { ...carried, outcome: "would_create" };
+    const { schedule_error } = await createConfig(fields, deps, { id, ...(lastRun ? { lastRun } : {}) });
+    return { ...carried, outcome: "created", ...(schedule_error ? { schedule_error } : {}) };
+  } catch (error) {
+    // Taken (or changed) since it was read: another import or client won; this row writes nothing.
+    if (error instanceof ConflictError) return { ...carried, outcome: "conflict", error: error.message };
+    return { ...carried, outcome: "failed", error: (error as Error).message };
+  }
+}
