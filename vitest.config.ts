@@ -1,20 +1,43 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+
+/** Where tests live; a file's name says its tier (README, "Tests"; test/house/tiers.test.ts checks it). */
+const ROOTS = ["lib", "functions", "test", "bench", "infra"];
+const files = (suffix: string) => ROOTS.map((root) => `${root}/**/*${suffix}`);
 
 export default defineConfig({
   test: {
-    include: [
-      "lib/**/*.test.ts",
-      "functions/**/*.test.ts",
-      "test/**/*.test.ts",
-      "bench/**/*.test.ts",
-      "infra/**/*.test.ts",
-    ],
-    // Tests spawn bin/syncron.js, which runs the CLI bundle: build it from the sources under test first.
-    globalSetup: ["test/support/build-cli-setup.ts"],
-    // One fixed fast-check seed unless FC_SEED says otherwise (README, "Tests").
-    setupFiles: ["test/support/fast-check-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // One fixed fast-check seed unless FC_SEED says otherwise (README, "Tests").
+    setupFiles: ["test/support/fast-check-setup.ts"],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: files(".test.ts"),
+          exclude: [...configDefaults.exclude, "**/*.int.test.ts", "**/*.e2e.test.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: files(".int.test.ts"),
+          // One dynalite and one fauxqs for the whole tier, handed to the files by `provide`.
+          globalSetup: ["test/support/emulators/emulators-setup.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "e2e",
+          include: files(".e2e.test.ts"),
+          // These spawn bin/syncron.js, which runs the CLI bundle: build it from the sources under test first.
+          globalSetup: ["test/support/build-cli-setup.ts"],
+        },
+      },
+    ],
   },
 });

@@ -5,11 +5,14 @@ import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readDeploySettings } from "../infra/settings.ts";
 import { createApiHandler } from "../lib/api/handler.ts";
-import { type LocalDynamoDb, startDynalite } from "../lib/dev/emulators/dynalite.ts";
-import { type LocalSqsS3, startLocalSqsS3 } from "../lib/dev/emulators/fauxqs.ts";
 import { apiEnvironment } from "../lib/env.ts";
 import { ensureTable } from "../lib/store/table.ts";
 import { apiEvent, parseResult } from "../test/support/api/api-event.ts";
+import {
+  type LocalEndpoint,
+  sharedEmulators,
+  uniqueName,
+} from "../test/support/emulators/shared-emulators.ts";
 import { apiDepsFromEnv } from "./api.ts";
 
 const TOKEN = "t0ken-of-16-chars-or-more";
@@ -19,7 +22,7 @@ const JWT_ENV = { SYNCRON_JWT_ISSUER: "https://id.example.com/", SYNCRON_JWT_AUD
 function deployedEnv(env: Record<string, string>, stage = "prod"): Record<string, string> {
   const settings = readDeploySettings({ stage, dev: false, env: { SYNCRON_API_TOKEN: TOKEN, ...env } });
   return apiEnvironment({
-    table: "syncron-fn",
+    table: TABLE,
     queueUrl,
     queueArn: "arn:aws:sqs:us-east-1:123456789012:fn-sync",
     dlqUrl: queueUrl,
@@ -33,19 +36,22 @@ function deployedEnv(env: Record<string, string>, stage = "prod"): Record<string
     drivesParameterPath: `/syncron/${stage}/drives`,
   });
 }
-let dynamo: LocalDynamoDb;
-let sqsEmulator: LocalSqsS3;
+/** This file's table and queue in the tier's shared emulators. */
+const TABLE = uniqueName("syncron-fn");
+const QUEUE = uniqueName("fn-sync");
+let dynamo: LocalEndpoint;
+let sqsEmulator: LocalEndpoint;
 let sqs: SQSClient;
 let queueUrl: string;
 const saved = { ...process.env };
 
 beforeAll(async () => {
-  [dynamo, sqsEmulator] = await Promise.all([startDynalite(), startLocalSqsS3()]);
+  ({ dynamo, sqsS3: sqsEmulator } = sharedEmulators());
   const raw = new DynamoDBClient(dynamo);
-  await ensureTable(raw, "syncron-fn");
+  await ensureTable(raw, TABLE);
   raw.destroy();
   sqs = new SQSClient(sqsEmulator);
-  queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "fn-sync" }))).QueueUrl!;
+  queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: QUEUE }))).QueueUrl!;
   // What Lambda and infra provide: region, credentials, and the variables of lib/env.ts.
   Object.assign(process.env, {
     AWS_REGION: "us-east-1",
@@ -63,7 +69,6 @@ beforeAll(async () => {
 afterAll(async () => {
   process.env = saved;
   sqs?.destroy();
-  await Promise.all([dynamo?.stop(), sqsEmulator?.stop()]);
 });
 
 const call = async (input: Parameters<typeof apiEvent>[0]) => {

@@ -2,19 +2,22 @@ import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createClient } from "webdav";
 import { run } from "../lib/cli/sync-command.ts";
-import { type LocalSqsS3, startLocalSqsS3 } from "../lib/dev/emulators/fauxqs.ts";
 import { s3ClientFor } from "../lib/drives/s3/s3-client.ts";
 import { startWebdavTestServer, type WebdavTestServer } from "./support/drives/webdav-test-server.ts";
+import { type LocalEndpoint, sharedEmulators, uniqueName } from "./support/emulators/shared-emulators.ts";
 
 const USER = { username: "alice", password: "s3cr3t-pw" };
-let s3: LocalSqsS3;
+/** This file's bucket in the tier's shared fauxqs. */
+const BUCKET = uniqueName("cli-bucket");
+let s3: LocalEndpoint;
 let dav: WebdavTestServer;
 let out: string[];
 
 beforeAll(async () => {
-  [s3, dav] = await Promise.all([startLocalSqsS3(), startWebdavTestServer({ user: USER })]);
+  s3 = sharedEmulators().sqsS3;
+  dav = await startWebdavTestServer({ user: USER });
   const client = s3ClientFor({ endpoint: s3.endpoint, region: s3.region, credentials: s3.credentials });
-  await client.send(new CreateBucketCommand({ Bucket: "cli-bucket" }));
+  await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
   client.destroy();
   await createClient(dav.url, USER).createDirectory("/docs/sub", { recursive: true });
   await createClient(dav.url, USER).putFileContents("/docs/a.txt", "alpha");
@@ -22,7 +25,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([s3?.stop(), dav?.stop()]);
+  await dav?.stop();
 });
 
 describe("syncron sync between remote locations", () => {
@@ -33,7 +36,7 @@ describe("syncron sync between remote locations", () => {
     vi.stubEnv("AWS_SECRET_ACCESS_KEY", s3.credentials.secretAccessKey);
     const host = dav.url.replace("http://", "");
     const source = `webdav://${USER.username}:${USER.password}@${host}/docs`;
-    const target = `s3://cli-bucket/backup?endpoint=${encodeURIComponent(s3.endpoint)}&region=${s3.region}&path_style=true`;
+    const target = `s3://${BUCKET}/backup?endpoint=${encodeURIComponent(s3.endpoint)}&region=${s3.region}&path_style=true`;
     try {
       expect(await run([source, target, "--mode", "mirror"])).toBe(0);
       expect(await run([source, target, "--mode", "mirror", "--json"])).toBe(0);
@@ -54,9 +57,7 @@ describe("syncron sync between remote locations", () => {
     const host = dav.url.replace("http://", "");
     const source = `webdav://${USER.username}:${USER.password}@${host}/no-such-folder`;
     try {
-      expect(await run([source, "s3://cli-bucket/x?endpoint=http://127.0.0.1:9", "--mode", "mirror"])).toBe(
-        1,
-      );
+      expect(await run([source, `s3://${BUCKET}/x?endpoint=http://127.0.0.1:9`, "--mode", "mirror"])).toBe(1);
     } finally {
       vi.restoreAllMocks();
     }

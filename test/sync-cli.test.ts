@@ -1,8 +1,6 @@
-import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../lib/cli/main.ts";
 import { run } from "../lib/cli/sync-command.ts";
@@ -43,19 +41,6 @@ describe("syncron sync", () => {
     expect(result).toMatchObject({ status: "SUCCESS", copied: 2, deleted: 1, bytes_transferred: 9 });
     expect(await files(join(dir, "dst"))).toEqual(["a.txt", "sub/b c.txt"]);
     expect(await readFile(join(dir, "dst", "sub", "b c.txt"), "utf8")).toBe("beta");
-  });
-
-  it("runs through bin/syncron.js with its exit codes", { timeout: 60_000 }, async () => {
-    const bin = join(import.meta.dirname, "..", "bin", "syncron.js");
-    const exec = (args: string[]) =>
-      promisify(execFile)(process.execPath, [bin, "sync", ...args]).then(
-        ({ stdout }) => ({ code: 0, stdout }),
-        (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
-      );
-    const ok = await exec([join(dir, "src"), join(dir, "dst"), "--mode", "mirror", "--json"]);
-    expect(ok.code).toBe(0);
-    expect(JSON.parse(ok.stdout)).toMatchObject({ status: "SUCCESS", copied: 2, deleted: 1 });
-    expect((await exec([join(dir, "src"), "--mode", "mirror"])).code).toBe(2);
   });
 
   it("is registered in the dispatcher and accepts file:// locations", async () => {

@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { CreateBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, describe, expect, it } from "vitest";
 import { createClient } from "webdav";
-import { type LocalSqsS3, startLocalSqsS3 } from "../lib/dev/emulators/fauxqs.ts";
 import type { Drive } from "../lib/drives/drive.ts";
 import { createLocalDrive } from "../lib/drives/local/local-drive.ts";
 import { s3ClientFor } from "../lib/drives/s3/s3-client.ts";
@@ -13,6 +12,7 @@ import { createWebdavDrive } from "../lib/drives/webdav/webdav-drive.ts";
 import { syncDrives } from "../lib/sync/index.ts";
 import { type OpenListFixture, startOpenListFixture } from "./support/drives/openlist-fixture.ts";
 import { startWebdavTestServer, type WebdavTestServer } from "./support/drives/webdav-test-server.ts";
+import { type LocalEndpoint, sharedEmulators, uniqueName } from "./support/emulators/shared-emulators.ts";
 import { options, seed, T0, tree } from "./support/sync/sync-fixtures.ts";
 
 type Kind = "local" | "s3" | "webdav" | "openlist";
@@ -36,17 +36,10 @@ const once = <T>(start: () => Promise<T>): (() => Promise<T>) => {
   };
 };
 
-const s3 = once(async (): Promise<{ local: LocalSqsS3; client: S3Client }> => {
-  const local = await startLocalSqsS3();
-  const client = s3ClientFor({
-    endpoint: local.endpoint,
-    region: local.region,
-    credentials: local.credentials,
-  });
-  cleanups.push(async () => {
-    client.destroy();
-    await local.stop();
-  });
+const s3 = once(async (): Promise<{ local: LocalEndpoint; client: S3Client }> => {
+  const local = sharedEmulators().sqsS3;
+  const client = s3ClientFor(local);
+  cleanups.push(async () => client.destroy());
   return { local, client };
 });
 
@@ -64,10 +57,9 @@ const openlist = once(async (): Promise<OpenListFixture> => {
   return fixture;
 });
 
-let fresh = 0;
 /** A new, empty drive of the given kind. */
 async function newDrive(kind: Kind): Promise<Drive> {
-  const name = `pair-${process.pid}-${++fresh}`;
+  const name = uniqueName("pair");
   if (kind === "local") return createLocalDrive({ root: join(await tempDir(), name) });
   if (kind === "s3") {
     const { client } = await s3();

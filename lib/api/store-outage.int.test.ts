@@ -3,7 +3,7 @@ import { type ApiStack, startApiStack } from "../../test/support/api/api-stack.t
 
 let stack: ApiStack;
 beforeAll(async () => {
-  stack = await startApiStack();
+  stack = await startApiStack({ ownStore: true });
 });
 afterAll(async () => {
   await stack?.stop();

@@ -1,33 +1,21 @@
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { ENGLISH, runCliWith } from "../../test/support/cli/run-cli.ts";
 
-const bin = fileURLToPath(new URL("../../bin/syncron.js", import.meta.url));
-
-/** Runs the real `syncron` binary, as `npx syncron` would. */
-/** An English environment unless `locale` says otherwise, whatever the machine's own LANG. */
-const ENGLISH = { LC_ALL: "", LC_MESSAGES: "", LANG: "C.UTF-8" };
-
-function syncron(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return syncronIn(ENGLISH, ...args);
+/**
+ * `syncron <args>` in this process (test/cli-smoke.e2e.test.ts runs the real binary), its output as
+ * the binary writes it: every line console.log or console.error printed ends with a newline.
+ */
+async function syncronIn(env: Record<string, string>, ...args: string[]) {
+  const { code, stdout, stderr } = await runCliWith(env, ...args);
+  const asWritten = (text: string) => (text === "" ? "" : `${text}\n`);
+  return { code, stdout: asWritten(stdout), stderr: asWritten(stderr) };
 }
-
-function syncronIn(
-  locale: Record<string, string>,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, ...locale };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { timeout: 60_000, env }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const syncron = (...args: string[]) => syncronIn(ENGLISH, ...args);
 
 const EXAMPLE =
   '{"valid":true,"expression":"0 9,18 * * 1-5","timezone":"Asia/Shanghai","description":"At 09:00 AM and 06:00 PM, Monday through Friday","next_runs":["2026-01-01T01:00:00.000Z","2026-01-01T10:00:00.000Z","2026-01-02T01:00:00.000Z"],"eventbridge":["cron(0 9,18 ? * 2-6 *)"]}\n';
 
-describe("syncron cron", { timeout: 120_000 }, () => {
+describe("syncron cron", () => {
   it("prints the issue's JSON byte for byte and exits 0", async () => {
     const result = await syncron(
       "cron",

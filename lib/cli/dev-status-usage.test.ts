@@ -1,32 +1,7 @@
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { main } from "./main.ts";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../test/support/cli/run-cli.ts";
 
-const bin = fileURLToPath(new URL("../../bin/syncron.js", import.meta.url));
-
-/** Runs the real `syncron` binary; every case here is a usage error, so nothing is started. */
-function syncron(...args: string[]): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { timeout: 60_000 }, (error, _stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stderr });
-    });
-  });
-}
-
-/** Runs `main` in this process, with what it writes to stderr. */
-async function inProcess(args: string[]): Promise<{ code: number; stderr: string }> {
-  const lines: string[] = [];
-  vi.spyOn(console, "error").mockImplementation((line: unknown) => void lines.push(String(line)));
-  const code = await main(args);
-  return { code, stderr: `${lines.join("\n")}\n` };
-}
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
-
-describe("syncron dev and status usage errors", { timeout: 120_000 }, () => {
+describe("syncron dev and status usage errors", () => {
   it.each([
     [["dev", "--port", "70000"], 'syncron dev: --port: "70000" is not a whole number 0-65535'],
     [["dev", "--port", "8.5"], 'syncron dev: --port: "8.5" is not a whole number 0-65535'],
@@ -41,16 +16,7 @@ describe("syncron dev and status usage errors", { timeout: 120_000 }, () => {
     [["status", "--bogus"], "syncron status: Unknown option '--bogus'"],
     [["status", "extra"], "syncron status: Unexpected argument 'extra'"],
   ])("%j exits 2 with the message and the usage", async (args, message) => {
-    const { code, stderr } = await inProcess(args);
-    expect(code).toBe(2);
-    expect(stderr.startsWith(`${message}\n\nUsage: syncron ${args[0]}`)).toBe(true);
-  });
-
-  it.each([
-    [["dev", "--bogus"], "syncron dev: Unknown option '--bogus'"],
-    [["status", "--bogus"], "syncron status: Unknown option '--bogus'"],
-  ])("the real binary: %j exits 2 with the message and the usage", async (args, message) => {
-    const { code, stderr } = await syncron(...args);
+    const { code, stderr } = await runCli(...args);
     expect(code).toBe(2);
     expect(stderr.startsWith(`${message}\n\nUsage: syncron ${args[0]}`)).toBe(true);
   });

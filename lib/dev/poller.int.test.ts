@@ -1,26 +1,25 @@
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sharedEmulators, uniqueName } from "../../test/support/emulators/shared-emulators.ts";
 import type { WorkerHandler } from "../jobs/worker-handler.ts";
 import { MAX_RECEIVE_COUNT } from "../queue/redrive.ts";
-import { type LocalSqsS3, startLocalSqsS3 } from "./emulators/fauxqs.ts";
 import { startPoller } from "./poller.ts";
 import { ensureSyncQueues, type SyncQueues } from "./queues.ts";
 
-let local: LocalSqsS3;
 let sqs: SQSClient;
-let count = 0;
 
 beforeAll(async () => {
-  local = await startLocalSqsS3();
-  sqs = new SQSClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials });
+  sqs = new SQSClient(sharedEmulators().sqsS3);
 });
 afterAll(async () => {
   sqs?.destroy();
-  await local?.stop();
 });
 
-const freshQueues = () => ensureSyncQueues(sqs, { queue: `q${++count}`, dlq: `q${count}-dlq` });
+const freshQueues = () => {
+  const queue = uniqueName("poller");
+  return ensureSyncQueues(sqs, { queue, dlq: `${queue}-dlq` });
+};
 const send = (queues: SyncQueues, body: string) =>
   sqs.send(new SendMessageCommand({ QueueUrl: queues.queueUrl, MessageBody: body }));
 const depth = async (url: string) => {

@@ -9,9 +9,12 @@ import {
   startWebdavTestServer,
   type WebdavTestServer,
 } from "../../test/support/drives/webdav-test-server.ts";
+import {
+  type LocalEndpoint,
+  sharedEmulators,
+  uniqueName,
+} from "../../test/support/emulators/shared-emulators.ts";
 import { fakeSsm } from "../../test/support/secrets/fake-ssm.ts";
-import { startDynalite } from "../dev/emulators/dynalite.ts";
-import { startLocalSqsS3 } from "../dev/emulators/fauxqs.ts";
 import { driveFor } from "../drives/open-drive.ts";
 import { driveTypeOf } from "../drives/types/registry.ts";
 import { createSqsProducer } from "../queue/sqs-producer.ts";
@@ -32,13 +35,12 @@ const plenty = { remainingTimeMs: () => 15 * 60_000 };
 const PASSWORD = "worker-dav-Secret-5e1";
 
 let stopAll: () => Promise<void>;
-let dynamo: Awaited<ReturnType<typeof startDynalite>>;
+let dynamo: LocalEndpoint;
 let sqs: SQSClient;
 let dav: WebdavTestServer;
 let davRoot: string;
 let store: Store;
 let queueUrl: string;
-let tables = 0;
 const dirs: string[] = [];
 
 const tempDir = async () => {
@@ -48,13 +50,14 @@ const tempDir = async () => {
 };
 
 beforeAll(async () => {
-  const [db, local] = await Promise.all([startDynalite(), startLocalSqsS3()]);
+  const { dynamo: db, sqsS3: local } = sharedEmulators();
   dynamo = db;
   sqs = new SQSClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials });
   davRoot = await tempDir();
   dav = await startWebdavTestServer({ root: davRoot, user: { username: "alice", password: PASSWORD } });
   stopAll = async () => {
-    await Promise.all([db.stop(), local.stop(), dav.stop()]);
+    sqs.destroy();
+    await dav.stop();
   };
 });
 afterAll(async () => {
@@ -62,7 +65,7 @@ afterAll(async () => {
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 beforeEach(async () => {
-  const tableName = `drives-${++tables}`;
+  const tableName = uniqueName("drives");
   const connection = { endpoint: dynamo.endpoint, region: dynamo.region, credentials: dynamo.credentials };
   await ensureTable(new DynamoDBClient(connection), tableName);
   store = createStore({ client: createDocumentClient(connection), tableName, now: () => now });

@@ -3,7 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startDynalite } from "../dev/emulators/dynalite.ts";
+import {
+  type LocalEndpoint,
+  sharedEmulators,
+  uniqueName,
+} from "../../test/support/emulators/shared-emulators.ts";
 import { driveFor } from "../drives/open-drive.ts";
 import type { SyncRunMessage } from "../queue/message.ts";
 import { newId } from "../store/ids.ts";
@@ -18,24 +22,22 @@ import type { WorkerDeps } from "./run-sync-job/types.ts";
 
 const now = new Date("2026-11-28T22:00:00.000Z");
 const plenty = { remainingTimeMs: () => 15 * 60_000 };
-let dynamo: Awaited<ReturnType<typeof startDynalite>>;
+let dynamo: LocalEndpoint;
 let store: Store;
-let tables = 0;
 let root: string;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
+  dynamo = sharedEmulators().dynamo;
   root = await mkdtemp(join(tmpdir(), "syncron-leases-"));
 });
 
 afterAll(async () => {
-  await dynamo.stop();
   await rm(root, { recursive: true, force: true });
 });
 
 beforeEach(async () => {
   const connection = { endpoint: dynamo.endpoint, region: dynamo.region, credentials: dynamo.credentials };
-  const tableName = `leases-${++tables}`;
+  const tableName = uniqueName("leases");
   await ensureTable(new DynamoDBClient(connection), tableName);
   store = createStore({ client: createDocumentClient(connection), tableName, now: () => now });
 });

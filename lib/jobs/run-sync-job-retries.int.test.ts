@@ -5,7 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startDynalite } from "../dev/emulators/dynalite.ts";
+import {
+  type LocalEndpoint,
+  sharedEmulators,
+  uniqueName,
+} from "../../test/support/emulators/shared-emulators.ts";
 import { driveFor } from "../drives/open-drive.ts";
 import type { SyncRunMessage } from "../queue/message.ts";
 import { newId } from "../store/ids.ts";
@@ -21,9 +25,8 @@ const now = new Date("2026-11-28T22:00:00.000Z");
 const plenty = { remainingTimeMs: () => 15 * 60_000 };
 /** The sync engine's own in-run retries, shortened so each attempt gives up in milliseconds. */
 const quick = { maxAttempts: 5 };
-let dynamo: Awaited<ReturnType<typeof startDynalite>>;
+let dynamo: LocalEndpoint;
 let store: Store;
-let tables = 0;
 let source: string;
 const servers: Server[] = [];
 
@@ -49,7 +52,7 @@ async function closedPort(): Promise<string> {
 }
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
+  dynamo = sharedEmulators().dynamo;
   source = await mkdtemp(join(tmpdir(), "syncron-retries-"));
   await writeFile(join(source, "a.txt"), "alpha");
   await writeFile(join(source, "b.txt"), "bravo");
@@ -57,13 +60,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
-  await dynamo.stop();
   await rm(source, { recursive: true, force: true });
 });
 
 beforeEach(async () => {
   const connection = { endpoint: dynamo.endpoint, region: dynamo.region, credentials: dynamo.credentials };
-  const tableName = `retries-${++tables}`;
+  const tableName = uniqueName("retries");
   await ensureTable(new DynamoDBClient(connection), tableName);
   store = createStore({ client: createDocumentClient(connection), tableName, now: () => now });
 });

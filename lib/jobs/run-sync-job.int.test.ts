@@ -5,8 +5,11 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSRecord } from "aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startDynalite } from "../dev/emulators/dynalite.ts";
-import { startLocalSqsS3 } from "../dev/emulators/fauxqs.ts";
+import {
+  type LocalEndpoint,
+  sharedEmulators,
+  uniqueName,
+} from "../../test/support/emulators/shared-emulators.ts";
 import { createLineLog } from "../dev/log-line.ts";
 import { DriveError } from "../drives/errors.ts";
 import { driveFor } from "../drives/open-drive.ts";
@@ -28,18 +31,17 @@ let store: Store;
 let sqs: SQSClient;
 let queueUrl: string;
 const dirs: string[] = [];
-let tables = 0;
-let dynamo: Awaited<ReturnType<typeof startDynalite>>;
+let dynamo: LocalEndpoint;
 
 const now = new Date("2026-11-28T22:00:00.000Z");
 const plenty = { remainingTimeMs: () => 15 * 60_000 };
 
 beforeAll(async () => {
-  const [db, local] = await Promise.all([startDynalite(), startLocalSqsS3()]);
+  const { dynamo: db, sqsS3: local } = sharedEmulators();
   dynamo = db;
   sqs = new SQSClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials });
   stopAll = async () => {
-    await Promise.all([db.stop(), local.stop()]);
+    sqs.destroy();
   };
 });
 
@@ -49,7 +51,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  const tableName = `worker-${++tables}`;
+  const tableName = uniqueName("worker");
   const connection = { endpoint: dynamo.endpoint, region: dynamo.region, credentials: dynamo.credentials };
   await ensureTable(new DynamoDBClient(connection), tableName);
   store = createStore({ client: createDocumentClient(connection), tableName, now: () => now });

@@ -6,26 +6,22 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalSqsS3, startLocalSqsS3 } from "../dev/emulators/fauxqs.ts";
+import { sharedEmulators, uniqueName } from "../../test/support/emulators/shared-emulators.ts";
 import { InvalidMessageError, QueueError } from "./errors.ts";
 import { parseMessage, type SyncRunMessage } from "./message.ts";
 import { createSqsProducer } from "./sqs-producer.ts";
 
-let local: LocalSqsS3;
 let client: SQSClient;
-let queueCount = 0;
 
 beforeAll(async () => {
-  local = await startLocalSqsS3();
-  client = new SQSClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials });
+  client = new SQSClient(sharedEmulators().sqsS3);
 });
 afterAll(async () => {
   client?.destroy();
-  await local?.stop();
 });
 
 const newQueue = async () => {
-  const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: `q${++queueCount}` }));
+  const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: uniqueName("producer") }));
   return QueueUrl!;
 };
 

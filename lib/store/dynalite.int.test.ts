@@ -1,13 +1,9 @@
 import { afterAll } from "vitest";
+import { sharedEmulators } from "../../test/support/emulators/shared-emulators.ts";
 import { freshStoreFactory } from "../../test/support/store/contract-backend.ts";
 import { runStoreContract } from "../../test/support/store/store-contract.ts";
-import { startDynalite } from "../dev/emulators/dynalite.ts";
 
-const local = await startDynalite();
-const factory = freshStoreFactory(local);
-afterAll(async () => {
-  factory.close();
-  await local.stop();
-});
+const factory = freshStoreFactory(sharedEmulators().dynamo);
+afterAll(() => factory.close());
 
 runStoreContract({ name: "dynalite", newStore: factory.newStore });

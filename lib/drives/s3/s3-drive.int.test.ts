@@ -3,32 +3,29 @@ import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDriveContract } from "../../../test/support/drives/drive-contract.ts";
 import { listAll, readBytes, streamOf } from "../../../test/support/drives/streams.ts";
-import { type LocalSqsS3, startLocalSqsS3 } from "../../dev/emulators/fauxqs.ts";
+import {
+  type LocalEndpoint,
+  sharedEmulators,
+  uniqueName,
+} from "../../../test/support/emulators/shared-emulators.ts";
 import { DEFAULT_SYNC_OPTIONS, syncDrives } from "../../sync/index.ts";
 import { DirectoryNotFoundError, InvalidPathError } from "../errors.ts";
 import { createMemoryDrive } from "../memory/memory-drive.ts";
 import { s3ClientFor } from "./s3-client.ts";
 import { createS3Drive, type S3DriveOptions } from "./s3-drive.ts";
 
-let local: Promise<LocalSqsS3> | undefined;
 let shared: S3Client | undefined;
-let buckets = 0;
 
-/** One fauxqs per file, started on first use; each drive gets a fresh bucket. */
-const emulator = async (): Promise<{ client: S3Client; local: LocalSqsS3 }> => {
-  local ??= startLocalSqsS3();
-  const started = await local;
-  shared ??= s3ClientFor({
-    endpoint: started.endpoint,
-    region: started.region,
-    credentials: started.credentials,
-  });
-  return { client: shared, local: started };
+/** The integration tier's fauxqs; each drive gets a fresh bucket. */
+const emulator = async (): Promise<{ client: S3Client; local: LocalEndpoint }> => {
+  const local = sharedEmulators().sqsS3;
+  shared ??= s3ClientFor(local);
+  return { client: shared, local };
 };
 
 const newBucket = async (): Promise<string> => {
   const { client } = await emulator();
-  const bucket = `syncron-${process.pid}-${++buckets}`;
+  const bucket = uniqueName("syncron");
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
   return bucket;
 };
@@ -40,7 +37,6 @@ const newDrive = async (options: Partial<S3DriveOptions> = {}) => {
 
 const stop = async () => {
   shared?.destroy();
-  if (local) await (await local).stop();
 };
 
 afterAll(stop); // file level: after every suite below, not after the first one

@@ -1,12 +1,10 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateQueueCommand, DeleteQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { ApiDeps } from "../../../lib/api/deps.ts";
 import { type ApiHandler, createApiHandler } from "../../../lib/api/handler.ts";
-import { startDynalite } from "../../../lib/dev/emulators/dynalite.ts";
-import { startLocalSqsS3 } from "../../../lib/dev/emulators/fauxqs.ts";
 import type { LocalRoots } from "../../../lib/drives/local-roots.ts";
 import { driveFor } from "../../../lib/drives/open-drive.ts";
 import type { JobLog } from "../../../lib/jobs/deps.ts";
@@ -23,6 +21,7 @@ import { createFileSecretStore, SECRET_FILE_NAME } from "../../../lib/secrets/fi
 import { newId } from "../../../lib/store/ids.ts";
 import { createDocumentClient, createStore, type Store } from "../../../lib/store/store.ts";
 import { ensureTable } from "../../../lib/store/table.ts";
+import { type LocalEndpoint, sharedEmulators, uniqueName } from "../emulators/shared-emulators.ts";
 import { fakeRulesApi } from "../schedule/fake-rules-api.ts";
 import { fakeSchedulerApi } from "../schedule/fake-scheduler-api.ts";
 import { type ApiEventInput, apiEvent, parseResult } from "./api-event.ts";
@@ -47,7 +46,7 @@ export interface ApiStack {
   setNow(date: Date): void;
   /** Resolves when the local backend's fires so far have been sent. */
   idle(): Promise<void>;
-  /** Stops the stack's DynamoDB (dynalite), for outages: the store's calls fail from then on. */
+  /** Stops the stack's own DynamoDB (dynalite; needs `ownStore`), for outages: the store's calls fail from then on. */
   stopStore(): Promise<void>;
   /** Sends one request through the handler and parses the reply. */
   call(input: ApiEventInput): Promise<ReturnType<typeof parseResult>>;
@@ -65,23 +64,31 @@ export interface ApiStackOptions {
   readonly localRoots?: LocalRoots;
   /** The deployment's default time zone (`SYNCRON_DEFAULT_TIMEZONE`); default none (UTC). */
   readonly defaultTimezone?: string;
+  /**
+   * A dynalite of the stack's own, which `stopStore` may stop. Default: the integration tier's shared
+   * emulators (test/support/emulators), with a table and queues named for this stack alone.
+   */
+  readonly ownStore?: boolean;
 }
 
-let stackCount = 0;
-
 export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiStack> {
-  const [dynamo, sqsEmulator] = await Promise.all([startDynalite(), startLocalSqsS3()]);
-  const endpoint = (local: typeof dynamo | typeof sqsEmulator) => ({
+  const shared = sharedEmulators();
+  const own = options.ownStore
+    ? await (await import("../../../lib/dev/emulators/dynalite.ts")).startDynalite()
+    : undefined;
+  const dynamo = own ?? shared.dynamo;
+  const endpoint = (local: LocalEndpoint) => ({
     endpoint: local.endpoint,
     region: local.region,
     credentials: local.credentials,
   });
-  const tableName = `syncron-api-${++stackCount}`;
+  const tableName = uniqueName("syncron-api");
   const raw = new DynamoDBClient(endpoint(dynamo));
   await ensureTable(raw, tableName);
-  const sqs = new SQSClient(endpoint(sqsEmulator));
+  const sqs = new SQSClient(endpoint(shared.sqsS3));
+  const queueName = uniqueName("sync");
   const [queueUrl, dlqUrl] = await Promise.all(
-    ["sync", "sync-dlq"].map(
+    [queueName, `${queueName}-dlq`].map(
       async (name) => (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!,
     ),
   );
@@ -148,7 +155,10 @@ export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiS
     idle: async () => {
       await local?.idle();
     },
-    stopStore: () => dynamo.stop(),
+    stopStore: async () => {
+      if (!own) throw new Error("stopStore needs startApiStack({ ownStore: true })");
+      await own.stop();
+    },
     call: async (input) => {
       const reply = parseResult(await handler(apiEvent(input)));
       // Every reply a test receives is checked against GET /openapi.json's schema for its route and status.
@@ -157,10 +167,13 @@ export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiS
     },
     stop: async () => {
       local?.stop();
+      // The shared emulators outlive the stack: leave them as they were found.
+      if (own) await own.stop();
+      else await raw.send(new DeleteTableCommand({ TableName: tableName }));
+      await Promise.all([queueUrl, dlqUrl].map((url) => sqs.send(new DeleteQueueCommand({ QueueUrl: url }))));
       raw.destroy();
       doc.destroy();
       sqs.destroy();
-      await Promise.all([dynamo.stop(), sqsEmulator.stop()]);
     },
   };
 }

@@ -30,3 +30,16 @@ export async function runCli(...args: string[]): Promise<CliResult> {
     write.mockRestore();
   }
 }
+
+/** An English environment, whatever the machine's own LANG. */
+export const ENGLISH = { LC_ALL: "", LC_MESSAGES: "", LANG: "C.UTF-8" } as const;
+
+/** `runCli` with `env` over the process's environment for the one call (a locale, a variable). */
+export async function runCliWith(env: Record<string, string>, ...args: string[]): Promise<CliResult> {
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  try {
+    return await runCli(...args);
+  } finally {
+    vi.unstubAllEnvs();
+  }
+}
