@@ -7,10 +7,13 @@
 export default $config({
   async app(input) {
     const { stageAppConfig } = await import("./infra/stages.ts");
+    const { readStageFile } = await import("./infra/stage-file.ts");
+    const { region, ...app } = stageAppConfig(input.stage, readStageFile(input.stage, process.env));
     return {
-      ...stageAppConfig(input.stage),
-      // Pinned: the provider SST 4.17.1 installs; bump together with sst.
-      providers: { aws: { version: "7.20.0" } },
+      ...app,
+      // Pinned: the provider SST 4.17.1 installs; bump together with sst. The region is the stage's
+      // (infra/stages/<stage>.json), whatever AWS_REGION the shell has.
+      providers: { aws: { version: "7.20.0", ...(region ? { region } : {}) } },
     };
   },
   async run() {

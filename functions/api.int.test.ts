@@ -4,6 +4,7 @@ import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/c
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readDeploySettings } from "../infra/settings.ts";
+import { readStageFile } from "../infra/stage-file.ts";
 import { createApiHandler } from "../lib/api/handler.ts";
 import { apiEnvironment } from "../lib/env.ts";
 import { ensureTable } from "../lib/store/table.ts";
@@ -20,7 +21,12 @@ const JWT_ENV = { SYNCRON_JWT_ISSUER: "https://id.example.com/", SYNCRON_JWT_AUD
 
 /** The API function's environment exactly as infra/aws/api.ts builds it for a deployed stage. */
 function deployedEnv(env: Record<string, string>, stage = "prod"): Record<string, string> {
-  const settings = readDeploySettings({ stage, dev: false, env: { SYNCRON_API_TOKEN: TOKEN, ...env } });
+  const settings = readDeploySettings({
+    stage,
+    dev: false,
+    env: { SYNCRON_API_TOKEN: TOKEN, ...env },
+    file: readStageFile(stage, {}),
+  });
   return apiEnvironment({
     table: TABLE,
     queueUrl,
@@ -158,7 +164,7 @@ describe("SYNCRON_API_TOKEN on a deployed stage", () => {
   });
 
   it("with a JWT authorizer: Authorization carries the JWT, the token comes in X-Syncron-Token", async () => {
-    const env = deployedEnv(JWT_ENV);
+    const env = deployedEnv(JWT_ENV, "staging");
     expect(env.SYNCRON_API_AUTH).toBe("jwt");
     const jwt = "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSIsImF1ZCI6InN5bmNyb24ifQ.c2lnbmF0dXJl";
     expect(await get(env, { authorization: jwt, "x-syncron-token": TOKEN })).toBe(200);

@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENV } from "../lib/env.ts";
 import { type FunctionReads, functionReads } from "../test/support/infra/function-reads.ts";
 import {
@@ -58,12 +59,27 @@ const EVERY_SETTING: Record<string, string> = {
   SYNCRON_S3_BUCKETS: "photos,backups.example",
 };
 
+/** Stage `team` keeps every setting (but the secret token) in its file, infra/stages/team.json here. */
+const STAGES_DIR = mkdtempSync(join(tmpdir(), "syncron-deploy-check-stages-"));
+const { SYNCRON_API_TOKEN: _secret, ...TEAM_SETTINGS } = EVERY_SETTING;
+const TEAM_FILE = { region: "ap-southeast-2", settings: TEAM_SETTINGS };
+writeFileSync(join(STAGES_DIR, "team.json"), JSON.stringify(TEAM_FILE));
+afterAll(() => rmSync(STAGES_DIR, { recursive: true, force: true }));
+
 const SCENARIOS = {
   "prod defaults": { stage: "prod", dev: false, env: {} },
   "a personal sst dev stage": { stage: "alice", dev: true, env: {} },
   "every setting on": { stage: "staging", dev: false, env: EVERY_SETTING },
+  // Deployed from a shell that sets none of them: the file's settings hold.
+  "every setting in the stage's file": { stage: "team", dev: false, env: { SYNCRON_STAGES_DIR: STAGES_DIR } },
 } satisfies Record<string, EvalScenario>;
 type ScenarioName = keyof typeof SCENARIOS;
+
+/** The settings a scenario deploys with: its stage file's, then its environment. */
+const settingsOf = (name: ScenarioName): Record<string, string | undefined> => ({
+  ...(SCENARIOS[name].stage === "team" ? TEAM_FILE.settings : {}),
+  ...SCENARIOS[name].env,
+});
 
 /** The functions infra creates and the handler each one runs. */
 const HANDLERS = { ApiHandler: "functions/api.ts", Worker: "functions/worker.ts" } as const;
@@ -111,16 +127,35 @@ const SST_DEV_ACTIONS = ["appsync:*", "s3:*"];
 /** What the event source mapping polls the queue with: the worker role (AWSLambdaSQSQueueExecutionRole). */
 const EVENT_SOURCE_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"];
 
-it("refuses `sst dev --stage prod`: the evaluation fails before any resource", async () => {
+it("refuses `sst dev --stage prod`: the evaluation fails before any resource", {
+  timeout: 180_000,
+}, async () => {
   // The program throws while SST loads it, as `sst dev` would show it.
   await expect(evaluate({ stage: "prod", dev: true, env: {} })).rejects.toThrow(
     /InfraConfigError: sst dev --stage prod is refused/,
   );
 });
 
+it("refuses a deploy whose environment would change the stage file's backend, naming the file and the flag", {
+  timeout: 180_000,
+}, async () => {
+  const env = { SYNCRON_STAGES_DIR: STAGES_DIR, SYNCRON_SCHEDULE_BACKEND: "eventbridge-scheduler" };
+  await expect(evaluate({ stage: "team", dev: false, env })).rejects.toThrow(
+    /SYNCRON_SCHEDULE_BACKEND="eventbridge-scheduler" is refused: stage team's settings live in .*team\.json, which says "eventbridge-rules".*SYNCRON_ALLOW_SETTINGS_CHANGE=1/,
+  );
+});
+
+it("pins each stage's region to its file's", () => {
+  const region = (name: ScenarioName) =>
+    (results[name].app.providers as { aws: { region?: string } }).aws.region;
+  expect(region("every setting in the stage's file")).toBe("ap-southeast-2");
+  expect(region("prod defaults")).toMatch(/^[a-z]{2}-[a-z]+-\d$/);
+  expect(region("every setting on")).toBeUndefined(); // no file: AWS_REGION or the profile's
+});
+
 describe.each(Object.keys(SCENARIOS) as ScenarioName[])("offline deploy check: %s", (scenario) => {
   const r = () => results[scenario].resources;
-  const settings = SCENARIOS[scenario].env as Record<string, string | undefined>;
+  const settings = settingsOf(scenario);
 
   it.each(Object.keys(HANDLERS) as (keyof typeof HANDLERS)[])(
     "%s: every SYNCRON_* variable the code reads is set on it, and none it never reads",

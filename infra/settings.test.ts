@@ -1,8 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { InfraConfigError, readDeploySettings } from "./settings.ts";
+import type { StageFile } from "./stage-file.ts";
 
 const read = (env: Record<string, string | undefined> = {}, stage = "staging", dev = false) =>
   readDeploySettings({ stage, dev, env });
+
+const stageFile = (settings: Record<string, string> = {}): StageFile => ({
+  path: "infra/stages/team.json",
+  region: "eu-west-1",
+  settings,
+});
 
 describe("readDeploySettings", () => {
   it("defaults: scheduler backend, 900 s / 1024 MB worker, 5 concurrent, IAM auth", () => {
@@ -66,8 +73,9 @@ describe("readDeploySettings", () => {
   });
 
   it("marks prod and production as production", () => {
-    expect(read({}, "prod").production).toBe(true);
-    expect(read({}, "production").production).toBe(true);
+    const file = stageFile();
+    expect(readDeploySettings({ stage: "prod", dev: false, env: {}, file }).production).toBe(true);
+    expect(readDeploySettings({ stage: "production", dev: false, env: {}, file }).production).toBe(true);
     expect(read({}, "ci").production).toBe(false);
   });
 
@@ -103,5 +111,82 @@ describe("readDeploySettings", () => {
 
   it("refuses a stage name with a dot, which would make rule prefixes of two stages overlap", () => {
     expect(() => read({}, "prod.eu")).toThrow(/stage "prod.eu" is invalid/);
+  });
+});
+
+describe("readDeploySettings with the stage's file", () => {
+  const KEPT = {
+    SYNCRON_SCHEDULE_BACKEND: "eventbridge-rules",
+    SYNCRON_JWT_ISSUER: "https://id.example.com/",
+    SYNCRON_JWT_AUDIENCE: "syncron",
+    SYNCRON_ALARM_EMAIL: "ops@example.com",
+    SYNCRON_S3_BUCKETS: "photos",
+  };
+  const deploy = (env: Record<string, string | undefined>, settings: Record<string, string> = KEPT) =>
+    readDeploySettings({ stage: "team", dev: false, env, file: stageFile(settings) });
+
+  it("a later deploy from a shell without the variables keeps JWT, the backend, the buckets and the alarm email", () => {
+    const settings = deploy({});
+    expect(settings.auth).toEqual({ kind: "jwt", issuer: "https://id.example.com/", audiences: ["syncron"] });
+    expect(settings.scheduleBackend).toBe("eventbridge-rules");
+    expect(settings.s3Buckets).toEqual(["photos"]);
+    expect(settings.alarmEmail).toBe("ops@example.com");
+  });
+
+  it("accepts the same values in the environment, and the token (a secret) only from there", () => {
+    const settings = deploy({ ...KEPT, SYNCRON_API_TOKEN: "a-long-enough-token" });
+    expect(settings.scheduleBackend).toBe("eventbridge-rules");
+    expect(settings.apiToken).toBe("a-long-enough-token");
+  });
+
+  it.each([
+    [
+      { SYNCRON_SCHEDULE_BACKEND: "eventbridge-scheduler" },
+      /SYNCRON_SCHEDULE_BACKEND="eventbridge-scheduler" is refused: stage team's settings live in infra\/stages\/team.json, which says "eventbridge-rules"/,
+    ],
+    [{ SYNCRON_JWT_ISSUER: "https://other.example.com/" }, /SYNCRON_JWT_ISSUER=.* is refused/],
+    [
+      { SYNCRON_WORKER_MEMORY_MB: "2048" },
+      /SYNCRON_WORKER_MEMORY_MB="2048" is refused: .*which does not set it/,
+    ],
+  ])(
+    "refuses %o, which would change the deployed stage, naming the file and the way to ask",
+    (env, message) => {
+      expect(() => deploy(env)).toThrow(InfraConfigError);
+      expect(() => deploy(env)).toThrow(message);
+      expect(() => deploy(env)).toThrow(/SYNCRON_ALLOW_SETTINGS_CHANGE=1/);
+    },
+  );
+
+  it("with SYNCRON_ALLOW_SETTINGS_CHANGE=1 the environment wins, for this deploy", () => {
+    const settings = deploy({
+      SYNCRON_SCHEDULE_BACKEND: "eventbridge-scheduler",
+      SYNCRON_ALLOW_SETTINGS_CHANGE: "1",
+    });
+    expect(settings.scheduleBackend).toBe("eventbridge-scheduler");
+    expect(settings.auth.kind).toBe("jwt");
+  });
+
+  it("refuses a token in the file, and names a setting it does not know", () => {
+    expect(() => deploy({}, { SYNCRON_API_TOKEN: "a-long-enough-token" })).toThrow(
+      /infra\/stages\/team.json: settings.SYNCRON_API_TOKEN is not allowed: it is a secret/,
+    );
+    expect(() => deploy({}, { SYNCRON_SCHEDULE: "x" })).toThrow(
+      /settings.SYNCRON_SCHEDULE is not allowed: expected one of/,
+    );
+  });
+
+  it("validates the file's values like the environment's", () => {
+    expect(() => deploy({}, { SYNCRON_MAX_CONCURRENCY: "1" })).toThrow(
+      /^SYNCRON_MAX_CONCURRENCY="1" is invalid/,
+    );
+  });
+
+  it.each(["prod", "production"])("refuses to deploy %s without a settings file", (stage) => {
+    expect(() => read({}, stage)).toThrow(
+      new RegExp(
+        `stage ${stage} is a production stage and has no settings file: create infra/stages/${stage}.json`,
+      ),
+    );
   });
 });

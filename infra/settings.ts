@@ -7,11 +7,13 @@ import {
   type AwsSchedulerBackend,
   DEFAULT_AWS_SCHEDULER_BACKEND,
 } from "../lib/schedule/scheduler.ts";
+import type { StageFile } from "./stage-file.ts";
 import { isProductionStage } from "./stages.ts";
 
 /**
- * Deploy-time settings, read from the environment of `sst deploy` / `sst dev` (not from the
- * Lambda environment). Names shared with the functions' variables reuse {@link ENV}.
+ * Deploy-time settings, from the stage's file (`infra/stages/<stage>.json`, stage-file.ts) and the
+ * environment of `sst deploy` / `sst dev` (not from the Lambda environment). Names shared with the
+ * functions' variables reuse {@link ENV}.
  */
 export const DEPLOY_ENV = {
   scheduleBackend: ENV.scheduleBackend,
@@ -25,6 +27,14 @@ export const DEPLOY_ENV = {
   alarmEmail: "SYNCRON_ALARM_EMAIL",
   s3Buckets: "SYNCRON_S3_BUCKETS",
 } as const;
+
+/** Set to 1 to deploy a setting that differs from the stage's file (a one-off; edit the file to keep it). */
+export const ALLOW_SETTINGS_CHANGE_ENV = "SYNCRON_ALLOW_SETTINGS_CHANGE";
+
+/** Settings that may sit in a stage file: all but the secret. */
+const FILE_SETTINGS: readonly string[] = Object.values(DEPLOY_ENV).filter(
+  (name) => name !== DEPLOY_ENV.apiToken,
+);
 
 /** How API Gateway authenticates callers. `none` exists only for `sst dev`. */
 export type ApiAuth =
@@ -90,14 +100,19 @@ const schema = z.object({
 });
 
 /**
- * Validates the deploy environment for a stage. `dev` is true under `sst dev` (SST's `$dev`): only
- * then, and never for a production stage, is the API left without IAM or JWT auth. Throws InfraConfigError naming the variable and
- * its bad value; empty strings count as unset.
+ * A stage's deploy settings: its file's `settings` (`file`, when it has one), and the environment for
+ * what the file does not hold. A stage with a file deploys the same from any shell: a variable in the
+ * environment that differs from the file (say another auth or schedule backend) is refused unless
+ * SYNCRON_ALLOW_SETTINGS_CHANGE=1. A production stage must have a file. `dev` is true under `sst dev`
+ * (SST's `$dev`): only then, and never for a production stage, is the API left without IAM or JWT
+ * auth. Throws InfraConfigError naming the variable (and the file) and its bad value; empty strings
+ * count as unset.
  */
 export function readDeploySettings(input: {
   stage: string;
   dev: boolean;
   env: Record<string, string | undefined>;
+  file?: StageFile | undefined;
 }): DeploySettings {
   // sst dev runs the handlers on a laptop against the stage's real table, queues and schedules.
   if (input.dev && isProductionStage(input.stage)) {
@@ -111,12 +126,7 @@ export function readDeploySettings(input: {
       `stage ${JSON.stringify(input.stage)} is invalid: use letters, digits, "-" and "_" only.`,
     );
   }
-  const env = Object.fromEntries(
-    Object.values(DEPLOY_ENV).flatMap((name) => {
-      const value = input.env[name]?.trim();
-      return value ? [[name, value]] : [];
-    }),
-  );
+  const env = { ...stageFileSettings(input), ...setVariables(input.env) };
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -169,4 +179,50 @@ export function readDeploySettings(input: {
       .map((b) => b.trim())
       .filter(Boolean),
   };
+}
+
+/** The deploy variables set (non-empty) in an environment, trimmed. */
+const setVariables = (env: Record<string, string | undefined>): Record<string, string> =>
+  Object.fromEntries(
+    Object.values(DEPLOY_ENV).flatMap((name) => {
+      const value = env[name]?.trim();
+      return value ? [[name, value]] : [];
+    }),
+  );
+
+/** The file's settings, after refusing what it may not hold and what the environment contradicts. */
+function stageFileSettings(input: {
+  stage: string;
+  dev: boolean;
+  env: Record<string, string | undefined>;
+  file?: StageFile | undefined;
+}): Record<string, string> {
+  const { file, stage } = input;
+  if (!file) {
+    if (isProductionStage(stage) && !input.dev) {
+      throw new InfraConfigError(
+        `stage ${stage} is a production stage and has no settings file: create infra/stages/${stage}.json ({ "region": "…", "settings": { … } }, see README "Deploy to AWS") and commit it.`,
+      );
+    }
+    return {};
+  }
+  const fromFile = setVariables(file.settings);
+  for (const name of Object.keys(file.settings)) {
+    if (!FILE_SETTINGS.includes(name)) {
+      const why =
+        name === DEPLOY_ENV.apiToken
+          ? "it is a secret: keep it out of the repository and set it in the environment"
+          : `expected one of ${FILE_SETTINGS.join(", ")}`;
+      throw new InfraConfigError(`${file.path}: settings.${name} is not allowed: ${why}.`);
+    }
+  }
+  if (input.env[ALLOW_SETTINGS_CHANGE_ENV] === "1") return fromFile;
+  for (const [name, value] of Object.entries(setVariables(input.env))) {
+    if (name === DEPLOY_ENV.apiToken || fromFile[name] === value) continue;
+    const shown = fromFile[name] === undefined ? "does not set it" : `says ${JSON.stringify(fromFile[name])}`;
+    throw new InfraConfigError(
+      `${name}=${JSON.stringify(value)} is refused: stage ${stage}'s settings live in ${file.path}, which ${shown}. Edit the file (and commit it), or set ${ALLOW_SETTINGS_CHANGE_ENV}=1 to deploy this value once.`,
+    );
+  }
+  return fromFile;
 }

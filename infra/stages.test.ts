@@ -14,4 +14,9 @@ describe("stageAppConfig", () => {
       protect: false,
     });
   });
+
+  it("pins the region of the stage's file", () => {
+    expect(stageAppConfig("team", { region: "eu-west-1" })).toMatchObject({ region: "eu-west-1" });
+    expect(stageAppConfig("team")).not.toHaveProperty("region");
+  });
 });

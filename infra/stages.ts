@@ -8,14 +8,17 @@ export const isProductionStage = (stage: string): boolean => PRODUCTION_STAGES.i
 
 /**
  * The `app()` fields of `sst.config.ts` for a stage: production keeps its resources when removed
- * (`retain`) and refuses `sst remove` (`protect`); other stages clean up after themselves.
+ * (`retain`) and refuses `sst remove` (`protect`); other stages clean up after themselves. `region`
+ * is the stage file's (stage-file.ts), pinning the AWS provider's region; absent without a file (the
+ * provider then takes AWS_REGION or the profile's).
  */
-export function stageAppConfig(stage: string) {
+export function stageAppConfig(stage: string, file?: { region: string }) {
   const production = isProductionStage(stage);
   return {
     name: "syncron",
     home: "aws" as const,
     removal: production ? ("retain" as const) : ("remove" as const),
     protect: production,
+    ...(file ? { region: file.region } : {}),
   };
 }

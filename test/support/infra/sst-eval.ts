@@ -234,10 +234,11 @@ function mockCall(token: string, inputs: Record<string, unknown>): Record<string
 }
 
 export async function evaluate(scenario: EvalScenario): Promise<EvalResult> {
+  // The environment of the `sst` command: app() already reads it (the stage file's folder).
+  for (const [key, value] of Object.entries(scenario.env)) process.env[key] = value;
   const app = await evaluateApp(scenario.stage);
   const work = await mkdtemp(join(tmpdir(), "syncron-sst-eval-"));
   const rpc = await startRpcServer(work);
-  for (const [key, value] of Object.entries(scenario.env)) process.env[key] = value;
   process.env.SST_SERVER = rpc.url;
   process.env.SST_AWS_REGION = REGION;
   const require = createRequire(join(PLATFORM, "package.json"));
