@@ -222,6 +222,34 @@ describe.each(Object.keys(SCENARIOS) as ScenarioName[])("offline deploy check: %
       );
   });
 
+  it("every bucket aborts incomplete multipart uploads after a day, and keeps its other lifecycle rules", () => {
+    const buckets = r().filter((x) => x.type === "aws:s3/bucket:Bucket");
+    // The dashboard's assets bucket too, where the stage has one (`sst dev` serves no site).
+    expect(buckets.map((b) => b.name).sort()).toEqual(
+      SCENARIOS[scenario].dev ? ["ReportsBucket"] : ["ReportsBucket", "WebAssetsBucket"],
+    );
+    for (const bucket of buckets) {
+      const lifecycle = r().find(
+        (x) =>
+          x.type === "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration" &&
+          x.inputs.bucket === bucket.inputs.bucket,
+      );
+      const rules = (lifecycle?.inputs.rules ?? []) as Record<string, unknown>[];
+      expect(rules, bucket.name).toContainEqual({
+        id: "abort-incomplete-multipart-uploads",
+        status: "Enabled",
+        filter: { prefix: "" },
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+      });
+    }
+    const reports = r().find((x) => x.name === "ReportsLifecycle")?.inputs.rules as { filter?: unknown }[];
+    expect(reports.map((rule) => rule.filter)).toEqual([
+      { prefix: "reports/" },
+      { prefix: "listing-memos/" },
+      { prefix: "" },
+    ]);
+  });
+
   it("the queue hides a message 6× the worker's timeout (AWS's advice), then the DLQ after 5 receives", () => {
     const timeout = Number(fnOf(r(), "Worker").inputs.timeout);
     const sync = queue(r(), "SyncQueue");

@@ -1,4 +1,6 @@
+import { ABORT_UPLOADS_RULE } from "../buckets.ts";
 import { api } from "./api.ts";
+import { abortIncompleteUploads } from "./storage.ts";
 import { webRouter } from "./web-router.ts";
 
 /**
@@ -10,4 +12,8 @@ export const web = new sst.aws.StaticSite("Web", {
   build: { command: "node --import tsx scripts/build-web.ts", output: "dist/web" },
   environment: { VITE_API_URL: api.url },
   router: { instance: webRouter },
+  // Incomplete multipart uploads of the assets are aborted, as in every bucket syncron creates.
+  transform: {
+    assets: { lifecycle: [ABORT_UPLOADS_RULE], transform: { lifecycle: abortIncompleteUploads } },
+  },
 });
