@@ -63,6 +63,7 @@ describe("syncron config arguments", () => {
           details: [
             { path: "max_delete", message: 'max_delete must be a count, a percentage like "10%"' },
             { path: "exclude.1.kind", message: "kind must be one of glob, regex" },
+            { path: "source", message: "Invalid input: expected string, received undefined" },
           ],
         },
       },
@@ -72,6 +73,7 @@ describe("syncron config arguments", () => {
         "syncron config add: VALIDATION_FAILED",
         '  --max-delete: max_delete must be a count, a percentage like "10%"',
         "  --exclude: kind must be one of glob, regex",
+        "  --source: required",
       ].join("\n"),
     );
     expect(

@@ -157,7 +157,10 @@ export function failure(action: string, reply: ApiReply): string {
   if (fields.length === 0) return `syncron config ${action}: ${replyError(reply)}`;
   return [
     `syncron config ${action}: ${reply.body.error.code}`,
-    ...fields.map((field) => `  ${field.path ? `${flagOf(field.path)}: ` : ""}${field.message}`),
+    ...fields.map(
+      (field) =>
+        `  ${field.path ? `${flagOf(field.path)}: ` : ""}${field.message.replace(/^Invalid input: expected \w+, received undefined$/, "required")}`,
+    ),
   ].join("\n");
 }
 

@@ -114,8 +114,8 @@ function parse(args: string[]): SyncArgs {
  * Opens both locations as drives (loading the S3 and WebDAV clients only now). `name:path` locations
  * are resolved first, from the drives file or else the API, by the worker's resolver. Throws
  * UsageError for a bad location, an unknown or unusable drive, or two locations that overlap (one
- * inside the other). `readOnly` (a dry run): local drives measure their disk without a probe file,
- * so nothing at all is written.
+ * inside the other). The source's local drive, and on a dry run the target's too, measure their
+ * disk without a probe file: a source is never written, and a dry run writes nothing at all.
  */
 async function openPair(parsed: SyncArgs, env: NodeJS.ProcessEnv): Promise<[Drive, Drive]> {
   const { source, target } = parsed;
@@ -141,15 +141,12 @@ async function openPair(parsed: SyncArgs, env: NodeJS.ProcessEnv): Promise<[Driv
     }
     // Two local folders need neither the S3 nor the WebDAV client, whose loading costs ~0.3 s (bench:coldstart).
     const { createLocalDrive } = await import("../drives/local/local-drive.ts");
-    const open = async (location: string, resolved: typeof from): Promise<Drive> =>
+    // A source is only read (no probe file there either); a dry run writes nowhere at all.
+    const open = async (location: string, resolved: typeof from, onlyRead: boolean): Promise<Drive> =>
       resolved.kind === "local"
-        ? createLocalDrive({
-            root: resolved.root,
-            name: redactLocation(location),
-            readOnly: parsed.options.dryRun,
-          })
+        ? createLocalDrive({ root: resolved.root, name: redactLocation(location), readOnly: onlyRead })
         : (await import("../drives/open-drive.ts")).driveFor(resolved, redactLocation(location), env);
-    return [await open(source, from), await open(target, to)];
+    return [await open(source, from, true), await open(target, to, parsed.options.dryRun)];
   } catch (error) {
     if (error instanceof LocationError) throw new UsageError(error.message);
     if (error instanceof DriveUnavailableError) {
