@@ -8,7 +8,11 @@ import {
   startWebdavTestServer,
   type WebdavTestServer,
 } from "../../test/support/drives/webdav-test-server.ts";
-import { type LocalSqsS3, startLocalSqsS3 } from "../dev/emulators/fauxqs.ts";
+import {
+  type LocalEndpoint,
+  sharedEmulators,
+  uniqueName,
+} from "../../test/support/emulators/shared-emulators.ts";
 import { AuthenticationError } from "./errors.ts";
 import { LocationError } from "./location.ts";
 import { openDrive } from "./open-drive.ts";
@@ -21,21 +25,23 @@ const put = (drive: ReturnType<typeof openDrive>, path: string, text: string) =>
   });
 
 describe("openDrive", () => {
-  let s3: LocalSqsS3;
+  /** This file's bucket in the tier's shared fauxqs. */
+  const BUCKET = uniqueName("open-drive");
+  let s3: LocalEndpoint;
   let dav: WebdavTestServer;
   let dir: string;
   beforeAll(async () => {
-    [s3, dav, dir] = await Promise.all([
-      startLocalSqsS3(),
+    s3 = sharedEmulators().sqsS3;
+    [dav, dir] = await Promise.all([
       startWebdavTestServer({ user: { username: "alice", password: "topsecret" } }),
       mkdtemp(join(tmpdir(), "syncron-open-")),
     ]);
     const admin = new S3Client({ ...s3, forcePathStyle: true });
-    await admin.send(new CreateBucketCommand({ Bucket: "open-drive" }));
+    await admin.send(new CreateBucketCommand({ Bucket: BUCKET }));
     admin.destroy();
   });
   afterAll(async () => {
-    await Promise.all([s3?.stop(), dav?.stop(), dir && rm(dir, { recursive: true, force: true })]);
+    await Promise.all([dav?.stop(), dir && rm(dir, { recursive: true, force: true })]);
   });
 
   it("opens a local folder from a path", async () => {
@@ -45,12 +51,12 @@ describe("openDrive", () => {
   });
 
   it("opens s3 with credentials in the URL, naming the drive without them", async () => {
-    const location = `s3://AKIAXYZ:topsecret@open-drive/base/dir?endpoint=${s3.endpoint}&region=us-east-1`;
+    const location = `s3://AKIAXYZ:topsecret@${BUCKET}/base/dir?endpoint=${s3.endpoint}&region=us-east-1`;
     const drive = openDrive(location, {});
-    expect(drive.name).toBe(`s3://***@open-drive/base/dir?endpoint=${s3.endpoint}&region=us-east-1`);
+    expect(drive.name).toBe(`s3://***@${BUCKET}/base/dir?endpoint=${s3.endpoint}&region=us-east-1`);
     await put(drive, "x/y.txt", "s3");
     expect((await listAll(drive, "x")).map((e) => e.path)).toEqual(["x/y.txt"]);
-    const again = openDrive("s3://open-drive/base", {
+    const again = openDrive(`s3://${BUCKET}/base`, {
       AWS_ACCESS_KEY_ID: "k",
       AWS_SECRET_ACCESS_KEY: "s",
       AWS_REGION: "us-east-1",
