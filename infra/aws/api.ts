@@ -2,6 +2,7 @@ import { API_ROUTES, routeKey } from "../../lib/api/route-table.ts";
 import { apiEnvironment } from "../../lib/env.ts";
 import { drivesParameterPath } from "../../lib/secrets/ssm/ssm-secret-store.ts";
 import { apiCors } from "../cors.ts";
+import { FUNCTION_NODEJS } from "../function-bundle.ts";
 import { apiPolicy } from "../policies/api.ts";
 import { drivesParametersArn } from "../policies/arns.ts";
 import { toFunctionPermissions } from "../policies/document.ts";
@@ -16,6 +17,7 @@ import { webRouter } from "./web-router.ts";
 export const apiFunction = new sst.aws.Function("ApiHandler", {
   handler: "functions/api.handler",
   runtime: "nodejs22.x",
+  nodejs: FUNCTION_NODEJS,
   architecture: "arm64",
   // API Gateway gives up after 30 s; long work goes to the queue.
   timeout: "29 seconds",

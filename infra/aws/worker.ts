@@ -1,6 +1,7 @@
 import { workerEnvironment } from "../../lib/env.ts";
 import { WORKER_BATCH_SIZE } from "../../lib/queue/redrive.ts";
 import { drivesParameterPath } from "../../lib/secrets/ssm/ssm-secret-store.ts";
+import { FUNCTION_NODEJS } from "../function-bundle.ts";
 import { drivesParametersArn } from "../policies/arns.ts";
 import { toFunctionPermissions } from "../policies/document.ts";
 import { workerPolicy } from "../policies/worker.ts";
@@ -13,6 +14,7 @@ import { reports, table } from "./storage.ts";
 export const worker = new sst.aws.Function("Worker", {
   handler: "functions/worker.handler",
   runtime: "nodejs22.x",
+  nodejs: FUNCTION_NODEJS,
   architecture: "arm64",
   timeout: `${settings.worker.timeoutS} seconds`,
   memory: `${settings.worker.memoryMb} MB`,

@@ -13,11 +13,12 @@ import {
   sharedEmulators,
   uniqueName,
 } from "../../test/support/emulators/shared-emulators.ts";
+import type { Drive } from "./drive.ts";
 import { AuthenticationError } from "./errors.ts";
 import { LocationError } from "./location.ts";
 import { openDrive } from "./open-drive.ts";
 
-const put = (drive: ReturnType<typeof openDrive>, path: string, text: string) =>
+const put = (drive: Drive, path: string, text: string) =>
   drive.write(path, streamOf(Buffer.from(text)), {
     path,
     size: Buffer.byteLength(text),
@@ -45,18 +46,18 @@ describe("openDrive", () => {
   });
 
   it("opens a local folder from a path", async () => {
-    const drive = openDrive(join(dir, "local"), {});
+    const drive = await openDrive(join(dir, "local"), {});
     await put(drive, "a/b.txt", "local");
     expect(await readFile(join(dir, "local/a/b.txt"), "utf8")).toBe("local");
   });
 
   it("opens s3 with credentials in the URL, naming the drive without them", async () => {
     const location = `s3://AKIAXYZ:topsecret@${BUCKET}/base/dir?endpoint=${s3.endpoint}&region=us-east-1`;
-    const drive = openDrive(location, {});
+    const drive = await openDrive(location, {});
     expect(drive.name).toBe(`s3://***@${BUCKET}/base/dir?endpoint=${s3.endpoint}&region=us-east-1`);
     await put(drive, "x/y.txt", "s3");
     expect((await listAll(drive, "x")).map((e) => e.path)).toEqual(["x/y.txt"]);
-    const again = openDrive(`s3://${BUCKET}/base`, {
+    const again = await openDrive(`s3://${BUCKET}/base`, {
       AWS_ACCESS_KEY_ID: "k",
       AWS_SECRET_ACCESS_KEY: "s",
       AWS_REGION: "us-east-1",
@@ -68,26 +69,26 @@ describe("openDrive", () => {
 
   it("opens webdav with credentials from the URL or from WEBDAV_USERNAME/WEBDAV_PASSWORD", async () => {
     const host = dav.url.replace(/^http:\/\//, "");
-    const inUrl = openDrive(`webdav://alice:topsecret@${host}/`, {});
+    const inUrl = await openDrive(`webdav://alice:topsecret@${host}/`, {});
     expect(inUrl.name).toBe(`webdav://alice:***@${host}/`);
     await put(inUrl, "w.txt", "dav");
-    const fromEnv = openDrive(`webdav://${host}`, { WEBDAV_USERNAME: "alice", WEBDAV_PASSWORD: "topsecret" });
+    const fromEnv = await openDrive(`webdav://${host}`, {
+      WEBDAV_USERNAME: "alice",
+      WEBDAV_PASSWORD: "topsecret",
+    });
     expect(fromEnv.name).toBe(`webdav://${host}`);
     expect((await listAll(fromEnv, "")).map((e) => e.path)).toEqual(["w.txt"]);
-    const refused = openDrive(`webdav://alice:wrong-topsecret@${host}`, {});
+    const refused = await openDrive(`webdav://alice:wrong-topsecret@${host}`, {});
     const error = await listAll(refused, "").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(String(error)).not.toContain("topsecret");
   });
 
-  it("throws LocationError for a bad location, without its secret", () => {
-    const error = (() => {
-      try {
-        openDrive("s3://AKIA:topsecret@/p", {});
-      } catch (caught) {
-        return caught as Error;
-      }
-    })();
+  it("throws LocationError for a bad location, without its secret", async () => {
+    const error = await openDrive("s3://AKIA:topsecret@/p", {}).then(
+      () => undefined,
+      (caught: Error) => caught,
+    );
     expect(error).toBeInstanceOf(LocationError);
     expect(error?.message).toMatch(/bucket\) is missing/);
     expect(error?.message).not.toContain("topsecret");

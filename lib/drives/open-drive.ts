@@ -1,12 +1,8 @@
 import type { Drive } from "./drive.ts";
 import { createLocalDrive } from "./local/local-drive.ts";
 import { type Location, LocationError, parseLocation, redactLocation } from "./location.ts";
-import { createOpenListDrive } from "./openlist/openlist-drive.ts";
 import { type RequestGate, sharedRateLimiter, withRateLimit } from "./rate-limit.ts";
-import { s3ClientFor } from "./s3/s3-client.ts";
-import { createS3Drive } from "./s3/s3-drive.ts";
 import type { S3ListingMemo } from "./s3/s3-listing-memo.ts";
-import { createWebdavDrive } from "./webdav/webdav-drive.ts";
 
 /**
  * Opens the drive a location names (see `parseLocation`). Credentials come from the URL's user-info,
@@ -16,7 +12,7 @@ import { createWebdavDrive } from "./webdav/webdav-drive.ts";
  * `WEBDAV_USERNAME`/`WEBDAV_PASSWORD` for WebDAV. S3 and WebDAV drives are named by the redacted
  * location. Throws LocationError for a bad location.
  */
-export function openDrive(location: string, env: NodeJS.ProcessEnv = process.env): Drive {
+export async function openDrive(location: string, env: NodeJS.ProcessEnv = process.env): Promise<Drive> {
   const parsed = parseLocation(location);
   return driveFor(parsed, redactLocation(location), env);
 }
@@ -30,30 +26,32 @@ export interface DriveExtras {
 /**
  * Opens a parsed location; `name` must already be redacted. A `name:path` location must be resolved
  * first. With `limits` (a named drive's `tps`/`bwlimit`), every HTTP request of the drive waits for the
- * limiter the drive's name shares in this process, and its bytes are paced.
+ * limiter the drive's name shares in this process, and its bytes are paced. Each remote drive's code
+ * (its client and their packages) is imported when a location first needs it: a bundled function
+ * whose configs use only S3 never loads the WebDAV client.
  */
-export function driveFor(
+export async function driveFor(
   location: Location,
   name: string,
   env: NodeJS.ProcessEnv = process.env,
   extras: DriveExtras = {},
-): Drive {
+): Promise<Drive> {
   const limits = location.limits;
   if (!limits || (limits.tps === undefined && limits.bwlimit === undefined))
     return open(location, name, env, extras);
   const limiter = sharedRateLimiter(limits.key, limits);
   // local has no requests to count: one turn per call there; the HTTP drives gate each request.
   const gatesRequests = location.kind !== "local";
-  return withRateLimit(open(location, name, env, extras, limiter), limiter, { gatesRequests });
+  return withRateLimit(await open(location, name, env, extras, limiter), limiter, { gatesRequests });
 }
 
-function open(
+async function open(
   location: Location,
   name: string,
   env: NodeJS.ProcessEnv,
   extras: DriveExtras,
   gate?: RequestGate,
-): Drive {
+): Promise<Drive> {
   switch (location.kind) {
     case "drive":
       throw new LocationError(
@@ -62,6 +60,10 @@ function open(
     case "local":
       return createLocalDrive({ root: location.root, name, readOnly: location.readOnly === true });
     case "s3": {
+      const [{ s3ClientFor }, { createS3Drive }] = await Promise.all([
+        import("./s3/s3-client.ts"),
+        import("./s3/s3-drive.ts"),
+      ]);
       const accessKeyId = location.accessKeyId ?? env.AWS_ACCESS_KEY_ID;
       const secretAccessKey = location.secretAccessKey ?? env.AWS_SECRET_ACCESS_KEY;
       const sessionToken = location.accessKeyId === undefined ? env.AWS_SESSION_TOKEN : undefined;
@@ -88,6 +90,7 @@ function open(
       });
     }
     case "webdav": {
+      const { createWebdavDrive } = await import("./webdav/webdav-drive.ts");
       const username = location.username ?? env.WEBDAV_USERNAME;
       const password = location.password ?? env.WEBDAV_PASSWORD;
       return createWebdavDrive({
@@ -99,7 +102,8 @@ function open(
         ...(gate ? { gate } : {}),
       });
     }
-    case "openlist":
+    case "openlist": {
+      const { createOpenListDrive } = await import("./openlist/openlist-drive.ts");
       return createOpenListDrive({
         url: location.url,
         root: location.root,
@@ -111,5 +115,6 @@ function open(
         ...(location.keepsModTimes !== undefined ? { keepsModTimes: location.keepsModTimes } : {}),
         ...(gate ? { gate } : {}),
       });
+    }
   }
 }

@@ -403,8 +403,8 @@ describe("createWorkerHandler", () => {
     let active = 0;
     let most = 0;
     // A source listing is a sync in progress: count how many overlap.
-    const openDrive: WorkerDeps["openDrive"] = (location, name) => {
-      const drive = driveFor(location, name, {});
+    const openDrive: WorkerDeps["openDrive"] = async (location, name) => {
+      const drive = await driveFor(location, name, {});
       if (location.kind !== "local" || !sources.has(location.root)) return drive;
       return {
         ...drive,

@@ -113,7 +113,7 @@ describe("named drives with tps, through driveFor", () => {
       tps: 5,
     };
     const location = type("openlist").locate(driveSchema(type("openlist")).parse(fields), "/local/named");
-    const drive = driveFor(location, "pan-tps:/local/named");
+    const drive = await driveFor(location, "pan-tps:/local/named");
     const from = fixture.server.requests.length;
     await writeSome(drive, 6);
     expect((await listAll(drive, "")).length).toBe(6);
@@ -134,7 +134,7 @@ describe("named drives with tps, through driveFor", () => {
       url: server.url,
       tps: 5,
     });
-    const drive = driveFor(type("webdav").locate(fields, "/named"), "dav-tps:/named");
+    const drive = await driveFor(type("webdav").locate(fields, "/named"), "dav-tps:/named");
     const from = server.requests.length;
     await writeSome(drive, 4);
     const times = server.requests.slice(from);

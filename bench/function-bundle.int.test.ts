@@ -1,0 +1,29 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { bundleFunction } from "./support/function-bundle.ts";
+
+/** Issue 14's budget for what a Lambda cold start loads (bench:coldstart measures the time). */
+const MAX_COLD_START_BYTES = 1_000_000;
+/** Packages only a drive's own code needs: loaded when a config uses that drive, not at a cold start. */
+const DRIVE_PACKAGES = ["webdav", "fast-xml-parser", "web-streams-polyfill", "node-fetch", "mime-db"];
+
+const dirs: string[] = [];
+afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+
+describe.each(["api", "worker"])("functions/%s.ts bundled as SST deploys it", (name) => {
+  it(`loads at most ${MAX_COLD_START_BYTES.toLocaleString("en")} bytes at a cold start, and no drive client`, async () => {
+    const dir = await mkdtemp(join(tmpdir(), `syncron-bundle-${name}-`));
+    dirs.push(dir);
+    const bundle = await bundleFunction(name, dir);
+    expect(bundle.coldStart.bytes).toBeLessThanOrEqual(MAX_COLD_START_BYTES);
+    const loaded = bundle.coldStart.packages.map((p) => p.package);
+    expect(loaded.filter((pkg) => DRIVE_PACKAGES.includes(pkg))).toEqual([]);
+    // Each remote drive is a file of its own, for the run that needs it.
+    expect(bundle.drives.map((d) => d.drive).sort()).toEqual(["openlist", "s3", "webdav"]);
+    expect(bundle.drives.find((d) => d.drive === "webdav")?.packages.map((p) => p.package)).toContain(
+      "webdav",
+    );
+  }, 60_000);
+});
