@@ -1,12 +1,7 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { ConflictError, conditional, NotFoundError, succeeded } from "./errors.ts";
 import { ExpressionBuilder } from "./expressions.ts";
+import { getItem, putNew } from "./items.ts";
 import { CONFIGS_PARTITION, configItem, configKey, ENABLED_PARTITION, enabledKeys } from "./keys.ts";
 import { type Page, type PageOptions, queryAll, queryPage } from "./paging.ts";
 import { INDEX } from "./schema.ts";
@@ -52,31 +47,13 @@ export function createConfigRepository(deps: {
   const { client, tableName } = deps;
   const parse = (item: Record<string, unknown>): SyncConfig => SyncConfigSchema.parse(item);
 
-  const get = async (id: string): Promise<SyncConfig | undefined> => {
-    const { Item } = await client.send(
-      new GetCommand({ TableName: tableName, Key: configKey(id), ConsistentRead: true }),
-    );
-    return Item ? parse(Item) : undefined;
-  };
+  const get = (id: string): Promise<SyncConfig | undefined> => getItem(deps, configKey(id), parse);
 
   return {
     async create(config) {
       const valid = SyncConfigSchema.parse(config);
-      return conditional(
-        async () => {
-          await client.send(
-            new PutCommand({
-              TableName: tableName,
-              Item: configItem(valid),
-              ConditionExpression: "attribute_not_exists(pk)",
-            }),
-          );
-          return valid;
-        },
-        (cause) => {
-          throw new ConflictError(`sync config ${JSON.stringify(valid.id)} already exists`, { cause });
-        },
-      );
+      await putNew(deps, configItem(valid), `sync config ${JSON.stringify(valid.id)}`);
+      return valid;
     },
 
     get,

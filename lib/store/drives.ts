@@ -1,13 +1,8 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type DriveRecord, type DriveRecordFields, DriveRecordSchema } from "./drive-record.ts";
 import { ConflictError, conditional, NotFoundError } from "./errors.ts";
 import { ExpressionBuilder } from "./expressions.ts";
+import { getItem, putNew } from "./items.ts";
 import { DRIVES_PARTITION, driveItem, driveKey } from "./keys.ts";
 import { type Page, type PageOptions, queryAll, queryPage } from "./paging.ts";
 import { INDEX } from "./schema.ts";
@@ -49,36 +44,15 @@ export function createDriveRepository(deps: {
     async create(fields) {
       const at = deps.now().toISOString();
       const record = DriveRecordSchema.parse({ ...fields, created_at: at, updated_at: at, version: 1 });
-      return conditional(
-        async () => {
-          await client.send(
-            new PutCommand({
-              TableName: tableName,
-              Item: driveItem(record),
-              ConditionExpression: "attribute_not_exists(pk)",
-            }),
-          );
-          return record;
-        },
-        (cause) => {
-          throw new ConflictError(`drive ${JSON.stringify(record.name)} already exists`, { cause });
-        },
-      );
+      await putNew(deps, driveItem(record), `drive ${JSON.stringify(record.name)}`);
+      return record;
     },
 
-    async get(name) {
-      const { Item } = await client.send(
-        new GetCommand({ TableName: tableName, Key: driveKey(name), ConsistentRead: true }),
-      );
-      return Item ? parse(Item) : undefined;
-    },
+    get: (name) => getItem(deps, driveKey(name), parse),
 
     async update(name, fields, expectedVersion) {
-      const { Item } = await client.send(
-        new GetCommand({ TableName: tableName, Key: driveKey(name), ConsistentRead: true }),
-      );
-      if (!Item) throw new NotFoundError("drive", name);
-      const current = parse(Item);
+      const current = await getItem(deps, driveKey(name), parse);
+      if (!current) throw new NotFoundError("drive", name);
       const next = DriveRecordSchema.parse({
         ...current,
         ...fields,

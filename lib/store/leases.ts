@@ -1,13 +1,8 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "../util/zod.ts";
 import { succeeded } from "./errors.ts";
 import { ExpressionBuilder } from "./expressions.ts";
+import { getItem } from "./items.ts";
 import { leaseKey } from "./keys.ts";
 
 /**
@@ -124,11 +119,6 @@ export function createLeaseRepository(deps: {
       );
     },
 
-    async get(configId) {
-      const { Item } = await client.send(
-        new GetCommand({ TableName: tableName, Key: leaseKey(configId), ConsistentRead: true }),
-      );
-      return Item ? LeaseSchema.parse(Item) : undefined;
-    },
+    get: (configId) => getItem(deps, leaseKey(configId), (item) => LeaseSchema.parse(item)),
   };
 }

@@ -1,7 +1,8 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { ConflictError, conditional, NotFoundError } from "./errors.ts";
 import { ExpressionBuilder } from "./expressions.ts";
 import { scheduledTaskId } from "./ids.ts";
+import { getItem, putIfAbsent, putNew } from "./items.ts";
 import { runItem, runKey, runsPartition, UNFINISHED_PARTITION } from "./keys.ts";
 import { type Page, type PageOptions, queryAll, queryPage } from "./paging.ts";
 import {
@@ -53,32 +54,13 @@ export function createRunRepository(deps: {
   const { client, tableName } = deps;
   const parse = (item: Record<string, unknown>): Run => RunSchema.parse(item);
 
-  const get = async (taskId: string): Promise<Run | undefined> => {
-    const { Item } = await client.send(
-      new GetCommand({ TableName: tableName, Key: runKey(taskId), ConsistentRead: true }),
-    );
-    return Item ? parse(Item) : undefined;
-  };
-
-  const put = async (run: Run): Promise<void> => {
-    await client.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: runItem(run),
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
-  };
+  const get = (taskId: string): Promise<Run | undefined> => getItem(deps, runKey(taskId), parse);
+  const put = (run: Run): Promise<void> => putIfAbsent(deps, runItem(run));
 
   return {
     async create(run) {
       const valid = RunSchema.parse(run);
-      await conditional(
-        () => put(valid),
-        (cause) => {
-          throw new ConflictError(`run ${JSON.stringify(valid.task_id)} already exists`, { cause });
-        },
-      );
+      await putNew(deps, runItem(valid), `run ${JSON.stringify(valid.task_id)}`);
       return valid;
     },
 
