@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -36,6 +36,12 @@ describe("removeStalePartials", () => {
     await symlink(outside, join(root, "link"));
     expect(await removeStalePartials(root)).toBe(0);
     expect(await readdir(outside)).toEqual([".o.syncron-00.partial"]);
+  });
+
+  it("has one implementation with the engine's cleanup: the local drive's, no file-system code of its own", async () => {
+    const source = await readFile(join(import.meta.dirname, "stale-partials.ts"), "utf8");
+    expect(source).not.toMatch(/from "node:fs/);
+    expect(source).toMatch(/removeStaleTemps/);
   });
 
   it("leaves non-local and missing locations alone", async () => {
