@@ -5,7 +5,7 @@
  * Flags: --scale smoke|full, --runs N, --out FILE, --json, --work-dir DIR, --seconds N, --seed-configs N.
  */
 import { spawn } from "node:child_process";
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import autocannon, { type Result } from "autocannon";
@@ -62,7 +62,17 @@ async function startDev(dataDir: string) {
       child.once("exit", () => done());
       child.kill("SIGTERM");
     });
-  return { url, stop };
+  return { url, stop, pid: child.pid! };
+}
+
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux; clock ticks of 1/100 s):
+ * what the server spends per request, which a loaded machine inflates far less than latency.
+ */
+async function cpuSecondsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const configBody = (name: string) =>
@@ -85,6 +95,8 @@ async function post(url: string, name: string): Promise<void> {
 }
 
 interface Figures {
+  /** Server CPU per request (ms). */
+  cpu_ms: number;
   rps: number;
   p50_ms: number;
   p99_ms: number;
@@ -93,7 +105,8 @@ interface Figures {
   errors: number;
 }
 
-const summarize = (result: Result): Figures => ({
+const summarize = (result: Result, cpuSeconds: number): Figures => ({
+  cpu_ms: (cpuSeconds * 1000) / Math.max(1, result.requests.total),
   rps: result.requests.average,
   p50_ms: result.latency.p50,
   p99_ms: result.latency.p99,
@@ -110,22 +123,24 @@ for (let r = 0; r < args.runs; r++) {
     for (let i = 0; i < seedConfigs; i++) await post(dev.url, `seed ${r}-${i}`);
     const statusUrl = `${dev.url}/api/v1/task/scheduler/task-status?limit=100`; // one page (the route pages by schedule name)
     if (full) await autocannon({ url: statusUrl, connections: CONNECTIONS, duration: 1 }); // warm-up
-    const status = summarize(await autocannon({ url: statusUrl, connections: CONNECTIONS, duration }));
-    const create = summarize(
-      await autocannon({
-        url: dev.url,
-        connections: CONNECTIONS,
-        duration,
-        requests: [
-          {
-            method: "POST",
-            path: "/api/v1/sync-configs",
-            headers: { "content-type": "application/json" },
-            setupRequest: (request) => ({ ...request, body: configBody(`bench ${r}-${++sequence}`) }),
-          },
-        ],
-      }),
-    );
+    let cpuBefore = await cpuSecondsOf(dev.pid);
+    const statusRun = await autocannon({ url: statusUrl, connections: CONNECTIONS, duration });
+    const status = summarize(statusRun, (await cpuSecondsOf(dev.pid)) - cpuBefore);
+    cpuBefore = await cpuSecondsOf(dev.pid);
+    const createRun = await autocannon({
+      url: dev.url,
+      connections: CONNECTIONS,
+      duration,
+      requests: [
+        {
+          method: "POST",
+          path: "/api/v1/sync-configs",
+          headers: { "content-type": "application/json" },
+          setupRequest: (request) => ({ ...request, body: configBody(`bench ${r}-${++sequence}`) }),
+        },
+      ],
+    });
+    const create = summarize(createRun, (await cpuSecondsOf(dev.pid)) - cpuBefore);
     for (const [name, f] of [
       ["status", status],
       ["create", create],
@@ -135,14 +150,16 @@ for (let r = 0; r < args.runs; r++) {
       samples[name].push(f);
     }
     console.error(
-      `[api] task-status ${status.rps.toFixed(0)} rps p50 ${status.p50_ms} ms p99 ${status.p99_ms} ms; ` +
-        `POST ${create.rps.toFixed(0)} rps p50 ${create.p50_ms} ms p99 ${create.p99_ms} ms`,
+      `[api] task-status ${status.rps.toFixed(0)} rps p50 ${status.p50_ms} ms p99 ${status.p99_ms} ms ` +
+        `CPU ${status.cpu_ms.toFixed(1)} ms/request; POST ${create.rps.toFixed(0)} rps p50 ${create.p50_ms} ms ` +
+        `p99 ${create.p99_ms} ms CPU ${create.cpu_ms.toFixed(1)} ms/request`,
     );
   } finally {
     await dev.stop();
   }
 }
 const med = (list: Figures[]) => ({
+  cpu_ms: round(median(list.map((f) => f.cpu_ms)), 2),
   rps: round(median(list.map((f) => f.rps))),
   p50_ms: round(median(list.map((f) => f.p50_ms)), 1),
   p99_ms: round(median(list.map((f) => f.p99_ms)), 1),
@@ -171,13 +188,14 @@ await writeSection(
       "The POST run creates a new config per request (unique names), each one also scheduled.",
     "",
     table(
-      ["route", "requests/s", "p50 (ms)", "p99 (ms)", "requests"],
+      ["route", "requests/s", "p50 (ms)", "p99 (ms)", "server CPU per request (ms)", "requests"],
       [
         [
           "GET /api/v1/task/scheduler/task-status?limit=100",
           figures.task_status.rps,
           figures.task_status.p50_ms,
           figures.task_status.p99_ms,
+          figures.task_status.cpu_ms,
           figures.task_status.requests,
         ],
         [
@@ -185,12 +203,16 @@ await writeSection(
           figures.create_config.rps,
           figures.create_config.p50_ms,
           figures.create_config.p99_ms,
+          figures.create_config.cpu_ms,
           figures.create_config.requests,
         ],
       ],
     ),
     "",
-    `Medians of ${args.runs} run(s); autocannon and the server share the machine's ${machine.nproc} cores.`,
+    `Medians of ${args.runs} run(s); autocannon and the server share the machine's ${machine.nproc} cores. ` +
+      "*Server CPU per request* is the dev process's user + system time over the run (/proc) divided by the " +
+      `requests: with ${CONNECTIONS} connections on ${machine.nproc} cores, a quiet machine's p99 is at most about ` +
+      `${CONNECTIONS} ÷ ${machine.nproc} × that.`,
     "",
     `Machine: ${describeMachine(machine, figures.load_after)}.`,
     "",

@@ -77,6 +77,24 @@ describe("createLocalScheduler", () => {
     expect((await scheduler.list())[0]?.next_run).toBe("2026-01-01T01:30:00.000Z");
   });
 
+  it("lists each schedule's next fire as it moves: after a fire, an edit and a disable", async () => {
+    const { clock, scheduler } = setup();
+    const spec = { config_id: "c1", cron: "*/30 * * * *", timezone: "UTC", enabled: true };
+    await scheduler.upsert(spec);
+    expect((await scheduler.list())[0]?.next_run).toBe("2026-01-01T00:30:00.000Z");
+    clock.advance(HOUR / 2);
+    await scheduler.idle();
+    expect((await scheduler.list())[0]?.next_run).toBe("2026-01-01T01:00:00.000Z");
+    await scheduler.upsert({ ...spec, cron: "0 3 * * *" });
+    expect((await scheduler.list())[0]).toMatchObject({
+      expression: "0 3 * * *",
+      next_run: "2026-01-01T03:00:00.000Z",
+    });
+    await scheduler.upsert({ ...spec, cron: "0 3 * * *", enabled: false });
+    expect((await scheduler.list())[0]).toMatchObject({ state: "DISABLED" });
+    expect((await scheduler.list())[0]?.next_run).toBeUndefined();
+  });
+
   it("fires in the config's time zone", async () => {
     const { clock, sent, scheduler } = setup();
     await scheduler.upsert({ config_id: "c1", cron: "0 9 * * *", timezone: "Asia/Shanghai", enabled: true });

@@ -29,6 +29,8 @@ interface Entry {
   name: string;
   next?: number | undefined;
   cancel?: (() => void) | undefined;
+  /** What `list` shows of it, made once per change (task-status lists every schedule per request). */
+  info?: ScheduleInfo | undefined;
 }
 
 /**
@@ -49,6 +51,7 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
     entry.cancel?.();
     entry.cancel = undefined;
     entry.next = undefined;
+    entry.info = undefined;
     if (stopped || !entry.spec.enabled) return;
     const [next] = nextRuns(entry.spec.cron, {
       timezone: entry.spec.timezone,
@@ -113,6 +116,7 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
         existing.spec.end_time === spec.end_time
       ) {
         existing.spec = { ...spec };
+        existing.info = undefined;
         return "unchanged";
       }
       existing?.cancel?.();
@@ -129,15 +133,19 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
     },
 
     async list() {
-      return [...entries.values()].map(({ spec, name, next }) => ({
-        config_id: spec.config_id,
-        name,
-        expression: spec.cron,
-        timezone: spec.timezone,
-        state: spec.enabled ? "ENABLED" : "DISABLED",
-        ...(spec.end_time === undefined ? {} : { end_time: spec.end_time }),
-        ...(next === undefined ? {} : { next_run: new Date(next).toISOString() }),
-      }));
+      return [...entries.values()].map((entry) => {
+        const { spec, name, next } = entry;
+        entry.info ??= Object.freeze({
+          config_id: spec.config_id,
+          name,
+          expression: spec.cron,
+          timezone: spec.timezone,
+          state: spec.enabled ? "ENABLED" : "DISABLED",
+          ...(spec.end_time === undefined ? {} : { end_time: spec.end_time }),
+          ...(next === undefined ? {} : { next_run: new Date(next).toISOString() }),
+        });
+        return entry.info;
+      });
     },
 
     stop() {
