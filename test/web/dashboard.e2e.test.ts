@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWeb } from "../../scripts/build-web.ts";
+import { replyProblems } from "../support/api/openapi-check.ts";
 import {
   type DevProcess,
   http,
@@ -24,6 +25,34 @@ let dev: DevProcess;
 let browser: BrowserContext;
 let page: Page;
 let work: string;
+const drift: string[] = [];
+let checkedReplies = 0;
+
+/** Every page of the dashboard, by its address: the configs, a config's form, runs and one run, drives, system. */
+async function everyPage(): Promise<[name: string, hash: string][]> {
+  const [config] = (await http(dev.url, "GET", "/api/v1/sync-configs")).body.items;
+  const [run] = (await http(dev.url, "GET", `/api/v1/sync-configs/${config.id}/runs`)).body.items;
+  return [
+    ["configs", ""],
+    ["config-new", "#/configs/new"],
+    ["config-edit", `#/configs/${config.id}/edit`],
+    ["runs", `#/configs/${config.id}/runs`],
+    ["run", `#/configs/${config.id}/runs/${run.task_id}`],
+    ["drives", "#/drives"],
+    ["system", "#/system"],
+  ];
+}
+
+/**
+ * Opens a page afresh and waits until it has loaded: a hash change alone is a same-document
+ * navigation, and the last page's heading would pass for this one's while it still renders.
+ */
+async function open(target: Page, hash: string): Promise<void> {
+  await target.goto("about:blank");
+  await target.goto(`${dev.url}/${hash}`);
+  await target.getByRole("heading", { level: 1 }).waitFor();
+  await target.waitForLoadState("networkidle");
+}
 
 const shot = (name: string, target: Page = page) =>
   target.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -38,6 +67,19 @@ beforeAll(async () => {
   dev = await startDev({ dataDir: join(work, "data"), cwd: work });
   browser = await launchChromium();
   browser.setDefaultTimeout(15_000);
+  // Every API reply a page receives is held against the OpenAPI document, like the API tests' replies.
+  browser.on("response", async (response) => {
+    const { pathname } = new URL(response.url());
+    if (!pathname.startsWith("/api/")) return;
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      return; // no body (a page that moved on before it arrived)
+    }
+    checkedReplies++;
+    drift.push(...replyProblems(response.request().method(), pathname, response.status(), body));
+  });
   page = await browser.newPage();
 }, 240_000);
 
@@ -182,21 +224,33 @@ describe("the dashboard", { timeout: 120_000 }, () => {
     await page.getByRole("heading", { name: "Sync configs" }).waitFor();
   });
 
-  it("gives every control an accessible name and reaches Run now by keyboard", async () => {
-    await page.goto(`${dev.url}/`);
-    await page.getByRole("row", { name: /photos nightly/ }).waitFor();
-    // Every link, button and form control has a name a screen reader reads: a label, aria-label or text.
-    const nameless = await page.evaluate<string[]>(`
-      [...document.querySelectorAll("a, button, input, select, textarea")]
-        .filter((el) => !(el.labels?.length || el.getAttribute("aria-label") || el.textContent.trim()))
-        .map((el) => el.outerHTML)`);
-    expect(nameless).toEqual([]);
-    let reached = "";
-    for (let i = 0; i < 40 && !reached.startsWith("Run now"); i++) {
-      await page.keyboard.press("Tab");
-      reached = await page.evaluate<string>('document.activeElement?.getAttribute("aria-label") ?? ""');
+  it("gives every control on every page an accessible name, and reaches each one by Tab", async () => {
+    for (const [, hash] of await everyPage()) {
+      await open(page, hash);
+      // Every link, button and form control has a name a screen reader reads: a label, aria-label or text.
+      const nameless = await page.evaluate<string[]>(`
+        [...document.querySelectorAll("a, button, input, select, textarea")]
+          .filter((el) => !(el.labels?.length || el.getAttribute("aria-label") || el.textContent.trim()))
+          .map((el) => el.outerHTML)`);
+      expect(nameless, hash).toEqual([]);
+      // Every control shown and enabled is reached by Tab alone, in one pass from the first one.
+      const count = await page.evaluate<number>(`(() => {
+        const controls = [...document.querySelectorAll("a[href], button, input, select, textarea")]
+          .filter((el) => !el.disabled && el.getClientRects().length > 0);
+        controls.forEach((el, i) => { el.dataset.kb = String(i); });
+        controls[0]?.focus();
+        return controls.length;
+      })()`);
+      const reached = new Set<string>(["0"]);
+      for (let i = 0; i < count + 3; i++) {
+        await page.keyboard.press("Tab");
+        reached.add(await page.evaluate<string>('document.activeElement?.dataset.kb ?? ""'));
+      }
+      const missed = await page.evaluate<string[]>(
+        `[...document.querySelectorAll("[data-kb]")].filter((el) => !${JSON.stringify([...reached])}.includes(el.dataset.kb)).map((el) => el.outerHTML)`,
+      );
+      expect(missed, hash).toEqual([]);
     }
-    expect(reached).toBe("Run now: photos nightly");
   });
 
   it("asks for SYNCRON_API_TOKEN once and keeps it in the tab's sessionStorage only", async () => {
@@ -230,19 +284,25 @@ describe("the dashboard", { timeout: 120_000 }, () => {
   it("fits a 390 px phone: no sideways scrolling, every page", async () => {
     const phone = await browser.newPage();
     await phone.setViewportSize({ width: 390, height: 844 });
-    for (const [name, hash] of [
-      ["configs-phone", ""],
-      ["config-phone", "#/configs/new"],
-      ["system-phone", "#/system"],
-    ] as const) {
-      await phone.goto(`${dev.url}/${hash}`);
-      await phone.getByRole("heading", { level: 1 }).waitFor();
-      await phone.waitForLoadState("networkidle");
+    for (const [name, hash] of await everyPage()) {
+      await open(phone, hash);
+      // What sticks out past the right edge, innermost first, so a failure names the culprit.
+      const wide = await phone.evaluate<string[]>(`
+        [...document.body.querySelectorAll("*")]
+          .filter((el) => el.getBoundingClientRect().right > 390.5)
+          .filter((el) => ![...el.children].some((child) => child.getBoundingClientRect().right > 390.5))
+          .map((el) => el.outerHTML.slice(0, 160))`);
+      expect(wide, name).toEqual([]);
       expect(await phone.evaluate<number>("document.documentElement.scrollWidth"), name).toBeLessThanOrEqual(
         390,
       );
-      await shot(name, phone);
+      await shot(`${name}-phone`, phone);
     }
     await phone.close();
+  });
+
+  it("received only replies that match /openapi.json", () => {
+    expect(checkedReplies).toBeGreaterThan(20);
+    expect(drift).toEqual([]);
   });
 });

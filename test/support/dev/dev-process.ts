@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { assertDocumentedReply } from "../api/openapi-check.ts";
 
 const REPO = resolve(import.meta.dirname, "../../..");
 /** The CLI entry point the tests run. */
@@ -134,7 +135,10 @@ export async function startDev(options: {
   };
 }
 
-/** One HTTP call; the body parsed as JSON when there is one. */
+/**
+ * One HTTP call; the body parsed as JSON when there is one. Throws when the reply of a documented
+ * route does not match the OpenAPI document, so the document cannot drift from what syncron dev answers.
+ */
 export async function http(
   url: string,
   method: string,
@@ -156,6 +160,8 @@ export async function http(
   } catch {
     parsed = undefined;
   }
+  // Every reply of an API route is checked against GET /openapi.json's schema for its route and status.
+  assertDocumentedReply(method, path, response.status, parsed);
   return { status: response.status, body: parsed, text };
 }
 
