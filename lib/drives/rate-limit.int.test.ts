@@ -101,6 +101,44 @@ describe("tps, counted at the server", () => {
 });
 
 describe("RateLimiter", () => {
+  it("after a stall (the process woke late), sends the waiting requests spaced out, not in one burst", async () => {
+    // A clock with real timers: sleeps wake when the test moves time past them, several at once on a jump.
+    let now = 0;
+    const timers: { at: number; wake: () => void }[] = [];
+    const clock = {
+      now: () => now,
+      sleep: (ms: number) => new Promise<void>((wake) => void timers.push({ at: now + ms, wake })),
+    };
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    const moveTo = async (time: number) => {
+      now = time;
+      for (
+        let due = timers.filter((t) => t.at <= now);
+        due.length > 0;
+        due = timers.filter((t) => t.at <= now)
+      ) {
+        for (const timer of due) timers.splice(timers.indexOf(timer), 1);
+        for (const timer of due) timer.wake();
+        await settle();
+      }
+    };
+    const limiter = new RateLimiter({ tps: 4 }, clock);
+    const starts: number[] = [];
+    const all = Promise.all(
+      Array.from({ length: 8 }, () => limiter.beforeRequest().then(() => void starts.push(clock.now()))),
+    );
+    await settle();
+    await moveTo(100);
+    await moveTo(1600); // stalled 1.5 s: every turn planned before 1600 is overdue at once
+    for (let time = 1650; time <= 5000; time += 50) await moveTo(time);
+    await all;
+    expect(starts).toHaveLength(8);
+    for (const [i, start] of starts.entries()) {
+      expect(starts.filter((other) => other >= start && other < start + 1000).length).toBeLessThanOrEqual(4);
+      if (i > 0) expect(start - (starts[i - 1] ?? 0)).toBeGreaterThanOrEqual(250);
+    }
+  });
+
   it("spaces requests 1 s / tps apart and never lets more than tps start within a second", async () => {
     const { clock, sleeps } = fakeClock();
     const limiter = new RateLimiter({ tps: 4 }, clock);

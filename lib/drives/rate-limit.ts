@@ -52,6 +52,8 @@ export class RateLimiter implements RequestGate {
   private slowdown = 1;
   private lastThrottle = Number.NEGATIVE_INFINITY;
   private bytesFreeAt = 0;
+  /** Resolves when the request before the latest caller has started (turns go one at a time). */
+  private turn: Promise<void> = Promise.resolve();
 
   constructor(
     readonly settings: RateLimitSettings,
@@ -71,9 +73,35 @@ export class RateLimiter implements RequestGate {
     return base * this.slowdown;
   }
 
-  /** Waits for this request's turn. Turns are handed out in call order. */
+  /**
+   * Waits for this request's turn. Turns are handed out in call order, one at a time, and each is
+   * reckoned from the times the requests before it really started: a process that stalled (a loaded
+   * machine, a long GC) and woke late sends its waiting requests spaced out, not in one burst.
+   */
   async beforeRequest(signal?: AbortSignal): Promise<void> {
-    const now = this.clock.now();
+    const previous = this.turn;
+    let done = () => {};
+    this.turn = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    try {
+      await previous;
+      for (;;) {
+        const now = this.clock.now();
+        const start = this.earliestStart(now);
+        if (start <= now) break;
+        await this.clock.sleep(start - now, signal);
+      }
+      const started = this.clock.now();
+      if (this.settings.tps) this.starts.push(started);
+      this.nextStart = started + this.intervalMs;
+    } finally {
+      done();
+    }
+  }
+
+  /** When a request may start, given the real starts so far, the spacing and any pause. */
+  private earliestStart(now: number): number {
     let start = Math.max(now, this.nextStart, this.pausedUntil);
     const tps = this.settings.tps;
     if (tps) {
@@ -83,10 +111,8 @@ export class RateLimiter implements RequestGate {
       if (this.starts.length >= limit) {
         start = Math.max(start, (this.starts[this.starts.length - limit] ?? 0) + 1000 + WINDOW_MARGIN_MS);
       }
-      this.starts.push(start);
     }
-    this.nextStart = start + this.intervalMs;
-    if (start > now) await this.clock.sleep(start - now, signal);
+    return start;
   }
 
   /** The drive answered 429 (or its own "too many requests"): pause, and slow down if it repeats. */
