@@ -318,6 +318,37 @@ describe.each(Object.keys(SCENARIOS) as ScenarioName[])("offline deploy check: %
     expect(alarm.inputs).toMatchObject({ metricName: "ApproximateNumberOfMessagesVisible", threshold: 0 });
   });
 
+  it("the queue's consumer is the worker; under sst dev a deployed relay that fails the batch while no sst dev is attached", async () => {
+    const mappings = r().filter((x) => x.type === "aws:lambda/eventSourceMapping:EventSourceMapping");
+    expect(mappings).toHaveLength(1);
+    const consumer = String(mappings[0]?.inputs.functionName);
+    const relays = r().filter(
+      (x) => x.type === "aws:lambda/function:Function" && x.name === "DevWorkerRelayFunction",
+    );
+    if (!SCENARIOS[scenario].dev) {
+      expect(relays).toEqual([]);
+      expect(consumer).toMatch(new RegExp(`:function/${fnOf(r(), "Worker").inputs.name}$`));
+      return;
+    }
+    const relay = fnOf(r(), "DevWorkerRelay");
+    expect(consumer).toMatch(new RegExp(`:function/${relay.inputs.name}$`));
+    // Its own code (not SST's bridge, which answers success when nobody is attached) ...
+    expect(fnOf(r(), "Worker").inputs.handler).toBe("bootstrap");
+    expect(relay.inputs.handler).toBe("index.handler");
+    // ... invoking the (bridged) worker, the only variable it reads, and waiting as long as the worker may run.
+    expect(syncronEnv(r(), "DevWorkerRelay")).toEqual({ [ENV.devWorker]: fnOf(r(), "Worker").inputs.name });
+    expect((await functionReads(REPO, "functions/dev-relay.ts")).env).toEqual([ENV.devWorker]);
+    expect(relay.inputs.timeout).toBe(fnOf(r(), "Worker").inputs.timeout);
+    const grants = roleOf(r(), "DevWorkerRelay").Statement.map((s) => [s.Action, s.Resource]);
+    expect(grants).toEqual([
+      [
+        ["lambda:InvokeFunction"],
+        [expect.stringMatching(new RegExp(`:function/${fnOf(r(), "Worker").inputs.name}$`))],
+      ],
+      [EVENT_SOURCE_ACTIONS, [expect.stringMatching(new RegExp(`:${queue(r(), "SyncQueue").name}$`))]],
+    ]);
+  });
+
   it("every route of the API is served, authenticated as the stage says", () => {
     const routes = r().filter((x) => x.type === "aws:apigatewayv2/route:Route");
     const kinds = new Set(routes.map((x) => x.inputs.authorizationType));

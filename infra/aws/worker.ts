@@ -1,10 +1,10 @@
-import { workerEnvironment } from "../../lib/env.ts";
+import { devRelayEnvironment, workerEnvironment } from "../../lib/env.ts";
 import { WORKER_BATCH_SIZE } from "../../lib/queue/redrive.ts";
 import { drivesParameterPath } from "../../lib/secrets/ssm/ssm-secret-store.ts";
 import { FUNCTION_NODEJS } from "../function-bundle.ts";
 import { drivesParametersArn } from "../policies/arns.ts";
 import { toFunctionPermissions } from "../policies/document.ts";
-import { workerPolicy } from "../policies/worker.ts";
+import { SQS_CONSUME_ACTIONS, workerPolicy } from "../policies/worker.ts";
 import { TABLE_INDEX_NAMES } from "../table.ts";
 import { queue } from "./queue.ts";
 import { account, settings } from "./settings.ts";
@@ -49,7 +49,31 @@ export const worker = new sst.aws.Function("Worker", {
  * at once, each with the worker's whole memory (the seed's "avoid too many syncs at once"). Partial
  * batch responses stay on, so a failed record is redelivered alone whatever the batch size.
  */
-export const workerSubscription = queue.subscribe(worker.arn, {
+/**
+ * Under `sst dev` the worker is SST's bridge to the developer's machine, which answers *success* when
+ * no `sst dev` is attached, and SQS would delete the messages. So on a dev stage the queue invokes a
+ * small deployed relay instead (functions/dev-relay.ts, not bridged): it invokes the worker and fails
+ * the batch when nobody is attached, and the messages stay in the queue.
+ */
+const consumer = $dev
+  ? new sst.aws.Function("DevWorkerRelay", {
+      handler: "functions/dev-relay.handler",
+      dev: false,
+      runtime: "nodejs22.x",
+      architecture: "arm64",
+      // It waits for the worker's whole run.
+      timeout: `${settings.worker.timeoutS} seconds`,
+      memory: "128 MB",
+      environment: devRelayEnvironment({ worker: worker.name }),
+      // Invoke the worker; and what the event source needs to poll the queue with this role.
+      permissions: [
+        { actions: ["lambda:InvokeFunction"], resources: [worker.arn] },
+        { actions: SQS_CONSUME_ACTIONS, resources: [queue.arn] },
+      ],
+    })
+  : worker;
+
+export const workerSubscription = queue.subscribe(consumer.arn, {
   batch: { size: WORKER_BATCH_SIZE, partialResponses: true },
   transform: {
     eventSourceMapping: (args) => {

@@ -26,6 +26,7 @@ const SERVICE_OF_PACKAGE: Record<string, string> = {
   "@aws-sdk/client-s3": "s3",
   "@aws-sdk/lib-storage": "s3",
   "@aws-sdk/client-ssm": "ssm",
+  "@aws-sdk/client-lambda": "lambda",
   "@aws-sdk/client-secrets-manager": "secretsmanager",
 };
 
@@ -45,6 +46,7 @@ const ACTIONS_OF_CALL: Record<string, string[]> = {
   "dynamodb:BatchGet": ["dynamodb:BatchGetItem"],
   "dynamodb:TransactWrite": ["dynamodb:TransactWriteItems"],
   "sqs:SendMessageBatch": ["sqs:SendMessage"],
+  "lambda:Invoke": ["lambda:InvokeFunction"],
   "s3:ListObjectsV2": ["s3:ListBucket"],
   "s3:HeadObject": ["s3:GetObject"],
   "s3:CopyObject": ["s3:GetObject", "s3:PutObject"],
