@@ -69,6 +69,7 @@ export function apiDepsFromEnv(env: Env, logger: Logger): ApiDeps {
     drives: { records: store.drives, secrets, open: (location, name) => driveFor(location, name, env) },
     configs: store.configs,
     runs: store.runs,
+    leases: store.leases,
     scheduler: schedulerFromEnv(env),
     queue: createSqsProducer({
       client: new SQSClient({}),

@@ -51,7 +51,7 @@ const tableStatement = {
   Sid: "TableData",
   Effect: "Allow",
   Action: DYNAMODB_DATA_ACTIONS,
-  Resource: [tableArn, `${tableArn}/index/gsi1`, `${tableArn}/index/gsi2`],
+  Resource: [tableArn, `${tableArn}/index/gsi1`, `${tableArn}/index/gsi2`, `${tableArn}/index/gsi3`],
 };
 
 /** Every (action, resource) pair a document allows, for "nothing else" assertions. */

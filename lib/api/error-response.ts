@@ -1,7 +1,7 @@
 import { CronError } from "../cron/errors.ts";
 import { ConfigValidationError } from "../jobs/check-config.ts";
 import { DriveInUseError, DriveUnavailableError, DriveValidationError } from "../jobs/drives/errors.ts";
-import { ConfigDisabledError, ConfigEndedError } from "../jobs/errors.ts";
+import { ConfigBusyError, ConfigDisabledError, ConfigEndedError, RunStateError } from "../jobs/errors.ts";
 import { QueueError } from "../queue/errors.ts";
 import { SchedulerError, ScheduleValidationError } from "../schedule/errors.ts";
 import { SecretStoreError } from "../secrets/secret-store.ts";
@@ -60,6 +60,12 @@ export function toApiError(error: unknown): ApiError {
   }
   if (error instanceof ConfigEndedError) {
     return new ApiError(409, "CONFIG_ENDED", error.message, undefined, withCause(error));
+  }
+  if (error instanceof ConfigBusyError) {
+    return new ApiError(409, "CONFIG_BUSY", error.message, { task_id: error.taskId }, withCause(error));
+  }
+  if (error instanceof RunStateError) {
+    return new ApiError(409, error.code, error.message, { status: error.status }, withCause(error));
   }
   if (error instanceof ConflictError)
     return new ApiError(409, "CONFLICT", error.message, undefined, withCause(error));

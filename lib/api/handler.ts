@@ -19,6 +19,7 @@ import { API_ROUTES, allowedMethods, type RouteName } from "./route-table.ts";
 import { configRoutes } from "./routes/config-routes.ts";
 import { driveRoutes } from "./routes/drive-routes.ts";
 import { importRoutes } from "./routes/import-routes.ts";
+import { runRoutes } from "./routes/run-routes.ts";
 import { schedulerRoutes } from "./routes/scheduler-routes.ts";
 
 /** Routes any caller may read: the health check and the API's own description. */
@@ -42,6 +43,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandler {
     ...configRoutes(deps),
     ...importRoutes(deps),
     ...driveRoutes(deps),
+    ...runRoutes(deps),
     ...schedulerRoutes(deps),
   };
   const routes: Route<ApiEvent, ApiResult>[] = API_ROUTES.map((route) => ({

@@ -4,7 +4,7 @@ import { badRequest, notFound } from "./errors.ts";
 import { type ApiEvent, header, pathParam } from "./http.ts";
 
 /** Config ids (lib/store ID_PATTERN, 1-128 chars) and task ids (which embed a config id) fit this. */
-const PATH_ID = /^[A-Za-z0-9_.-]{1,200}$/;
+export const PATH_ID = /^[A-Za-z0-9_.-]{1,200}$/;
 
 /** Largest page a listing returns. */
 const MAX_PAGE_SIZE = 100;

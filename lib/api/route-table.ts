@@ -17,6 +17,7 @@ export interface RouteSpec {
 const SCHEDULER = "/api/v1/task/scheduler";
 const CONFIGS = "/api/v1/sync-configs";
 const DRIVES = "/api/v1/drives";
+const RUNS = "/api/v1/runs";
 
 export const API_ROUTES = [
   { method: "GET", path: "/healthz", name: "healthz" },
@@ -30,6 +31,9 @@ export const API_ROUTES = [
   { method: "PUT", path: `${CONFIGS}/{id}`, name: "putConfig" },
   { method: "DELETE", path: `${CONFIGS}/{id}`, name: "deleteConfig" },
   { method: "GET", path: `${CONFIGS}/{id}/runs`, name: "listRuns" },
+  { method: "GET", path: RUNS, name: "listAllRuns" },
+  { method: "POST", path: `${RUNS}/{task_id}/retry`, name: "retryRun" },
+  { method: "POST", path: `${RUNS}/{task_id}/cancel`, name: "cancelRun" },
   { method: "POST", path: DRIVES, name: "createDrive" },
   { method: "GET", path: DRIVES, name: "listDrives" },
   { method: "GET", path: `${DRIVES}/{name}`, name: "getDrive" },

@@ -226,6 +226,8 @@ describe("execute-sync, execute-all-enabled, task-result", () => {
       progress: { files_done: 0, files_planned: 0, bytes_done: 0, bytes_planned: 0 },
       result: null,
       error: null,
+      retry_of: null,
+      cancel_requested_at: null,
       ready: false,
       successful: false,
       failed: false,

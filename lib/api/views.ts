@@ -67,6 +67,8 @@ export function runView(run: Run) {
     progress: run.progress,
     result: run.result,
     error: run.error,
+    retry_of: run.retry_of,
+    cancel_requested_at: run.cancel_requested_at,
   };
 }
 

@@ -177,6 +177,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       drives,
       configs: store.configs,
       runs: store.runs,
+      leases: store.leases,
       scheduler,
       queue: producer,
       clock: clock.date,

@@ -1,6 +1,6 @@
 import type { LocalRoots } from "../drives/local-roots.ts";
 import type { DriveDeps } from "./drives/deps.ts";
-import type { ConfigsPort, QueuePort, RunsPort, SchedulerPort } from "./ports.ts";
+import type { ConfigsPort, LeasesPort, QueuePort, RunsPort, SchedulerPort } from "./ports.ts";
 
 /** One structured log line: what happened, and the ids and figures that go with it. Never secrets. */
 export type JobLog = (
@@ -16,6 +16,7 @@ export type JobLog = (
 export interface JobDeps {
   readonly configs: ConfigsPort;
   readonly runs: RunsPort;
+  readonly leases: LeasesPort;
   readonly scheduler: SchedulerPort;
   readonly queue: QueuePort;
   /** Now. Injected so tests control time. */

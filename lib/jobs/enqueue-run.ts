@@ -1,8 +1,8 @@
 import { type ManualMessage, taskMessage } from "../queue/message.ts";
-import { newRun, type Run } from "../store/run.ts";
+import { isFinished, newRun, type Run } from "../store/run.ts";
 import { hasEnded, type SyncConfig } from "../store/sync-config.ts";
 import type { JobDeps } from "./deps.ts";
-import { ConfigDisabledError, ConfigEndedError } from "./errors.ts";
+import { ConfigBusyError, ConfigDisabledError, ConfigEndedError } from "./errors.ts";
 import { requireConfig } from "./ports.ts";
 import { failRun } from "./run-sync-job/outcome.ts";
 
@@ -11,10 +11,29 @@ export interface QueuedRun {
   readonly task_id: string;
   readonly config_id: string;
   readonly status: "PENDING";
+  /** The run this one retries, when it is a retry. */
+  readonly retry_of?: string;
 }
 
-const manualRun = (config: SyncConfig, deps: JobDeps): Run =>
-  newRun({ task_id: deps.newId(), config_id: config.id, trigger: "manual", now: deps.clock() });
+const manualRun = (config: SyncConfig, deps: JobDeps, retryOf?: string): Run =>
+  newRun({
+    task_id: deps.newId(),
+    config_id: config.id,
+    trigger: "manual",
+    now: deps.clock(),
+    ...(retryOf === undefined ? {} : { retry_of: retryOf }),
+  });
+
+/**
+ * The task id of the run holding the config's lease, if that run is live: the lease has not lapsed
+ * and its run is not final (a worker killed after recording its outcome leaves a stale lease).
+ */
+export async function busyWith(configId: string, deps: Pick<JobDeps, "leases" | "runs" | "clock">) {
+  const lease = await deps.leases.get(configId);
+  if (!lease || lease.lease_until <= deps.clock().getTime()) return undefined;
+  const holder = await deps.runs.get(lease.owner);
+  return holder && !isFinished(holder.status) ? holder.task_id : undefined;
+}
 
 const messageOf = (run: Run): ManualMessage =>
   taskMessage("manual", { config_id: run.config_id, task_id: run.task_id });
@@ -54,16 +73,33 @@ export async function queueRun(run: Run, deps: JobDeps): Promise<void> {
 /**
  * Runs a config now: records a PENDING run, then sends its message (the run exists before the
  * worker can receive the message). Throws NotFoundError for an unknown config,
- * ConfigDisabledError for a disabled one, ConfigEndedError for one past its end_time, QueueError when the message could not be sent.
+ * ConfigDisabledError for a disabled one, ConfigEndedError for one past its end_time,
+ * ConfigBusyError while a run of it holds its lease, QueueError when the message could not be sent.
  */
-export async function enqueueRun(configId: string, deps: JobDeps): Promise<QueuedRun> {
+export async function enqueueRun(
+  configId: string,
+  deps: JobDeps,
+  options: { retryOf?: string } = {},
+): Promise<QueuedRun> {
   const config = await requireConfig(deps.configs, configId);
   if (!config.enabled) throw new ConfigDisabledError(configId);
   if (hasEnded(config, deps.clock())) throw new ConfigEndedError(configId, config.end_time!);
-  const run = manualRun(config, deps);
+  const holder = await busyWith(configId, deps);
+  if (holder !== undefined) throw new ConfigBusyError(configId, holder);
+  const run = manualRun(config, deps, options.retryOf);
   await queueRun(run, deps);
-  deps.log?.("info", "run queued", { config_id: configId, task_id: run.task_id, trigger: "manual" });
-  return { task_id: run.task_id, config_id: configId, status: "PENDING" };
+  deps.log?.("info", "run queued", {
+    config_id: configId,
+    task_id: run.task_id,
+    trigger: "manual",
+    ...(options.retryOf === undefined ? {} : { retry_of: options.retryOf }),
+  });
+  return {
+    task_id: run.task_id,
+    config_id: configId,
+    status: "PENDING",
+    ...(options.retryOf === undefined ? {} : { retry_of: options.retryOf }),
+  };
 }
 
 /**

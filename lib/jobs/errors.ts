@@ -22,3 +22,31 @@ export class ConfigEndedError extends Error {
     );
   }
 }
+
+/** A manual run asked for a config whose run `taskId` holds its lease (STARTED): wait, or cancel that run. */
+export class ConfigBusyError extends Error {
+  override name = "ConfigBusyError";
+
+  constructor(
+    readonly configId: string,
+    readonly taskId: string,
+  ) {
+    super(
+      `sync config ${configId} is running (task ${taskId}); wait for it to finish or cancel it with POST /api/v1/runs/${taskId}/cancel`,
+    );
+  }
+}
+
+/** A retry or cancel asked for a run whose status does not allow it (API: 409). */
+export class RunStateError extends Error {
+  override name = "RunStateError";
+
+  constructor(
+    readonly code: "RUN_NOT_RETRYABLE" | "RUN_FINISHED",
+    readonly taskId: string,
+    readonly status: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -6,6 +6,7 @@ import type { SqsProducer } from "../queue/sqs-producer.ts";
 import type { Scheduler } from "../schedule/scheduler.ts";
 import type { ConfigRepository } from "../store/configs.ts";
 import { NotFoundError } from "../store/errors.ts";
+import type { LeaseRepository } from "../store/leases.ts";
 import type { Run } from "../store/run.ts";
 import type { RunRepository } from "../store/runs.ts";
 import type { SyncConfig } from "../store/sync-config.ts";
@@ -14,7 +15,9 @@ export type ConfigsPort = Pick<
   ConfigRepository,
   "create" | "get" | "update" | "delete" | "list" | "listEnabled" | "setLastRun"
 >;
-export type RunsPort = Pick<RunRepository, "create" | "get" | "update" | "listByConfig">;
+export type RunsPort = Pick<RunRepository, "create" | "get" | "update" | "listByConfig" | "list">;
+/** Read only: a manual run looks at who holds its config's lease (the worker takes and frees it). */
+export type LeasesPort = Pick<LeaseRepository, "get">;
 /** The whole port: refresh-tasks reconciles through `plan` and `list` too. */
 export type SchedulerPort = Scheduler;
 export type QueuePort = Pick<SqsProducer, "send" | "sendBatch" | "queueDepth">;

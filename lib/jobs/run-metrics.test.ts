@@ -7,6 +7,16 @@ describe("runMetrics", () => {
       { name: "runs", unit: "Count", value: 1 },
       { name: "run_failures", unit: "Count", value: 0 },
       { name: "runs_skipped", unit: "Count", value: 1 },
+      { name: "runs_cancelled", unit: "Count", value: 0 },
+    ]);
+  });
+
+  it("counts a cancelled run apart from failures", () => {
+    expect(runMetrics({ config_id: "c", task_id: "t", status: "CANCELLED" }).slice(0, 4)).toEqual([
+      { name: "runs", unit: "Count", value: 1 },
+      { name: "run_failures", unit: "Count", value: 0 },
+      { name: "runs_skipped", unit: "Count", value: 0 },
+      { name: "runs_cancelled", unit: "Count", value: 1 },
     ]);
   });
 
@@ -28,6 +38,7 @@ describe("runMetrics", () => {
       { name: "runs", unit: "Count", value: 1 },
       { name: "run_failures", unit: "Count", value: 1 },
       { name: "runs_skipped", unit: "Count", value: 0 },
+      { name: "runs_cancelled", unit: "Count", value: 0 },
       { name: "files_transferred", unit: "Count", value: 5 },
       { name: "files_failed", unit: "Count", value: 1 },
       { name: "bytes_transferred", unit: "Bytes", value: 2048 },

@@ -6,6 +6,7 @@ export interface RunMetric {
     | "runs"
     | "run_failures"
     | "runs_skipped"
+    | "runs_cancelled"
     | "files_transferred"
     | "files_failed"
     | "bytes_transferred"
@@ -20,6 +21,7 @@ export function runMetrics(run: FinishedRun): RunMetric[] {
     { name: "runs", unit: "Count", value: 1 },
     { name: "run_failures", unit: "Count", value: run.status === "FAILURE" ? 1 : 0 },
     { name: "runs_skipped", unit: "Count", value: run.status === "SKIPPED" ? 1 : 0 },
+    { name: "runs_cancelled", unit: "Count", value: run.status === "CANCELLED" ? 1 : 0 },
   ];
   const result = run.result;
   if (result) {

@@ -11,6 +11,7 @@ export const CONFIGS_PARTITION = "CONFIGS";
 export const DRIVES_PARTITION = "DRIVES";
 export const ENABLED_PARTITION = "ENABLED";
 export const UNFINISHED_PARTITION = "UNFINISHED";
+export const ALL_RUNS_PARTITION = "RUNS";
 export const runsPartition = (configId: string): string => `RUNS#${configId}`;
 
 export const configKey = (id: string): ItemKey => ({ pk: `CONFIG#${id}`, sk: "CONFIG" });
@@ -56,6 +57,8 @@ export function runItem(run: Run): Record<string, unknown> {
     ...runKey(run.task_id),
     gsi1pk: runsPartition(run.config_id),
     gsi1sk: sortKey,
+    gsi3pk: ALL_RUNS_PARTITION,
+    gsi3sk: sortKey,
     ...(isFinished(run.status) ? {} : { gsi2pk: UNFINISHED_PARTITION, gsi2sk: sortKey }),
   };
 }

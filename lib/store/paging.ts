@@ -28,7 +28,15 @@ interface IndexQuery {
   partition: string;
   /** false: newest (largest sort key) first. */
   forward: boolean;
+  /** Only items whose attribute has this value (a FilterExpression: read, then dropped). */
+  filter?: { readonly attribute: string; readonly value: string };
 }
+
+/**
+ * Index reads one filtered page may take: a rare value must not read a whole partition in one
+ * request. A page cut short says so with a `next_cursor` (it may even be empty).
+ */
+const MAX_FILTERED_READS = 8;
 
 const keyNames = (index: IndexName) => {
   const { hashKey, rangeKey } = GLOBAL_INDEXES[index];
@@ -76,7 +84,9 @@ function pageLimit(limit: number | undefined): number {
 
 /**
  * Reads one page of an index partition. It fetches one item more than asked so the last page
- * says `next_cursor: null` instead of leading to an empty page. Throws InvalidCursorError.
+ * says `next_cursor: null` instead of leading to an empty page. With a `filter`, a page stops after
+ * {@link MAX_FILTERED_READS} reads and may then hold fewer items than `limit` (still with a
+ * `next_cursor`). Throws InvalidCursorError.
  */
 export async function queryPage(
   query: IndexQuery,
@@ -87,12 +97,18 @@ export async function queryPage(
     ? decodeCursor(options.cursor, query)
     : undefined;
   const items: Record<string, unknown>[] = [];
+  let reads = 0;
   do {
-    const page = await query.client.send(queryCommand(query, startKey, limit + 1 - items.length));
+    // A filter's Limit counts items read, not kept: read whole pages then.
+    const want = query.filter ? undefined : limit + 1 - items.length;
+    const page = await query.client.send(queryCommand(query, startKey, want));
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
-  } while (startKey && items.length <= limit);
-  if (items.length <= limit) return { items, next_cursor: null };
+    reads++;
+  } while (startKey && items.length <= limit && (!query.filter || reads < MAX_FILTERED_READS));
+  if (items.length <= limit) {
+    return { items, next_cursor: startKey ? encodeCursor(startKey, query.index) : null };
+  }
   const pageItems = items.slice(0, limit);
   return { items: pageItems, next_cursor: encodeCursor(pageItems[limit - 1] ?? {}, query.index) };
 }
@@ -110,12 +126,17 @@ export async function queryAll(query: IndexQuery): Promise<Record<string, unknow
 }
 
 function queryCommand(query: IndexQuery, startKey: Record<string, unknown> | undefined, limit?: number) {
+  const { filter } = query;
   return new QueryCommand({
     TableName: query.tableName,
     IndexName: query.index,
     KeyConditionExpression: "#p = :p",
-    ExpressionAttributeNames: { "#p": GLOBAL_INDEXES[query.index].hashKey },
-    ExpressionAttributeValues: { ":p": query.partition },
+    ExpressionAttributeNames: {
+      "#p": GLOBAL_INDEXES[query.index].hashKey,
+      ...(filter ? { "#f": filter.attribute } : {}),
+    },
+    ExpressionAttributeValues: { ":p": query.partition, ...(filter ? { ":f": filter.value } : {}) },
+    ...(filter ? { FilterExpression: "#f = :f" } : {}),
     ScanIndexForward: query.forward,
     ...(limit === undefined ? {} : { Limit: limit }),
     ...(startKey ? { ExclusiveStartKey: startKey } : {}),

@@ -1,11 +1,34 @@
 import * as z from "../util/zod.ts";
 
-/** Run states: the seed's Celery states plus SKIPPED (a fire that found the config's lease held). */
-export const RUN_STATUSES = ["PENDING", "STARTED", "SUCCESS", "FAILURE", "RETRY", "SKIPPED"] as const;
+/**
+ * Run states: the seed's Celery states plus SKIPPED (a fire that found the config's lease held) and
+ * CANCELLED (stopped on request, `POST /api/v1/runs/{task_id}/cancel`). The one list: the API's
+ * enums, the dashboard and the CLI take it from here.
+ */
+export const RUN_STATUSES = [
+  "PENDING",
+  "STARTED",
+  "SUCCESS",
+  "FAILURE",
+  "RETRY",
+  "SKIPPED",
+  "CANCELLED",
+] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 /** States after which a run never changes again. */
-const FINISHED_STATUSES: ReadonlySet<RunStatus> = new Set(["SUCCESS", "FAILURE", "SKIPPED"]);
-export const isFinished = (status: RunStatus): boolean => FINISHED_STATUSES.has(status);
+export const FINISHED_STATUSES = [
+  "SUCCESS",
+  "FAILURE",
+  "SKIPPED",
+  "CANCELLED",
+] as const satisfies readonly RunStatus[];
+export type FinishedStatus = (typeof FINISHED_STATUSES)[number];
+export const isFinished = (status: RunStatus): status is FinishedStatus =>
+  (FINISHED_STATUSES as readonly RunStatus[]).includes(status);
+/** States a run can be retried from (a new run of its config, `retry_of` it): it failed or was cancelled. */
+export const RETRYABLE_STATUSES = ["FAILURE", "CANCELLED"] as const satisfies readonly FinishedStatus[];
+export const isRetryableStatus = (status: RunStatus): boolean =>
+  (RETRYABLE_STATUSES as readonly RunStatus[]).includes(status);
 
 /** `preview`: a dry run of a config not saved yet (POST /api/v1/sync-configs/preview), writing nowhere. */
 export const RUN_TRIGGERS = ["schedule", "manual", "continuation", "preview"] as const;
@@ -46,6 +69,8 @@ const runMutableFields = {
   error: RunErrorSchema.nullable(),
   /** Opaque state for a continuation; keep it small (a DynamoDB item holds at most 400 KB). */
   checkpoint: z.unknown().nullable(),
+  /** When a cancel of this STARTED run was asked for; the worker stops it at its next file boundary. */
+  cancel_requested_at: isoTime.nullable(),
 };
 
 export const RunPatchSchema = z.strictObject(runMutableFields).partial();
@@ -60,6 +85,9 @@ export const RunSchema = z.object({
   created_at: isoTime,
   ...runMutableFields,
   checkpoint: runMutableFields.checkpoint.default(null),
+  cancel_requested_at: runMutableFields.cancel_requested_at.default(null),
+  /** The failed or cancelled run this one retries (`POST /api/v1/runs/{task_id}/retry`). */
+  retry_of: z.string().min(1).max(200).nullable().default(null),
   expires_at: z.number().int(),
   /**
    * A preview's config (a SyncConfig, never stored as one; the worker parses it): the run carries it,
@@ -83,6 +111,7 @@ export function newRun(options: {
   now: Date;
   retention_days?: number;
   preview_config?: Record<string, unknown>;
+  retry_of?: string | null;
 }): Run {
   const created_at = options.now.toISOString();
   return RunSchema.parse({
@@ -99,6 +128,8 @@ export function newRun(options: {
     result: null,
     error: null,
     checkpoint: null,
+    cancel_requested_at: null,
+    retry_of: options.retry_of ?? null,
     expires_at: runExpiresAt(created_at, options.retention_days),
     ...(options.preview_config ? { preview_config: options.preview_config } : {}),
   });

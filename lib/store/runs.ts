@@ -3,7 +3,7 @@ import { ConflictError, conditional, NotFoundError } from "./errors.ts";
 import { ExpressionBuilder } from "./expressions.ts";
 import { scheduledTaskId } from "./ids.ts";
 import { getItem, putIfAbsent, putNew } from "./items.ts";
-import { runItem, runKey, runsPartition, UNFINISHED_PARTITION } from "./keys.ts";
+import { ALL_RUNS_PARTITION, runItem, runKey, runsPartition, UNFINISHED_PARTITION } from "./keys.ts";
 import { type Page, type PageOptions, queryAll, queryPage } from "./paging.ts";
 import {
   isFinished,
@@ -42,8 +42,19 @@ export interface RunRepository {
   ): Promise<Run>;
   /** Runs of one config, newest first, one page at a time. Throws InvalidCursorError. */
   listByConfig(configId: string, options?: PageOptions): Promise<Page<Run>>;
+  /**
+   * Every run (or one config's), newest first, one page at a time; with `status`, only runs in it
+   * (such a page may hold fewer than `limit` runs and still have a `next_cursor`: follow it until
+   * null). Throws InvalidCursorError.
+   */
+  list(options?: RunListOptions): Promise<Page<Run>>;
   /** Every run in PENDING, STARTED or RETRY (sparse index), oldest first: what a restarted dev stack resumes. */
   listUnfinished(): Promise<Run[]>;
+}
+
+export interface RunListOptions extends PageOptions {
+  readonly configId?: string;
+  readonly status?: RunStatus;
 }
 
 export function createRunRepository(deps: {
@@ -160,6 +171,25 @@ export function createRunRepository(deps: {
         options,
       );
       return { items: page.items.map(parse), next_cursor: page.next_cursor };
+    },
+
+    async list(options = {}) {
+      const { configId, status, ...page } = options;
+      const where =
+        configId === undefined
+          ? { index: INDEX.allRuns, partition: ALL_RUNS_PARTITION }
+          : { index: INDEX.byParent, partition: runsPartition(configId) };
+      const found = await queryPage(
+        {
+          client,
+          tableName,
+          ...where,
+          forward: false,
+          ...(status === undefined ? {} : { filter: { attribute: "status", value: status } }),
+        },
+        page,
+      );
+      return { items: found.items.map(parse), next_cursor: found.next_cursor };
     },
 
     async listUnfinished() {

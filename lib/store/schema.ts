@@ -8,14 +8,14 @@
  *
  * Single table, single-item conditional writes only (dynalite has no transactions):
  *
- * | item   | pk                 | sk       | gsi1pk (gsi1sk)                                   | gsi2pk (gsi2sk), sparse                               |
- * |--------|--------------------|----------|---------------------------------------------------|-------------------------------------------------------|
- * | config | `CONFIG#<id>`      | `CONFIG` | `CONFIGS` (`<created_at>#<id>`): all configs      | `ENABLED` (`<id>`): only while enabled                |
- * | run    | `RUN#<task_id>`    | `RUN`    | `RUNS#<config_id>` (`<created_at>#<task_id>`)     | `UNFINISHED` (`<created_at>#<task_id>`): PENDING, STARTED, RETRY |
- * | lease  | `LEASE#<config_id>`| `LEASE`  | –                                                 | –                                                     |
- * | drive  | `DRIVE#<name>`     | `DRIVE`  | `DRIVES` (`<created_at>#<name>`): all drives      | –                                                     |
+ * | item   | pk                 | sk       | gsi1pk (gsi1sk)                                   | gsi2pk (gsi2sk), sparse                               | gsi3pk (gsi3sk)                          |
+ * |--------|--------------------|----------|---------------------------------------------------|-------------------------------------------------------|------------------------------------------|
+ * | config | `CONFIG#<id>`      | `CONFIG` | `CONFIGS` (`<created_at>#<id>`): all configs      | `ENABLED` (`<id>`): only while enabled                | –                                        |
+ * | run    | `RUN#<task_id>`    | `RUN`    | `RUNS#<config_id>` (`<created_at>#<task_id>`)     | `UNFINISHED` (`<created_at>#<task_id>`): PENDING, STARTED, RETRY | `RUNS` (`<created_at>#<task_id>`): all runs |
+ * | lease  | `LEASE#<config_id>`| `LEASE`  | –                                                 | –                                                     | –                                        |
+ * | drive  | `DRIVE#<name>`     | `DRIVE`  | `DRIVES` (`<created_at>#<name>`): all drives      | –                                                     | –                                        |
  *
- * The constant partitions (`CONFIGS`, `DRIVES`, `ENABLED`, `UNFINISHED`) are fine at syncron's scale
+ * The constant partitions (`CONFIGS`, `DRIVES`, `ENABLED`, `UNFINISHED`, `RUNS`) are fine at syncron's scale
  * (thousands of configs, not millions). Runs and leases carry {@link TTL_ATTRIBUTE} (epoch
  * seconds) so DynamoDB deletes them eventually; code never relies on TTL for correctness.
  */
@@ -28,6 +28,8 @@ export const TABLE_FIELDS = {
   gsi1sk: "string",
   gsi2pk: "string",
   gsi2sk: "string",
+  gsi3pk: "string",
+  gsi3sk: "string",
 } as const satisfies Record<string, "string" | "number" | "binary">;
 
 export type KeyAttribute = keyof typeof TABLE_FIELDS;
@@ -41,12 +43,15 @@ export const INDEX = {
   byParent: "gsi1",
   /** Sparse: enabled configs, and runs not yet finished (PENDING, STARTED, RETRY). */
   sparse: "gsi2",
+  /** Every run, newest first (`GET /api/v1/runs`). */
+  allRuns: "gsi3",
 } as const;
 
 /** Global secondary indexes. `sst.aws.Dynamo` `globalIndexes`. */
 export const GLOBAL_INDEXES = {
   [INDEX.byParent]: { hashKey: "gsi1pk", rangeKey: "gsi1sk", projection: "all" },
   [INDEX.sparse]: { hashKey: "gsi2pk", rangeKey: "gsi2sk", projection: "all" },
+  [INDEX.allRuns]: { hashKey: "gsi3pk", rangeKey: "gsi3sk", projection: "all" },
 } as const satisfies Record<string, IndexKeys & { projection: "all" | "keys-only" }>;
 
 /** TTL attribute (epoch seconds). `sst.aws.Dynamo` `ttl`. */

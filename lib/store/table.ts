@@ -7,6 +7,7 @@ import {
   ResourceNotFoundException,
 } from "@aws-sdk/client-dynamodb";
 import { type CreateTableInput, createTableInput } from "./schema.ts";
+import { upgradeTable } from "./table-indexes.ts";
 
 // Compile-time proof that the plain-data schema is a valid CreateTable request.
 const _typecheck: (input: CreateTableInput) => CreateTableCommandInput = (input) => input;
@@ -14,7 +15,8 @@ void _typecheck;
 
 /**
  * Creates syncron's table from the schema if it does not exist, and waits until it is ACTIVE
- * (with its indexes). Used by the local stack and the tests; on AWS infra owns the table.
+ * (with its indexes). A table an older syncron created gets the indexes it lacks, every item kept
+ * (`upgradeTable`). Used by the local stack and the tests; on AWS infra owns the table.
  */
 export async function ensureTable(
   client: DynamoDBClient,
@@ -26,7 +28,14 @@ export async function ensureTable(
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  await waitActive(client, tableName, timeoutMs);
+  // Also for a table just created: a rebuild killed after dropping the old one resumes from its copy.
+  await upgradeTable(client, tableName, (name) => waitActive(client, name, timeoutMs));
+}
+
+async function waitActive(client: DynamoDBClient, tableName: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));

@@ -120,6 +120,8 @@ export interface Run {
   progress: Progress;
   result: Record<string, unknown> | null;
   error: { code: string; message: string } | null;
+  retry_of?: string | null;
+  cancel_requested_at?: string | null;
 }
 export interface Page<T> {
   items: T[];
@@ -129,4 +131,5 @@ export type CronReport =
   | { valid: true; description: string; next_runs: string[]; timezone: string }
   | { valid: false; error: string };
 
-export const FINISHED = new Set(["SUCCESS", "FAILURE", "SKIPPED"]);
+/** Final run states: lib/store/run.ts FINISHED_STATUSES (the dashboard imports no server code; a test keeps them equal). */
+export const FINISHED = new Set(["SUCCESS", "FAILURE", "SKIPPED", "CANCELLED"]);

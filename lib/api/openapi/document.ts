@@ -5,6 +5,7 @@ import { TOKEN_HEADER } from "../auth.ts";
 import { ItemsQuery, PageQuery } from "../params.ts";
 import { API_ROUTES, type RouteName, type RouteSpec } from "../route-table.ts";
 import { SeedImportBody } from "../routes/import-routes.ts";
+import { RunsQuery } from "../routes/run-routes.ts";
 import { ValidateCronBody } from "../routes/scheduler-routes.ts";
 import * as replies from "./reply-schemas.ts";
 
@@ -17,7 +18,7 @@ const DRIVE_PATCH_BODY = z.union(
 /** One route's documentation: the request it takes and the replies it gives, as zod schemas. */
 interface Operation {
   readonly summary: string;
-  readonly tag: "configs" | "drives" | "scheduler" | "system";
+  readonly tag: "configs" | "drives" | "runs" | "scheduler" | "system";
   readonly body?: z.ZodType;
   readonly query?: z.ZodObject;
   /** Status → reply body; every route also documents the error shape for 4xx/5xx. */
@@ -104,6 +105,24 @@ const OPERATIONS: Partial<Record<RouteName, Operation>> = {
     query: PageQuery,
     replies: { 200: replies.RunPage },
   },
+  listAllRuns: {
+    summary:
+      "Every run, newest first; ?status= and ?config_id= narrow it (a page may then be short: follow next_cursor)",
+    tag: "runs",
+    query: RunsQuery,
+    replies: { 200: replies.RunPage },
+  },
+  retryRun: {
+    summary: "Run a FAILURE or CANCELLED run's config again (retry_of links the new run); 409 otherwise",
+    tag: "runs",
+    replies: { 202: replies.RetryReply },
+  },
+  cancelRun: {
+    summary:
+      "Cancel a run: 200 CANCELLED now (PENDING, RETRY), 202 while a STARTED one stops at its next file boundary; 409 when finished",
+    tag: "runs",
+    replies: { 200: replies.CancelReply, 202: replies.CancelReply },
+  },
   createDrive: {
     summary: "Create a named drive; its secrets go to the secret store",
     tag: "drives",
@@ -172,7 +191,11 @@ const OPERATIONS: Partial<Record<RouteName, Operation>> = {
     replies: { 200: replies.CronReply },
   },
   clearTasks: { summary: "Remove every schedule", tag: "scheduler", replies: { 200: replies.ClearReply } },
-  executeSync: { summary: "Run a config now", tag: "scheduler", replies: { 202: replies.QueuedReply } },
+  executeSync: {
+    summary: "Run a config now (409 CONFIG_BUSY naming the task while a run of it is going)",
+    tag: "scheduler",
+    replies: { 202: replies.QueuedReply },
+  },
   executeAllEnabled: {
     summary: "Run every enabled config now",
     tag: "scheduler",
@@ -208,7 +231,7 @@ const ERROR_STATUSES: Record<number, string> = {
   400: "Bad input: `details` names each bad field",
   401: "Missing or wrong token",
   404: "Not found",
-  409: "Conflict (stale If-Match version, config disabled or ended)",
+  409: "Conflict (stale If-Match version, config disabled, ended or busy, run not retryable or finished)",
   413: "Body too large",
   415: "Body is not JSON",
   503: "Store, scheduler or queue unavailable; retry later",
@@ -267,6 +290,7 @@ export function openApiDocument(version: string): JsonSchema {
     },
     tags: [
       { name: "configs", description: "Sync configs and their runs" },
+      { name: "runs", description: "Every run; retry and cancel" },
       { name: "drives", description: "Named drives (name:path locations); secrets in a secret store" },
       { name: "scheduler", description: "The seed's scheduler routes, paths unchanged" },
       { name: "system", description: "Health and this document" },

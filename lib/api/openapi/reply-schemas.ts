@@ -51,6 +51,10 @@ export const RunReply = z.looseObject({
   progress: RunProgressSchema,
   result: z.record(z.string(), z.unknown()).nullable(),
   error: RunErrorSchema.nullable(),
+  retry_of: z.string().nullable().meta({ description: "The failed or cancelled run this one retries" }),
+  cancel_requested_at: isoTime
+    .nullable()
+    .meta({ description: "When a cancel of this running run was asked for" }),
 });
 
 export const TaskResultReply = RunReply.extend({
@@ -161,6 +165,10 @@ export const PreviewReply = z.looseObject({
   config_id: z.string().meta({ description: "preview-<task_id>: the preview's own, never a stored config" }),
   status: z.literal("PENDING"),
 });
+
+export const RetryReply = QueuedReply.extend({ retry_of: z.string() });
+
+export const CancelReply = RunReply.extend({ message: z.string() });
 
 export const QueuedAllReply = z.looseObject({
   count: z.number().int(),

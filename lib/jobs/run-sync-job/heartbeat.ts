@@ -4,15 +4,22 @@ import { leaseOf } from "./lease.ts";
 import type { WorkerSettings } from "./settings.ts";
 import type { WorkerDeps } from "./types.ts";
 
-/** A running sync's heartbeat: its progress written to the run and its lease renewed, every `progressIntervalMs`. */
+/**
+ * A running sync's heartbeat: its progress written to the run and its lease renewed, every
+ * `progressIntervalMs`. The progress write answers the run as stored, so a cancel request
+ * (`cancel_requested_at`) is seen at no extra request.
+ */
 export interface Heartbeat {
   /** The sync's progress callback. */
   readonly onProgress: (progress: SyncProgress) => void;
+  /** Aborts once a heartbeat finds the run's cancel requested. */
+  readonly cancelled: AbortSignal;
   /** Resolves when the writes in flight have landed (they never reject). */
   settled(): Promise<unknown>;
 }
 
 export function startHeartbeat(run: Run, deps: WorkerDeps, settings: WorkerSettings): Heartbeat {
+  const cancel = new AbortController();
   let lastWrite = deps.clock().getTime();
   let writing: Promise<unknown> = Promise.resolve();
   const onProgress = (progress: SyncProgress) => {
@@ -27,9 +34,18 @@ export function startHeartbeat(run: Run, deps: WorkerDeps, settings: WorkerSetti
           deps.store.leases.renew(run.config_id, leaseOf(run, settings)),
         ]),
       )
+      .then(([stored]) => {
+        if (stored.cancel_requested_at !== null && !cancel.signal.aborted) {
+          deps.log?.("info", "run cancel seen, stopping at the next file boundary", {
+            config_id: run.config_id,
+            task_id: run.task_id,
+          });
+          cancel.abort();
+        }
+      })
       .catch((error) =>
         deps.log?.("warn", "progress not saved", { task_id: run.task_id, error: String(error) }),
       );
   };
-  return { onProgress, settled: () => writing };
+  return { onProgress, cancelled: cancel.signal, settled: () => writing };
 }

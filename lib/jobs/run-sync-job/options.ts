@@ -18,7 +18,11 @@ export function syncOptionsOf(
   context: JobContext,
   settings: WorkerSettings,
   onProgress: (progress: SyncProgress) => void,
+  cancelled?: AbortSignal,
 ): SyncOptions {
+  // Either stops the sync the same way: no new file, in-flight atomic writes dropped, no delete.
+  const signals = [context.signal, cancelled].filter((s): s is AbortSignal => s !== undefined);
+  const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
   return {
     ...DEFAULT_SYNC_OPTIONS,
     mode: config.mode,
@@ -28,7 +32,7 @@ export function syncOptionsOf(
     ...(config.max_delete === null ? {} : { maxDelete: parseMaxDelete(config.max_delete) }),
     dryRun: isPreview(run),
     ...(run.checkpoint ? { checkpoint: run.checkpoint as SyncCheckpoint } : {}),
-    ...(context.signal ? { signal: context.signal } : {}),
+    ...(signal ? { signal } : {}),
     // The deadline is wall-clock time of this invocation, not the injected (domain) clock.
     deadline: Date.now() + context.remainingTimeMs() - settings.safetyMarginMs,
     onProgress,

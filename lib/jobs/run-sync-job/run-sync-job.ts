@@ -22,7 +22,9 @@ import type { JobContext, JobOutcome, WorkerDeps } from "./types.ts";
  * - a deleted or disabled config, or refused credentials, end the run as FAILURE with the reason;
  * - a fire that finds the config's lease held is recorded as SKIPPED;
  * - a retryable failure marks the run RETRY and sends the message again with backoff, up to `maxAttempts`;
- * - a sync that reaches the invocation's deadline checkpoints and sends a continuation for the same task.
+ * - a sync that reaches the invocation's deadline checkpoints and sends a continuation for the same task;
+ * - a run whose cancel was requested stops at its next file boundary (seen by the heartbeat, or by
+ *   the continuation's claim), deletes nothing, and ends CANCELLED.
  * Store or queue failures throw, so the message returns to the queue (and, in the end, its DLQ).
  */
 export async function runSyncJob(
@@ -43,6 +45,27 @@ export async function runSyncJob(
     });
   // A continuation or retry holds the config's lease: a refused run must free it on its way out.
   const release = () => releaseLease(run, deps, log);
+  const cancelled = (stopped?: SyncResult) => {
+    // What it did stays in `result`; it never continues, so no checkpoint.
+    const { checkpoint: _, interrupted: __, ...result } = stopped ?? ({} as Partial<SyncResult>);
+    log("info", "run cancelled", stopped ? summaryOf(stopped) : {});
+    const error = { code: "CANCELLED", message: "cancelled on request; stopped at a file boundary" };
+    return settle(
+      () =>
+        finishRun(
+          run,
+          "CANCELLED",
+          { ...(stopped ? { result: result as SyncResult } : {}), error },
+          outcomeDepsOf(deps),
+          {
+            expectedStatus: "STARTED",
+          },
+        ),
+      release,
+    );
+  };
+  // Cancelled between two invocations: the continuation ends it instead of going on.
+  if (run.status === "STARTED" && run.cancel_requested_at !== null) return cancelled();
 
   const configs = configsOf(run, deps.store.configs);
   const guarded = await guardRun(configs, run.config_id, deps.clock(), deps.resolveLocation);
@@ -89,7 +112,9 @@ export async function runSyncJob(
 
   let result: SyncResult;
   try {
-    result = await syncWithHeartbeat(guarded, started, deps, context, settings, log);
+    const synced = await syncWithHeartbeat(guarded, started, deps, context, settings, log);
+    result = synced.result;
+    if (synced.cancelled) return cancelled(result);
     if (result.interrupted) {
       await deps.store.runs.update(run.task_id, {
         checkpoint: result.checkpoint ?? null,
@@ -130,7 +155,7 @@ async function syncWithHeartbeat(
   context: JobContext,
   settings: WorkerSettings,
   log: JobLog,
-): Promise<SyncResult> {
+): Promise<{ result: SyncResult; cancelled: boolean }> {
   const heartbeat = startHeartbeat(run, deps, settings);
   const locations = { source: source.location, target: target.location };
   // A preview's config is never stored: no memo is read or kept for it.
@@ -152,10 +177,11 @@ async function syncWithHeartbeat(
   const report = deps.reports && createReportWriter(deps.reports, run.task_id, deps.clock());
   let result: SyncResult | undefined;
   try {
-    const options = syncOptionsOf(config, run, context, settings, heartbeat.onProgress);
+    const options = syncOptionsOf(config, run, context, settings, heartbeat.onProgress, heartbeat.cancelled);
     result = await syncDrives(from, to, report ? { ...options, onItem: report.add } : options);
     await heartbeat.settled();
-    return result;
+    // Stopped by the cancel (not merely seen after the sync's end): the run ends CANCELLED.
+    return { result, cancelled: heartbeat.cancelled.aborted && result.interrupted === true };
   } finally {
     // A run that listed the whole tree saves only what it saw: deleted objects drop out of the memo.
     const complete = result?.status === "SUCCESS" && !result.interrupted;

@@ -4,7 +4,7 @@ import type { DriveExtras } from "../../drives/open-drive.ts";
 import type { SqsProducer } from "../../queue/sqs-producer.ts";
 import type { ListingMemos } from "../../reports/listing-memos.ts";
 import type { ReportUploader } from "../../reports/report-blobs.ts";
-import type { RunStatus } from "../../store/run.ts";
+import type { FinishedStatus, RunStatus } from "../../store/run.ts";
 import type { Store } from "../../store/store.ts";
 import type { SyncResult } from "../../sync/index.ts";
 import type { JobLog } from "../deps.ts";
@@ -30,7 +30,7 @@ export interface WorkerDeps {
   readonly reports?: ReportUploader;
   /** Where each config's S3 listing memos are kept between runs; absent, every run HEADs its objects. */
   readonly listingMemos?: ListingMemos;
-  /** Called once per finished run (SUCCESS, FAILURE, SKIPPED): the worker turns it into metrics. */
+  /** Called once per finished run (SUCCESS, FAILURE, SKIPPED, CANCELLED): the worker turns it into metrics. */
   readonly onRunFinished?: (run: FinishedRun) => void;
 }
 
@@ -38,7 +38,7 @@ export interface WorkerDeps {
 export interface FinishedRun {
   readonly config_id: string;
   readonly task_id: string;
-  readonly status: "SUCCESS" | "FAILURE" | "SKIPPED";
+  readonly status: FinishedStatus;
   readonly result?: SyncResult;
 }
 

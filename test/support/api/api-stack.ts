@@ -125,6 +125,7 @@ export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiS
     drives: { records: store.drives, secrets, open: (location, name) => driveFor(location, name, {}) },
     configs: store.configs,
     runs: store.runs,
+    leases: store.leases,
     scheduler,
     queue,
     clock,

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { isFinished, type RunStatus } from "../../../lib/store/run.ts";
 import { assertDocumentedReply } from "../api/openapi-check.ts";
 
 const REPO = resolve(import.meta.dirname, "../../..");
@@ -186,7 +187,7 @@ export async function waitForRun(url: string, taskId: string, timeoutMs = 60_000
   return waitFor(
     async () => {
       const { status, body } = await http(url, "GET", `/api/v1/task/scheduler/task-result/${taskId}`);
-      return status === 200 && ["SUCCESS", "FAILURE", "SKIPPED"].includes(body.status) ? body : undefined;
+      return status === 200 && isFinished(body.status as RunStatus) ? body : undefined;
     },
     `run ${taskId} to finish`,
     timeoutMs,

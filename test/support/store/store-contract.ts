@@ -196,6 +196,65 @@ export function runStoreContract(options: { name: string; newStore: () => Promis
         expect((await store.runs.listByConfig("nobody")).items).toEqual([]);
       });
 
+      it("lists every run newest first across configs and pages, by config and by status", async () => {
+        const store = await newStore();
+        for (const [id, config, minute] of [
+          ["r1", "A", 1],
+          ["r4", "B", 4],
+          ["r2", "B", 2],
+          ["r5", "A", 5],
+          ["r3", "C", 3],
+        ] as const) {
+          await store.runs.create(run(id, config, minute));
+        }
+        await store.runs.update("r2", { status: "CANCELLED", finished_at: at(6).toISOString() });
+        await store.runs.update("r5", { status: "CANCELLED", finished_at: at(7).toISOString() });
+        const all = async (options: Parameters<Store["runs"]["list"]>[0]) => {
+          const seen: string[] = [];
+          let cursor: string | null = null;
+          do {
+            const page: Awaited<ReturnType<Store["runs"]["list"]>> = await store.runs.list({
+              ...options,
+              limit: 2,
+              cursor,
+            });
+            expect(page.items.length).toBeLessThanOrEqual(2);
+            seen.push(...page.items.map((r) => r.task_id));
+            cursor = page.next_cursor;
+          } while (cursor);
+          return seen;
+        };
+        expect(await all({})).toEqual(["r5", "r4", "r3", "r2", "r1"]);
+        expect(await all({ configId: "B" })).toEqual(["r4", "r2"]);
+        expect(await all({ status: "CANCELLED" })).toEqual(["r5", "r2"]);
+        expect(await all({ status: "PENDING", configId: "A" })).toEqual(["r1"]);
+        expect(await all({ status: "SUCCESS" })).toEqual([]);
+        const first = await store.runs.list({ limit: 2 });
+        expect(first.items.map((r) => r.task_id)).toEqual(["r5", "r4"]);
+        // A cursor is bound to its listing: the all-runs one is refused for one config's.
+        await expect(store.runs.list({ configId: "A", cursor: first.next_cursor })).rejects.toBeInstanceOf(
+          InvalidCursorError,
+        );
+      });
+
+      it("keeps retry_of and cancel_requested_at on a run", async () => {
+        const store = await newStore();
+        const retry = newRun({
+          task_id: "t2",
+          config_id: "cfg",
+          trigger: "manual",
+          now: at(1),
+          retry_of: "t1",
+        });
+        expect(await store.runs.create(retry)).toMatchObject({ retry_of: "t1", cancel_requested_at: null });
+        const asked = at(2).toISOString();
+        expect(await store.runs.update("t2", { cancel_requested_at: asked })).toMatchObject({
+          retry_of: "t1",
+          cancel_requested_at: asked,
+        });
+        expect((await store.runs.get("t2"))?.cancel_requested_at).toBe(asked);
+      });
+
       it("creates the run of one scheduled fire once, however often it is delivered", async () => {
         const store = await newStore();
         const time = "2026-11-28T02:00:00Z";
