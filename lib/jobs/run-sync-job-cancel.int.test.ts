@@ -4,8 +4,11 @@ import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startDynalite } from "../dev/emulators/dynalite.ts";
-import { startLocalSqsS3 } from "../dev/emulators/fauxqs.ts";
+import {
+  type LocalEndpoint,
+  sharedEmulators,
+  uniqueName,
+} from "../../test/support/emulators/shared-emulators.ts";
 import type { Drive } from "../drives/drive.ts";
 import { driveFor } from "../drives/open-drive.ts";
 import { taskMessage } from "../queue/message.ts";
@@ -24,19 +27,18 @@ let stopAll: () => Promise<void>;
 let store: Store;
 let sqs: SQSClient;
 let queueUrl: string;
-let dynamo: Awaited<ReturnType<typeof startDynalite>>;
-let tables = 0;
+let dynamo: LocalEndpoint;
 const dirs: string[] = [];
 const now = new Date("2026-11-28T22:00:00.000Z");
 const plenty = { remainingTimeMs: () => 15 * 60_000 };
 const FILES = 40;
 
 beforeAll(async () => {
-  const [db, local] = await Promise.all([startDynalite(), startLocalSqsS3()]);
+  const { dynamo: db, sqsS3: local } = sharedEmulators();
   dynamo = db;
   sqs = new SQSClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials });
   stopAll = async () => {
-    await Promise.all([db.stop(), local.stop()]);
+    sqs.destroy();
   };
 });
 afterAll(async () => {
@@ -44,7 +46,7 @@ afterAll(async () => {
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 beforeEach(async () => {
-  const tableName = `cancel-${++tables}`;
+  const tableName = uniqueName("cancel");
   const connection = { endpoint: dynamo.endpoint, region: dynamo.region, credentials: dynamo.credentials };
   await ensureTable(new DynamoDBClient(connection), tableName);
   store = createStore({ client: createDocumentClient(connection), tableName, now: () => now });

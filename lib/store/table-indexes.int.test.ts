@@ -7,8 +7,8 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, describe, expect, it } from "vitest";
+import { sharedEmulators, uniqueName } from "../../test/support/emulators/shared-emulators.ts";
 import { startDynamoDbLocal } from "../../test/support/store/dynamodb-local.ts";
-import { startDynalite } from "../dev/emulators/dynalite.ts";
 import { runItem } from "./keys.ts";
 import { newRun } from "./run.ts";
 import { createTableInput } from "./schema.ts";
@@ -17,9 +17,10 @@ import { newSyncConfig, SyncConfigInputSchema } from "./sync-config.ts";
 import { ensureTable } from "./table.ts";
 
 const now = new Date("2026-11-28T10:00:00.000Z");
-const [dynalite, dynamoDbLocal] = await Promise.all([startDynalite(), startDynamoDbLocal()]);
+const dynalite = sharedEmulators().dynamo;
+const dynamoDbLocal = await startDynamoDbLocal();
 afterAll(async () => {
-  await Promise.all([dynalite.stop(), dynamoDbLocal?.stop()]);
+  await dynamoDbLocal?.stop();
 });
 
 /** The table as the syncron before the all-runs index created it, with a config and a run in it. */
@@ -61,10 +62,9 @@ describe.each(emulators)("ensureTable over a table of an older syncron ($name)",
     raw.destroy();
     docs.destroy();
   });
-  let tables = 0;
 
   it("adds the missing index, keeps every item, and lists the old runs", async () => {
-    const tableName = `old-${++tables}`;
+    const tableName = uniqueName("old");
     await oldTable(raw, docs, tableName);
     await ensureTable(raw, tableName);
     const { Table } = await raw.send(new DescribeTableCommand({ TableName: tableName }));
@@ -81,7 +81,7 @@ describe.each(emulators)("ensureTable over a table of an older syncron ($name)",
   });
 
   it("finishes a rebuild killed after the old table was dropped, from its complete copy", async () => {
-    const tableName = `old-${++tables}`;
+    const tableName = uniqueName("old");
     const backup = `${tableName}-rebuild`;
     await oldTable(raw, docs, backup);
     await docs.send(new PutCommand({ TableName: backup, Item: { pk: "REBUILD#DONE", sk: "REBUILD" } }));
@@ -94,7 +94,7 @@ describe.each(emulators)("ensureTable over a table of an older syncron ($name)",
   });
 
   it("drops an incomplete copy (killed while copying) and keeps the old table's items", async () => {
-    const tableName = `old-${++tables}`;
+    const tableName = uniqueName("old");
     await oldTable(raw, docs, tableName);
     await raw.send(new CreateTableCommand(createTableInput(`${tableName}-rebuild`)));
     await ensureTable(raw, tableName);
