@@ -28,6 +28,10 @@ const commands: Record<string, CommandEntry> = {
     summary: "add, list, show, edit, remove and run sync configs",
     load: () => import("./config-command.ts"),
   },
+  runs: {
+    summary: "list runs newest first, follow them, retry or cancel one",
+    load: () => import("./runs-command.ts"),
+  },
   import: {
     summary: "bring the seed system's sync configs over (--from-seed FILE --map …)",
     load: () => import("./import-command.ts"),
