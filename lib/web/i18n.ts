@@ -93,6 +93,8 @@ const en = {
   wouldDelete: "Would delete",
   previewNothing: "Nothing would change.",
   previewMore: "The first 100 files are shown.",
+  cancelRun: "Cancel run",
+  retryRun: "Retry run",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -186,6 +188,8 @@ const zh: Record<MessageKey, string> = {
   wouldDelete: "将删除",
   previewNothing: "不会有任何改动。",
   previewMore: "仅显示前 100 个文件。",
+  cancelRun: "取消运行",
+  retryRun: "重新运行",
 };
 
 const MESSAGES: Record<Language, Record<MessageKey, string>> = { en, "zh-CN": zh };

@@ -170,6 +170,60 @@ describe("the dashboard", { timeout: 120_000 }, () => {
       .waitFor();
   });
 
+  it("cancels a long run from its runs, and retries a failed one", async () => {
+    // A run of 40 files at 2 drive calls a second (the config's tps) lasts well over a minute.
+    await mkdir(join(work, "long"));
+    for (let i = 0; i < 40; i++) await writeFile(join(work, "long", `f${i}.txt`), `file ${i}`);
+    const slow = await http(dev.url, "POST", "/api/v1/sync-configs", {
+      json: {
+        name: "slow",
+        source: join(work, "long"),
+        target: join(work, "long-copy"),
+        cron: "0 3 * * *",
+        tps: 2,
+      },
+    });
+    expect(slow.status).toBe(201);
+    await page.goto(`${dev.url}/`);
+    await page.getByRole("button", { name: "Run now: slow" }).click();
+    await page.getByRole("heading", { name: "Runs: slow" }).waitFor();
+    await page.getByText("STARTED").first().waitFor({ timeout: 60_000 });
+    await page
+      .getByRole("button", { name: /^Cancel run: / })
+      .first()
+      .click();
+    await page.getByText("CANCELLED").first().waitFor({ timeout: 60_000 });
+    await shot("runs-cancelled");
+    const [cancelled] = (await http(dev.url, "GET", `/api/v1/sync-configs/${slow.body.id}/runs`)).body.items;
+    expect(cancelled.status).toBe("CANCELLED");
+    expect(cancelled.progress.files_done).toBeLessThan(40);
+
+    // A run whose source is missing fails; once the folder is there, Retry runs it again.
+    const flaky = await http(dev.url, "POST", "/api/v1/sync-configs", {
+      json: {
+        name: "flaky",
+        source: join(work, "later"),
+        target: join(work, "later-copy"),
+        cron: "0 4 * * *",
+      },
+    });
+    await page.goto(`${dev.url}/`);
+    await page.getByRole("button", { name: "Run now: flaky" }).click();
+    await page.getByRole("heading", { name: "Runs: flaky" }).waitFor();
+    await page.getByText("FAILURE").first().waitFor({ timeout: 60_000 });
+    await mkdir(join(work, "later"));
+    await writeFile(join(work, "later", "x.txt"), "x");
+    await page
+      .getByRole("button", { name: /^Retry run: / })
+      .first()
+      .click();
+    await page.getByText("SUCCESS").first().waitFor({ timeout: 60_000 });
+    const runs = (await http(dev.url, "GET", `/api/v1/sync-configs/${flaky.body.id}/runs`)).body.items;
+    expect(runs.map((run: { status: string }) => run.status)).toEqual(["SUCCESS", "FAILURE"]);
+    expect(await readFile(join(work, "later-copy", "x.txt"), "utf8")).toBe("x");
+    await shot("runs-retried");
+  });
+
   it("turns a config off and on with its Enabled switch", async () => {
     await page.goto(`${dev.url}/`);
     const toggle = page.getByRole("switch", { name: "Enabled: photos nightly" });

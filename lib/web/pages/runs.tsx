@@ -4,6 +4,7 @@ import { useLoad } from "../load.ts";
 import { href } from "../route.ts";
 import { bytes, Failure, Loading, Status } from "./common.tsx";
 import { type Item, ItemsTable } from "./items-table.tsx";
+import { RunActions } from "./run-actions.tsx";
 
 function ProgressBar({ run }: { run: Run }) {
   const { t } = useUi();
@@ -53,6 +54,7 @@ export function RunsPage({ configId }: { configId: string }) {
                 <th scope="col">{t("finished")}</th>
                 <th scope="col">{t("progress")}</th>
                 <th scope="col">{t("details")}</th>
+                <th scope="col">{t("actions")}</th>
               </tr>
             </thead>
             <tbody>
@@ -75,6 +77,9 @@ export function RunsPage({ configId }: { configId: string }) {
                     >
                       {t("items")}
                     </a>
+                  </td>
+                  <td data-label={t("actions")}>
+                    <RunActions run={run} onDone={runs.reload} />
                   </td>
                 </tr>
               ))}
@@ -135,6 +140,16 @@ export function RunPage({ configId, taskId }: { configId: string; taskId: string
             </>
           )}
         </dl>
+      )}
+      {run.data && (
+        <RunActions
+          run={run.data}
+          onDone={(reply) => {
+            // A retry is a new run: show it; a cancel changes this one.
+            if ("retry_of" in reply) location.hash = href("configs", configId, "runs", reply.task_id);
+            else run.reload();
+          }}
+        />
       )}
       <h2>{t("items")}</h2>
       {items.error && <Failure error={items.error} onRetry={items.reload} />}
