@@ -168,4 +168,65 @@ describe("cancelling a run", () => {
     expect(await readdir(target)).toEqual(["extra.txt"]);
     expect(await store.leases.get(config.id)).toBeUndefined();
   });
+
+  describe("a run cancelled by the API while its worker was stalled (its lease lapsed)", () => {
+    /** The target drive; on its first write the run ends CANCELLED in the store, as cancelRun does then. */
+    const cancelledOnFirstWrite = (runId: string, target: string): WorkerDeps["openDrive"] => {
+      let writes = 0;
+      return async (location, name) => {
+        const drive = await driveFor(location, name, {});
+        if (location.kind !== "local" || location.root !== target) return drive;
+        const wrapped: Drive = Object.create(drive, { copyFrom: { value: undefined } });
+        wrapped.write = async (path, body, source, options) => {
+          if (++writes === 1) {
+            await store.runs.update(
+              runId,
+              {
+                status: "CANCELLED",
+                finished_at: now.toISOString(),
+                error: { code: "CANCELLED", message: "api" },
+              },
+              { expectedStatus: "STARTED" },
+            );
+          }
+          return drive.write(path, body, source, options);
+        };
+        return wrapped;
+      };
+    };
+
+    it("stops at the next heartbeat: nothing deleted, CANCELLED kept as the API wrote it, lease freed", async () => {
+      const { config, run, target } = await givenMirror();
+      const outcome = await runSyncJob(
+        taskMessage("manual", { config_id: config.id, task_id: run.task_id }),
+        workerDeps({ openDrive: cancelledOnFirstWrite(run.task_id, target) }),
+        plenty,
+        { progressIntervalMs: 0 },
+      );
+      expect(outcome).toEqual({ task_id: run.task_id, outcome: "CANCELLED" });
+      expect(await readFile(join(target, "extra.txt"), "utf8")).toBe("keep me");
+      expect((await readdir(target)).length).toBeLessThan(FILES + 1);
+      expect(await store.runs.get(run.task_id)).toMatchObject({
+        status: "CANCELLED",
+        error: { code: "CANCELLED", message: "api" },
+      });
+      expect(await store.leases.get(config.id)).toBeUndefined();
+    });
+
+    it("never overwrites the CANCELLED with its own end, even when no heartbeat saw it", async () => {
+      const { config, run, target } = await givenMirror();
+      const outcome = await runSyncJob(
+        taskMessage("manual", { config_id: config.id, task_id: run.task_id }),
+        workerDeps({ openDrive: cancelledOnFirstWrite(run.task_id, target) }),
+        plenty,
+        { progressIntervalMs: 60 * 60_000 },
+      );
+      expect(outcome).toEqual({ task_id: run.task_id, outcome: "CANCELLED" });
+      expect(await store.runs.get(run.task_id)).toMatchObject({
+        status: "CANCELLED",
+        error: { code: "CANCELLED", message: "api" },
+      });
+      expect(await store.leases.get(config.id)).toBeUndefined();
+    });
+  });
 });

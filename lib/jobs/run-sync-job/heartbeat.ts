@@ -7,7 +7,7 @@ import type { WorkerDeps } from "./types.ts";
 /**
  * A running sync's heartbeat: its progress written to the run and its lease renewed, every
  * `progressIntervalMs`. The progress write answers the run as stored, so a cancel request
- * (`cancel_requested_at`) is seen at no extra request.
+ * (`cancel_requested_at`), or a run ended elsewhere, is seen at no extra request.
  */
 export interface Heartbeat {
   /** The sync's progress callback. */
@@ -35,10 +35,13 @@ export function startHeartbeat(run: Run, deps: WorkerDeps, settings: WorkerSetti
         ]),
       )
       .then(([stored]) => {
-        if (stored.cancel_requested_at !== null && !cancel.signal.aborted) {
+        // Cancel requested, or the run ended elsewhere meanwhile (cancelled after its lease lapsed).
+        const stop = stored.cancel_requested_at !== null || stored.status !== "STARTED";
+        if (stop && !cancel.signal.aborted) {
           deps.log?.("info", "run cancel seen, stopping at the next file boundary", {
             config_id: run.config_id,
             task_id: run.task_id,
+            status: stored.status,
           });
           cancel.abort();
         }

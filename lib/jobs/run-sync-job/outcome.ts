@@ -19,6 +19,9 @@ export const outcomeDepsOf = (deps: WorkerDeps): OutcomeDeps => ({
   ...(deps.onRunFinished ? { onRunFinished: deps.onRunFinished } : {}),
 });
 
+/** An attempt's writes land only while the run is still the attempt's: STARTED, not ended elsewhere meanwhile. */
+export const WHILE_STARTED = { expectedStatus: "STARTED" } as const;
+
 /** The run a final state is written to. */
 export interface RunRef {
   readonly task_id: string;

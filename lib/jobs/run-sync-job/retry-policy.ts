@@ -4,7 +4,7 @@ import type { SyncRunMessage } from "../../queue/message.ts";
 import type { Run } from "../../store/run.ts";
 import type { SyncResult } from "../../sync/index.ts";
 import type { JobLog } from "../deps.ts";
-import { errorOfResult, failRun, finishRun, outcomeDepsOf, summaryOf } from "./outcome.ts";
+import { errorOfResult, failRun, finishRun, outcomeDepsOf, summaryOf, WHILE_STARTED } from "./outcome.ts";
 import type { WorkerSettings } from "./settings.ts";
 import type { JobOutcome, WorkerDeps } from "./types.ts";
 
@@ -60,10 +60,11 @@ export async function retryOrFail(
   const figures = "result" in failure ? summaryOf(failure.result) : {};
   if (decision.retry) {
     const delaySeconds = retryDelaySeconds(run.attempts);
-    await deps.store.runs.update(run.task_id, {
-      status: "RETRY",
-      error: { code: "RETRYABLE_ERROR", message: text },
-    });
+    await deps.store.runs.update(
+      run.task_id,
+      { status: "RETRY", error: { code: "RETRYABLE_ERROR", message: text } },
+      WHILE_STARTED,
+    );
     await deps.queue.send(message, { delaySeconds });
     log("warn", "run will retry", {
       attempt: run.attempts,
@@ -76,6 +77,6 @@ export async function retryOrFail(
   log("error", "run failed", { code: decision.code, error: text, ...figures });
   const error = { code: decision.code, message: text };
   return "result" in failure
-    ? finishRun(run, "FAILURE", { result: failure.result, error }, outcomeDepsOf(deps))
-    : failRun(run, error, outcomeDepsOf(deps));
+    ? finishRun(run, "FAILURE", { result: failure.result, error }, outcomeDepsOf(deps), WHILE_STARTED)
+    : failRun(run, error, outcomeDepsOf(deps), WHILE_STARTED);
 }

@@ -11,7 +11,15 @@ import { startHeartbeat } from "./heartbeat.ts";
 import { leaseOf, releaseLease, settle, takeLease } from "./lease.ts";
 import { loadRunMemos } from "./listing-memos.ts";
 import { syncOptionsOf } from "./options.ts";
-import { errorOfResult, failRun, finishRun, outcomeDepsOf, progressOf, summaryOf } from "./outcome.ts";
+import {
+  errorOfResult,
+  failRun,
+  finishRun,
+  outcomeDepsOf,
+  progressOf,
+  summaryOf,
+  WHILE_STARTED,
+} from "./outcome.ts";
 import { retryOrFail } from "./retry-policy.ts";
 import { type WorkerSettings, workerSettings } from "./settings.ts";
 import type { JobContext, JobOutcome, WorkerDeps } from "./types.ts";
@@ -45,6 +53,21 @@ export async function runSyncJob(
     });
   // A continuation or retry holds the config's lease: a refused run must free it on its way out.
   const release = () => releaseLease(run, deps, log);
+  // A started attempt's write that loses to the run ending elsewhere (cancelled by the API after the
+  // lease lapsed, while this worker was stalled) leaves that end as it is: it is never overwritten.
+  const owned = async (record: () => Promise<JobOutcome>): Promise<JobOutcome> => {
+    try {
+      return await record();
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      const current = await deps.store.runs.get(run.task_id);
+      if (!current || !isFinished(current.status)) throw error;
+      log("warn", "run ended elsewhere meanwhile; this attempt's outcome is not recorded", {
+        status: current.status,
+      });
+      return { task_id: run.task_id, outcome: current.status };
+    }
+  };
   const cancelled = (stopped?: SyncResult) => {
     // What it did stays in `result`; it never continues, so no checkpoint.
     const { checkpoint: _, interrupted: __, ...result } = stopped ?? ({} as Partial<SyncResult>);
@@ -52,14 +75,14 @@ export async function runSyncJob(
     const error = { code: "CANCELLED", message: "cancelled on request; stopped at a file boundary" };
     return settle(
       () =>
-        finishRun(
-          run,
-          "CANCELLED",
-          { ...(stopped ? { result: result as SyncResult } : {}), error },
-          outcomeDepsOf(deps),
-          {
-            expectedStatus: "STARTED",
-          },
+        owned(() =>
+          finishRun(
+            run,
+            "CANCELLED",
+            { ...(stopped ? { result: result as SyncResult } : {}), error },
+            outcomeDepsOf(deps),
+            WHILE_STARTED,
+          ),
         ),
       release,
     );
@@ -116,10 +139,11 @@ export async function runSyncJob(
     result = synced.result;
     if (synced.cancelled) return cancelled(result);
     if (result.interrupted) {
-      await deps.store.runs.update(run.task_id, {
-        checkpoint: result.checkpoint ?? null,
-        progress: progressOf(result),
-      });
+      await deps.store.runs.update(
+        run.task_id,
+        { checkpoint: result.checkpoint ?? null, progress: progressOf(result) },
+        WHILE_STARTED,
+      );
       await deps.store.leases.renew(run.config_id, leaseOf(run, settings));
       await deps.queue.send(
         taskMessage("continuation", {
@@ -132,18 +156,24 @@ export async function runSyncJob(
       return { task_id: run.task_id, outcome: "STARTED" };
     }
   } catch (error) {
-    return settle(() => retryOrFail(started, message, { thrown: error }, deps, settings, log), release);
+    return settle(
+      () => owned(() => retryOrFail(started, message, { thrown: error }, deps, settings, log)),
+      release,
+    );
   }
   if (result.status === "FAILURE" && !result.aborted) {
     // Files or listings failed: transient faults (503, refused connections) retry, permanent ones end it.
-    return settle(() => retryOrFail(started, message, { result }, deps, settings, log), release);
+    return settle(() => owned(() => retryOrFail(started, message, { result }, deps, settings, log)), release);
   }
   const failure = errorOfResult(result);
   // An ERROR line says why, not only the counts (a max-delete abort, an empty source).
   const reason = failure ? { code: failure.code, error: failure.message } : {};
   log(result.status === "SUCCESS" ? "info" : "error", "run finished", { ...summaryOf(result), ...reason });
   return settle(
-    () => finishRun(started, result.status, { result, error: failure }, outcomeDepsOf(deps)),
+    () =>
+      owned(() =>
+        finishRun(started, result.status, { result, error: failure }, outcomeDepsOf(deps), WHILE_STARTED),
+      ),
     release,
   );
 }
