@@ -160,8 +160,10 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       log,
     });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const hint = code === "EADDRINUSE" ? ` (port ${parsed.port} is taken: pass --port)` : "";
+    const { code, port } = error as NodeJS.ErrnoException & { port?: number };
+    // Which flag moves the port that is taken: the API's, or the emulators' pair.
+    const flag = port !== undefined && port !== parsed.port ? "--emulator-port" : "--port";
+    const hint = code === "EADDRINUSE" ? ` (port ${port ?? parsed.port} is taken: pass another ${flag})` : "";
     console.error(`syncron dev: could not start: ${(error as Error).message}${hint}`);
     return 1;
   }

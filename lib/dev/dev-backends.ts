@@ -90,10 +90,19 @@ async function localBackends(
   wiring: Wiring,
 ): Promise<DevBackends> {
   // Both on 127.0.0.1 whatever --host says: they have no auth and hold the configs, secrets included.
-  const [dynamo, sqsS3] = await Promise.all([
+  const started = await Promise.allSettled([
     startDynalite({ path: join(dataDir, "dynamodb"), ...(emulatorPort ? { port: emulatorPort + 1 } : {}) }),
     startLocalSqsS3(emulatorPort ? { port: emulatorPort } : {}),
-  ]);
+  ] as const);
+  const [dynamoStart, sqsS3Start] = started;
+  if (dynamoStart.status === "rejected" || sqsS3Start.status === "rejected") {
+    // The one that did start would keep listening and hold the process open after the failed start.
+    await Promise.all(started.map((s) => (s.status === "fulfilled" ? s.value.stop() : undefined)));
+    throw dynamoStart.status === "rejected"
+      ? dynamoStart.reason
+      : (sqsS3Start as PromiseRejectedResult).reason;
+  }
+  const [dynamo, sqsS3] = [dynamoStart.value, sqsS3Start.value];
   const endpoint = (local: typeof dynamo | typeof sqsS3) => ({
     endpoint: local.endpoint,
     region: local.region,

@@ -82,10 +82,19 @@ let dev: DevProcess;
 let pinned: number;
 beforeAll(async () => {
   expect(outward.length, "this test needs an address other than loopback").toBeGreaterThan(0);
-  pinned = await freePortPair();
-  const work = await tempDir();
-  dev = await startDev({ dataDir: join(work, "data"), args: ["--emulator-port", String(pinned)] });
-});
+  // A pair found free can be taken by another test's process before the stack binds it: that start
+  // fails at once naming --emulator-port, and the next pair is tried.
+  for (let attempt = 1; ; attempt++) {
+    pinned = await freePortPair();
+    const work = await tempDir();
+    try {
+      dev = await startDev({ dataDir: join(work, "data"), args: ["--emulator-port", String(pinned)] });
+      return;
+    } catch (error) {
+      if (attempt === 3 || !String(error).includes("pass another --emulator-port")) throw error;
+    }
+  }
+}, E2E_TIMEOUT_MS);
 afterAll(async () => {
   await killAll();
   await removeTempDirs();
