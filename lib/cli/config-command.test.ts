@@ -112,6 +112,27 @@ describe("syncron config arguments", () => {
     expect(formatList(configs, { LANG: "zh_CN.UTF-8" })).toContain("在 02:00 (Asia/Shanghai)");
   });
 
+  it("lines up Chinese names and a schedule in Chinese words as a terminal shows them", () => {
+    const config = (id: string, name: string, cron: string) => ({
+      id,
+      name,
+      mode: "copy",
+      cron,
+      timezone: "Asia/Shanghai",
+      enabled: true,
+      next_runs: ["2026-01-01T18:00:00.000Z"],
+      last_run: null,
+    });
+    const lines = formatList([config("01A", "照片备份", "0 2 * * *"), config("01B", "docs", "0 9 * * 1-5")], {
+      LANG: "zh_CN.UTF-8",
+    }).split("\n");
+    expect(lines).toEqual([
+      "ID   NAME      MODE  CRON         SCHEDULE                                  NEXT RUN              LAST RUN",
+      "01A  照片备份  copy  0 2 * * *    在 02:00 (Asia/Shanghai)                  2026-01-01 18:00:00Z  -",
+      "01B  docs      copy  0 9 * * 1-5  在 09:00, 星期一至星期五 (Asia/Shanghai)  2026-01-01 18:00:00Z  -",
+    ]);
+  });
+
   it("says the API cannot be reached, naming the URL", async () => {
     const { code, stderr } = await cli("list", "--url", "http://127.0.0.1:9");
     expect(code).toBe(1);

@@ -14,7 +14,8 @@ import {
 } from "./api-client.ts";
 import { parseFlags, UsageError, wholeNumber } from "./args.ts";
 import { localeFromEnv } from "./locale.ts";
-import { shortTime, table } from "./status-report.ts";
+import { shortTime } from "./status-report.ts";
+import { table } from "./table.ts";
 
 export const usage = `Usage: syncron config <action> [options]
 

@@ -10,6 +10,7 @@ import {
   URL_USAGE,
 } from "./api-client.ts";
 import { parseFlags, UsageError } from "./args.ts";
+import { table } from "./table.ts";
 
 export const usage = `Usage: syncron drive <action> [options]
 
@@ -128,11 +129,12 @@ export async function run(args: string[], env: Env = process.env): Promise<numbe
         const listed = await listAll(api, "/api/v1/drives");
         if ("error" in listed) return failed(listed.error);
         const { items } = listed;
-        const lines = items.map(
-          (d: Record<string, unknown>) =>
-            `${String(d.name).padEnd(24)} ${String(d.type).padEnd(8)} ${(d.secrets_set as string[]).join(",") || "-"}`,
-        );
-        print(items, [`${"NAME".padEnd(24)} ${"TYPE".padEnd(8)} SECRETS SET`, ...lines].join("\n"));
+        const rows = items.map((d: Record<string, unknown>) => [
+          String(d.name),
+          String(d.type),
+          (d.secrets_set as string[]).join(",") || "-",
+        ]);
+        print(items, table(["NAME", "TYPE", "SECRETS SET"], rows));
         return 0;
       }
       case "show": {

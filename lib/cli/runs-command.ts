@@ -13,6 +13,7 @@ import {
 } from "./api-client.ts";
 import { parseFlags, UsageError } from "./args.ts";
 import { formatBytes } from "./format-bytes.ts";
+import { columns } from "./table.ts";
 
 /** How often `--follow` asks the API for the newest runs. */
 const FOLLOW_INTERVAL_MS = 2_000;
@@ -41,28 +42,28 @@ Exit codes: 0 done (Ctrl-C ends --follow with 0), 1 refused or failed, 2 usage e
 
 const when = (iso: string | null | undefined): string => (iso ? iso.replace("T", " ").slice(0, 19) : "-");
 
+/** Fixed widths, so a run printed by `--follow` lines up with the header printed before it. */
+const WIDTHS = [28, 28, 10, 12, 20, 22, 0];
+const HEADER = ["TASK", "CONFIG", "STATUS", "TRIGGER", "CREATED (UTC)", "DONE", "ERROR"];
+const header = (): string => columns(HEADER, WIDTHS, " ");
+
 /** One run as one line of the table. */
 function runLine(run: Json): string {
   const { files_done, bytes_done } = run.progress ?? {};
-  return [
-    String(run.task_id).padEnd(28),
-    String(run.config_id).padEnd(28),
-    String(run.status).padEnd(10),
-    String(run.trigger).padEnd(12),
-    when(run.created_at).padEnd(20),
-    `${files_done ?? 0} files, ${formatBytes(bytes_done ?? 0)}`.padEnd(22),
-    run.error?.code ?? (run.retry_of ? `retry of ${run.retry_of}` : ""),
-  ]
-    .join(" ")
-    .trimEnd();
+  return columns(
+    [
+      String(run.task_id),
+      String(run.config_id),
+      String(run.status),
+      String(run.trigger),
+      when(run.created_at),
+      `${files_done ?? 0} files, ${formatBytes(bytes_done ?? 0)}`,
+      run.error?.code ?? (run.retry_of ? `retry of ${run.retry_of}` : ""),
+    ],
+    WIDTHS,
+    " ",
+  );
 }
-
-const HEADER = ["TASK", "CONFIG", "STATUS", "TRIGGER", "CREATED (UTC)", "DONE", "ERROR"];
-const header = (): string =>
-  [28, 28, 10, 12, 20, 22, 0]
-    .map((width, i) => (HEADER[i] ?? "").padEnd(width))
-    .join(" ")
-    .trimEnd();
 
 function listPath(values: { config?: string | undefined; status?: string | undefined }, limit: number) {
   const query = new URLSearchParams({ limit: String(limit) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fetchStatus, formatStatus, type StatusReport, table } from "./status-report.ts";
+import { fetchStatus, formatStatus, type StatusReport } from "./status-report.ts";
 
 const report: StatusReport = {
   url: "http://127.0.0.1:8000",
@@ -70,12 +70,6 @@ describe("formatStatus", () => {
     const text = formatStatus({ ...report, configs: [], runs: [] });
     expect(text).toContain("Configs (0)\n  none yet: POST /api/v1/sync-configs");
     expect(text).toContain("Recent runs (0)\n  none yet");
-  });
-});
-
-describe("table", () => {
-  it("pads every column but the last", () => {
-    expect(table(["A", "LONG"], [["xyz", "1"]])).toBe("A    LONG\nxyz  1");
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import { ApiUnreachableError, createApiClient, type Json, listAll, replyError } from "./api-client.ts";
 import { formatBytes } from "./format-bytes.ts";
+import { table } from "./table.ts";
 
 /** A config as the status shows it. */
 export interface StatusConfig {
@@ -120,19 +121,6 @@ export async function fetchStatus(
     .sort((a, b) => b.created_at.localeCompare(a.created_at))
     .slice(0, RECENT_RUNS);
   return { url: client.url, backend: status.backend, configs, runs, queue: status.queue };
-}
-
-/** Rows as aligned columns. */
-export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((title, i) =>
-    Math.max(title.length, ...rows.map((row) => (row[i] ?? "").length)),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-      .join("  ")
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join("\n");
 }
 
 /** An ISO instant as `2026-01-01 02:00:00Z`, or `-`. */
