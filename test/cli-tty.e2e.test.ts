@@ -6,16 +6,19 @@ import { type DevStack, startDevStack } from "../lib/dev/dev-stack.ts";
 import { localRootsFrom } from "../lib/drives/local-roots.ts";
 import { runInPty } from "./support/cli/pty.ts";
 import { BIN, http } from "./support/dev/dev-process.ts";
+import { type OpenListFixture, startOpenListFixture } from "./support/drives/openlist-fixture.ts";
 import { startWebdavTestServer, type WebdavTestServer } from "./support/drives/webdav-test-server.ts";
 
 const SECRET = "Tty-Typed-Secret-5w3";
 let dir: string;
 let dav: WebdavTestServer;
+let openlist: OpenListFixture;
 let stack: DevStack;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "syncron-cli-tty-"));
   dav = await startWebdavTestServer({ user: { username: "alice", password: SECRET } });
+  openlist = await startOpenListFixture({ password: SECRET });
   stack = await startDevStack({
     port: 0,
     dataDir: join(dir, "data"),
@@ -26,6 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
   await dav?.stop();
+  await openlist?.stop();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -53,6 +57,21 @@ describe("syncron on a terminal", () => {
     const check = await http(stack.url, "POST", "/api/v1/drives/nas/check");
     expect(check.body).toEqual({ ok: true });
     expect((await http(stack.url, "GET", "/api/v1/drives/nas")).text).not.toContain(SECRET);
+  });
+
+  it("drive add asks for an OpenList password the same way, and the drive logs in with it", {
+    timeout: 60_000,
+  }, async () => {
+    const prompt = "password for drive pan (empty: none): ";
+    const result = await onTerminal(
+      ["drive", "add", "pan", "type=openlist", `url=${openlist.server.url}`, "username=admin"],
+      [{ expect: prompt, send: `${SECRET}\r` }],
+    );
+    expect(result).toMatchObject({ code: 0, timed_out: false });
+    expect(result.output).toContain("created drive pan (secrets set: password)");
+    expect(result.output).not.toContain("token for drive pan");
+    expect(result.output).not.toContain(SECRET.slice(0, 6));
+    expect((await http(stack.url, "POST", "/api/v1/drives/pan/check")).body).toEqual({ ok: true });
   });
 
   it("config rm asks on a terminal: no keeps the config, yes deletes it", { timeout: 60_000 }, async () => {

@@ -1,5 +1,8 @@
 /** `syncron drive add|list|show|check|rm|migrate`: named drives through a running API (and the AWS migration). */
-import { driveTypeOf } from "../drives/types/registry.ts";
+import { createInterface } from "node:readline";
+import { ANY_LOCAL_ROOT } from "../drives/local-roots.ts";
+import type { DriveType } from "../drives/types/drive-type.ts";
+import { DRIVE_TYPE_NAMES, DRIVE_TYPES, driveTypeOf } from "../drives/types/registry.ts";
 import {
   type ApiReply,
   ApiUnreachableError,
@@ -12,9 +15,20 @@ import {
 import { parseFlags, UsageError } from "./args.ts";
 import { table } from "./table.ts";
 
+/** Every type's fields, from the registry; `*` marks the secrets (`DriveType.secrets`). */
+const TYPES_USAGE = [
+  "Types and their fields (* secret: asked for, unechoed, when not given; see the README's Drives section):",
+  ...DRIVE_TYPES.map(
+    (type) =>
+      `  ${type.type.padEnd(9)}${Object.keys(type.fields)
+        .map((field) => (type.secrets.includes(field) ? `${field}*` : field))
+        .join(", ")}`,
+  ),
+].join("\n");
+
 export const usage = `Usage: syncron drive <action> [options]
 
-  syncron drive add NAME type=TYPE [FIELD=VALUE]...   create a drive (secrets not given are prompted for, unechoed)
+  syncron drive add NAME type=TYPE [FIELD=VALUE]...   create a drive (its secrets are asked for, unechoed)
   syncron drive list                                 list drives
   syncron drive show NAME                            one drive (secrets_set, never a secret)
   syncron drive check NAME [--path P]                log in and list its root: ok, AUTH_FAILED, NOT_FOUND, UNREACHABLE
@@ -22,8 +36,7 @@ export const usage = `Usage: syncron drive <action> [options]
   syncron drive migrate --table T --parameter-path /syncron/<stage>/drives
                                                      on AWS: move credentials out of stored configs into drives
 
-Types and fields: s3 (bucket, endpoint, region, path_style, access_key_id, secret_access_key),
-webdav (url, username, password, vendor), local (root); see the README's Drives section.
+${TYPES_USAGE}
 
 Options:
 ${URL_USAGE}
@@ -35,15 +48,12 @@ Exit codes: 0 done, 1 refused or failed (a failed check too), 2 usage error.`;
 
 type Env = NodeJS.ProcessEnv;
 
-/** Reads a secret from the terminal without echoing it (or one line from a pipe). */
-async function promptSecret(question: string): Promise<string> {
+/** Asks for one secret: on a terminal without echo, from a pipe one line per question (EOF: empty). */
+type AskSecret = (question: string) => Promise<string>;
+
+/** Reads a secret from the terminal without echoing it. */
+function promptOnTerminal(question: string): Promise<string> {
   const input = process.stdin;
-  if (!input.isTTY) {
-    process.stderr.write(question);
-    const chunks: Buffer[] = [];
-    for await (const chunk of input) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString("utf8").split(/\r?\n/)[0] ?? "";
-  }
   // Echo off before the question shows: what is typed (or pasted) right after it is never echoed.
   input.setRawMode(true);
   process.stderr.write(question);
@@ -69,24 +79,75 @@ async function promptSecret(question: string): Promise<string> {
   });
 }
 
-const fieldValue = (text: string): unknown => (text === "true" ? true : text === "false" ? false : text);
+/** Secrets from stdin: the terminal's, or a pipe's lines in order (one per question). */
+function secretAsker(): { ask: AskSecret; close(): void } {
+  if (process.stdin.isTTY) return { ask: promptOnTerminal, close() {} };
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  const next = lines[Symbol.asyncIterator]();
+  return {
+    async ask(question) {
+      process.stderr.write(question);
+      const line = await next.next();
+      process.stderr.write("\n");
+      return line.done ? "" : line.value;
+    },
+    close: () => lines.close(),
+  };
+}
 
-/** The body of `drive add`: NAME and FIELD=VALUE pairs; missing secrets prompted for. */
-async function addBody(name: string, pairs: string[]): Promise<Record<string, unknown>> {
-  const body: Record<string, unknown> = { name };
+/** `FIELD=VALUE`'s value as the field's schema takes it: the text, else a number or a boolean it spells. */
+function fieldValue(type: DriveType, field: string, text: string): unknown {
+  const schema = type.fields[field];
+  const readings: unknown[] = [
+    text,
+    ...(text.trim() !== "" && Number.isFinite(Number(text)) ? [Number(text)] : []),
+  ];
+  if (text === "true" || text === "false") readings.push(text === "true");
+  return readings.find((value) => schema?.safeParse(value).success) ?? text;
+}
+
+/** Whether `fields` make a whole drive of `type` by its own rules (local roots play no part here). */
+const complete = (type: DriveType, fields: Record<string, unknown>): boolean =>
+  (type.check?.(fields, { localRoots: ANY_LOCAL_ROOT }) ?? []).length === 0;
+
+/**
+ * The body of `drive add`: NAME and FIELD=VALUE pairs, then the type's secrets (`type.secrets`) not
+ * given, asked for in order until the drive is whole by the type's rules. The first is always asked
+ * when none was given, so a WebDAV password, an S3 key pair or an OpenList password or token never
+ * has to be typed on a command line; an empty answer means none.
+ */
+export async function addBody(
+  name: string,
+  pairs: string[],
+  ask?: AskSecret,
+): Promise<Record<string, unknown>> {
+  const given = new Map<string, string>();
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
     if (eq <= 0)
       throw new UsageError(`expected FIELD=VALUE, got ${JSON.stringify(pair.replace(/=.*/, "=…"))}`);
-    body[pair.slice(0, eq)] = fieldValue(pair.slice(eq + 1));
+    given.set(pair.slice(0, eq), pair.slice(eq + 1));
   }
-  const type = driveTypeOf(String(body.type ?? ""));
-  if (!type) throw new UsageError("give type=s3, type=webdav or type=local (and the type's fields)");
-  const wantsSecrets = type.type === "webdav" || (type.type === "s3" && body.access_key_id !== undefined);
-  for (const field of type.secrets) {
-    if (body[field] !== undefined || !wantsSecrets) continue;
-    const secret = await promptSecret(`${field} for drive ${name} (empty: none): `);
-    if (secret !== "") body[field] = secret;
+  const type = driveTypeOf(given.get("type") ?? "");
+  if (!type) {
+    throw new UsageError(
+      `give type=${DRIVE_TYPE_NAMES.join(", type=")} (and the type's fields; see syncron drive --help)`,
+    );
+  }
+  const body: Record<string, unknown> = { name };
+  for (const [field, text] of given) body[field] = fieldValue(type, field, text);
+  const missing = type.secrets.filter((field) => body[field] === undefined);
+  if (missing.length === 0) return body;
+  const asker = ask ? { ask, close() {} } : secretAsker();
+  try {
+    const noneGiven = missing.length === type.secrets.length;
+    for (const [i, field] of missing.entries()) {
+      if (!(noneGiven && i === 0) && complete(type, body)) break;
+      const secret = await asker.ask(`${field} for drive ${name} (empty: none): `);
+      if (secret !== "") body[field] = secret;
+    }
+  } finally {
+    asker.close();
   }
   return body;
 }
