@@ -2,10 +2,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevStack, startDevStack } from "../lib/dev/dev-stack.ts";
-import { localRootsFrom } from "../lib/drives/local-roots.ts";
+import type { DevStack } from "../lib/dev/dev-stack.ts";
 import { runInPty } from "./support/cli/pty.ts";
 import { BIN, http } from "./support/dev/dev-process.ts";
+import { startLocalDevStack } from "./support/dev/local-dev-stack.ts";
 import { type OpenListFixture, startOpenListFixture } from "./support/drives/openlist-fixture.ts";
 import { startWebdavTestServer, type WebdavTestServer } from "./support/drives/webdav-test-server.ts";
 
@@ -19,12 +19,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "syncron-cli-tty-"));
   dav = await startWebdavTestServer({ user: { username: "alice", password: SECRET } });
   openlist = await startOpenListFixture({ password: SECRET });
-  stack = await startDevStack({
-    port: 0,
-    dataDir: join(dir, "data"),
-    localRoots: localRootsFrom(dir, { roots: [], rule: "unused" }),
-    log: () => {},
-  });
+  stack = await startLocalDevStack(dir);
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();

@@ -7,7 +7,9 @@ import { type ApiStack, startApiStack } from "../../test/support/api/api-stack.t
 import { localRootsFrom } from "../drives/local-roots.ts";
 import { driveFor } from "../drives/open-drive.ts";
 import { createDriveResolver } from "../jobs/drives/resolve-drive.ts";
+import { runMetrics } from "../jobs/run-metrics.ts";
 import { runSyncJob } from "../jobs/run-sync-job/run-sync-job.ts";
+import type { FinishedRun } from "../jobs/run-sync-job/types.ts";
 import { parseMessage } from "../queue/message.ts";
 
 /**
@@ -186,5 +188,56 @@ describe("POST /api/v1/sync-configs/preview", () => {
     expect(outcome.task_id).toBe(queued.body.task_id);
     expect(opened).toEqual([true, true]);
     await expect(stat(join(root, "fresh"))).rejects.toThrow(/ENOENT/);
+  });
+
+  it("is no config's run: kept out of GET /api/v1/runs and of run metrics, listed with previews=true", async () => {
+    const root = join(base, "root");
+    await mkdir(join(root, "m-src"), { recursive: true });
+    await writeFile(join(root, "m-src", "f.txt"), "f");
+    const fields = { name: "m", source: join(root, "m-src"), target: join(root, "m-dst"), cron: "0 2 * * *" };
+    const created = await stack.call({ method: "POST", path: "/api/v1/sync-configs", body: fields });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const manual = await stack.call({
+      method: "POST",
+      path: `/api/v1/task/scheduler/execute-sync/${created.body.id}`,
+    });
+    expect(manual.status, JSON.stringify(manual.body)).toBe(202);
+    const preview = await stack.call({ method: "POST", path: PREVIEW, body: fields });
+    expect(preview.status, JSON.stringify(preview.body)).toBe(202);
+    const finished: FinishedRun[] = [];
+    for (const message of await takeMessages()) {
+      await runSyncJob(
+        message,
+        { ...worker(), onRunFinished: (run) => finished.push(run) },
+        { remainingTimeMs: () => 15 * 60_000 },
+      );
+    }
+    const byTask = new Map(finished.map((run) => [run.task_id, run]));
+    expect(runMetrics(byTask.get(preview.body.task_id)!)).toEqual([
+      { name: "previews", unit: "Count", value: 1 },
+    ]);
+    expect(runMetrics(byTask.get(manual.body.task_id)!)).toContainEqual({
+      name: "runs",
+      unit: "Count",
+      value: 1,
+    });
+
+    const listed = await stack.call({ method: "GET", path: "/api/v1/runs?limit=100" });
+    expect(listed.status).toBe(200);
+    const ids = listed.body.items.map((run: { task_id: string }) => run.task_id);
+    expect(ids).toContain(manual.body.task_id);
+    expect(listed.body.items.filter((run: { trigger: string }) => run.trigger === "preview")).toEqual([]);
+    const succeeded = await stack.call({ method: "GET", path: "/api/v1/runs?status=SUCCESS&limit=100" });
+    expect(succeeded.body.items.map((run: { task_id: string }) => run.task_id)).toEqual([
+      manual.body.task_id,
+    ]);
+
+    const previews = await stack.call({ method: "GET", path: "/api/v1/runs?previews=true&limit=100" });
+    expect(previews.status).toBe(200);
+    expect(previews.body.items[0]).toMatchObject({ task_id: preview.body.task_id, trigger: "preview" });
+    expect(previews.body.items.every((run: { trigger: string }) => run.trigger === "preview")).toBe(true);
+    const bad = await stack.call({ method: "GET", path: "/api/v1/runs?previews=yes" });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.error)).toContain("previews must be true or false");
   });
 });

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN } from "../../test/support/dev/dev-process.ts";
-import { type DevStack, startDevStack } from "../dev/dev-stack.ts";
-import { localRootsFrom } from "../drives/local-roots.ts";
+import { startLocalDevStack } from "../../test/support/dev/local-dev-stack.ts";
+import type { DevStack } from "../dev/dev-stack.ts";
 
 /** The real binary, as users run it, in an English environment. */
 function syncron(env: Record<string, string>, ...args: string[]) {
@@ -25,12 +25,7 @@ describe("syncron config, the real binary", () => {
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), "syncron-cli-config-e2e-"));
-    stack = await startDevStack({
-      port: 0,
-      dataDir: join(root, "data"),
-      localRoots: localRootsFrom(root, { roots: [], rule: "unused" }),
-      log: () => {},
-    });
+    stack = await startLocalDevStack(root);
   }, 60_000);
   afterAll(async () => {
     await stack?.stop();

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runCli } from "../../test/support/cli/run-cli.ts";
-import { type DevStack, startDevStack } from "../dev/dev-stack.ts";
-import { localRootsFrom } from "../drives/local-roots.ts";
+import { startLocalDevStack } from "../../test/support/dev/local-dev-stack.ts";
+import type { DevStack } from "../dev/dev-stack.ts";
 import { run } from "./config-command.ts";
 
 const cli = (...args: string[]) => runCli("config", ...args);
@@ -21,13 +21,7 @@ describe("syncron config against a running API", () => {
     vi.stubEnv("LC_MESSAGES", "");
     vi.stubEnv("LANG", "C.UTF-8");
     root = await mkdtemp(join(tmpdir(), "syncron-cli-config-"));
-    await mkdir(join(root, "data"));
-    stack = await startDevStack({
-      port: 0,
-      dataDir: join(root, "data"),
-      localRoots: localRootsFrom(root, { roots: [], rule: "unused" }),
-      log: () => {},
-    });
+    stack = await startLocalDevStack(root);
     url = stack.url;
   }, 60_000);
   afterAll(async () => {

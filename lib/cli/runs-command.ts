@@ -31,6 +31,7 @@ export const usage = `Usage: syncron runs [options]
 Options:
   --config ID   only this config's runs
   --status S    only runs in this state (${RUN_STATUSES.join(", ")})
+  --previews    the previews (dry runs of unsaved configs) instead of the runs of configs
   --limit N     how many runs (1-100, default ${DEFAULT_LIMIT})
   --follow      keep polling (every ${FOLLOW_INTERVAL_MS / 1000} s) and print each new run and status change until Ctrl-C
 ${URL_USAGE}
@@ -65,10 +66,14 @@ function runLine(run: Json): string {
   );
 }
 
-function listPath(values: { config?: string | undefined; status?: string | undefined }, limit: number) {
+function listPath(
+  values: { config?: string | undefined; status?: string | undefined; previews?: boolean | undefined },
+  limit: number,
+) {
   const query = new URLSearchParams({ limit: String(limit) });
   if (values.config) query.set("config_id", values.config);
   if (values.status) query.set("status", values.status);
+  if (values.previews) query.set("previews", "true");
   return `/api/v1/runs?${query}`;
 }
 
@@ -106,6 +111,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     status: { type: "string" },
     limit: { type: "string" },
     follow: { type: "boolean" },
+    previews: { type: "boolean" },
   });
   const [action, taskId, ...extra] = positionals;
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);

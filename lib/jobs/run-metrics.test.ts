@@ -2,8 +2,27 @@ import { describe, expect, it } from "vitest";
 import { runMetrics } from "./run-metrics.ts";
 
 describe("runMetrics", () => {
+  it("counts a preview (a dry run of an unsaved config) as a preview only, not as a run", () => {
+    const result = {
+      status: "SUCCESS" as const,
+      copied: 3,
+      updated: 0,
+      deleted: 0,
+      skipped: 0,
+      failed: 0,
+      bytes_transferred: 0,
+      files_checked: 3,
+      duration_ms: 5,
+      errors: [],
+      retryable: false,
+    };
+    expect(
+      runMetrics({ config_id: "preview-t", task_id: "t", trigger: "preview", status: "SUCCESS", result }),
+    ).toEqual([{ name: "previews", unit: "Count", value: 1 }]);
+  });
+
   it("counts a skipped run without sync figures", () => {
-    expect(runMetrics({ config_id: "c", task_id: "t", status: "SKIPPED" })).toEqual([
+    expect(runMetrics({ config_id: "c", task_id: "t", trigger: "schedule", status: "SKIPPED" })).toEqual([
       { name: "runs", unit: "Count", value: 1 },
       { name: "run_failures", unit: "Count", value: 0 },
       { name: "runs_skipped", unit: "Count", value: 1 },
@@ -12,7 +31,9 @@ describe("runMetrics", () => {
   });
 
   it("counts a cancelled run apart from failures", () => {
-    expect(runMetrics({ config_id: "c", task_id: "t", status: "CANCELLED" }).slice(0, 4)).toEqual([
+    expect(
+      runMetrics({ config_id: "c", task_id: "t", trigger: "schedule", status: "CANCELLED" }).slice(0, 4),
+    ).toEqual([
       { name: "runs", unit: "Count", value: 1 },
       { name: "run_failures", unit: "Count", value: 0 },
       { name: "runs_skipped", unit: "Count", value: 0 },
@@ -34,7 +55,9 @@ describe("runMetrics", () => {
       errors: [],
       retryable: false,
     };
-    expect(runMetrics({ config_id: "c", task_id: "t", status: "FAILURE", result })).toEqual([
+    expect(
+      runMetrics({ config_id: "c", task_id: "t", trigger: "schedule", status: "FAILURE", result }),
+    ).toEqual([
       { name: "runs", unit: "Count", value: 1 },
       { name: "run_failures", unit: "Count", value: 1 },
       { name: "runs_skipped", unit: "Count", value: 0 },

@@ -3,6 +3,7 @@ import type { FinishedRun } from "./run-sync-job/types.ts";
 /** One run's figures as CloudWatch metrics: name, unit and value. Pure, so the worker's EMF output is testable. */
 export interface RunMetric {
   readonly name:
+    | "previews"
     | "runs"
     | "run_failures"
     | "runs_skipped"
@@ -15,8 +16,12 @@ export interface RunMetric {
   readonly value: number;
 }
 
-/** The metrics of one finished run (runs, failures, files, bytes, duration). */
+/**
+ * The metrics of one finished run (runs, failures, files, bytes, duration). A preview (a dry run of
+ * a config not saved) is no config's run: it counts as one `previews` and in nothing else.
+ */
 export function runMetrics(run: FinishedRun): RunMetric[] {
+  if (run.trigger === "preview") return [{ name: "previews", unit: "Count", value: 1 }];
   const metrics: RunMetric[] = [
     { name: "runs", unit: "Count", value: 1 },
     { name: "run_failures", unit: "Count", value: run.status === "FAILURE" ? 1 : 0 },

@@ -465,6 +465,8 @@ describe("createWorkerHandler", () => {
       status: "FAILURE",
       finished_at: now.toISOString(),
     });
-    expect(finished).toEqual([{ config_id: config.id, task_id: taskId, status: "FAILURE" }]);
+    expect(finished).toEqual([
+      { config_id: config.id, task_id: taskId, trigger: "manual", status: "FAILURE" },
+    ]);
   });
 });

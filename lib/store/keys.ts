@@ -1,5 +1,5 @@
 import type { DriveRecord } from "./drive-record.ts";
-import type { Run } from "./run.ts";
+import type { Run, RunTrigger } from "./run.ts";
 import { isFinished } from "./run.ts";
 import type { SyncConfig } from "./sync-config.ts";
 
@@ -12,6 +12,11 @@ export const DRIVES_PARTITION = "DRIVES";
 export const ENABLED_PARTITION = "ENABLED";
 export const UNFINISHED_PARTITION = "UNFINISHED";
 export const ALL_RUNS_PARTITION = "RUNS";
+/** Previews (dry runs of unsaved configs) are no config's runs: kept out of the all-runs listing. */
+export const PREVIEW_RUNS_PARTITION = "PREVIEWS";
+/** The all-runs index partition of a run: previews apart from the runs of configs. */
+export const allRunsPartition = (trigger: RunTrigger): string =>
+  trigger === "preview" ? PREVIEW_RUNS_PARTITION : ALL_RUNS_PARTITION;
 export const runsPartition = (configId: string): string => `RUNS#${configId}`;
 
 export const configKey = (id: string): ItemKey => ({ pk: `CONFIG#${id}`, sk: "CONFIG" });
@@ -57,7 +62,7 @@ export function runItem(run: Run): Record<string, unknown> {
     ...runKey(run.task_id),
     gsi1pk: runsPartition(run.config_id),
     gsi1sk: sortKey,
-    gsi3pk: ALL_RUNS_PARTITION,
+    gsi3pk: allRunsPartition(run.trigger),
     gsi3sk: sortKey,
     ...(isFinished(run.status) ? {} : { gsi2pk: UNFINISHED_PARTITION, gsi2sk: sortKey }),
   };

@@ -3,7 +3,14 @@ import { ConflictError, conditional, NotFoundError } from "./errors.ts";
 import { ExpressionBuilder } from "./expressions.ts";
 import { scheduledTaskId } from "./ids.ts";
 import { getItem, putIfAbsent, putNew } from "./items.ts";
-import { ALL_RUNS_PARTITION, runItem, runKey, runsPartition, UNFINISHED_PARTITION } from "./keys.ts";
+import {
+  ALL_RUNS_PARTITION,
+  PREVIEW_RUNS_PARTITION,
+  runItem,
+  runKey,
+  runsPartition,
+  UNFINISHED_PARTITION,
+} from "./keys.ts";
 import { type Page, type PageOptions, queryAll, queryPage } from "./paging.ts";
 import {
   isFinished,
@@ -43,7 +50,8 @@ export interface RunRepository {
   /** Runs of one config, newest first, one page at a time. Throws InvalidCursorError. */
   listByConfig(configId: string, options?: PageOptions): Promise<Page<Run>>;
   /**
-   * Every run (or one config's), newest first, one page at a time; with `status`, only runs in it
+   * Every run of a config (or one config's), newest first, one page at a time; with `previews`, the
+   * previews instead (they are no config's runs, and kept apart); with `status`, only runs in it
    * (such a page may hold fewer than `limit` runs and still have a `next_cursor`: follow it until
    * null). Throws InvalidCursorError.
    */
@@ -55,6 +63,8 @@ export interface RunRepository {
 export interface RunListOptions extends PageOptions {
   readonly configId?: string;
   readonly status?: RunStatus;
+  /** List the preview runs (trigger `preview`) instead of the runs of configs. Ignored with `configId`. */
+  readonly previews?: boolean;
 }
 
 export function createRunRepository(deps: {
@@ -174,10 +184,10 @@ export function createRunRepository(deps: {
     },
 
     async list(options = {}) {
-      const { configId, status, ...page } = options;
+      const { configId, status, previews = false, ...page } = options;
       const where =
         configId === undefined
-          ? { index: INDEX.allRuns, partition: ALL_RUNS_PARTITION }
+          ? { index: INDEX.allRuns, partition: previews ? PREVIEW_RUNS_PARTITION : ALL_RUNS_PARTITION }
           : { index: INDEX.byParent, partition: runsPartition(configId) };
       const found = await queryPage(
         {

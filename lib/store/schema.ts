@@ -11,11 +11,11 @@
  * | item   | pk                 | sk       | gsi1pk (gsi1sk)                                   | gsi2pk (gsi2sk), sparse                               | gsi3pk (gsi3sk)                          |
  * |--------|--------------------|----------|---------------------------------------------------|-------------------------------------------------------|------------------------------------------|
  * | config | `CONFIG#<id>`      | `CONFIG` | `CONFIGS` (`<created_at>#<id>`): all configs      | `ENABLED` (`<id>`): only while enabled                | –                                        |
- * | run    | `RUN#<task_id>`    | `RUN`    | `RUNS#<config_id>` (`<created_at>#<task_id>`)     | `UNFINISHED` (`<created_at>#<task_id>`): PENDING, STARTED, RETRY | `RUNS` (`<created_at>#<task_id>`): all runs |
+ * | run    | `RUN#<task_id>`    | `RUN`    | `RUNS#<config_id>` (`<created_at>#<task_id>`)     | `UNFINISHED` (`<created_at>#<task_id>`): PENDING, STARTED, RETRY | `RUNS` (`<created_at>#<task_id>`): all runs; `PREVIEWS` for previews |
  * | lease  | `LEASE#<config_id>`| `LEASE`  | –                                                 | –                                                     | –                                        |
  * | drive  | `DRIVE#<name>`     | `DRIVE`  | `DRIVES` (`<created_at>#<name>`): all drives      | –                                                     | –                                        |
  *
- * The constant partitions (`CONFIGS`, `DRIVES`, `ENABLED`, `UNFINISHED`, `RUNS`) are fine at syncron's scale
+ * The constant partitions (`CONFIGS`, `DRIVES`, `ENABLED`, `UNFINISHED`, `RUNS`, `PREVIEWS`) are fine at syncron's scale
  * (thousands of configs, not millions). Runs and leases carry {@link TTL_ATTRIBUTE} (epoch
  * seconds) so DynamoDB deletes them eventually; code never relies on TTL for correctness.
  */

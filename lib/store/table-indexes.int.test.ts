@@ -23,7 +23,7 @@ afterAll(async () => {
   await dynamoDbLocal?.stop();
 });
 
-/** The table as the syncron before the all-runs index created it, with a config and a run in it. */
+/** The table as the syncron before the all-runs index created it, with a config, a run and a preview in it. */
 async function oldTable(
   raw: DynamoDBClient,
   docs: ReturnType<typeof createDocumentClient>,
@@ -47,6 +47,12 @@ async function oldTable(
     ...oldRun
   } = runItem(newRun({ task_id: "old-run", config_id: "cfg", trigger: "manual", now }));
   await docs.send(new PutCommand({ TableName: tableName, Item: oldRun }));
+  const {
+    gsi3pk: _pp,
+    gsi3sk: _ps,
+    ...oldPreview
+  } = runItem(newRun({ task_id: "old-preview", config_id: "preview-old-preview", trigger: "preview", now }));
+  await docs.send(new PutCommand({ TableName: tableName, Item: oldPreview }));
   await createStore({ client: docs, tableName }).configs.create(config);
 }
 
@@ -63,7 +69,7 @@ describe.each(emulators)("ensureTable over a table of an older syncron ($name)",
     docs.destroy();
   });
 
-  it("adds the missing index, keeps every item, and lists the old runs", async () => {
+  it("adds the missing index, keeps every item, and lists the old runs (previews apart)", async () => {
     const tableName = uniqueName("old");
     await oldTable(raw, docs, tableName);
     await ensureTable(raw, tableName);
@@ -73,6 +79,7 @@ describe.each(emulators)("ensureTable over a table of an older syncron ($name)",
     expect((await store.configs.get("cfg"))?.name).toBe("old");
     expect((await store.runs.list()).items.map((r) => r.task_id)).toEqual(["old-run"]);
     expect((await store.runs.listByConfig("cfg")).items.map((r) => r.task_id)).toEqual(["old-run"]);
+    expect((await store.runs.list({ previews: true })).items.map((r) => r.task_id)).toEqual(["old-preview"]);
     const { TableNames = [] } = await raw.send(new ListTablesCommand({}));
     expect(TableNames.filter((name) => name.startsWith(tableName))).toEqual([tableName]);
     // Twice changes nothing.

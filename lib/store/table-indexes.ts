@@ -11,7 +11,8 @@ import {
   type TableDescription,
   UpdateTableCommand,
 } from "@aws-sdk/client-dynamodb";
-import { ALL_RUNS_PARTITION } from "./keys.ts";
+import { allRunsPartition } from "./keys.ts";
+import type { RunTrigger } from "./run.ts";
 import { createTableInput, GLOBAL_INDEXES } from "./schema.ts";
 
 type Item = Record<string, AttributeValue>;
@@ -27,7 +28,8 @@ const isMarker = (item: Item) => item.pk?.S === DONE_MARKER.pk?.S;
  */
 function rekeyed(item: Item): Item {
   if (!item.pk?.S?.startsWith("RUN#") || item.gsi3pk || !item.gsi1sk) return item;
-  return { ...item, gsi3pk: { S: ALL_RUNS_PARTITION }, gsi3sk: item.gsi1sk };
+  const partition = allRunsPartition((item.trigger?.S ?? "manual") as RunTrigger);
+  return { ...item, gsi3pk: { S: partition }, gsi3sk: item.gsi1sk };
 }
 
 async function* scanAll(client: DynamoDBClient, tableName: string): AsyncGenerator<Item[]> {

@@ -11,15 +11,21 @@ import { runView } from "../views.ts";
 export const RunsQuery = z.strictObject({
   status: z.enum(RUN_STATUSES, { error: `status must be one of ${RUN_STATUSES.join(", ")}` }).optional(),
   config_id: z.string().regex(PATH_ID, { error: "config_id must be a sync config id" }).optional(),
+  /** `true`: the preview runs (POST /sync-configs/preview) instead; they are no config's runs. */
+  previews: z.enum(["true", "false"], { error: "previews must be true or false" }).optional(),
   ...PageQuery.shape,
 });
 
-/** Run control under /api/v1/runs: every run, newest first; retry; cancel. */
+/** Run control under /api/v1/runs: every run of a config (or, asked for, every preview), newest first; retry; cancel. */
 export function runRoutes(deps: ApiDeps) {
   return {
     listAllRuns: (async (event) => {
-      const { status, config_id, limit, cursor } = parseWith(RunsQuery, event.queryStringParameters ?? {});
+      const { status, config_id, previews, limit, cursor } = parseWith(
+        RunsQuery,
+        event.queryStringParameters ?? {},
+      );
       const page = await deps.runs.list({
+        previews: previews === "true",
         ...(status === undefined ? {} : { status }),
         ...(config_id === undefined ? {} : { configId: config_id }),
         ...(limit === undefined ? {} : { limit }),

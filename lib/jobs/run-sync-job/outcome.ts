@@ -42,7 +42,7 @@ export async function finishRun(
   options: { expectedStatus?: RunStatus | readonly RunStatus[] } = {},
 ): Promise<JobOutcome> {
   const finished_at = deps.clock().toISOString();
-  await deps.runs.update(
+  const ended = await deps.runs.update(
     run.task_id,
     {
       status,
@@ -62,6 +62,7 @@ export async function finishRun(
   deps.onRunFinished?.({
     config_id: run.config_id,
     task_id: run.task_id,
+    trigger: ended.trigger,
     status,
     ...(outcome.result ? { result: outcome.result } : {}),
   });

@@ -4,7 +4,7 @@ import type { DriveExtras } from "../../drives/open-drive.ts";
 import type { SqsProducer } from "../../queue/sqs-producer.ts";
 import type { ListingMemos } from "../../reports/listing-memos.ts";
 import type { ReportUploader } from "../../reports/report-blobs.ts";
-import type { FinishedStatus, RunStatus } from "../../store/run.ts";
+import type { FinishedStatus, RunStatus, RunTrigger } from "../../store/run.ts";
 import type { Store } from "../../store/store.ts";
 import type { SyncResult } from "../../sync/index.ts";
 import type { JobLog } from "../deps.ts";
@@ -38,6 +38,8 @@ export interface WorkerDeps {
 export interface FinishedRun {
   readonly config_id: string;
   readonly task_id: string;
+  /** `preview`: a dry run of an unsaved config, no config's run (counted apart in metrics). */
+  readonly trigger: RunTrigger;
   readonly status: FinishedStatus;
   readonly result?: SyncResult;
 }
