@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 
 /** What a figure depends on: recorded beside every benchmark section. */
@@ -11,6 +12,12 @@ export interface MachineFacts {
   rclone: string | null;
   /** 1, 5 and 15 minute load averages when the benchmark started (a shared machine is noisy). */
   load_avg: [number, number, number];
+  /**
+   * Whether the bench ran under a real-time policy (`chrt -f 10 npm run bench:…`, as root): its
+   * processes then run whenever they are runnable, ahead of everything else on a shared machine, so
+   * the figures are those of a quiet one (both tools alike: rclone is a child of the bench too).
+   */
+  realtime: boolean;
 }
 
 export function machineFacts(): MachineFacts {
@@ -23,7 +30,20 @@ export function machineFacts(): MachineFacts {
     node: process.version,
     rclone: rcloneVersion(),
     load_avg: [one, five, fifteen].map((n) => Math.round(n * 100) / 100) as [number, number, number],
+    realtime: schedulingPolicy() !== 0,
   };
+}
+
+/** This process's scheduling policy (Linux /proc/self/stat field 41: 0 normal, 1 FIFO, 2 RR), 0 elsewhere. */
+function schedulingPolicy(): number {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[41 - 3]) || 0;
+  } catch {
+    return 0;
+  }
 }
 
 export function rcloneVersion(): string | null {
@@ -37,4 +57,7 @@ export function rcloneVersion(): string | null {
 /** One line for BENCHMARKS.md. */
 export const describeMachine = (m: MachineFacts, loadAfter?: readonly number[]): string =>
   `${m.date}, ${m.nproc} × ${m.cpu}, ${m.memory_gb} GB RAM, Node ${m.node}, ${m.rclone ?? "rclone: not installed"}; ` +
-  `load average at start ${m.load_avg.join(" / ")}${loadAfter ? `, at end ${loadAfter.map((n) => n.toFixed(2)).join(" / ")}` : ""}`;
+  `load average at start ${m.load_avg.join(" / ")}${loadAfter ? `, at end ${loadAfter.map((n) => n.toFixed(2)).join(" / ")}` : ""}` +
+  (m.realtime
+    ? "; run under `chrt -f 10` (SCHED_FIFO: the bench and every process it starts, rclone included, ahead of the machine's other load)"
+    : "");
