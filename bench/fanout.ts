@@ -1,108 +1,56 @@
 /**
  * `npm run bench:fanout`: a simulation of one run split across N workers (BENCHMARKS.md, "Beyond one
- * worker"), on memory drives with a fixed latency added to every request (list, stat, read, write,
- * delete), as a Lambda sees S3 or WebDAV. A coordinator lists the source root and queues one
- * partition per top-level folder; N workers take partitions from the queue, each syncing its folder
- * with the engine's defaults (4 transfers, 8 checkers); deletes (mirror) would run once after every
- * partition finished. Measured for 1, 4 and 16 workers, on a balanced tree and on a skewed one (half
- * the files in one folder): wall time, speed-up over 1 worker, and requests (all of them, both sides).
- * Flags: --scale smoke|full, --runs N, --out FILE, --json, --latency-ms N, --partitions N.
+ * worker"; the run itself is bench/support/fanout-sim.ts), on memory drives with a fixed latency added
+ * to every request (list, stat, read, write, delete), as a Lambda sees S3 or WebDAV. Measured for 1, 4
+ * and 16 workers, on a balanced tree, a skewed one (half the files under one top-level folder, in its
+ * subfolders) and a flat one (half the files in one folder, no subfolders), with large partitions split
+ * and (skewed) without: wall time, speed-up over 1 worker, partitions, and requests (every drive call,
+ * both sides). Then a mirror with extras: deleted once at the end, and not at all when one partition fails.
+ * Flags: --scale smoke|full, --runs N, --out FILE, --json, --latency-ms N, --partitions N, --split-above N.
  */
 import { loadavg } from "node:os";
-import type { Drive } from "../lib/drives/drive.ts";
-import { createMemoryDrive, type MemoryDrive } from "../lib/drives/memory/memory-drive.ts";
-import { DEFAULT_SYNC_OPTIONS, syncDrives } from "../lib/sync/index.ts";
+import { DriveError } from "../lib/drives/errors.ts";
+import {
+  createMemoryDrive,
+  type MemoryDrive,
+  type MemoryDriveOptions,
+} from "../lib/drives/memory/memory-drive.ts";
 import { benchArgs } from "./support/args.ts";
+import { splitRun, withLatency } from "./support/fanout-sim.ts";
 import { describeMachine, machineFacts } from "./support/machine.ts";
 import { finish, table, writeSection } from "./support/report.ts";
 import { median, round } from "./support/stats.ts";
+import { VirtualClock } from "./support/virtual-clock.ts";
 
-const args = benchArgs("fanout", ["latency-ms", "partitions"]);
+const args = benchArgs("fanout", ["latency-ms", "partitions", "split-above"]);
 const full = args.scale === "full";
 const latencyMs = args.numbers["latency-ms"] ?? (full ? 10 : 1);
 const partitions = args.numbers.partitions ?? (full ? 32 : 4);
+const splitAbove = args.numbers["split-above"] ?? (full ? 200 : 8);
 const filesTotal = full ? 3200 : 64;
 const WORKERS = [1, 4, 16] as const;
 const machine = machineFacts();
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A drive whose every request waits `ms` first (a listing once, not per entry). */
-const withLatency = (drive: Drive, ms: number): Drive => ({
-  ...drive,
-  async *list(dir, options) {
-    await sleep(ms);
-    yield* drive.list(dir, options);
-  },
-  stat: async (path) => {
-    await sleep(ms);
-    return drive.stat(path);
-  },
-  read: async (path, options) => {
-    await sleep(ms);
-    return drive.read(path, options);
-  },
-  write: async (path, body, source, options) => {
-    await sleep(ms);
-    return drive.write(path, body, source, options);
-  },
-  delete: async (path) => {
-    await sleep(ms);
-    return drive.delete(path);
-  },
-  mkdir: async (dir) => {
-    await sleep(ms);
-    return drive.mkdir(dir);
-  },
-  rmdir: async (dir) => {
-    await sleep(ms);
-    return drive.rmdir(dir);
-  },
-  hash: async (path, type) => {
-    await sleep(ms);
-    return drive.hash(path, type);
-  },
-});
-
-/** The folder `prefix` of `drive` as a drive of its own (one partition's view). */
-const under = (drive: Drive, prefix: string): Drive => {
-  const inner = (path: string) => (path === "" ? prefix : `${prefix}/${path}`);
-  const outer = (path: string) => path.slice(prefix.length + 1);
-  return {
-    ...drive,
-    name: `${drive.name}/${prefix}`,
-    async *list(dir, options) {
-      for await (const entry of drive.list(inner(dir), options)) yield { ...entry, path: outer(entry.path) };
-    },
-    stat: async (path) => ({ ...(await drive.stat(inner(path))), path }),
-    read: (path, options) => drive.read(inner(path), options),
-    write: async (path, body, source, options) => ({
-      ...(await drive.write(inner(path), body, { ...source, path: inner(path) }, options)),
-      path,
-    }),
-    delete: (path) => drive.delete(inner(path)),
-    mkdir: (dir) => drive.mkdir(inner(dir)),
-    rmdir: (dir) => drive.rmdir(inner(dir)),
-    hash: (path, type) => drive.hash(inner(path), type),
-  };
-};
+type Tree = "balanced" | "skewed" | "flat";
 
 /** Files per top-level folder: equal, or half of them in folder 0 and the rest spread evenly. */
-const sizes = (skewed: boolean): number[] =>
+const sizes = (tree: Tree): number[] =>
   Array.from({ length: partitions }, (_, i) =>
-    skewed
-      ? i === 0
+    tree === "balanced"
+      ? filesTotal / partitions
+      : i === 0
         ? filesTotal / 2
-        : Math.round(filesTotal / 2 / (partitions - 1))
-      : filesTotal / partitions,
+        : Math.round(filesTotal / 2 / (partitions - 1)),
   );
+const filesOf = (tree: Tree): number => sizes(tree).reduce((sum, n) => sum + n, 0);
 
-const seed = async (skewed: boolean): Promise<MemoryDrive> => {
-  const source = createMemoryDrive({ name: "source" });
+/** Each top-level folder's files in 10 subfolders; the flat tree's folder 0 has them all in itself. */
+const seed = async (tree: Tree, options: MemoryDriveOptions = {}): Promise<MemoryDrive> => {
+  const source = createMemoryDrive({ name: "source", ...options });
   const body = new Uint8Array(2048).fill(7);
-  for (const [p, count] of sizes(skewed).entries()) {
+  for (const [p, count] of sizes(tree).entries()) {
     for (let f = 0; f < count; f++) {
-      const path = `p${p}/d${f % 10}/f${f}.bin`;
+      const path = tree === "flat" && p === 0 ? `p0/f${f}.bin` : `p${p}/d${f % 10}/f${f}.bin`;
       await source.write(path, new Blob([body]).stream(), {
         path,
         size: body.length,
@@ -113,68 +61,107 @@ const seed = async (skewed: boolean): Promise<MemoryDrive> => {
   return source;
 };
 
-const requestsOf = (drive: MemoryDrive): number => Object.values(drive.calls).reduce((sum, n) => sum + n, 0);
+const requestsOf = (...drives: MemoryDrive[]): number =>
+  drives.reduce((sum, drive) => sum + Object.values(drive.calls).reduce((a, n) => a + n, 0), 0);
 
-/** One fanned-out run: the coordinator's root listing, then N workers draining the partition queue. */
-async function fannedOut(source: MemoryDrive, target: MemoryDrive, workers: number) {
-  const [src, dst] = [withLatency(source, latencyMs), withLatency(target, latencyMs)];
-  const before = requestsOf(source) + requestsOf(target);
-  const started = performance.now();
-  const queue: string[] = [];
-  for await (const entry of src.list("")) if (entry.kind === "directory") queue.push(entry.path);
-  let copied = 0;
-  let failed = 0;
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      for (let prefix = queue.shift(); prefix !== undefined; prefix = queue.shift()) {
-        const result = await syncDrives(under(src, prefix), under(dst, prefix), {
-          ...DEFAULT_SYNC_OPTIONS,
-          mode: "copy",
-        });
-        copied += result.copied;
-        failed += result.failed;
-      }
-    }),
-  );
-  return {
-    ms: performance.now() - started,
-    requests: requestsOf(source) + requestsOf(target) - before,
-    copied,
-    failed,
-  };
+/** One split run with latency on both sides; requests are the drive calls it made. */
+async function measured(source: MemoryDrive, target: MemoryDrive, workers: number, split: number) {
+  const before = requestsOf(source, target);
+  const clock = new VirtualClock();
+  const sleep = (ms: number) => clock.sleep(ms);
+  const run = await splitRun(withLatency(source, latencyMs, sleep), withLatency(target, latencyMs, sleep), {
+    workers,
+    mode: "mirror",
+    splitAbove: split,
+    now: () => clock.now(),
+  });
+  return { ...run, requests: requestsOf(source, target) - before };
 }
 
-const results: { tree: string; phase: string; workers: number; wall_ms: number; requests: number }[] = [];
-for (const skewed of [false, true]) {
+interface Row {
+  tree: Tree;
+  split: boolean;
+  phase: "first copy" | "no-op";
+  workers: number;
+  wall_ms: number;
+  partitions: number;
+  largest: number;
+  requests: number;
+}
+const results: Row[] = [];
+const cases: [Tree, boolean][] = [
+  ["balanced", true],
+  ["skewed", true],
+  ["skewed", false],
+  ["flat", true],
+];
+for (const [tree, split] of cases) {
   for (const phase of ["first copy", "no-op"] as const) {
     for (const workers of WORKERS) {
-      const samples: { ms: number; requests: number; copied: number; failed: number }[] = [];
+      const samples: Awaited<ReturnType<typeof measured>>[] = [];
       for (let r = 0; r < args.runs; r++) {
-        const source = await seed(skewed);
+        const source = await seed(tree);
         const target = createMemoryDrive({ name: "target" });
-        if (phase === "no-op") await fannedOut(source, target, 16);
-        samples.push(await fannedOut(source, target, workers));
+        if (phase === "no-op") await measured(source, target, 16, splitAbove);
+        samples.push(await measured(source, target, workers, split ? splitAbove : Number.POSITIVE_INFINITY));
       }
       const sample = samples[0]!;
-      const files = sizes(skewed).reduce((sum, n) => sum + n, 0);
-      if (sample.failed > 0 || (phase === "first copy" && sample.copied !== files))
-        throw new Error(`${phase} with ${workers} workers copied ${sample.copied} of ${files}`);
+      const expected = phase === "first copy" ? filesOf(tree) : 0;
+      if (sample.failed > 0 || sample.copied !== expected || sample.deleted !== 0)
+        throw new Error(`${tree} ${phase} with ${workers} workers copied ${sample.copied} of ${expected}`);
       results.push({
-        tree: skewed ? "skewed" : "balanced",
+        tree,
+        split,
         phase,
         workers,
         wall_ms: round(median(samples.map((s) => s.ms))),
+        partitions: sample.partitions,
+        largest: sample.largest,
         requests: sample.requests,
       });
       console.error(
-        `[fanout] ${skewed ? "skewed" : "balanced"} ${phase}, ${workers} workers: ${results.at(-1)!.wall_ms} ms`,
+        `[fanout] ${tree}${split ? "" : " (no split)"} ${phase}, ${workers} workers: ${results.at(-1)!.wall_ms} ms`,
       );
     }
   }
 }
-const single = (tree: string, phase: string) =>
-  results.find((r) => r.tree === tree && r.phase === phase && r.workers === 1)!.wall_ms;
-const rows = results.map((r) => ({ ...r, speed_up: round(single(r.tree, r.phase) / r.wall_ms, 2) }));
+const single = (r: Row) =>
+  results.find((s) => s.tree === r.tree && s.split === r.split && s.phase === r.phase && s.workers === 1)!
+    .wall_ms;
+const rows = results.map((r) => ({ ...r, speed_up: round(single(r) / r.wall_ms, 2) }));
+
+/**
+ * A mirror of the balanced tree onto a copy of it that also holds one extra file in every top-level
+ * folder and an extra folder of 10 files: the extras go once every partition finished; with one
+ * partition unable to list a folder of its source, none of them do.
+ */
+const EXTRA_PATHS = [
+  ...Array.from({ length: partitions }, (_, p) => `p${p}/extra.bin`),
+  ...Array.from({ length: 10 }, (_, f) => `gone/f${f}.bin`),
+];
+const deletes: { case: string; partitions: number; failed: number; deleted: number; aborted: string }[] = [];
+for (const failing of [false, true]) {
+  let broken = false;
+  const source = await seed("balanced", {
+    failOn: (op, path) =>
+      broken && op === "list" && path === "p1/d3" ? new DriveError(`cannot list ${path}`, path) : undefined,
+  });
+  const target = createMemoryDrive({ name: "target" });
+  await splitRun(source, target, { workers: 16, mode: "copy", splitAbove });
+  const body = new Blob([new Uint8Array(16)]);
+  for (const path of EXTRA_PATHS) await target.write(path, body.stream(), { path, size: body.size });
+  broken = failing;
+  const run = await splitRun(source, target, { workers: 16, mode: "mirror", splitAbove });
+  if (run.deleted !== (failing ? 0 : EXTRA_PATHS.length) || target.calls.delete !== run.deleted)
+    throw new Error(`mirror (${failing ? "one partition failing" : "all succeed"}) deleted ${run.deleted}`);
+  deletes.push({
+    case: failing ? "one partition cannot list a source folder" : "every partition succeeds",
+    partitions: run.partitions,
+    failed: run.failed,
+    deleted: run.deleted,
+    aborted: run.aborted ?? "",
+  });
+}
 
 const figures = {
   bench: "fanout",
@@ -184,8 +171,10 @@ const figures = {
   load_after: loadavg().map((x) => round(x, 2)),
   latency_ms: latencyMs,
   partitions,
+  split_above: splitAbove,
   files: filesTotal,
   results: rows,
+  deletes,
 };
 await writeSection(
   args.out,
@@ -194,13 +183,38 @@ await writeSection(
     "## Beyond one worker: a simulation",
     "",
     `Memory drives with ${latencyMs} ms added to every request; ${filesTotal} files of 2 KiB in ${partitions} top-level ` +
-      "folders (10 subfolders each), balanced or skewed (half the files in one folder). A coordinator lists the root and " +
-      "queues one partition per top-level folder; N workers take partitions from the queue and sync each with the " +
-      "engine's defaults (4 transfers, 8 checkers). Requests are every drive call on both sides.",
+      "folders: balanced (10 subfolders each), skewed (half the files under folder 0, in its 10 subfolders) or flat " +
+      "(half the files in folder 0 itself). A coordinator syncs the root's own files and queues every top-level folder " +
+      "as a partition; N workers take partitions from the queue and sync each (mirror, deletes deferred) with the " +
+      `engine's defaults (4 transfers, 8 checkers). Split: a partition that has listed more than ${splitAbove} entries ` +
+      "hands every further folder it lists to the queue (`handOff`). Partitions: queue messages (the coordinator's " +
+      "included); largest: files checked by the largest one. Requests are every drive call on both sides. Time is " +
+      "simulated: every request waits its latency on a virtual clock that moves only when all workers wait, so N " +
+      "workers cost what N machines would and the figures do not depend on this machine's load (CPU time is not " +
+      "counted).",
     "",
     table(
-      ["tree", "run", "workers", "wall (s)", "speed-up", "requests"],
-      rows.map((r) => [r.tree, r.phase, r.workers, (r.wall_ms / 1000).toFixed(2), r.speed_up, r.requests]),
+      ["tree", "split", "run", "workers", "simulated (s)", "speed-up", "partitions", "largest", "requests"],
+      rows.map((r) => [
+        r.tree,
+        r.split ? "yes" : "no",
+        r.phase,
+        r.workers,
+        (r.wall_ms / 1000).toFixed(2),
+        r.speed_up,
+        r.partitions,
+        r.largest,
+        r.requests,
+      ]),
+    ),
+    "",
+    `Deletes last: a mirror of the balanced tree (16 workers, split) onto a copy of it with ${EXTRA_PATHS.length} extra ` +
+      "files (one in every top-level folder, 10 in a folder the source lacks), then the same with one source folder " +
+      "that cannot be listed (p1/d3).",
+    "",
+    table(
+      ["case", "partitions", "deleted", "why not"],
+      deletes.map((d) => [d.case, d.partitions, d.deleted, d.aborted || "–"]),
     ),
     "",
     `Medians of ${args.runs} run(s), scale \`${args.scale}\`. Machine: ${describeMachine(machine, figures.load_after)}.`,

@@ -3,6 +3,7 @@ import type { SyncOptions } from "./types.ts";
 
 export { locationsOverlap } from "../drives/overlap.ts";
 export { resolveCompare } from "./compare.ts";
+export { type DeleteDeferredResult, deleteDeferred, type RunPart } from "./delete-deferred.ts";
 export { createDirectoryFilter, createPathFilter } from "./filter.ts";
 export { parseMaxDelete } from "./max-delete.ts";
 export { planSync } from "./plan.ts";
@@ -10,6 +11,7 @@ export { syncDrives } from "./sync-drives.ts";
 export type {
   CheckpointCounters,
   CompareMode,
+  DeferredDeletes,
   Listing,
   MaxDelete,
   PlanOptions,

@@ -5,6 +5,7 @@ import { mapLimit } from "../util/map-limit.ts";
 import { CompareUnsupportedError, type ResolvedCompare, resolveCompare } from "./compare.ts";
 import { Semaphore, WorkStack } from "./concurrency.ts";
 import { CopyError, copyFile } from "./copy-file.ts";
+import { deleteExtras } from "./delete-extras.ts";
 import { type DirNode, DirTracker, fingerprintOf, type WalkCounts, zeroWalkCounts } from "./dir-tracker.ts";
 import { createDirectoryFilter, createPathFilter } from "./filter.ts";
 import { deleteGuard } from "./max-delete.ts";
@@ -86,6 +87,8 @@ class SyncRun {
   private readonly planned: SyncAction[] = [];
   private readonly errors: SyncError[] = [];
   private errorCount = 0;
+  /** Entries listed by this run (both sides), for `handOff`. */
+  private listed = 0;
   /** Errors a retry cannot help (see `isRetryable`). */
   private permanentErrors = 0;
   private aborted: string | undefined;
@@ -163,7 +166,8 @@ class SyncRun {
         await this.stack.run(this.options.checkers, (item) => this.walkDirectory(item));
       }
       while (this.inflight.size > 0) await Promise.all(this.inflight);
-      if (deletesExtras(this.options.mode) && !this.stopped) await this.deleteExtras();
+      if (deletesExtras(this.options.mode) && !this.stopped && !this.options.deferDeletes)
+        await this.deleteExtras();
       this.options.onProgress?.({ ...this.progress });
       return this.result();
     } finally {
@@ -199,6 +203,10 @@ class SyncRun {
       );
     }
     if (this.options.dryRun) result.planned = this.planned;
+    if (this.options.deferDeletes && deletesExtras(this.options.mode) && result.status === "SUCCESS") {
+      const { source_files, target_files } = walk;
+      result.deferred = { files: this.deletes, dirs: this.extraDirs, source_files, target_files };
+    }
     return result;
   }
 
@@ -218,6 +226,7 @@ class SyncRun {
         node.clean = false;
         return;
       }
+      if (item.parent && item.source && (await this.options.handOff?.(item.path, this.listed))) return;
       const actions = planSync(sourceEntries, targetEntries, {
         mode: this.options.mode,
         ...(this.compare ?? { compare: "size", modTimeWindowMs: Number.POSITIVE_INFINITY }),
@@ -291,6 +300,7 @@ class SyncRun {
         async () => {
           const entries: Entry[] = [];
           for await (const entry of drive.list(dir, { signal })) entries.push(entry);
+          this.listed += entries.length;
           return entries;
         },
         this.retry,
@@ -410,23 +420,24 @@ class SyncRun {
       for (const { path, size } of deletes) await this.item(path, "delete", size, "planned");
       return;
     }
-    await mapLimit(deletes, this.options.transfers, async ({ path, size }) => {
-      if (this.stopped) return;
-      try {
-        await withRetry(() => this.target.delete(path), this.retry, this.stopper.signal);
-        this.counts.deleted++;
-        await this.item(path, "delete", size, "done");
-      } catch (error) {
-        if (this.stopped) return;
-        this.fail(path, "delete", messageOf(error), error);
-        await this.item(path, "delete", size, "failed", messageOf(error));
-      }
-    });
-    if (this.stopped || !this.target.features.keepsEmptyDirectories) return;
-    // Deepest first; a directory still holding excluded files stays (rmdir refuses), which is right.
-    for (const dir of this.extraDirs.sort((a, b) => b.length - a.length)) {
-      await this.target.rmdir(dir).catch(() => {});
-    }
+    await deleteExtras(
+      this.target,
+      { files: deletes, dirs: this.extraDirs },
+      {
+        transfers: this.options.transfers,
+        retry: this.retry,
+        signal: this.stopper.signal,
+        removeDirs: this.target.features.keepsEmptyDirectories,
+        onDeleted: async (path, size) => {
+          this.counts.deleted++;
+          await this.item(path, "delete", size, "done");
+        },
+        onFailed: async (path, size, error) => {
+          this.fail(path, "delete", messageOf(error), error);
+          await this.item(path, "delete", size, "failed", messageOf(error));
+        },
+      },
+    );
   }
 
   private item(

@@ -1,5 +1,6 @@
 /** The data shapes of the sync engine: options in, actions planned, result out. */
 import type { FileEntry, HashType } from "../drives/drive.ts";
+import type { Extras } from "./delete-extras.ts";
 import type { FilterRule } from "./rules.ts";
 
 /**
@@ -121,6 +122,27 @@ export interface SyncOptions {
   checkpoint?: SyncCheckpoint;
   /** For retryable errors: total attempts (default 3) and the backoff base (default 200 ms). */
   retry?: { attempts: number; baseDelayMs: number };
+  /**
+   * For one run split across workers (BENCHMARKS.md, "Beyond one worker"): in a deleting mode, find
+   * the extras but delete nothing, and apply no delete guard; the result's `deferred` lists them, for
+   * the one step that deletes after every part of the run finished (`deleteDeferred`).
+   */
+  deferDeletes?: boolean;
+  /**
+   * Called once a folder below the root that the source has was listed on both sides, with the entries
+   * this run has listed so far (both sides, this folder's included). `true` = the caller takes the
+   * folder over (another worker syncs it): this run does not walk it and counts it finished in its
+   * checkpoint, so resolve `true` only once the hand-over is durable.
+   */
+  handOff?: (dir: string, listed: number) => boolean | Promise<boolean>;
+}
+
+/** What a run with `deferDeletes` leaves to delete, and the counts the run-wide guards need. */
+export interface DeferredDeletes extends Extras {
+  /** Files seen on the source (after filters), for the empty-source guard. */
+  readonly source_files: number;
+  /** Files seen on the target, for the percent max-delete guard. */
+  readonly target_files: number;
 }
 
 export interface SyncResult {
@@ -149,6 +171,8 @@ export interface SyncResult {
   checkpoint?: SyncCheckpoint;
   /** Dry run only: the copies, updates and deletes that would happen (first 10,000). */
   planned?: SyncAction[];
+  /** With `deferDeletes` in a deleting mode, only when the run is SUCCESS: what is left to delete. */
+  deferred?: DeferredDeletes;
 }
 
 /** One directory's entries on one side (or any set of entries: the planner matches by path). */
