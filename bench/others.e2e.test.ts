@@ -13,7 +13,7 @@ describe("bench scripts (smoke)", () => {
     expect(markdown).toMatch(/<!-- bench:memory -->[\s\S]*\| syncron engine[\s\S]*<!-- \/bench:memory -->/);
   }, 120_000);
 
-  it("reconcile: the second refresh of the same configs makes no mutating call", async () => {
+  it("reconcile: the second refresh of the same configs makes no mutating call, nor a fresh process's", async () => {
     const { figures, markdown } = await smokeRun("reconcile");
     const first = figures.first as { ms: number; mutating_calls: number; all_calls: number };
     const second = figures.second as { ms: number; mutating_calls: number; all_calls: number };
@@ -23,6 +23,15 @@ describe("bench scripts (smoke)", () => {
     expect(second.mutating_calls).toBe(0);
     expect(measured(first.ms) && measured(second.ms) && measured(second.all_calls)).toBe(true);
     expect(markdown).toContain("| second (nothing changed) |");
+    // A fresh process (a cold start) trusts the records kept in the table: no read of any schedule.
+    const fresh = figures.fresh as {
+      mutating_calls: number;
+      get_schedule_calls: number;
+      dynamodb_requests: number;
+    };
+    expect(fresh).toMatchObject({ mutating_calls: 0, get_schedule_calls: 0 });
+    expect(fresh.dynamodb_requests).toBeGreaterThan(0);
+    expect(markdown).toContain("| third, fresh process (nothing changed) |");
   }, 120_000);
 
   it("api: requests per second and p50/p99 for task-status and POST /sync-configs on syncron dev", async () => {

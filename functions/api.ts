@@ -19,6 +19,7 @@ import { API_AUTH_KINDS, type ApiAuthKind, ENV, requiredEnv } from "../lib/env.t
 import { createSqsProducer } from "../lib/queue/sqs-producer.ts";
 import { reportsBucketReader } from "../lib/reports/s3/reports-bucket.ts";
 import { createAwsScheduler } from "../lib/schedule/aws-scheduler.ts";
+import type { ScheduleRecords } from "../lib/schedule/schedule-records.ts";
 import {
   AWS_SCHEDULER_BACKENDS,
   DEFAULT_AWS_SCHEDULER_BACKEND,
@@ -30,8 +31,11 @@ import { createDocumentClient, createStore } from "../lib/store/store.ts";
 
 type Env = Record<string, string | undefined>;
 
-/** The scheduler adapter SYNCRON_SCHEDULE_BACKEND names (default eventbridge-scheduler). */
-function schedulerFromEnv(env: Env): Scheduler {
+/**
+ * The scheduler adapter SYNCRON_SCHEDULE_BACKEND names (default eventbridge-scheduler), keeping what
+ * it reads of each schedule in the store, so a cold start does not read every schedule again.
+ */
+function schedulerFromEnv(env: Env, records: ScheduleRecords, logger: Logger): Scheduler {
   const name = env[ENV.scheduleBackend] || DEFAULT_AWS_SCHEDULER_BACKEND;
   const backend = AWS_SCHEDULER_BACKENDS.find((known) => known === name);
   if (!backend) {
@@ -45,6 +49,9 @@ function schedulerFromEnv(env: Env): Scheduler {
     queueArn: requiredEnv(env, ENV.queueArn),
     roleArn: env[ENV.schedulerRoleArn],
     deadLetterArn: requiredEnv(env, ENV.scheduleDlqArn),
+    records,
+    onRecordsError: (action, error) =>
+      logger.warn(`schedule records: could not ${action}`, { error: error as Error }),
   }).scheduler;
 }
 
@@ -70,7 +77,7 @@ export function apiDepsFromEnv(env: Env, logger: Logger): ApiDeps {
     configs: store.configs,
     runs: store.runs,
     leases: store.leases,
-    scheduler: schedulerFromEnv(env),
+    scheduler: schedulerFromEnv(env, store.scheduleRecords, logger),
     queue: createSqsProducer({
       client: new SQSClient({}),
       queueUrl: requiredEnv(env, ENV.queueUrl),

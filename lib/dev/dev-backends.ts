@@ -8,6 +8,7 @@ import type { ScheduleMessage } from "../queue/message.ts";
 import { createAwsScheduler } from "../schedule/aws-scheduler.ts";
 import { createLocalScheduler } from "../schedule/local/local-scheduler.ts";
 import type { Scheduler, SchedulerBackend } from "../schedule/scheduler.ts";
+import { createScheduleRecordRepository } from "../store/schedule-records.ts";
 import { createDocumentClient } from "../store/store.ts";
 import { ensureTable } from "../store/table.ts";
 import type { DevClock } from "./dev-clock.ts";
@@ -178,6 +179,9 @@ async function awsBackends(
         queueArn: queues.queueArn,
         roleArn: settings.schedulerRoleArn,
         deadLetterArn: scheduleDlq.arn,
+        records: createScheduleRecordRepository({ client: documentClient, tableName: settings.tableName }),
+        onRecordsError: (action, error) =>
+          wiring.log("warn", `schedule records: could not ${action}`, { error: String(error) }),
       });
       clients.push(aws);
       scheduler = aws.scheduler;

@@ -15,6 +15,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAwsScheduler, SchedulerSettingsError } from "./aws-scheduler.ts";
+import type { ScheduleRecords } from "./schedule-records.ts";
 
 const QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:syncron-sync";
 const ROLE_ARN = "arn:aws:iam::123456789012:role/scheduler";
@@ -53,6 +54,29 @@ describe("createAwsScheduler", () => {
       { Name: "syncron-c1-dow", GroupName: "grp", ClientToken: expect.any(String) },
     ]);
     expect(rulesApi.calls()).toEqual([]);
+    aws.destroy();
+  });
+
+  it("eventbridge-scheduler: forgets the records of the schedules it deletes, in the records it is given", async () => {
+    schedulerApi.on(DeleteScheduleCommand).resolves({});
+    const forgotten: string[] = [];
+    const records: ScheduleRecords = {
+      list: async () => [],
+      put: async () => {},
+      delete: async (group, name) => {
+        forgotten.push(`${group}/${name}`);
+      },
+    };
+    const aws = createAwsScheduler({
+      backend: "eventbridge-scheduler",
+      group: "grp",
+      queueArn: QUEUE_ARN,
+      roleArn: ROLE_ARN,
+      deadLetterArn: SCHEDULE_DLQ_ARN,
+      records,
+    });
+    await aws.scheduler.remove("c1");
+    expect(forgotten).toEqual(["grp/syncron-c1", "grp/syncron-c1-dow"]);
     aws.destroy();
   });
 

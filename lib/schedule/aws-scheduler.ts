@@ -9,6 +9,7 @@ import { SCHEDULE_RETRY_POLICY } from "./delivery.ts";
 import { createEventBridgeRulesScheduler } from "./eventbridge-rules/eventbridge-rules.ts";
 import { createEventBridgeScheduler } from "./eventbridge-scheduler/eventbridge-scheduler.ts";
 import { rulePrefixOf } from "./names.ts";
+import type { ScheduleRecords } from "./schedule-records.ts";
 import type { AwsSchedulerBackend, Scheduler } from "./scheduler.ts";
 
 /** The settings cannot make a scheduler (a required one is missing). */
@@ -29,6 +30,13 @@ export interface AwsSchedulerSettings {
    * (SCHEDULE_RETRY_POLICY) land there instead of vanishing. Required.
    */
   deadLetterArn: string | undefined;
+  /**
+   * eventbridge-scheduler: where each schedule as last read is kept (the store's `scheduleRecords`),
+   * so a cold start reads only the schedules changed since; without it, a process's memory alone.
+   */
+  records?: ScheduleRecords;
+  /** Told when keeping or reading `records` failed (the adapter then reads the schedules instead). */
+  onRecordsError?: (action: string, error: unknown) => void;
 }
 
 export interface AwsScheduler {
@@ -66,6 +74,14 @@ export function createAwsScheduler(settings: AwsSchedulerSettings): AwsScheduler
     );
   }
   const client = new SchedulerClient({});
-  const scheduler = createEventBridgeScheduler({ client, groupName: group, queueArn, roleArn, ...delivery });
+  const scheduler = createEventBridgeScheduler({
+    client,
+    groupName: group,
+    queueArn,
+    roleArn,
+    ...delivery,
+    ...(settings.records ? { records: settings.records } : {}),
+    ...(settings.onRecordsError ? { onRecordsError: settings.onRecordsError } : {}),
+  });
   return { scheduler, destroy: () => client.destroy() };
 }

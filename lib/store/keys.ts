@@ -18,11 +18,17 @@ export const PREVIEW_RUNS_PARTITION = "PREVIEWS";
 export const allRunsPartition = (trigger: RunTrigger): string =>
   trigger === "preview" ? PREVIEW_RUNS_PARTITION : ALL_RUNS_PARTITION;
 export const runsPartition = (configId: string): string => `RUNS#${configId}`;
+export const schedulesPartition = (group: string): string => `SCHEDULES#${group}`;
 
 export const configKey = (id: string): ItemKey => ({ pk: `CONFIG#${id}`, sk: "CONFIG" });
 export const runKey = (taskId: string): ItemKey => ({ pk: `RUN#${taskId}`, sk: "RUN" });
 export const driveKey = (name: string): ItemKey => ({ pk: `DRIVE#${name}`, sk: "DRIVE" });
 export const leaseKey = (configId: string): ItemKey => ({ pk: `LEASE#${configId}`, sk: "LEASE" });
+/** One partition per schedule group, one item per schedule: the group's records are one Query. */
+export const scheduleRecordKey = (group: string, name: string): ItemKey => ({
+  pk: schedulesPartition(group),
+  sk: name,
+});
 
 // Sort keys start with a normalized time so that lexical order is time order whatever offset a caller used.
 const timeKey = (iso: string, id: string): string => `${new Date(iso).toISOString()}#${id}`;

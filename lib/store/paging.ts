@@ -113,8 +113,14 @@ export async function queryPage(
   return { items: pageItems, next_cursor: encodeCursor(pageItems[limit - 1] ?? {}, query.index) };
 }
 
-/** Reads a whole index partition, page by page (for small sets: enabled configs, unfinished runs). */
-export async function queryAll(query: IndexQuery): Promise<Record<string, unknown>[]> {
+/** A partition of the table's own key (`pk`), read strongly consistent. */
+type TableQuery = Omit<IndexQuery, "index"> & { index?: undefined };
+
+/**
+ * Reads a whole index partition, page by page (for small sets: enabled configs, unfinished runs), or
+ * without `index` a partition of the table itself, strongly consistent (schedule records).
+ */
+export async function queryAll(query: IndexQuery | TableQuery): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -125,14 +131,18 @@ export async function queryAll(query: IndexQuery): Promise<Record<string, unknow
   return items;
 }
 
-function queryCommand(query: IndexQuery, startKey: Record<string, unknown> | undefined, limit?: number) {
-  const { filter } = query;
+function queryCommand(
+  query: IndexQuery | TableQuery,
+  startKey: Record<string, unknown> | undefined,
+  limit?: number,
+) {
+  const { filter, index } = query;
   return new QueryCommand({
     TableName: query.tableName,
-    IndexName: query.index,
+    ...(index ? { IndexName: index } : { ConsistentRead: true }),
     KeyConditionExpression: "#p = :p",
     ExpressionAttributeNames: {
-      "#p": GLOBAL_INDEXES[query.index].hashKey,
+      "#p": index ? GLOBAL_INDEXES[index].hashKey : PRIMARY_INDEX.hashKey,
       ...(filter ? { "#f": filter.attribute } : {}),
     },
     ExpressionAttributeValues: { ":p": query.partition, ...(filter ? { ":f": filter.value } : {}) },

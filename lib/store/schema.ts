@@ -14,6 +14,11 @@
  * | run    | `RUN#<task_id>`    | `RUN`    | `RUNS#<config_id>` (`<created_at>#<task_id>`)     | `UNFINISHED` (`<created_at>#<task_id>`): PENDING, STARTED, RETRY | `RUNS` (`<created_at>#<task_id>`): all runs; `PREVIEWS` for previews |
  * | lease  | `LEASE#<config_id>`| `LEASE`  | –                                                 | –                                                     | –                                        |
  * | drive  | `DRIVE#<name>`     | `DRIVE`  | `DRIVES` (`<created_at>#<name>`): all drives      | –                                                     | –                                        |
+ * | schedule record | `SCHEDULES#<group>` | `<schedule name>` | –                                | –                                                     | –                                        |
+ *
+ * A schedule record is what the EventBridge Scheduler adapter last read of one schedule, with its
+ * LastModificationDate (lib/schedule/schedule-records.ts): a group's records share a partition, so a
+ * cold start reads them in a few strongly consistent Query pages.
  *
  * The constant partitions (`CONFIGS`, `DRIVES`, `ENABLED`, `UNFINISHED`, `RUNS`, `PREVIEWS`) are fine at syncron's scale
  * (thousands of configs, not millions). Runs and leases carry {@link TTL_ATTRIBUTE} (epoch

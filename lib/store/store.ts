@@ -1,18 +1,24 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { ScheduleRecords } from "../schedule/schedule-records.ts";
 import { type ConfigRepository, createConfigRepository } from "./configs.ts";
 import { createDriveRepository, type DriveRepository } from "./drives.ts";
 import { toStoreError } from "./errors.ts";
 import { createLeaseRepository, type LeaseRepository } from "./leases.ts";
 import { RUN_RETENTION_DAYS } from "./run.ts";
 import { createRunRepository, type RunRepository } from "./runs.ts";
+import { createScheduleRecordRepository } from "./schedule-records.ts";
 
-/** syncron's persistence: configs, runs, per-config leases and named drives in one DynamoDB table (schema.ts). */
+/**
+ * syncron's persistence: configs, runs, per-config leases, named drives and the scheduler adapter's
+ * schedule records in one DynamoDB table (schema.ts).
+ */
 export interface Store {
   readonly configs: ConfigRepository;
   readonly drives: DriveRepository;
   readonly runs: RunRepository;
   readonly leases: LeaseRepository;
+  readonly scheduleRecords: ScheduleRecords;
 }
 
 export interface StoreOptions {
@@ -36,6 +42,7 @@ export function createStore(options: StoreOptions): Store {
     drives: createDriveRepository(deps),
     runs: createRunRepository({ ...deps, retentionDays: options.runRetentionDays ?? RUN_RETENTION_DAYS }),
     leases: createLeaseRepository(deps),
+    scheduleRecords: createScheduleRecordRepository(deps),
   };
 }
 

@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-scheduler";
 import { describe, expect, it } from "vitest";
 import { fakeSchedulerApi } from "../../../test/support/schedule/fake-scheduler-api.ts";
+import { manySpecs, schedulesOf } from "../../../test/support/schedule/many-specs.ts";
 import { runSchedulerContract } from "../../../test/support/schedule/scheduler-contract.ts";
 import { parseMessage } from "../../queue/message.ts";
 import { SchedulerError } from "../errors.ts";
@@ -168,14 +169,8 @@ describe("createEventBridgeScheduler requests", () => {
 });
 
 describe("createEventBridgeScheduler listing", () => {
-  /** 10,000 configs, every 7th both day-of-month and day-of-week (two schedules): 11,428 schedules. */
-  const specs = Array.from({ length: 10_000 }, (_, i) => ({
-    config_id: `cfg-${String(i).padStart(5, "0")}`,
-    name: `config ${i}`,
-    cron: i % 7 === 0 ? "0 2 1 * 1" : `${i % 60} ${i % 24} * * *`,
-    timezone: i % 2 ? "Europe/Paris" : "UTC",
-    enabled: true,
-  }));
+  const specs = manySpecs();
+  const schedules = schedulesOf(specs.length); // 11,428
 
   it("reads no schedule whose LastModificationDate is the one recorded: a no-change refresh of 10,000 configs", async () => {
     const { api, scheduler } = setup();
@@ -189,8 +184,8 @@ describe("createEventBridgeScheduler listing", () => {
     expect(api.mutations()).toBe(0);
     expect(api.calls("GetScheduleCommand")).toBe(0);
     const lists = api.calls("ListSchedulesCommand");
-    expect(lists).toBe(Math.ceil(11_428 / 100));
-    expect(api.mock.calls().length).toBeLessThanOrEqual(11_428 / 100 + 1);
+    expect(lists).toBe(Math.ceil(schedules / 100));
+    expect(api.mock.calls().length).toBeLessThanOrEqual(schedules / 100 + 1);
   }, 120_000);
 
   it("reads again, and repairs, a schedule changed behind its back", async () => {

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import {
   CreateScheduleCommand,
   type CreateScheduleCommandInput,
@@ -15,6 +15,7 @@ import { awsErrorName, toSchedulerError } from "../aws-errors.ts";
 import { type RetryPolicy, SCHEDULE_RETRY_POLICY } from "../delivery.ts";
 import { configIdOf, DEFAULT_NAME_PREFIX, scheduleNames } from "../names.ts";
 import { SCHEDULER_TIME_PLACEHOLDER, scheduleInput } from "../schedule-input.ts";
+import type { ScheduleRecord, ScheduleRecords } from "../schedule-records.ts";
 import type { ScheduleInfo, Scheduler, ScheduleSpec, UpsertResult } from "../scheduler.ts";
 import { combine, sameSchedules } from "../scheduler.ts";
 import { canonicalJson, describeSchedule, validateSpec } from "../validate.ts";
@@ -36,6 +37,13 @@ export interface EventBridgeSchedulerOptions {
   newToken?: () => string;
   /** GetSchedule calls in flight while listing. */
   concurrency?: number;
+  /**
+   * Where the schedules as last read are kept beyond this process (the store), so a fresh process
+   * reads only the schedules changed since (default: this process's memory alone).
+   */
+  records?: ScheduleRecords;
+  /** Told when keeping or reading `records` failed; the adapter then reads the schedules instead. */
+  onRecordsError?: (action: string, error: unknown) => void;
 }
 
 type ScheduleRequest = Omit<CreateScheduleCommandInput, "ClientToken">;
@@ -78,23 +86,61 @@ export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions)
    * Each schedule as last read, with its LastModificationDate: while ListSchedules shows the same date,
    * nobody changed it and `list` uses this instead of a GetSchedule (ListSchedules has no expression).
    * One entry per schedule of the group; a write re-reads its schedule, so the record is what is there.
+   * `options.records` keeps the same entries for the next process; only a GetSchedule makes one.
    */
-  const recorded = new Map<string, { modified: number; info: ScheduleInfo }>();
+  const recorded = new Map<string, ScheduleRecord>();
+  const records = options.records;
+  const recordsFailed = (action: string) => (error: unknown) => options.onRecordsError?.(action, error);
+
+  const remember = async (record: ScheduleRecord): Promise<void> => {
+    const { name } = record.info;
+    if (recorded.get(name)?.modified === record.modified) return; // kept already
+    recorded.set(name, record);
+    await records?.put(groupName, record).catch(recordsFailed(`keep the record of ${name}`));
+  };
+
+  const forget = async (name: string): Promise<void> => {
+    recorded.delete(name);
+    await records?.delete(groupName, name).catch(recordsFailed(`forget the record of ${name}`));
+  };
 
   const get = async (name: string): Promise<GetScheduleCommandOutput | undefined> => {
+    let schedule: GetScheduleCommandOutput;
     try {
-      const schedule = await client.send(new GetScheduleCommand({ Name: name, GroupName: groupName }));
-      const configId = configIdOf(name, prefix);
-      const modified = schedule.LastModificationDate?.getTime();
-      if (configId && modified !== undefined)
-        recorded.set(name, { modified, info: info(configId, schedule) });
-      else recorded.delete(name);
-      return schedule;
+      schedule = await client.send(new GetScheduleCommand({ Name: name, GroupName: groupName }));
     } catch (error) {
       recorded.delete(name);
+      // A kept record of a missing schedule is harmless: `list` reports listed schedules only.
       if (awsErrorName(error) === "ResourceNotFoundException") return undefined;
       throw toSchedulerError(`GetSchedule ${name}`, error);
     }
+    const configId = configIdOf(name, prefix);
+    const modified = schedule.LastModificationDate?.getTime();
+    if (configId && modified !== undefined) await remember({ modified, info: info(configId, schedule) });
+    else recorded.delete(name);
+    return schedule;
+  };
+
+  /**
+   * Takes the kept records of the listed schedules whose date this process has no record for (a cold
+   * start, another process's write), and forgets the records of schedules no longer listed.
+   */
+  const recall = async (listed: ReadonlyMap<string, number | undefined>): Promise<void> => {
+    if (!records) return;
+    let kept: ScheduleRecord[];
+    try {
+      kept = await records.list(groupName);
+    } catch (error) {
+      recordsFailed("read the schedule records")(error);
+      return;
+    }
+    const gone: string[] = [];
+    for (const record of kept) {
+      const { name } = record.info;
+      if (!listed.has(name)) gone.push(name);
+      else if (listed.get(name) === record.modified) recorded.set(name, record);
+    }
+    await mapLimit(gone, concurrency, forget);
   };
 
   const call = async (action: string, run: () => Promise<unknown>): Promise<void> => {
@@ -131,7 +177,7 @@ export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions)
 
   /** Deletes one schedule; false when it did not exist. */
   const remove = async (name: string): Promise<boolean> => {
-    recorded.delete(name);
+    await forget(name);
     try {
       await client.send(
         new DeleteScheduleCommand({ Name: name, GroupName: groupName, ClientToken: newToken() }),
@@ -205,9 +251,8 @@ export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions)
     },
 
     async list() {
-      const names: [string, string][] = [];
-      const known: ScheduleInfo[] = [];
-      const listed = new Set<string>();
+      /** Each listed schedule's LastModificationDate, by name. */
+      const listed = new Map<string, number | undefined>();
       let nextToken: string | undefined;
       do {
         let page: ListSchedulesCommandOutput;
@@ -224,22 +269,27 @@ export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions)
           throw toSchedulerError(`ListSchedules in ${groupName}`, error);
         }
         for (const summary of page.Schedules ?? []) {
-          const configId = summary.Name ? configIdOf(summary.Name, prefix) : undefined;
-          if (!configId || !summary.Name) continue;
-          listed.add(summary.Name);
-          const record = recorded.get(summary.Name);
-          const modified = summary.LastModificationDate?.getTime();
-          if (record && modified !== undefined && record.modified === modified) known.push(record.info);
-          else names.push([configId, summary.Name]);
+          if (summary.Name && configIdOf(summary.Name, prefix))
+            listed.set(summary.Name, summary.LastModificationDate?.getTime());
         }
         nextToken = page.NextToken;
       } while (nextToken);
       for (const name of recorded.keys()) if (!listed.has(name)) recorded.delete(name); // gone
+      const unknown = () =>
+        [...listed].filter(
+          ([name, modified]) => modified === undefined || recorded.get(name)?.modified !== modified,
+        );
+      if (unknown().length > 0) await recall(listed);
       // ListSchedules does not return expressions: read each schedule changed since it was last read
       // (gone meanwhile → skipped).
-      const schedules = await mapLimit(names, concurrency, async ([configId, name]) => {
+      const changed = unknown();
+      const known = [...listed.keys()].flatMap((name) => {
+        const record = recorded.get(name);
+        return record && record.modified === listed.get(name) ? [record.info] : [];
+      });
+      const schedules = await mapLimit(changed, concurrency, async ([name]) => {
         const schedule = await get(name);
-        return schedule ? info(configId, schedule) : undefined;
+        return schedule ? info(configIdOf(name, prefix) ?? "", schedule) : undefined;
       });
       return [...known, ...schedules.filter((schedule) => schedule !== undefined)];
     },
@@ -256,13 +306,14 @@ export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions)
 
 /**
  * What a schedule holds besides expression, zone, state and end: the flexible window, description
- * and the whole target (queue, role, input, retry policy, dead-letter queue), in one string.
+ * and the whole target (queue, role, input, retry policy, dead-letter queue), as one short string.
  */
 function definitionOf(
   schedule: Pick<GetScheduleCommandOutput, "FlexibleTimeWindow" | "Description" | "Target">,
 ) {
   const target = schedule.Target;
-  return JSON.stringify([
+  // A digest: compared only, and kept for every schedule in memory and in the store's records.
+  const text = JSON.stringify([
     schedule.FlexibleTimeWindow?.Mode ?? "",
     schedule.FlexibleTimeWindow?.MaximumWindowInMinutes ?? null,
     schedule.Description ?? "",
@@ -273,4 +324,5 @@ function definitionOf(
     target?.RetryPolicy?.MaximumRetryAttempts ?? null,
     target?.DeadLetterConfig?.Arn ?? "",
   ]);
+  return createHash("sha256").update(text).digest("base64url");
 }
