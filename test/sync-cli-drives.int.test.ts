@@ -10,6 +10,7 @@ import { localRootsFrom } from "../lib/drives/local-roots.ts";
 import { s3ClientFor } from "../lib/drives/s3/s3-client.ts";
 import { runCli } from "./support/cli/run-cli.ts";
 import { startWebdavTestServer, type WebdavTestServer } from "./support/drives/webdav-test-server.ts";
+import { REFUSED_ADDRESS } from "./support/net/refused-address.ts";
 
 const PASSWORD = "Dav-Drives-File-9q2";
 const WRONG = "Wrong-Dav-Pass-7x4";
@@ -215,10 +216,12 @@ describe("syncron sync name:path through the drives API", () => {
   });
 
   it("says where to find drives when neither a file nor the API is there", async () => {
-    const result = await sync("disk:/photos", join(dir, "nowhere"), "--url", "http://127.0.0.1:9");
+    const result = await sync("disk:/photos", join(dir, "nowhere"), "--url", `http://${REFUSED_ADDRESS}`);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /^syncron sync: name:path needs its drive: give --drives FILE, or cannot reach the API at http:\/\/127\.0\.0\.1:9 /,
+      new RegExp(
+        `^syncron sync: name:path needs its drive: give --drives FILE, or cannot reach the API at http://${REFUSED_ADDRESS} `,
+      ),
     );
   });
 });

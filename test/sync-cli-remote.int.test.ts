@@ -5,6 +5,7 @@ import { run } from "../lib/cli/sync-command.ts";
 import { s3ClientFor } from "../lib/drives/s3/s3-client.ts";
 import { startWebdavTestServer, type WebdavTestServer } from "./support/drives/webdav-test-server.ts";
 import { type LocalEndpoint, sharedEmulators, uniqueName } from "./support/emulators/shared-emulators.ts";
+import { REFUSED_ADDRESS } from "./support/net/refused-address.ts";
 
 const USER = { username: "alice", password: "s3cr3t-pw" };
 /** This file's bucket in the tier's shared fauxqs. */
@@ -57,7 +58,9 @@ describe("syncron sync between remote locations", () => {
     const host = dav.url.replace("http://", "");
     const source = `webdav://${USER.username}:${USER.password}@${host}/no-such-folder`;
     try {
-      expect(await run([source, `s3://${BUCKET}/x?endpoint=http://127.0.0.1:9`, "--mode", "mirror"])).toBe(1);
+      expect(
+        await run([source, `s3://${BUCKET}/x?endpoint=http://${REFUSED_ADDRESS}`, "--mode", "mirror"]),
+      ).toBe(1);
     } finally {
       vi.restoreAllMocks();
     }

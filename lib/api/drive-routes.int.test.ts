@@ -8,6 +8,7 @@ import {
   startWebdavTestServer,
   type WebdavTestServer,
 } from "../../test/support/drives/webdav-test-server.ts";
+import { REFUSED_ADDRESS } from "../../test/support/net/refused-address.ts";
 
 const DRIVES = "/api/v1/drives";
 const PASSWORD = "dav-Pa55-unique-91f3";
@@ -117,7 +118,7 @@ describe("drives API", () => {
     await stack.call({
       method: "POST",
       path: DRIVES,
-      body: { name: "off", type: "webdav", url: "http://127.0.0.1:9", password: "x-pass" },
+      body: { name: "off", type: "webdav", url: `http://${REFUSED_ADDRESS}`, password: "x-pass" },
     });
     for (const [name, code] of [
       ["wrong", "AUTH_FAILED"],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../test/support/cli/run-cli.ts";
+import { REFUSED_ADDRESS } from "../../test/support/net/refused-address.ts";
 import { configFields, failure, formatList } from "./config-command.ts";
 
 const ENGLISH = { LANG: "C.UTF-8" };
@@ -134,8 +135,10 @@ describe("syncron config arguments", () => {
   });
 
   it("says the API cannot be reached, naming the URL", async () => {
-    const { code, stderr } = await cli("list", "--url", "http://127.0.0.1:9");
+    const { code, stderr } = await cli("list", "--url", `http://${REFUSED_ADDRESS}`);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^syncron config list: cannot reach the API at http:\/\/127\.0\.0\.1:9 /);
+    expect(stderr).toMatch(
+      new RegExp(`^syncron config list: cannot reach the API at http://${REFUSED_ADDRESS} `),
+    );
   });
 });

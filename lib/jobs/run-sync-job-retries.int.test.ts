@@ -10,6 +10,7 @@ import {
   sharedEmulators,
   uniqueName,
 } from "../../test/support/emulators/shared-emulators.ts";
+import { refusedAddress } from "../../test/support/net/refused-address.ts";
 import { driveFor } from "../drives/open-drive.ts";
 import type { SyncRunMessage } from "../queue/message.ts";
 import { newId } from "../store/ids.ts";
@@ -42,14 +43,8 @@ async function serverAnswering(status: number): Promise<string> {
   return `webdav://127.0.0.1:${(server.address() as AddressInfo).port}/backup`;
 }
 
-/** A port nothing listens on: bound once, then closed, so connections are refused. */
-async function closedPort(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((done) => server.close(() => done()));
-  return `webdav://127.0.0.1:${port}/backup`;
-}
+/** A WebDAV target whose every connection is refused. */
+const refusingTarget = async (): Promise<string> => `webdav://${await refusedAddress()}/backup`;
 
 beforeAll(async () => {
   dynamo = sharedEmulators().dynamo;
@@ -102,7 +97,7 @@ const fire = (config: SyncConfig): SyncRunMessage => ({
 describe("runSyncJob: transient faults of a drive", () => {
   for (const [what, target] of [
     ["answers 503", () => serverAnswering(503)],
-    ["refuses connections", closedPort],
+    ["refuses connections", refusingTarget],
   ] as const) {
     it(`retries with backoff a run whose target ${what}, and gives up after 5 attempts`, async () => {
       const config = await givenConfig(await target());
@@ -136,7 +131,7 @@ describe("runSyncJob: transient faults of a drive", () => {
   }
 
   it("retries a run whose S3 endpoint refuses connections, and one whose WebDAV source answers 503", async () => {
-    const closed = new URL((await closedPort()).replace("webdav:", "http:")).host;
+    const closed = await refusedAddress();
     for (const [from, to] of [
       [source, `s3://AKIDTEST:secret@backup/docs?endpoint=http://${closed}&region=us-east-1`],
       [await serverAnswering(503), source],

@@ -13,6 +13,7 @@ import {
   tempDir,
   waitForRun,
 } from "../support/dev/dev-process.ts";
+import { REFUSED_ADDRESS } from "../support/net/refused-address.ts";
 
 const SCHEDULER = "/api/v1/task/scheduler";
 const CONFIGS = "/api/v1/sync-configs";
@@ -225,9 +226,9 @@ describe("syncron status", { timeout: E2E_TIMEOUT_MS }, () => {
   });
 
   it("exits 1 with a hint when nothing listens", async () => {
-    const reply = await status(["--url", "http://127.0.0.1:1"]);
+    const reply = await status(["--url", `http://${REFUSED_ADDRESS}`]);
     expect(reply.code).toBe(1);
-    expect(reply.stderr).toMatch(/cannot reach the API at http:\/\/127\.0\.0\.1:1 /);
+    expect(reply.stderr).toMatch(new RegExp(`cannot reach the API at http://${REFUSED_ADDRESS} `));
   });
 });
 

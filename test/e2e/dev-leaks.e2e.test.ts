@@ -32,6 +32,7 @@ import {
 } from "../support/dev/dev-process.ts";
 import { type OpenListFixture, startOpenListFixture } from "../support/drives/openlist-fixture.ts";
 import { startWebdavTestServer, type WebdavTestServer } from "../support/drives/webdav-test-server.ts";
+import { REFUSED_ADDRESS } from "../support/net/refused-address.ts";
 import { type MotoServer, startMotoServer } from "../support/secrets/moto-server.ts";
 
 /** Every secret of the test, each distinctive enough that a hit can only be a leak. */
@@ -196,7 +197,7 @@ describe("nothing leaks", () => {
       {
         name: "davoff",
         type: "webdav",
-        url: "http://127.0.0.1:9/dav",
+        url: `http://${REFUSED_ADDRESS}/dav`,
         username: "u",
         password: SECRETS.offPass,
       },

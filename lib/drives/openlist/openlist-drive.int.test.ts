@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDriveContract } from "../../../test/support/drives/drive-contract.ts";
 import { type OpenListFixture, startOpenListFixture } from "../../../test/support/drives/openlist-fixture.ts";
-import { startOpenListTestServer } from "../../../test/support/drives/openlist-test-server.ts";
 import { listAll, readBytes, streamOf } from "../../../test/support/drives/streams.ts";
+import { refusedAddress } from "../../../test/support/net/refused-address.ts";
 import { AuthenticationError, DirectoryNotFoundError, DriveError, isRetryable } from "../errors.ts";
 import { createOpenListDrive } from "./openlist-drive.ts";
 import { probeOpenListModTime } from "./probe-mod-time.ts";
@@ -175,11 +175,9 @@ describe("openlist drive", () => {
   });
 
   it("reports an unreachable server as retryable", async () => {
-    const stopped = await startOpenListTestServer({ mounts: [] });
-    await stopped.stop();
-    const error = await listAll(createOpenListDrive({ url: stopped.url, token: "t" }), "").catch(
-      (e: unknown) => e,
-    );
+    // Not a server stopped: its port could be taken by another process before the connect.
+    const url = `http://${await refusedAddress()}`;
+    const error = await listAll(createOpenListDrive({ url, token: "t" }), "").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DriveError);
     expect(isRetryable(error)).toBe(true);
   });
