@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { actionsOfCall } from "../../test/support/infra/iam-actions.ts";
 import { TABLE_INDEX_NAMES } from "../table.ts";
 import { type ApiPolicyInput, apiPolicy } from "./api.ts";
 import type { PolicyDocument } from "./document.ts";
@@ -26,22 +27,9 @@ function commandsIn(folder: string, exclude: readonly string[] = []): string[] {
   return [...new Set(names)].sort();
 }
 
-/** lib-dynamodb's document commands and SQS's batch send use the base action's permission. */
-const ACTION_OF: Record<string, string> = {
-  Get: "GetItem",
-  Put: "PutItem",
-  Update: "UpdateItem",
-  Delete: "DeleteItem",
-  Query: "Query",
-  Scan: "Scan",
-  BatchGet: "BatchGetItem",
-  BatchWrite: "BatchWriteItem",
-  TransactWrite: "TransactWriteItems",
-  TransactGet: "TransactGetItems",
-  SendMessageBatch: "SendMessage",
-};
+/** The IAM actions of `service`'s commands (test/support/infra/iam-actions.ts), this service's only. */
 const actions = (service: string, commands: string[]) =>
-  commands.map((c) => `${service}:${ACTION_OF[c] ?? c}`);
+  commands.flatMap((c) => actionsOfCall(`${service}:${c}`)).filter((a) => a.startsWith(`${service}:`));
 const allowed = (document: PolicyDocument) => new Set(document.Statement.flatMap((s) => s.Action));
 
 const account = { partition: "aws", region: "eu-west-1", accountId: "123456789012" };
@@ -66,22 +54,6 @@ const worker = workerPolicy({
   drivesParametersArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/syncron/ci/drives/*",
   reportsBucket: "syncron-ci-reports",
 });
-
-/** IAM actions behind the S3 drive's calls (Head = Get; lib-storage's Upload is PutObject + Abort). */
-const S3_ACTIONS_OF: Record<string, string[]> = {
-  ListObjectsV2: ["s3:ListBucket"],
-  HeadObject: ["s3:GetObject"],
-  GetObject: ["s3:GetObject"],
-  PutObject: ["s3:PutObject"],
-  DeleteObject: ["s3:DeleteObject"],
-  DeleteObjects: ["s3:DeleteObject"],
-  CopyObject: ["s3:GetObject", "s3:PutObject"],
-  Upload: ["s3:PutObject", "s3:AbortMultipartUpload"],
-  AbortMultipartUpload: ["s3:AbortMultipartUpload"],
-  CreateMultipartUpload: ["s3:PutObject"],
-  CompleteMultipartUpload: ["s3:PutObject"],
-  UploadPartCopy: ["s3:GetObject", "s3:PutObject"],
-};
 
 describe("policies cover the code's AWS calls", () => {
   // table.ts and table-indexes.ts create and upgrade the table for the emulators only; on AWS infra owns it.
@@ -137,10 +109,8 @@ describe("policies cover the code's AWS calls", () => {
   it("the worker may make every S3 call of the S3 drive on the configured buckets", () => {
     const used = commandsIn("lib/drives/s3");
     expect(used).toContain("ListObjectsV2");
-    for (const command of used) {
-      const needed = S3_ACTIONS_OF[command];
-      expect(needed, `no IAM mapping for S3 ${command}: add it here and to the worker policy`).toBeDefined();
-      for (const action of needed ?? []) expect(allowed(worker)).toContain(action);
-    }
+    for (const command of used)
+      for (const action of actionsOfCall(`s3:${command}`))
+        expect(allowed(worker), `S3 ${command} needs ${action}`).toContain(action);
   });
 });

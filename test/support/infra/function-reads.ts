@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { build } from "esbuild";
 import { ENV } from "../../../lib/env.ts";
+import { actionsOfCall } from "./iam-actions.ts";
 
 /**
  * What a Lambda handler's code really uses, read from its esbuild bundle (tree-shaken, the AWS SDK
@@ -28,37 +29,6 @@ const SERVICE_OF_PACKAGE: Record<string, string> = {
   "@aws-sdk/client-ssm": "ssm",
   "@aws-sdk/client-lambda": "lambda",
   "@aws-sdk/client-secrets-manager": "secretsmanager",
-};
-
-/**
- * IAM actions of the calls whose action is not simply `service:Command` (lib-dynamodb's document
- * commands, batch sends, S3's Head = Get, lib-storage's multipart Upload = PutObject + Abort, a
- * schedule that names a role passes it).
- */
-const ACTIONS_OF_CALL: Record<string, string[]> = {
-  "dynamodb:Get": ["dynamodb:GetItem"],
-  "dynamodb:Put": ["dynamodb:PutItem"],
-  "dynamodb:Update": ["dynamodb:UpdateItem"],
-  "dynamodb:Delete": ["dynamodb:DeleteItem"],
-  "dynamodb:Query": ["dynamodb:Query"],
-  "dynamodb:Scan": ["dynamodb:Scan"],
-  "dynamodb:BatchWrite": ["dynamodb:BatchWriteItem"],
-  "dynamodb:BatchGet": ["dynamodb:BatchGetItem"],
-  "dynamodb:TransactWrite": ["dynamodb:TransactWriteItems"],
-  "sqs:SendMessageBatch": ["sqs:SendMessage"],
-  "lambda:Invoke": ["lambda:InvokeFunction"],
-  "s3:ListObjectsV2": ["s3:ListBucket"],
-  "s3:HeadObject": ["s3:GetObject"],
-  "s3:CopyObject": ["s3:GetObject", "s3:PutObject"],
-  "s3:DeleteObjects": ["s3:DeleteObject"],
-  "s3:Upload": ["s3:PutObject", "s3:AbortMultipartUpload"],
-  // IAM has no action per multipart step: creating, completing and copying parts is PutObject.
-  "s3:CreateMultipartUpload": ["s3:PutObject"],
-  "s3:UploadPart": ["s3:PutObject"],
-  "s3:CompleteMultipartUpload": ["s3:PutObject"],
-  "s3:UploadPartCopy": ["s3:GetObject", "s3:PutObject"],
-  "scheduler:CreateSchedule": ["scheduler:CreateSchedule", "iam:PassRole"],
-  "scheduler:UpdateSchedule": ["scheduler:UpdateSchedule", "iam:PassRole"],
 };
 
 export async function functionReads(repo: string, entry: string): Promise<FunctionReads> {
@@ -99,7 +69,7 @@ export async function functionReads(repo: string, entry: string): Promise<Functi
     const call = imported.get(local ?? "");
     if (call) calls.add(call);
   }
-  const actions = new Set([...calls].flatMap((call) => ACTIONS_OF_CALL[call] ?? [call]));
+  const actions = new Set([...calls].flatMap(actionsOfCall));
   return {
     env: [...env].filter((name) => names.includes(name) || name.startsWith("SYNCRON_")).sort(),
     calls: [...calls].sort(),
