@@ -160,6 +160,40 @@ describe("syncron config against a running API", () => {
     expect(ran.stdout).toMatch(/\n {2}error: /);
   });
 
+  it("sets, shows and clears a config's tps; a bad one is refused naming --tps, and nothing changes", {
+    timeout: 60_000,
+  }, async () => {
+    const base = ["--name", "paced", "--source", join(root, "src"), "--target", join(root, "dst3")];
+    for (const [tps, message] of [
+      ["0", "tps must be a positive number of drive calls per second"],
+      ["fast", "tps must be a number of drive calls per second, or null for no limit"],
+      ["5000", "tps must be at most 1000 drive calls per second"],
+    ] as const) {
+      const refused = await api("add", ...base, "--cron", "0 4 * * *", "--tps", tps);
+      expect(refused, tps).toMatchObject({
+        code: 1,
+        stderr: `syncron config add: VALIDATION_FAILED\n  --tps: ${message}`,
+      });
+    }
+    expect(
+      JSON.parse((await api("list", "--json")).stdout).map((c: { name: string }) => c.name),
+    ).not.toContain("paced");
+    const added = await api("add", ...base, "--cron", "0 4 * * *", "--tps", "2.5", "--json");
+    expect(added.code, added.stderr).toBe(0);
+    const { id, tps } = JSON.parse(added.stdout);
+    expect(tps).toBe(2.5);
+    expect((await api("show", id)).stdout).toMatch(/^tps\s+2\.5$/m);
+    const bad = await api("edit", id, "--tps=-1");
+    expect(bad.stderr).toContain("  --tps: tps must be a positive number of drive calls per second");
+    expect(JSON.parse((await api("show", id, "--json")).stdout)).toMatchObject({ tps: 2.5, version: 1 });
+    const cleared = await api("edit", id, "--tps", "none");
+    expect(cleared.stdout.split("\n")).toEqual([
+      `updated config ${id} (version 1 -> 2)`,
+      "  tps: 2.5 -> null",
+    ]);
+    expect((await api("show", id)).stdout).toMatch(/^tps\s+none \(each drive's own tps only\)$/m);
+  });
+
   it("runs the same directly (run), with the environment's URL", async () => {
     const stdout: string[] = [];
     const log = vi.spyOn(console, "log").mockImplementation((...a) => void stdout.push(a.join(" ")));

@@ -42,6 +42,8 @@ Fields (add and edit):
                             edit: empty the list
   --max-delete N|P%|none    the most a mirror may delete (none: the default, half of the target)
   --end-time ISO|none       stop firing after this instant
+  --tps N|none              the most drive calls per second this config's runs make, both drives
+                            together, besides each drive's own tps (none: no limit of its own)
   --enabled, --disabled
 
 Options:
@@ -77,6 +79,7 @@ const FIELD_FLAGS = {
   "no-exclude": { type: "boolean" },
   "max-delete": { type: "string" },
   "end-time": { type: "string" },
+  tps: { type: "string" },
   enabled: { type: "boolean" },
   disabled: { type: "boolean" },
 } as const;
@@ -136,6 +139,14 @@ export function configFields(values: Partial<Values>): Record<string, unknown> {
     body.max_delete = maxDelete === "none" ? null : /^\d+$/.test(maxDelete) ? Number(maxDelete) : maxDelete;
   const endTime = values["end-time"];
   if (endTime !== undefined) body.end_time = endTime === "none" ? null : endTime;
+  // A number as a number; anything else as given, for the API's schema to refuse by name.
+  if (values.tps !== undefined)
+    body.tps =
+      values.tps === "none"
+        ? null
+        : values.tps.trim() !== "" && Number.isFinite(Number(values.tps))
+          ? Number(values.tps)
+          : values.tps;
   if (values.enabled && values.disabled)
     throw new UsageError("--enabled and --disabled contradict each other");
   if (values.enabled) body.enabled = true;
@@ -216,6 +227,7 @@ export function formatConfig(c: Json, env: NodeJS.ProcessEnv): string {
         : String(c.max_delete),
     ],
     ["end time", c.end_time ? shortTime(c.end_time) : "never"],
+    ["tps", c.tps === null || c.tps === undefined ? "none (each drive's own tps only)" : String(c.tps)],
     ["last run", c.last_run ? `${lastRun(c)} (task ${c.last_run.task_id})` : "-"],
     ["version", String(c.version)],
   ];

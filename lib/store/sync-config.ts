@@ -59,9 +59,9 @@ export const syncConfigFields = {
    * `speed`), on top of each drive's own `tps`; null = no limit of the config's own.
    */
   tps: z
-    .number()
+    .number({ error: "tps must be a number of drive calls per second, or null for no limit" })
     .positive("tps must be a positive number of drive calls per second")
-    .max(1000)
+    .max(1000, "tps must be at most 1000 drive calls per second")
     .nullable()
     .meta({
       description:

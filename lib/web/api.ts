@@ -99,6 +99,8 @@ export interface Config {
   timezone: string;
   enabled: boolean;
   mode: string;
+  /** Drive calls per second of the config's runs; null: no limit of its own. */
+  tps: number | null;
   version: number;
   last_run: LastRun | null;
   next_runs: string[];

@@ -236,6 +236,47 @@ describe("the dashboard", { timeout: 120_000 }, () => {
     await expect.poll(() => toggle.isChecked()).toBe(true);
   });
 
+  it("sets a config's drive calls per second in its form: a bad value is refused under the field", async () => {
+    const configs = (await http(dev.url, "GET", "/api/v1/sync-configs")).body.items;
+    const byName = (name: string) => configs.find((c: { name: string }) => c.name === name);
+    // The slow config was made with tps 2 through the API: the form shows it.
+    await open(page, `#/configs/${byName("slow").id}/edit`);
+    expect(await page.getByLabel("Drive calls per second").inputValue()).toBe("2");
+
+    const config = byName("photos nightly");
+    const stored = async () => (await http(dev.url, "GET", `/api/v1/sync-configs/${config.id}`)).body;
+    await open(page, `#/configs/${config.id}/edit`);
+    const tps = page.getByLabel("Drive calls per second");
+    expect(await tps.inputValue()).toBe("");
+    for (const [typed, message] of [
+      ["0", "tps must be a positive number of drive calls per second"],
+      ["fast", "tps must be a number of drive calls per second, or null for no limit"],
+      ["5000", "tps must be at most 1000 drive calls per second"],
+    ] as const) {
+      await tps.fill(typed);
+      const [reply] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === "PATCH"),
+        page.getByRole("button", { name: "Save" }).click(),
+      ]);
+      expect(reply.status(), typed).toBe(400);
+      await expect.poll(() => page.locator("#e-tps").textContent()).toBe(message);
+      expect(await tps.getAttribute("aria-invalid")).toBe("true");
+    }
+    await shot("config-bad-tps");
+    expect((await stored()).tps).toBeNull();
+
+    await tps.fill("2.5");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("heading", { name: "Sync configs" }).waitFor();
+    expect((await stored()).tps).toBe(2.5);
+    await open(page, `#/configs/${config.id}/edit`);
+    expect(await page.getByLabel("Drive calls per second").inputValue()).toBe("2.5");
+    await page.getByLabel("Drive calls per second").fill("");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("heading", { name: "Sync configs" }).waitFor();
+    expect((await stored()).tps).toBeNull();
+  });
+
   it("shows the system: backend, schedules with next fire, queue and dead-letter depth", async () => {
     await page.goto(`${dev.url}/#/system`);
     await page.getByRole("heading", { name: "System" }).waitFor();
@@ -258,7 +299,7 @@ describe("the dashboard", { timeout: 120_000 }, () => {
 
   it("picks a source folder from a drive's entries in the config form", async () => {
     await page.goto(`${dev.url}/#/configs/new`);
-    await page.getByLabel("Drive").selectOption("photos");
+    await page.getByRole("combobox", { name: /^Drive/ }).selectOption("photos");
     await page.getByRole("list", { name: "Folders" }).getByRole("button", { name: "2026/" }).click();
     await page.getByText("photos:/2026").waitFor();
     await page.getByRole("button", { name: "Use as source" }).click();

@@ -9,7 +9,7 @@ import { FolderPicker } from "./folder-picker.tsx";
 import { PreviewPanel } from "./preview-panel.tsx";
 
 const MODES = ["copy", "mirror", "overwrite"] as const;
-const FIELDS = ["name", "source", "target", "cron", "timezone", "mode"] as const;
+const FIELDS = ["name", "source", "target", "cron", "timezone", "mode", "tps"] as const;
 type Field = (typeof FIELDS)[number];
 type Values = Record<Field, string>;
 
@@ -20,7 +20,18 @@ const LABELS: Record<Field, MessageKey> = {
   cron: "cron",
   timezone: "timezone",
   mode: "mode",
+  tps: "tps",
 };
+
+/**
+ * The tps box as the API takes it: empty is null (no limit of the config's own), a number a number,
+ * anything else as typed, for the API's schema to refuse under the field.
+ */
+const tpsValue = (text: string): number | string | null =>
+  text.trim() === "" ? null : Number.isFinite(Number(text)) ? Number(text) : text;
+
+/** The form's values as a body of the config routes. */
+const bodyOf = (values: Values) => ({ ...values, tps: tpsValue(values.tps) });
 
 const viewerZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 const zones = (): string[] => {
@@ -66,7 +77,9 @@ function useCronCheck(cron: string, timezone: string) {
 export function ConfigForm({ id }: { id?: string }) {
   const { t, when } = useUi();
   const [values, setValues] = useState<Values | undefined>(
-    id ? undefined : { name: "", source: "", target: "", cron: "", timezone: viewerZone(), mode: "copy" },
+    id
+      ? undefined
+      : { name: "", source: "", target: "", cron: "", timezone: viewerZone(), mode: "copy", tps: "" },
   );
   const [loadError, setLoadError] = useState<Error>();
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
@@ -86,6 +99,7 @@ export function ConfigForm({ id }: { id?: string }) {
         cron: config.cron,
         timezone: config.timezone,
         mode: config.mode,
+        tps: config.tps === null ? "" : String(config.tps),
       });
       const stored = config as unknown as Record<string, unknown>;
       setKept(Object.fromEntries(KEPT.filter((key) => key in stored).map((key) => [key, stored[key]])));
@@ -127,7 +141,7 @@ export function ConfigForm({ id }: { id?: string }) {
     setFailure(undefined);
     setSaving(true);
     try {
-      const body = { ...values };
+      const body = bodyOf(values);
       if (id) await api("PATCH", `/api/v1/sync-configs/${encodeURIComponent(id)}`, body);
       else await api("POST", "/api/v1/sync-configs", body);
       location.hash = href("configs");
@@ -145,7 +159,7 @@ export function ConfigForm({ id }: { id?: string }) {
     try {
       const queued = await api<{ task_id: string }>("POST", "/api/v1/sync-configs/preview", {
         ...kept,
-        ...values,
+        ...bodyOf(values),
       });
       setPreviewTask(queued.task_id);
     } catch (error) {
@@ -155,7 +169,13 @@ export function ConfigForm({ id }: { id?: string }) {
 
   const input = (
     field: Field,
-    extra: { required?: boolean; placeholder?: string; list?: string; spellcheck?: boolean } = {},
+    extra: {
+      required?: boolean;
+      placeholder?: string;
+      list?: string;
+      spellcheck?: boolean;
+      inputMode?: "decimal";
+    } = {},
   ) => (
     <div class="field">
       <label for={`f-${field}`}>{t(LABELS[field])}</label>
@@ -210,6 +230,8 @@ export function ConfigForm({ id }: { id?: string }) {
           </select>
           {shown.mode && <p class="field-error">{shown.mode}</p>}
         </div>
+        {input("tps", { inputMode: "decimal", placeholder: t("tpsNone") })}
+        <p class="muted hint">{t("tpsHint")}</p>
         {cron?.valid && (
           <div class="preview" aria-live="polite">
             <p>{cron.description}</p>
