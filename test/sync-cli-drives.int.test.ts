@@ -3,12 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient } from "webdav";
 import { type DevStack, startDevStack } from "../lib/dev/dev-stack.ts";
 import { type LocalSqsS3, startLocalSqsS3 } from "../lib/dev/emulators/fauxqs.ts";
 import { localRootsFrom } from "../lib/drives/local-roots.ts";
 import { s3ClientFor } from "../lib/drives/s3/s3-client.ts";
+import { createWebdavDrive } from "../lib/drives/webdav/webdav-drive.ts";
 import { runCli } from "./support/cli/run-cli.ts";
+import { streamOf } from "./support/drives/streams.ts";
 import { startWebdavTestServer, type WebdavTestServer } from "./support/drives/webdav-test-server.ts";
 import { REFUSED_ADDRESS } from "./support/net/refused-address.ts";
 
@@ -54,10 +55,9 @@ beforeAll(async () => {
   const client = s3ClientFor({ endpoint: s3.endpoint, region: s3.region, credentials: s3.credentials });
   await client.send(new CreateBucketCommand({ Bucket: "drives-file" }));
   client.destroy();
-  const davClient = createClient(dav.url, { username: "alice", password: PASSWORD });
-  await davClient.createDirectory("/docs/sub", { recursive: true });
-  await davClient.putFileContents("/docs/a.txt", "alpha");
-  await davClient.putFileContents("/docs/sub/b.txt", "beta");
+  const docs = createWebdavDrive({ url: `${dav.url}/docs`, username: "alice", password: PASSWORD });
+  await docs.write("a.txt", streamOf(Buffer.from("alpha")), { path: "a.txt", size: 5 });
+  await docs.write("sub/b.txt", streamOf(Buffer.from("beta")), { path: "sub/b.txt", size: 4 });
 }, 60_000);
 
 afterAll(async () => {

@@ -1,8 +1,9 @@
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createClient } from "webdav";
 import { run } from "../lib/cli/sync-command.ts";
 import { s3ClientFor } from "../lib/drives/s3/s3-client.ts";
+import { createWebdavDrive } from "../lib/drives/webdav/webdav-drive.ts";
+import { streamOf } from "./support/drives/streams.ts";
 import { startWebdavTestServer, type WebdavTestServer } from "./support/drives/webdav-test-server.ts";
 import { type LocalEndpoint, sharedEmulators, uniqueName } from "./support/emulators/shared-emulators.ts";
 import { REFUSED_ADDRESS } from "./support/net/refused-address.ts";
@@ -20,9 +21,9 @@ beforeAll(async () => {
   const client = s3ClientFor({ endpoint: s3.endpoint, region: s3.region, credentials: s3.credentials });
   await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
   client.destroy();
-  await createClient(dav.url, USER).createDirectory("/docs/sub", { recursive: true });
-  await createClient(dav.url, USER).putFileContents("/docs/a.txt", "alpha");
-  await createClient(dav.url, USER).putFileContents("/docs/sub/b.txt", "beta");
+  const docs = createWebdavDrive({ url: `${dav.url}/docs`, ...USER });
+  await docs.write("a.txt", streamOf(Buffer.from("alpha")), { path: "a.txt", size: 5 });
+  await docs.write("sub/b.txt", streamOf(Buffer.from("beta")), { path: "sub/b.txt", size: 4 });
 });
 
 afterAll(async () => {

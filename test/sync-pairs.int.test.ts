@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, describe, expect, it } from "vitest";
-import { createClient } from "webdav";
 import type { Drive } from "../lib/drives/drive.ts";
 import { createLocalDrive } from "../lib/drives/local/local-drive.ts";
 import { s3ClientFor } from "../lib/drives/s3/s3-client.ts";
@@ -68,7 +67,7 @@ async function newDrive(kind: Kind): Promise<Drive> {
   }
   if (kind === "openlist") return (await openlist()).drive("/local");
   const server = await webdav();
-  await createClient(server.url).createDirectory(`/${name}`);
+  expect((await fetch(`${server.url}/${name}/`, { method: "MKCOL" })).status).toBe(201);
   return createWebdavDrive({ url: `${server.url}/${name}`, vendor: "nextcloud" });
 }
 
@@ -115,7 +114,7 @@ describe("drive features steer the comparison", () => {
   }, async () => {
     const source = await newDrive("local");
     const server = await webdav();
-    await createClient(server.url).createDirectory("/plain");
+    expect((await fetch(`${server.url}/plain/`, { method: "MKCOL" })).status).toBe(201);
     const target = createWebdavDrive({ url: `${server.url}/plain`, vendor: "other" });
     await seed(source, { "a.txt": "aaa", "b/c.txt": "c" });
 

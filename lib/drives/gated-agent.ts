@@ -1,6 +1,6 @@
 /**
  * HTTP agents that hold each request until the drive's rate limit lets it go: for clients built on
- * node:http (the `webdav` client, the AWS SDK's NodeHttpHandler), so `tps` counts HTTP requests.
+ * node:http (the WebDAV drive's, the AWS SDK's NodeHttpHandler), so `tps` counts HTTP requests.
  */
 import { type ClientRequest, Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
@@ -26,8 +26,13 @@ const gate = <T extends HttpAgent>(agent: T, requestGate: RequestGate): T => {
   return agent;
 };
 
-/** An http and an https agent (keep-alive) behind one gate. */
-export const gatedAgents = (requestGate: RequestGate): { httpAgent: HttpAgent; httpsAgent: HttpsAgent } => ({
-  httpAgent: gate(new HttpAgent({ keepAlive: true }), requestGate),
-  httpsAgent: gate(new HttpsAgent({ keepAlive: true }), requestGate),
-});
+/** An http and an https agent (keep-alive), behind `requestGate` when there is one. */
+export const keepAliveAgents = (
+  requestGate?: RequestGate,
+): { httpAgent: HttpAgent; httpsAgent: HttpsAgent } => {
+  const httpAgent = new HttpAgent({ keepAlive: true });
+  const httpsAgent = new HttpsAgent({ keepAlive: true });
+  return requestGate
+    ? { httpAgent: gate(httpAgent, requestGate), httpsAgent: gate(httpsAgent, requestGate) }
+    : { httpAgent, httpsAgent };
+};

@@ -1,5 +1,4 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { createClient } from "webdav";
 import { type OpenListFixture, startOpenListFixture } from "../../../test/support/drives/openlist-fixture.ts";
 import { listAll, streamOf } from "../../../test/support/drives/streams.ts";
 import { startWebdavTestServer } from "../../../test/support/drives/webdav-test-server.ts";
@@ -127,7 +126,7 @@ describe("named drives with tps, through driveFor", () => {
   }, async () => {
     const server = await startWebdavTestServer();
     cleanups.push(() => server.stop());
-    await createClient(server.url).createDirectory("/named");
+    expect((await fetch(`${server.url}/named/`, { method: "MKCOL" })).status).toBe(201);
     const fields = driveSchema(type("webdav")).parse({
       name: "dav-tps",
       type: "webdav",

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { createClient } from "webdav";
 import type { WebdavDriveOptions } from "./webdav-drive.ts";
 import { statusOf, toWebdavDriveError } from "./webdav-errors.ts";
+import { createWebdavHttp, ocMtimeAccepted } from "./webdav-http.ts";
 
 /**
  * Asks the server whether it keeps `X-OC-Mtime` (Nextcloud/ownCloud): PUTs an empty temporary file
@@ -11,23 +11,19 @@ import { statusOf, toWebdavDriveError } from "./webdav-errors.ts";
 export async function probeWebdavModTime(
   options: Pick<WebdavDriveOptions, "url" | "username" | "password">,
 ): Promise<boolean> {
-  const client = createClient(options.url, {
-    ...(options.username !== undefined ? { username: options.username } : {}),
-    ...(options.password !== undefined ? { password: options.password } : {}),
-  });
-  const probe = `/.syncron-probe-${randomBytes(8).toString("hex")}.tmp`;
-  let response: { headers: { get(name: string): string | null } };
+  const http = createWebdavHttp(options);
+  const probe = `.syncron-probe-${randomBytes(8).toString("hex")}.tmp`;
+  let answer: Awaited<ReturnType<typeof http.send>>;
   try {
-    response = (await client.customRequest(probe, {
-      method: "PUT",
+    answer = await http.send("PUT", http.urlOf(probe), {
       headers: { "Content-Type": "application/octet-stream", "X-OC-Mtime": "1000000000" },
-      data: "",
-    })) as unknown as typeof response;
+      body: "",
+    });
   } catch (error) {
-    throw toWebdavDriveError(error, "probe", probe.slice(1));
+    throw toWebdavDriveError(error, "probe", probe);
   }
-  await client.deleteFile(probe).catch((error: unknown) => {
-    if (statusOf(error) !== 404) throw toWebdavDriveError(error, "probe cleanup", probe.slice(1));
+  await http.send("DELETE", http.urlOf(probe)).catch((error: unknown) => {
+    if (statusOf(error) !== 404) throw toWebdavDriveError(error, "probe cleanup", probe);
   });
-  return response.headers.get("x-oc-mtime")?.toLowerCase() === "accepted";
+  return ocMtimeAccepted(answer);
 }

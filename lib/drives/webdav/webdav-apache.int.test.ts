@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApacheDav, startApacheDav } from "../../../test/support/drives/apache-dav.ts";
 import { runDriveContract } from "../../../test/support/drives/drive-contract.ts";
 import { listAll, readBytes, streamOf } from "../../../test/support/drives/streams.ts";
+import { expectAwkwardNamesKept } from "../../../test/support/drives/webdav-names.ts";
 import {
   startWebdavTestServer,
   type WebdavTestServer,
@@ -52,6 +53,19 @@ describe("webdav drive on Apache mod_dav", () => {
     );
     expect(await listAll(drive, "")).toMatchObject([{ kind: "directory", path: "day 1" }]);
     expect(await listAll(drive, "day 1")).toMatchObject([{ kind: "file", path: "day 1/a.txt", size: 5 }]);
+  });
+
+  it("creates missing folders of the target's path whose names need percent-encoding", async () => {
+    const base = `new folder ${++folders} #ü`;
+    const drive = createWebdavDrive({ url: `${open.url}/${encodeURIComponent(base)}/photos%202026` });
+    await drive.write("a.txt", text("alpha"), info("a.txt", 5));
+    expect(await readFile(join(open.root, base, "photos 2026", "a.txt"), "utf8")).toBe("alpha");
+  });
+
+  it("keeps names that need percent-encoding (space, #, %, ?, &, +, CJK) exactly", async () => {
+    const url = `${open.url}/names-${++folders}`;
+    await fetch(url, { method: "MKCOL" });
+    await expectAwkwardNamesKept(createWebdavDrive({ url }), createWebdavDrive({ url }));
   });
 
   it("authenticates a UTF-8 user name and password (RFC 7617), and a wrong one is an AuthenticationError", async () => {

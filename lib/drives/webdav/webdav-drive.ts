@@ -1,6 +1,5 @@
 import { pipeline, Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { createClient, type FileStat, type WebDAVClient } from "webdav";
 import { checkBody } from "../body-check.ts";
 import {
   baseName,
@@ -20,20 +19,22 @@ import {
   IsADirectoryError,
   NotSupportedError,
 } from "../errors.ts";
-import { gatedAgents } from "../gated-agent.ts";
 import { redactLocation } from "../location.ts";
-import type { RequestGate } from "../rate-limit.ts";
 import { isStaleTemp, TEMP_NAME, timedTempName } from "../temp-names.ts";
+import { type DavItem, hrefPath, PROPFIND_BODY, parseMultistatus } from "./propfind.ts";
 import { statusOf, toWebdavDriveError } from "./webdav-errors.ts";
+import {
+  createWebdavHttp,
+  ocMtimeAccepted,
+  type WebdavHttp,
+  WebdavHttpError,
+  type WebdavHttpOptions,
+} from "./webdav-http.ts";
 
 /** Servers whose PUT honours `X-OC-Mtime` (answering `X-OC-MTime: accepted`), as rclone's `vendor` option. */
 export type WebdavVendor = "nextcloud" | "owncloud" | "other";
 
-export interface WebdavDriveOptions {
-  /** Base URL of the drive's root folder (http or https), without credentials. */
-  readonly url: string;
-  readonly username?: string;
-  readonly password?: string;
+export interface WebdavDriveOptions extends WebdavHttpOptions {
   /** Redacted display name; defaults to `url` with its secrets masked. */
   readonly name?: string;
   /**
@@ -42,47 +43,22 @@ export interface WebdavDriveOptions {
    * compares by size. The header is sent either way; a server that acknowledges it still gets it honoured.
    */
   readonly vendor?: WebdavVendor;
-  /** Holds each HTTP request for the drive's rate limit (`tps`), and hears of 429 answers. */
-  readonly gate?: RequestGate;
 }
 
-/** Whether a PUT's response says the server kept the `X-OC-Mtime` it was sent (ownCloud, Nextcloud). */
-const ocMtimeAccepted = (headers: { get(name: string): string | null }): boolean =>
-  headers.get("x-oc-mtime")?.trim().toLowerCase() === "accepted";
-
 /** Every WebDAV drive, for `copyFrom`: a peer on the same server with the same credentials copies with COPY. */
-const webdavDrives = new WeakMap<
-  Drive,
-  { readonly client: WebDAVClient; readonly server: string; readonly remote: (path: string) => string }
->();
+const webdavDrives = new WeakMap<Drive, { readonly http: WebdavHttp; readonly server: string }>();
 
 const MIME = "application/octet-stream";
-
-/**
- * Basic auth as RFC 7617 says (`charset="UTF-8"`): user and password as UTF-8, then base64. The
- * client's own header takes them as Latin-1 and throws on anything beyond it (a `€` crashed the
- * write, an `ö` answered 401).
- */
-const basicAuth = (username?: string, password?: string): { headers?: Record<string, string> } =>
-  username === undefined && password === undefined
-    ? {}
-    : {
-        headers: {
-          Authorization: `Basic ${Buffer.from(`${username ?? ""}:${password ?? ""}`, "utf8").toString("base64")}`,
-        },
-      };
 const TEMP_CLEANUP_DELAYS_MS = [0, 100, 400, 1000];
 
 /**
- * A drive over a WebDAV folder with the `webdav` client: PROPFIND depth 1 per listing, basic auth,
+ * A drive over a WebDAV folder (webdav-http.ts): PROPFIND depth 1 per listing, read as it streams in, basic auth,
  * writes to a temporary name in the same folder then MOVE (Overwrite: T) so readers never see a
  * partial upload (a killed run's leftovers go with `removeStaleTemps`), mod times via `X-OC-Mtime`
  * where the server supports it. No hashes.
  */
 export function createWebdavDrive(options: WebdavDriveOptions): Drive {
-  const auth = basicAuth(options.username, options.password);
-  const agents = options.gate ? gatedAgents(options.gate) : {};
-  const client: WebDAVClient = createClient(options.url, { ...auth, ...agents });
+  const http = createWebdavHttp(options);
   const vendor = options.vendor ?? "other";
   const features: DriveFeatures = {
     hashes: new Set(),
@@ -99,23 +75,51 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
   const knownDirs = new Set<string>();
   /** Stale temporary files (uploads a killed run left) the last listing of each folder saw. */
   const staleTemps = new Map<string, string[]>();
-  const remote = (path: string) => `/${path}`;
 
-  const toEntry = (path: string, item: FileStat): Entry => {
-    const modTime = Date.parse(item.lastmod);
-    const time = Number.isFinite(modTime) ? { modTime } : {};
-    return item.type === "directory"
+  const toEntry = (path: string, item: DavItem): Entry => {
+    const time = item.modTime !== undefined ? { modTime: item.modTime } : {};
+    return item.directory
       ? { kind: "directory", path, ...time }
       : { kind: "file", path, size: item.size, ...time };
+  };
+
+  /**
+   * PROPFIND of a path (Depth 1: a folder and its entries), the answer's items as they arrive. A
+   * folder is asked for without a trailing slash (Apache answers 400 when it is a file), and relative
+   * hrefs are resolved as within it.
+   */
+  async function* propfind(path: string, depth: "0" | "1", signal?: AbortSignal): AsyncGenerator<DavItem> {
+    const url = http.urlOf(path);
+    const body = await http.open("PROPFIND", url, {
+      headers: { Depth: depth, "Content-Type": "application/xml; charset=utf-8" },
+      body: PROPFIND_BODY,
+      signal,
+    });
+    try {
+      yield* parseMultistatus(
+        body.setEncoding("utf8"),
+        depth === "1" ? http.urlOf(path, { directory: true }) : url,
+      );
+    } finally {
+      if (!body.complete) body.destroy(); // stopped early: drop the connection rather than read on
+    }
+  }
+
+  /** The item at `path` (Depth 0); a raw error (webdav-errors.ts converts it), 404 when it is not there. */
+  const propfindOne = async (path: string, signal?: AbortSignal): Promise<DavItem> => {
+    let first: DavItem | undefined;
+    for await (const item of propfind(path, "0", signal)) first ??= item;
+    if (!first) throw new WebdavHttpError(404, "no such item in the answer");
+    return first;
   };
 
   const statItem = async (
     path: string,
     missing: "file" | "directory",
     signal?: AbortSignal,
-  ): Promise<FileStat> => {
+  ): Promise<DavItem> => {
     try {
-      return (await client.stat(remote(path), signal ? { signal } : {})) as FileStat;
+      return await propfindOne(path, signal);
     } catch (error) {
       throw toWebdavDriveError(error, "stat", path, missing);
     }
@@ -124,9 +128,19 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
   const stat = async (path: string): Promise<FileEntry> => {
     checkPath(path);
     const item = await statItem(path, "file");
-    if (item.type === "directory") throw new IsADirectoryError(`webdav stat "${path}": is a directory`, path);
+    if (item.directory) throw new IsADirectoryError(`webdav stat "${path}": is a directory`, path);
     return toEntry(path, item) as FileEntry;
   };
+
+  /** The path a folder's own item has in a PROPFIND answer of it. */
+  const selfPath = (dir: string): string => {
+    const url = http.urlOf(dir, { directory: true });
+    return hrefPath(url, url);
+  };
+
+  /** MOVE with Overwrite: T, so a finished upload replaces the file at once. */
+  const moveOver = (from: string, to: string): Promise<unknown> =>
+    http.send("MOVE", http.urlOf(from), { headers: { Destination: http.urlOf(to), Overwrite: "T" } });
 
   // One MKCOL per folder however many writes need it at once: concurrent MKCOLs of one collection
   // race on the server (Apache mod_dav answers some of them 403).
@@ -143,15 +157,15 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
 
   const makeDir = async (dir: string): Promise<void> => {
     try {
-      const item = await client.stat(remote(dir));
-      if ((item as FileStat).type !== "directory") {
+      const item = await propfindOne(dir);
+      if (!item.directory) {
         throw new DirectoryNotFoundError(`webdav mkdir "${dir}": a file is in the way`, dir);
       }
     } catch (error) {
       if (statusOf(error) !== 404) throw toWebdavDriveError(error, "mkdir", dir, "directory");
       if (dir !== "") await ensureDir(parentOf(dir));
       try {
-        await client.createDirectory(remote(dir));
+        await http.send("MKCOL", http.urlOf(dir, { directory: true }));
       } catch (createError) {
         // 409 on the root: folders above the drive's URL are missing too (`…/backup/photos` on a
         // server without `backup`): create them as rclone does, then the root.
@@ -166,7 +180,7 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
 
   const isDirectory = async (dir: string): Promise<boolean> => {
     try {
-      return ((await client.stat(remote(dir))) as FileStat).type === "directory";
+      return (await propfindOne(dir)).directory;
     } catch {
       return false;
     }
@@ -174,13 +188,11 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
 
   /** MKCOL of every missing folder of the drive's URL path, from the server's root down. */
   const createRootPath = async (): Promise<void> => {
-    const url = new URL(options.url);
-    const server = createClient(url.origin, { ...auth, ...agents });
-    const segments = url.pathname.split("/").filter(Boolean);
+    const segments = new URL(options.url).pathname.split("/").filter(Boolean); // percent-encoded
     for (let i = 1; i <= segments.length; i++) {
       const folder = `/${segments.slice(0, i).join("/")}`;
       try {
-        await server.createDirectory(folder);
+        await http.send("MKCOL", http.serverUrl(`${folder}/`));
       } catch (error) {
         // 405: there already (MKCOL on an existing resource). Anything else names the folder.
         if (statusOf(error) !== 405)
@@ -198,7 +210,7 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
     for (const delayMs of TEMP_CLEANUP_DELAYS_MS) {
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       try {
-        await client.deleteFile(remote(temp));
+        await http.send("DELETE", http.urlOf(temp));
         return;
       } catch (error) {
         if (statusOf(error) !== 404) return; // unreachable or refused: nothing more we can do
@@ -214,17 +226,13 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
     options.username ?? "",
     options.password ?? "",
   ]);
-  /** The absolute URL of a path under this drive's root, as a COPY Destination names it. */
-  const urlOf = (path: string): string =>
-    `${options.url.replace(/\/+$/, "")}/${path.split("/").map(encodeURIComponent).join("/")}`;
-
   /** Refuses to write over a directory (MOVE with Overwrite: T would replace it whole). */
   const refuseDirectory = async (path: string, signal?: AbortSignal): Promise<void> => {
     const existing = await statItem(path, "file", signal).catch((error: unknown) => {
       if (error instanceof FileNotFoundError) return undefined;
       throw error;
     });
-    if (existing?.type === "directory") {
+    if (existing?.directory) {
       throw new IsADirectoryError(`webdav write "${path}": a directory is in the way`, path);
     }
   };
@@ -238,30 +246,28 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
 
     async *list(dir, listOptions) {
       checkPath(dir, { allowRoot: true });
-      const signal = listOptions?.signal;
-      let items: FileStat[];
+      const self = selfPath(dir);
+      const temps: string[] = [];
       try {
-        items = (await client.getDirectoryContents(remote(dir), {
-          includeSelf: true,
-          ...(signal ? { signal } : {}),
-        })) as FileStat[];
+        for await (const item of propfind(dir, "1", listOptions?.signal)) {
+          if (item.path === self) {
+            if (!item.directory) throw new DirectoryNotFoundError(`webdav list "${dir}": is a file`, dir);
+            continue;
+          }
+          if (!item.name) continue;
+          if (TEMP_NAME.test(item.name)) {
+            if (!item.directory && isStaleTemp(item.name, item.modTime ?? Number.NaN))
+              temps.push(joinPath(dir, item.name));
+            continue;
+          }
+          yield toEntry(joinPath(dir, item.name), item);
+        }
       } catch (error) {
         throw toWebdavDriveError(error, "list", dir, "directory");
       }
-      const self = remote(dir).replace(/\/$/, "") || "/";
-      const selfItem = items.find((item) => item.filename === self);
-      if (selfItem?.type === "file") throw new DirectoryNotFoundError(`webdav list "${dir}": is a file`, dir);
       knownDirs.add(dir);
-      staleTemps.delete(dir);
-      for (const item of items) {
-        if (item === selfItem || !item.basename) continue;
-        if (TEMP_NAME.test(item.basename)) {
-          if (item.type === "file" && isStaleTemp(item.basename, Date.parse(item.lastmod)))
-            staleTemps.set(dir, [...(staleTemps.get(dir) ?? []), joinPath(dir, item.basename)]);
-          continue;
-        }
-        yield toEntry(joinPath(dir, item.basename), item);
-      }
+      if (temps.length > 0) staleTemps.set(dir, temps);
+      else staleTemps.delete(dir);
     },
 
     stat,
@@ -269,19 +275,12 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
     async read(path, readOptions) {
       checkPath(path);
       const signal = readOptions?.signal;
-      let response: { body?: unknown };
       try {
-        response = (await client.customRequest(remote(path), {
-          method: "GET",
-          ...(signal ? { signal } : {}),
-        })) as unknown as { body?: unknown };
+        const response = await http.open("GET", http.urlOf(path), { signal });
+        return Readable.toWeb(response) as unknown as ReadableStream<Uint8Array>;
       } catch (error) {
         throw toWebdavDriveError(error, "read", path);
       }
-      const body = response.body;
-      if (body === null || body === undefined) return new Blob([]).stream() as ReadableStream<Uint8Array>;
-      if (body instanceof Readable) return Readable.toWeb(body) as unknown as ReadableStream<Uint8Array>;
-      return body as ReadableStream<Uint8Array>;
     },
 
     async write(path, body, source, writeOptions) {
@@ -303,20 +302,15 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
         () => {},
       );
       try {
-        const response = await client.customRequest(remote(temp), {
-          method: "PUT",
-          headers,
-          data: data as unknown as Uint8Array, // the client streams a Node Readable as is
-          ...(signal ? { signal } : {}),
-        });
+        const answer = await http.send("PUT", http.urlOf(temp), { headers, body: data, signal });
         // A vendor that keeps mod times says so; without it the next run would copy the file again.
-        if (features.canSetModTime && source.modTime !== undefined && !ocMtimeAccepted(response.headers)) {
+        if (features.canSetModTime && source.modTime !== undefined && !ocMtimeAccepted(answer)) {
           throw new DriveError(
             `webdav write "${path}": the server did not answer "X-OC-MTime: accepted", so it does not keep mod times: drop vendor=${vendor} from the location; previous file kept`,
             path,
           );
         }
-        await client.moveFile(remote(temp), remote(path), { overwrite: true });
+        await moveOver(temp, path);
       } catch (error) {
         data.destroy();
         await removeTemp(temp);
@@ -342,10 +336,9 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
       await refuseDirectory(path, signal);
       const temp = tempFor(path);
       try {
-        await peer.client.customRequest(peer.remote(source.path), {
-          method: "COPY",
-          headers: { Destination: urlOf(temp), Overwrite: "F", Depth: "0" },
-          ...(signal ? { signal } : {}),
+        await peer.http.send("COPY", peer.http.urlOf(source.path), {
+          headers: { Destination: http.urlOf(temp), Overwrite: "F", Depth: "0" },
+          signal,
         });
       } catch (error) {
         throw toWebdavDriveError(error, "copy", statusOf(error) === 404 ? source.path : path);
@@ -358,18 +351,17 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
             path,
           );
         }
-        const copiedTime = Date.parse(copied.lastmod);
         if (
           features.canSetModTime &&
           source.modTime !== undefined &&
-          !(Math.abs(copiedTime - source.modTime) < 1000)
+          !(Math.abs((copied.modTime ?? Number.NaN) - source.modTime) < 1000)
         ) {
           // This server's COPY does not keep the mod time it keeps on PUT: stream (and stop asking).
           copyLosesModTime = true;
           await removeTemp(temp);
           return undefined;
         }
-        await client.moveFile(remote(temp), remote(path), { overwrite: true });
+        await moveOver(temp, path);
       } catch (error) {
         await removeTemp(temp);
         throw toWebdavDriveError(error, "copy", path);
@@ -380,7 +372,7 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
     async delete(path) {
       await stat(path); // DELETE on a collection is recursive: make sure this is a file
       try {
-        await client.deleteFile(remote(path));
+        await http.send("DELETE", http.urlOf(path));
       } catch (error) {
         throw toWebdavDriveError(error, "delete", path);
       }
@@ -393,18 +385,18 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
 
     async rmdir(dir) {
       checkPath(dir);
-      let items: FileStat[];
+      const self = selfPath(dir);
       try {
-        items = (await client.getDirectoryContents(remote(dir), { includeSelf: true })) as FileStat[];
+        for await (const item of propfind(dir, "1")) {
+          if (item.path !== self)
+            throw new DirectoryNotEmptyError(`webdav rmdir "${dir}": directory not empty`, dir);
+          if (!item.directory) throw new DirectoryNotFoundError(`webdav rmdir "${dir}": is a file`, dir);
+        }
       } catch (error) {
         throw toWebdavDriveError(error, "rmdir", dir, "directory");
       }
-      const self = items.find((item) => item.filename === remote(dir));
-      if (self?.type === "file") throw new DirectoryNotFoundError(`webdav rmdir "${dir}": is a file`, dir);
-      if (items.some((item) => item !== self))
-        throw new DirectoryNotEmptyError(`webdav rmdir "${dir}": directory not empty`, dir);
       try {
-        await client.deleteFile(remote(dir));
+        await http.send("DELETE", http.urlOf(dir, { directory: true }));
       } catch (error) {
         throw toWebdavDriveError(error, "rmdir", dir, "directory");
       }
@@ -417,7 +409,7 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
       staleTemps.delete(dir);
       let removed = 0;
       for (const temp of temps) {
-        await client.deleteFile(remote(temp)).then(
+        await http.send("DELETE", http.urlOf(temp)).then(
           () => removed++,
           () => undefined, // gone already, or refused: it stays for a later run
         );
@@ -429,6 +421,6 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
       throw new NotSupportedError(`webdav has no ${type} hashes`, path);
     },
   };
-  webdavDrives.set(drive, { client, server, remote });
+  webdavDrives.set(drive, { http, server });
   return drive;
 }
