@@ -1,4 +1,4 @@
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -172,6 +172,7 @@ export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiS
       if (own) await own.stop();
       else await raw.send(new DeleteTableCommand({ TableName: tableName }));
       await Promise.all([queueUrl, dlqUrl].map((url) => sqs.send(new DeleteQueueCommand({ QueueUrl: url }))));
+      await rm(secretsDir, { recursive: true, force: true });
       raw.destroy();
       doc.destroy();
       sqs.destroy();
