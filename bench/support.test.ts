@@ -2,7 +2,6 @@ import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { describeMachine, machineFacts } from "./support/machine.ts";
 import { writeSection } from "./support/report.ts";
 import { median, ratio } from "./support/stats.ts";
 import { changeFiles, makeTree, treePath } from "./support/tree.ts";
@@ -25,13 +24,6 @@ describe("bench support", () => {
     expect(ratio(150, 100)).toBe(1.5);
     expect(ratio(1, 0)).toBeNull();
     expect(ratio(undefined, 3)).toBeNull();
-  });
-
-  it("says beside each figure whether the bench ran ahead of the machine's other load (chrt -f)", () => {
-    const facts = machineFacts();
-    expect(facts.realtime).toBe(false); // vitest runs under the normal policy
-    expect(describeMachine(facts)).not.toContain("chrt");
-    expect(describeMachine({ ...facts, realtime: true })).toContain("run under `chrt -f 10` (SCHED_FIFO");
   });
 
   it("generates the same tree from the same seed, and changes files in size and mod time", async () => {
