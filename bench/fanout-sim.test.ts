@@ -113,4 +113,55 @@ describe("splitRun (bench:fanout's simulation)", () => {
     expect(result.aborted).toMatch(/^max-delete: 4 of 4 target file\(s\)/);
     expect(target.calls.delete).toBe(0);
   });
+
+  it("cuts a flat folder into name ranges where drives list from a name on, extras in every range deleted once", async () => {
+    const flat: Record<string, string> = { "root.txt": "r" };
+    for (let f = 0; f < 50; f++) flat[`p0/f${String(f).padStart(2, "0")}.txt`] = `${f}`;
+    // Extras before, between and after the source's names, so every range (the last one open) has its own.
+    const extras = { "p0/a.txt": "x", "p0/f10x.txt": "x", "p0/f31x.txt": "x", "p0/zz.txt": "x" };
+    const { source, target } = await drives(flat, extras);
+
+    const result = await splitRun(source, target, {
+      workers: 4,
+      mode: "mirror",
+      splitAbove: Infinity,
+      nameRanges: 12,
+      maxDelete: { percent: 100 },
+    });
+
+    // The coordinator, then p0 in ranges of 12: 12, 12, 12, 12, 2.
+    expect(result).toMatchObject({ partitions: 6, largest: 12, copied: 51, failed: 0, deleted: 4 });
+    expect(await tree(target)).toEqual(await tree(source));
+  });
+
+  it("never lets a range's target side list beyond its range when the source listing failed first", async () => {
+    const flat: Record<string, string> = {};
+    for (let f = 0; f < 30; f++) flat[`p0/f${String(f).padStart(2, "0")}.txt`] = `${f}`;
+    const { source, target } = await drives(flat, flat);
+    let listings = 0;
+    const flaky = {
+      ...source,
+      // The coordinator lists p0 before handing it over; p0's own first listing fails with a transient
+      // fault, and the engine's retry then succeeds.
+      list: (dir: string, options?: Parameters<typeof source.list>[1]) =>
+        dir === "p0" && ++listings === 2
+          ? (async function* () {
+              yield* [];
+              throw new DriveError("503 Service Unavailable", dir, { retryable: true });
+            })()
+          : source.list(dir, options),
+    };
+
+    const result = await splitRun(flaky, target, {
+      workers: 2,
+      mode: "mirror",
+      splitAbove: Infinity,
+      nameRanges: 10,
+      maxDelete: { percent: 100 },
+    });
+
+    expect(result.deleted).toBe(0);
+    expect(target.calls.delete).toBe(0);
+    expect(await tree(target)).toEqual(await tree(source));
+  });
 });

@@ -4,8 +4,8 @@
  * to every request (list, stat, read, write, delete), as a Lambda sees S3 or WebDAV. Measured for 1, 4
  * and 16 workers, on a balanced tree, a skewed one (half the files under one top-level folder, in its
  * subfolders) and a flat one (half the files in one folder, no subfolders), with large partitions split
- * and (skewed) without: wall time, speed-up over 1 worker, partitions, and requests (every drive call,
- * both sides). Then a mirror with extras: deleted once at the end, and not at all when one partition fails.
+ * into folders (and, flat, into name ranges; skewed, also not at all): simulated time, speed-up over 1
+ * worker, partitions, and requests (every drive call, both sides). Then a mirror with extras: deleted once at the end, and not at all when one partition fails.
  * Flags: --scale smoke|full, --runs N, --out FILE, --json, --latency-ms N, --partitions N, --split-above N.
  */
 import { loadavg } from "node:os";
@@ -64,15 +64,26 @@ const seed = async (tree: Tree, options: MemoryDriveOptions = {}): Promise<Memor
 const requestsOf = (...drives: MemoryDrive[]): number =>
   drives.reduce((sum, drive) => sum + Object.values(drive.calls).reduce((a, n) => a + n, 0), 0);
 
+/**
+ * How partitions are split: `no` (top-level folders only), `folders` (past `splitAbove` entries
+ * listed, further folders are handed over), `folders + names` (also a folder's own listing cut into
+ * name ranges of `splitAbove`, as drives that list from a name on could: S3).
+ */
+type Split = "no" | "folders" | "folders + names";
+const splitOptions = (split: Split) => ({
+  splitAbove: split === "no" ? Number.POSITIVE_INFINITY : splitAbove,
+  ...(split === "folders + names" ? { nameRanges: splitAbove } : {}),
+});
+
 /** One split run with latency on both sides; requests are the drive calls it made. */
-async function measured(source: MemoryDrive, target: MemoryDrive, workers: number, split: number) {
+async function measured(source: MemoryDrive, target: MemoryDrive, workers: number, split: Split) {
   const before = requestsOf(source, target);
   const clock = new VirtualClock();
   const sleep = (ms: number) => clock.sleep(ms);
   const run = await splitRun(withLatency(source, latencyMs, sleep), withLatency(target, latencyMs, sleep), {
     workers,
     mode: "mirror",
-    splitAbove: split,
+    ...splitOptions(split),
     now: () => clock.now(),
   });
   return { ...run, requests: requestsOf(source, target) - before };
@@ -80,7 +91,7 @@ async function measured(source: MemoryDrive, target: MemoryDrive, workers: numbe
 
 interface Row {
   tree: Tree;
-  split: boolean;
+  split: Split;
   phase: "first copy" | "no-op";
   workers: number;
   wall_ms: number;
@@ -89,11 +100,12 @@ interface Row {
   requests: number;
 }
 const results: Row[] = [];
-const cases: [Tree, boolean][] = [
-  ["balanced", true],
-  ["skewed", true],
-  ["skewed", false],
-  ["flat", true],
+const cases: [Tree, Split][] = [
+  ["balanced", "folders"],
+  ["skewed", "folders"],
+  ["skewed", "no"],
+  ["flat", "folders"],
+  ["flat", "folders + names"],
 ];
 for (const [tree, split] of cases) {
   for (const phase of ["first copy", "no-op"] as const) {
@@ -102,8 +114,8 @@ for (const [tree, split] of cases) {
       for (let r = 0; r < args.runs; r++) {
         const source = await seed(tree);
         const target = createMemoryDrive({ name: "target" });
-        if (phase === "no-op") await measured(source, target, 16, splitAbove);
-        samples.push(await measured(source, target, workers, split ? splitAbove : Number.POSITIVE_INFINITY));
+        if (phase === "no-op") await measured(source, target, 16, "folders");
+        samples.push(await measured(source, target, workers, split));
       }
       const sample = samples[0]!;
       const expected = phase === "first copy" ? filesOf(tree) : 0;
@@ -120,7 +132,7 @@ for (const [tree, split] of cases) {
         requests: sample.requests,
       });
       console.error(
-        `[fanout] ${tree}${split ? "" : " (no split)"} ${phase}, ${workers} workers: ${results.at(-1)!.wall_ms} ms`,
+        `[fanout] ${tree} (split: ${split}) ${phase}, ${workers} workers: ${results.at(-1)!.wall_ms} ms`,
       );
     }
   }
@@ -186,8 +198,10 @@ await writeSection(
       "folders: balanced (10 subfolders each), skewed (half the files under folder 0, in its 10 subfolders) or flat " +
       "(half the files in folder 0 itself). A coordinator syncs the root's own files and queues every top-level folder " +
       "as a partition; N workers take partitions from the queue and sync each (mirror, deletes deferred) with the " +
-      `engine's defaults (4 transfers, 8 checkers). Split: a partition that has listed more than ${splitAbove} entries ` +
-      "hands every further folder it lists to the queue (`handOff`). Partitions: queue messages (the coordinator's " +
+      `engine's defaults (4 transfers, 8 checkers). Split \`folders\`: a partition that has listed more than ${splitAbove} ` +
+      "entries hands every further folder it lists to the queue (`handOff`); `folders + names` also cuts a folder's own " +
+      `listing into name ranges of ${splitAbove} entries, each a partition, as drives that can list from a name on (S3's ` +
+      "`StartAfter`) would allow; none of syncron's drives can yet. Partitions: queue messages (the coordinator's " +
       "included); largest: files checked by the largest one. Requests are every drive call on both sides. Time is " +
       "simulated: every request waits its latency on a virtual clock that moves only when all workers wait, so N " +
       "workers cost what N machines would and the figures do not depend on this machine's load (CPU time is not " +
@@ -197,7 +211,7 @@ await writeSection(
       ["tree", "split", "run", "workers", "simulated (s)", "speed-up", "partitions", "largest", "requests"],
       rows.map((r) => [
         r.tree,
-        r.split ? "yes" : "no",
+        r.split,
         r.phase,
         r.workers,
         (r.wall_ms / 1000).toFixed(2),

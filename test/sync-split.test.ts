@@ -106,6 +106,31 @@ describe("syncDrives with handOff", () => {
     expect(asked).toEqual([]);
     expect(result.deferred?.files.map((f) => f.path)).toEqual(["old/x.txt"]);
   });
+  it("records a hand-over that failed as the folder's error: the run fails, deletes nothing, never throws", async () => {
+    const source = createMemoryDrive();
+    const target = createMemoryDrive();
+    await seed(source, { "a.txt": "a", "big/1.txt": "1" });
+    await seed(target, { "gone.txt": "g" });
+
+    const result = await syncDrives(
+      source,
+      target,
+      options({
+        mode: "mirror",
+        deferDeletes: true,
+        handOff: async () => {
+          throw new Error("queue unreachable");
+        },
+      }),
+    );
+
+    expect(result).toMatchObject({ status: "FAILURE", copied: 1, deleted: 0 });
+    expect(result.errors).toEqual([
+      { path: "big", op: "list", message: "cannot hand big over to another worker: queue unreachable" },
+    ]);
+    expect(result.deferred).toBeUndefined();
+    expect((await tree(target)).map(([path]) => path)).toEqual(["a.txt", "gone.txt"]);
+  });
 });
 
 describe("deleteDeferred", () => {

@@ -3,7 +3,7 @@
  * workers in one process, with the engine's own hooks for it — `handOff` (a folder becomes a partition
  * of its own) and `deferDeletes` + `deleteDeferred` (a mirror deletes once, after every partition).
  */
-import type { Drive } from "../../lib/drives/drive.ts";
+import type { Drive, Entry } from "../../lib/drives/drive.ts";
 import { WorkStack } from "../../lib/sync/concurrency.ts";
 import {
   DEFAULT_SYNC_OPTIONS,
@@ -87,6 +87,66 @@ export const under = (drive: Drive, prefix: string): Drive => {
   };
 };
 
+const FAILED = Symbol("source listing failed");
+
+/**
+ * The root folders of a partition's two views cut to one name range, as a drive that can list from a
+ * name on (S3's `StartAfter`) could: the source's names after `after`, at most `size` of them; when
+ * more follow, `onRest(last)` is told the range's last name (the rest is another partition's) and the
+ * target's listing keeps to the same range. Deeper folders are listed whole.
+ */
+export const nameRange = (
+  views: { source: Drive; target: Drive },
+  after: string | undefined,
+  size: number,
+  onRest: (last: string) => void,
+): { source: Drive; target: Drive } => {
+  // The range's last name; undefined: to the end; FAILED: the source's listing failed first, and the
+  // target then lists nothing (so no extras), even if a retry of the source's listing succeeds.
+  let settle: (last: string | undefined | typeof FAILED) => void = () => {};
+  const cut = new Promise<string | undefined | typeof FAILED>((resolve) => {
+    settle = resolve;
+  });
+  let decided: Promise<Entry[]> | undefined;
+  const page = async (options: Parameters<Drive["list"]>[1]): Promise<Entry[]> => {
+    const entries: Entry[] = [];
+    try {
+      for await (const entry of views.source.list("", options))
+        if (after === undefined || entry.path > after) entries.push(entry);
+    } catch (error) {
+      settle(FAILED);
+      decided = undefined; // a retry lists again
+      throw error;
+    }
+    entries.sort((a, b) => (a.path < b.path ? -1 : 1));
+    const last = entries.length > size ? entries[size - 1]?.path : undefined;
+    if (last !== undefined) onRest(last);
+    settle(last);
+    return entries.slice(0, size);
+  };
+  const inRange = (path: string, last: string | undefined) =>
+    (after === undefined || path > after) && (last === undefined || path <= last);
+  return {
+    source: {
+      ...views.source,
+      async *list(dir, options) {
+        if (dir !== "") return yield* views.source.list(dir, options);
+        decided ??= page(options);
+        yield* await decided;
+      },
+    },
+    target: {
+      ...views.target,
+      async *list(dir, options) {
+        if (dir !== "") return yield* views.target.list(dir, options);
+        const last = await cut;
+        if (last === FAILED) return;
+        for await (const entry of views.target.list("", options)) if (inRange(entry.path, last)) yield entry;
+      },
+    },
+  };
+};
+
 export interface SplitRunOptions {
   workers: number;
   mode: SyncMode;
@@ -95,6 +155,11 @@ export interface SplitRunOptions {
    * it lists to the queue as a partition of its own. `Infinity`: partitions are the top-level folders.
    */
   splitAbove: number;
+  /**
+   * Where the drives can list from a name on (S3): a partition's own folder with more entries than
+   * this is cut into name ranges of this size, each a partition (see `nameRange`). Absent: never.
+   */
+  nameRanges?: number;
   maxDelete?: MaxDelete;
   /** The clock `ms` is read on (default: real time). */
   now?: () => number;
@@ -128,17 +193,22 @@ export async function splitRun(
 ): Promise<SplitRunResult> {
   const now = options.now ?? (() => performance.now());
   const started = now();
-  const queue = new WorkStack<string>();
+  const queue = new WorkStack<{ prefix: string; after?: string }>();
   const parts: RunPart[] = [];
   const result: SplitRunResult = { ms: 0, partitions: 0, largest: 0, copied: 0, failed: 0, deleted: 0 };
-  const partition = async (prefix: string): Promise<void> => {
-    const synced = await syncDrives(under(source, prefix), under(target, prefix), {
+  const partition = async ({ prefix, after }: { prefix: string; after?: string }): Promise<void> => {
+    const whole = { source: under(source, prefix), target: under(target, prefix) };
+    const views =
+      options.nameRanges === undefined
+        ? whole
+        : nameRange(whole, after, options.nameRanges, (last) => queue.push({ prefix, after: last }));
+    const synced = await syncDrives(views.source, views.target, {
       ...DEFAULT_SYNC_OPTIONS,
       mode: options.mode,
       deferDeletes: true,
       handOff: (dir, listed) => {
         if (prefix !== "" && listed <= options.splitAbove) return false;
-        queue.push(join(prefix, dir));
+        queue.push({ prefix: join(prefix, dir) });
         return true;
       },
     });
@@ -148,7 +218,7 @@ export async function splitRun(
     result.copied += synced.copied;
     result.failed += synced.failed;
   };
-  queue.push("");
+  queue.push({ prefix: "" });
   await queue.run(options.workers, partition);
   if (options.mode !== "copy") {
     const deleted = await deleteDeferred(target, parts, {

@@ -226,7 +226,7 @@ class SyncRun {
         node.clean = false;
         return;
       }
-      if (item.parent && item.source && (await this.options.handOff?.(item.path, this.listed))) return;
+      if (item.parent && item.source && (await this.handedOff(item.path, node))) return;
       const actions = planSync(sourceEntries, targetEntries, {
         mode: this.options.mode,
         ...(this.compare ?? { compare: "size", modTimeWindowMs: Number.POSITIVE_INFINITY }),
@@ -282,6 +282,18 @@ class SyncRun {
     } finally {
       node.listed = true;
       this.tracker.settle(node);
+    }
+  }
+
+  /** Whether `handOff` took the folder over; a hand-over that failed is the folder's error (not walked). */
+  private async handedOff(dir: string, node: DirNode): Promise<boolean> {
+    if (!this.options.handOff) return false;
+    try {
+      return await this.options.handOff(dir, this.listed);
+    } catch (error) {
+      node.clean = false;
+      this.fail(dir, "list", `cannot hand ${dir} over to another worker: ${messageOf(error)}`, error, false);
+      return true;
     }
   }
 

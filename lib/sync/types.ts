@@ -132,7 +132,9 @@ export interface SyncOptions {
    * Called once a folder below the root that the source has was listed on both sides, with the entries
    * this run has listed so far (both sides, this folder's included). `true` = the caller takes the
    * folder over (another worker syncs it): this run does not walk it and counts it finished in its
-   * checkpoint, so resolve `true` only once the hand-over is durable.
+   * checkpoint, so resolve `true` only once the hand-over is durable (and answer alike when asked
+   * again about a folder already handed over: a resumed run asks again). A rejection is that folder's
+   * error: not walked, and the run fails.
    */
   handOff?: (dir: string, listed: number) => boolean | Promise<boolean>;
 }
