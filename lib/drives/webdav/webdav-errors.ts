@@ -1,13 +1,13 @@
 import { statusToDriveError } from "../errors.ts";
 
-/** The HTTP status a `webdav` client error carries, if any. */
+/** The HTTP status a failed WebDAV request carries (WebdavHttpError), if any. */
 export const statusOf = (error: unknown): number | undefined => {
   const status = (error as { status?: unknown } | undefined)?.status;
   return typeof status === "number" ? status : undefined;
 };
 
 /**
- * Converts a `webdav` client failure into a DriveError (cause kept). `missing` says which not-found
+ * Converts a failed WebDAV request (webdav-http.ts) into a DriveError (cause kept). `missing` says which not-found
  * error a 404 means in this call. 423 Locked is retryable: the lock belongs to another client and
  * expires. Aborts pass through unchanged.
  */

@@ -125,6 +125,29 @@ describe("webdav drive over HTTP", () => {
     await expect(reader.read()).rejects.toMatchObject({ name: "AbortError" });
   });
 
+  it("stops sending a body the server refused before it was all sent, and closes that connection", async () => {
+    let putSocketClosed = false;
+    const origin = await serve((req, res) => {
+      if (req.method === "PROPFIND" && req.url === "/dav/") {
+        res.writeHead(207).end(`<D:multistatus xmlns:D="DAV:">${folderXml("/dav/")}</D:multistatus>`);
+      } else if (req.method === "PUT") {
+        req.socket.once("close", () => {
+          putSocketClosed = true;
+        });
+        res.writeHead(507, "Insufficient Storage").end(); // without reading the body
+      } else res.writeHead(404).end();
+    });
+    const drive = createWebdavDrive({ url: `${origin}/dav` });
+    const size = 64 * 1024 * 1024;
+    const endless = new ReadableStream<Uint8Array>({
+      pull: (controller) => controller.enqueue(new Uint8Array(1024 * 1024)),
+    });
+    const error = await drive.write("big.bin", endless, { path: "big.bin", size }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "DriveError", retryable: true });
+    for (let i = 0; i < 100 && !putSocketClosed; i++) await sleep(20);
+    expect(putSocketClosed).toBe(true);
+  });
+
   it("says DirectoryNotFoundError for a folder the server does not have, naming no secret", async () => {
     const origin = await serve((_req, res) => res.writeHead(404, "Not Found").end("<html>no</html>"));
     const drive = createWebdavDrive({ url: `${origin}/dav`, username: "u", password: "pa55-word" });

@@ -106,7 +106,16 @@ export function createWebdavHttp(options: WebdavHttpOptions): WebdavHttp {
           agent: https ? httpsAgent : httpAgent,
           ...(init.signal ? { signal: init.signal } : {}),
         },
-        resolve,
+        (response) => {
+          // An answer that is not 2xx before a streamed body was all sent: stop sending (the
+          // connection cannot carry another request anyway).
+          const status = response.statusCode ?? 0;
+          if (body instanceof Readable && !request.writableFinished && (status < 200 || status >= 300)) {
+            body.unpipe(request);
+            response.once("end", () => request.destroy());
+          }
+          resolve(response);
+        },
       );
       request.on("error", reject);
       if (body instanceof Readable) {

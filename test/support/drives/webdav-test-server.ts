@@ -29,8 +29,8 @@ export interface WebdavTestServer {
 }
 
 /**
- * Starts `webdav-server` 2 in this process on a free port (tests only). Neither it nor the `webdav`
- * client honour `overwrite: false`; the drive never relies on it.
+ * Starts `webdav-server` 2 in this process on a free port (tests only). It does not honour
+ * `Overwrite: F`, and its hrefs carry `#` and `?` unencoded; the drive relies on neither.
  */
 export async function startWebdavTestServer(
   options: WebdavTestServerOptions = {},
