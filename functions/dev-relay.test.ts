@@ -15,7 +15,14 @@ const payload = (value: unknown) => new TextEncoder().encode(JSON.stringify(valu
 const BRIDGE_NOT_RUNNING = { statusCode: "500", body: "sst dev is not running (worker: 0123456789abcdef)" };
 
 describe("the sst dev relay (the dev stage's stand-in consumer)", () => {
-  const relay = () => createRelay(new LambdaClient({ region: "eu-west-1" }), "syncron-alice-WorkerFunction");
+  // These deliveries are not the last (no receive count): the relay must not touch any run.
+  const untouched = () => Promise.reject(new Error("the relay wrote to the store"));
+  const relay = () =>
+    createRelay(new LambdaClient({ region: "eu-west-1" }), "syncron-alice-WorkerFunction", {
+      runs: { update: untouched, createScheduled: untouched },
+      configs: { setLastRun: untouched },
+      clock: () => new Date(),
+    });
 
   it("invokes the worker synchronously with the SQS event and relays its batch response", async () => {
     lambda.on(InvokeCommand).resolves({

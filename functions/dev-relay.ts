@@ -6,10 +6,18 @@
  * what the dev stage's queue invokes instead: it invokes the (bridged) worker and fails the batch when
  * the worker errs or the bridge says nobody is attached, so the messages stay in the queue and are
  * received again once `sst dev` runs (until `maxReceiveCount` receives, then the dead-letter queue).
+ * On a message's last delivery the relay ends its run FAILURE, DEAD_LETTERED (`markDeadLettered`, as
+ * the worker does), so a manual run is not left PENDING forever when nobody attached in time.
  */
+import { Logger } from "@aws-lambda-powertools/logger";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { ENV, requiredEnv } from "../lib/env.ts";
+import { type DeadLetterDeps, markDeadLettered } from "../lib/jobs/dead-lettered.ts";
+import { InvalidMessageError } from "../lib/queue/errors.ts";
+import { parseMessage } from "../lib/queue/message.ts";
+import { MAX_RECEIVE_COUNT } from "../lib/queue/redrive.ts";
+import { createDocumentClient, createStore } from "../lib/store/store.ts";
 
 /** The batch was not run: no `sst dev` attached, or the worker failed. SQS keeps the messages. */
 export class DevWorkerUnavailableError extends Error {
@@ -51,23 +59,56 @@ export function relayReply(result: {
   return reply as SQSBatchResponse;
 }
 
-/** Invokes the worker named by SYNCRON_DEV_WORKER with the event, synchronously, and relays its answer. */
-export function createRelay(client: LambdaClient, workerName: string) {
-  return async (event: SQSEvent): Promise<SQSBatchResponse> =>
-    relayReply(
-      await client.send(
-        new InvokeCommand({
-          FunctionName: workerName,
-          InvocationType: "RequestResponse",
-          Payload: new TextEncoder().encode(JSON.stringify(event)),
-        }),
-      ),
-    );
+/**
+ * Invokes the worker named by SYNCRON_DEV_WORKER with the event, synchronously, and relays its answer.
+ * When the batch fails here (nobody attached, the worker failed, the invoke itself failed), each
+ * record on its last delivery has its run ended (DEAD_LETTERED) before the batch fails (`deps`: where).
+ */
+export function createRelay(client: LambdaClient, workerName: string, deps: DeadLetterDeps) {
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    try {
+      return relayReply(
+        await client.send(
+          new InvokeCommand({
+            FunctionName: workerName,
+            InvocationType: "RequestResponse",
+            Payload: new TextEncoder().encode(JSON.stringify(event)),
+          }),
+        ),
+      );
+    } catch (error) {
+      for (const record of event.Records) {
+        const receives = Number(record.attributes?.ApproximateReceiveCount);
+        if (!(receives >= MAX_RECEIVE_COUNT)) continue;
+        let message: ReturnType<typeof parseMessage>;
+        try {
+          message = parseMessage(record.body);
+        } catch (invalid) {
+          if (invalid instanceof InvalidMessageError) continue; // no run to end; the worker drops it too
+          throw invalid;
+        }
+        await markDeadLettered(message, receives, error, deps);
+      }
+      throw error;
+    }
+  };
 }
 
 let relay: ((event: SQSEvent) => Promise<SQSBatchResponse>) | undefined;
 
 export const handler = (event: SQSEvent): Promise<SQSBatchResponse> => {
-  relay ??= createRelay(new LambdaClient({}), requiredEnv(process.env, ENV.devWorker));
+  if (!relay) {
+    const logger = new Logger({ serviceName: "syncron-dev-relay" });
+    const store = createStore({
+      client: createDocumentClient({}),
+      tableName: requiredEnv(process.env, ENV.table),
+    });
+    relay = createRelay(new LambdaClient({}), requiredEnv(process.env, ENV.devWorker), {
+      runs: store.runs,
+      configs: store.configs,
+      clock: () => new Date(),
+      log: (level, message, data) => logger[level](message, data ?? {}),
+    });
+  }
   return relay(event);
 };

@@ -335,18 +335,32 @@ describe.each(Object.keys(SCENARIOS) as ScenarioName[])("offline deploy check: %
     // Its own code (not SST's bridge, which answers success when nobody is attached) ...
     expect(fnOf(r(), "Worker").inputs.handler).toBe("bootstrap");
     expect(relay.inputs.handler).toBe("index.handler");
-    // ... invoking the (bridged) worker, the only variable it reads, and waiting as long as the worker may run.
-    expect(syncronEnv(r(), "DevWorkerRelay")).toEqual({ [ENV.devWorker]: fnOf(r(), "Worker").inputs.name });
-    expect((await functionReads(REPO, "functions/dev-relay.ts")).env).toEqual([ENV.devWorker]);
+    // ... invoking the (bridged) worker, and ending on the table the runs of messages on their last
+    // delivery: the variables it reads; waiting as long as the worker may run.
+    const relayReads = await functionReads(REPO, "functions/dev-relay.ts");
+    const tableName = arnOf(r(), "aws:dynamodb/table:Table", "TableTable");
+    expect(syncronEnv(r(), "DevWorkerRelay")).toEqual({
+      [ENV.devWorker]: fnOf(r(), "Worker").inputs.name,
+      [ENV.table]: tableName,
+    });
+    expect(relayReads.env).toEqual([ENV.devWorker, ENV.table].sort());
     expect(relay.inputs.timeout).toBe(fnOf(r(), "Worker").inputs.timeout);
-    const grants = roleOf(r(), "DevWorkerRelay").Statement.map((s) => [s.Action, s.Resource]);
+    const role = roleOf(r(), "DevWorkerRelay");
+    const grants = role.Statement.map((s) => [s.Action, s.Resource]);
     expect(grants).toEqual([
       [
         ["lambda:InvokeFunction"],
         [expect.stringMatching(new RegExp(`:function/${fnOf(r(), "Worker").inputs.name}$`))],
       ],
       [EVENT_SOURCE_ACTIONS, [expect.stringMatching(new RegExp(`:${queue(r(), "SyncQueue").name}$`))]],
+      [
+        expect.arrayContaining(["dynamodb:UpdateItem"]),
+        [expect.stringMatching(new RegExp(`:table/${tableName}$`))],
+      ],
     ]);
+    // Every call its bundle makes is granted.
+    const granted = new Set(role.Statement.flatMap((s) => s.Action));
+    expect(relayReads.actions.filter((action) => !granted.has(action))).toEqual([]);
   });
 
   it("every route of the API is served, authenticated as the stage says", () => {

@@ -19,7 +19,7 @@
  * | `SYNCRON_REPORTS_BUCKET`      |  ✓  |   ✓    | bucket of the per-file run reports (`reports/<task id>/…`; worker writes, API reads) |
  * | `SYNCRON_LOCAL_ROOTS`         |  ✓  |   ✓    | folders local locations may lie in (`:`-separated); infra never sets it, so on Lambda local locations are refused |
  * | `SYNCRON_DRIVES_PARAMETER_PATH` | ✓ |   ✓    | SSM path of the drives' secrets, `/syncron/<stage>/drives` (API writes, worker reads) |
- * | `SYNCRON_DEV_WORKER`          |     |        | `sst dev` stages only: the worker function the queue's stand-in (functions/dev-relay.ts) invokes |
+ * | `SYNCRON_DEV_WORKER`          |     |        | `sst dev` stages only: the worker function the queue's stand-in (functions/dev-relay.ts) invokes; the relay reads `SYNCRON_TABLE` too (it ends the runs of messages on their last delivery) |
  * | `SYNCRON_DEFAULT_TIMEZONE`    |  ✓  |        | IANA time zone of new configs that name none (default UTC); a deploy setting, unset when not configured |
  */
 export const ENV = {
@@ -115,7 +115,10 @@ export function workerEnvironment<V>(values: WorkerEnvValues<V>): Record<string,
   };
 }
 
-/** The `sst dev` relay's environment (functions/dev-relay.ts): the worker it invokes. */
-export function devRelayEnvironment<V>(values: { worker: V }): Record<string, V> {
-  return { [ENV.devWorker]: values.worker };
+/**
+ * The `sst dev` relay's environment (functions/dev-relay.ts): the worker it invokes, and the table
+ * where it ends the runs of messages on their last delivery.
+ */
+export function devRelayEnvironment<V>(values: { worker: V; table: V }): Record<string, V> {
+  return { [ENV.devWorker]: values.worker, [ENV.table]: values.table };
 }

@@ -4,6 +4,7 @@ import { drivesParameterPath } from "../../lib/secrets/ssm/ssm-secret-store.ts";
 import { FUNCTION_NODEJS } from "../function-bundle.ts";
 import { drivesParametersArn } from "../policies/arns.ts";
 import { toFunctionPermissions } from "../policies/document.ts";
+import { DYNAMODB_DATA_ACTIONS } from "../policies/dynamodb.ts";
 import { SQS_CONSUME_ACTIONS, workerPolicy } from "../policies/worker.ts";
 import { TABLE_INDEX_NAMES } from "../table.ts";
 import { queue } from "./queue.ts";
@@ -64,11 +65,13 @@ const consumer = $dev
       // It waits for the worker's whole run.
       timeout: `${settings.worker.timeoutS} seconds`,
       memory: "128 MB",
-      environment: devRelayEnvironment({ worker: worker.name }),
-      // Invoke the worker; and what the event source needs to poll the queue with this role.
+      environment: devRelayEnvironment({ worker: worker.name, table: table.name }),
+      // Invoke the worker; what the event source needs to poll the queue with this role; and end
+      // the runs of messages on their last delivery (the store's item actions, on the table only).
       permissions: [
         { actions: ["lambda:InvokeFunction"], resources: [worker.arn] },
         { actions: SQS_CONSUME_ACTIONS, resources: [queue.arn] },
+        { actions: [...DYNAMODB_DATA_ACTIONS], resources: [table.arn] },
       ],
     })
   : worker;

@@ -1,9 +1,9 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { InvalidMessageError } from "../queue/errors.ts";
-import { parseMessage, type SyncRunMessage } from "../queue/message.ts";
-import { taskIdOf } from "./run-sync-job/dedupe.ts";
-import { failRun, outcomeDepsOf } from "./run-sync-job/outcome.ts";
+import { parseMessage } from "../queue/message.ts";
+import { markDeadLettered } from "./dead-lettered.ts";
+import { outcomeDepsOf } from "./run-sync-job/outcome.ts";
 import { runSyncJob } from "./run-sync-job/run-sync-job.ts";
 import { type WorkerSettings, workerSettings } from "./run-sync-job/settings.ts";
 import type { JobOutcome, WorkerDeps } from "./run-sync-job/types.ts";
@@ -21,7 +21,7 @@ export type WorkerHandler = (
  * memory; `syncron dev`'s poller batches up to 10). A malformed message is logged
  * and acknowledged (it can never succeed, so it must not block the queue); a record whose job throws
  * (store or queue unreachable) is reported as a batch item failure and comes back later; on its last
- * receive (`maxReceiveCount`, the queue's redrive setting) its run ends as FAILURE first (`failRun`), so a
+ * receive (`maxReceiveCount`, the queue's redrive setting) its run ends as FAILURE first (`markDeadLettered`), so a
  * message that moves to the dead-letter queue never leaves its run PENDING or STARTED forever.
  */
 export function createWorkerHandler(
@@ -57,7 +57,12 @@ export function createWorkerHandler(
           error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
         });
         const receives = Number(record.attributes.ApproximateReceiveCount);
-        if (receives >= settings.maxReceiveCount) await markDeadLettered(message, receives, error, deps);
+        if (receives >= settings.maxReceiveCount)
+          await markDeadLettered(message, receives, error, {
+            ...outcomeDepsOf(deps),
+            runs: deps.store.runs,
+            log: deps.log,
+          });
         throw error;
       }
     };
@@ -67,28 +72,4 @@ export function createWorkerHandler(
       processInParallel: false,
     });
   };
-}
-
-/** Best effort: the run of a message on its way to the dead-letter queue ends as FAILURE. */
-async function markDeadLettered(
-  message: SyncRunMessage,
-  receives: number,
-  cause: unknown,
-  deps: WorkerDeps,
-): Promise<void> {
-  const task_id = taskIdOf(message);
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  const error = { code: "DEAD_LETTERED", message: `gave up after ${receives} deliveries: ${reason}` };
-  try {
-    await failRun({ task_id, config_id: message.config_id }, error, outcomeDepsOf(deps), {
-      expectedStatus: ["PENDING", "STARTED", "RETRY"],
-    });
-    deps.log?.("error", "run failed: message dead-lettered", {
-      config_id: message.config_id,
-      task_id,
-      receives,
-    });
-  } catch (markError) {
-    deps.log?.("error", "dead-lettered run not marked failed", { task_id, error: String(markError) });
-  }
 }
