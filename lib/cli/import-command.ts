@@ -1,10 +1,18 @@
 /** `syncron import --from-seed FILE --map ID=DRIVE:/FOLDER…`: the seed system's configs into a running API. */
 import { readFile } from "node:fs/promises";
 import { DriveMapError, mapFlagEntry } from "../jobs/seed-import/drive-map.ts";
-import type { RowReport, SeedImportReport } from "../jobs/seed-import/import-seed.ts";
+import type { RowReport, SeedImportReport } from "../jobs/seed-import/import-report.ts";
 import { rowsOfExport } from "../jobs/seed-import/seed-export.ts";
-import { ApiUnreachableError, apiClientFrom, replyError, TOKEN_USAGE, URL_USAGE } from "./api-client.ts";
+import {
+  type ApiClient,
+  ApiUnreachableError,
+  apiClientFrom,
+  replyError,
+  TOKEN_USAGE,
+  URL_USAGE,
+} from "./api-client.ts";
 import { parseFlags, UsageError } from "./args.ts";
+import { combinedReport, inExport, planImport } from "./import-requests.ts";
 
 export const usage = `Usage: syncron import --from-seed FILE --map ACCOUNT=DRIVE:/FOLDER [--map …] [options]
 
@@ -15,6 +23,10 @@ account id (the rows' user_id) to a syncron drive and a folder in it: --map 3=op
 src_path /share/a the source openlist:/baidu/share/a. Every row is checked before anything is
 written; a row that cannot be carried is listed with why and nothing of it is written. Running it
 again changes nothing (same id, same content: unchanged; other content: a conflict).
+
+An export of more than 1,000 rows (or 256 KiB) goes in several requests, one report for all. If a
+request fails, the rows before it are imported and reported, the rest are not: run the same command
+again to finish (the rows already imported are reported unchanged).
 
 Options:
   --from-seed FILE   the export (JSON)
@@ -120,27 +132,62 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   }
   const client = apiClientFrom(values.url, env);
   const rows = await readExport(file);
-  try {
-    const reply = await client.request("POST", "/api/v1/sync-configs/import", {
-      json: {
-        rows,
-        map,
-        dry_run: values["dry-run"] ?? false,
-        replace: values.replace ?? false,
-        ...(values.timezone ? { timezone: values.timezone } : {}),
-      },
-    });
-    if (reply.status !== 200) {
-      console.error(`syncron import: ${replyError(reply)}`);
+  const dryRun = values["dry-run"] ?? false;
+  const envelope = {
+    map,
+    dry_run: dryRun,
+    replace: values.replace ?? false,
+    ...(values.timezone ? { timezone: values.timezone } : {}),
+  };
+  const { chunks, refused } = planImport(rows, envelope);
+  const answered: RowReport[] = [];
+  for (const [i, chunk] of chunks.entries()) {
+    const first = chunk.indexes[0] ?? 0;
+    const where = `request ${i + 1} of ${chunks.length} (rows ${first}-${chunk.indexes.at(-1)})`;
+    const error = await send(client, { ...envelope, rows: chunk.rows }, (report) =>
+      answered.push(...inExport(chunk, report)),
+    );
+    if (error === undefined) {
+      if (chunks.length > 1) console.error(`${where} done`);
+      continue;
+    }
+    if (i === 0) {
+      console.error(`syncron import: ${chunks.length > 1 ? `${where}: ` : ""}${error}`);
       return 1;
     }
-    const report = reply.body as SeedImportReport;
-    console.log(values.json ? JSON.stringify(report, null, 2) : formatImportReport(report));
-    const { not_carried, conflict, failed } = report.summary;
-    return not_carried + conflict + failed > 0 ? 1 : 0;
+    // Rows refused without a request are reported only where the requests reached.
+    const report = combinedReport(dryRun, [...refused.filter((row) => row.index < first), ...answered]);
+    const message =
+      `${where} failed: ${error}. The rows before row ${first} are as reported above; rows from ${first} ` +
+      "on were not imported (a request that broke off may have written some of its rows). Run the same " +
+      "command again to finish: the rows already imported are reported unchanged.";
+    console.log(
+      values.json
+        ? JSON.stringify({ ...report, incomplete: { first_row_not_imported: first, message } }, null, 2)
+        : formatImportReport(report),
+    );
+    console.error(`syncron import: ${message}`);
+    return 1;
+  }
+  const report = combinedReport(dryRun, [...refused, ...answered]);
+  console.log(values.json ? JSON.stringify(report, null, 2) : formatImportReport(report));
+  const { not_carried, conflict, failed } = report.summary;
+  return not_carried + conflict + failed > 0 ? 1 : 0;
+}
+
+/** One import request; its report goes to `onReport`. Resolves to why it failed, if it did. */
+async function send(
+  client: ApiClient,
+  body: Record<string, unknown>,
+  onReport: (report: SeedImportReport) => void,
+): Promise<string | undefined> {
+  try {
+    const reply = await client.request("POST", "/api/v1/sync-configs/import", { json: body });
+    if (reply.status !== 200) return replyError(reply);
+    onReport(reply.body as SeedImportReport);
+    return undefined;
   } catch (error) {
     if (!(error instanceof ApiUnreachableError)) throw error;
-    console.error(`syncron import: ${error.message}`);
-    return 1;
+    return error.message;
   }
 }

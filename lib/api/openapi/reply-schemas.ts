@@ -1,4 +1,4 @@
-import { ROW_OUTCOMES } from "../../jobs/seed-import/import-seed.ts";
+import { ROW_OUTCOMES } from "../../jobs/seed-import/import-report.ts";
 import { RUN_STATUSES, RUN_TRIGGERS, RunErrorSchema, RunProgressSchema } from "../../store/run.ts";
 import { LastRunSchema, syncConfigFields } from "../../store/sync-config.ts";
 import * as z from "../../util/zod.ts";

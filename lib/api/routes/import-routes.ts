@@ -1,15 +1,13 @@
 import { CronError } from "../../cron/errors.ts";
 import { assertTimezone } from "../../cron/timezone.ts";
 import { DriveMapError, parseDriveMap } from "../../jobs/seed-import/drive-map.ts";
+import { MAX_IMPORT_ROWS } from "../../jobs/seed-import/import-report.ts";
 import { importSeedConfigs, SEED_TIMEZONE } from "../../jobs/seed-import/import-seed.ts";
 import * as z from "../../util/zod.ts";
 import { parseWith, readJsonBody } from "../body.ts";
 import type { ApiDeps } from "../deps.ts";
 import { validationFailed } from "../errors.ts";
 import { json, type RouteHandler } from "../http.ts";
-
-/** The most rows one import request takes (the body limit comes first for big rows). */
-export const MAX_IMPORT_ROWS = 1000;
 
 /** The body of POST /api/v1/sync-configs/import. */
 export const SeedImportBody = z.strictObject({

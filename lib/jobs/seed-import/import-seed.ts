@@ -15,7 +15,9 @@ import { checkConfigDrives } from "../drives/check-config-drives.ts";
 import { scheduleSpecOf } from "../schedule-sync.ts";
 import { updateConfig } from "../update-config.ts";
 import type { DriveMap } from "./drive-map.ts";
+import { type RowReport, type SeedImportReport, summaryOf } from "./import-report.ts";
 import { type MappedRow, mapSeedRow, type RowProblem } from "./map-row.ts";
+import { duplicateIdProblem } from "./seed-export.ts";
 
 /** The time zone the seed read its crons (and naive times) in: Celery's DATETIME_TIMEZONE. */
 export const SEED_TIMEZONE = "Asia/Shanghai";
@@ -30,46 +32,6 @@ export interface SeedImportRequest {
   readonly replace: boolean;
   /** The crons' time zone (default Asia/Shanghai). */
   readonly timezone?: string;
-}
-
-export const ROW_OUTCOMES = [
-  "created",
-  "would_create",
-  "replaced",
-  "would_replace",
-  "unchanged",
-  "conflict",
-  "not_carried",
-  "failed",
-] as const;
-export type RowOutcome = (typeof ROW_OUTCOMES)[number];
-
-/** What became of one row. */
-export interface RowReport {
-  readonly index: number;
-  readonly seed_id: number | null;
-  /** The syncron config id (the seed id as text); null when the row has no usable id. */
-  readonly id: string | null;
-  readonly outcome: RowOutcome;
-  /** The config the row becomes (or is, when unchanged). */
-  readonly config?: SyncConfigFields;
-  /** The seed's `last_sync`, kept as the config's `last_run.finished_at`. */
-  readonly last_sync?: string;
-  /** What changes meaning on the way (carried anyway). */
-  readonly notes: readonly string[];
-  /** not_carried: every reason, by seed field. */
-  readonly problems?: readonly RowProblem[];
-  /** conflict: the fields in which the stored config differs from the row. */
-  readonly differs?: readonly string[];
-  /** failed: why the write failed (nothing of the row is written). */
-  readonly error?: string;
-  readonly schedule_error?: string;
-}
-
-export interface SeedImportReport {
-  readonly dry_run: boolean;
-  readonly summary: Readonly<Record<RowOutcome, number>>;
-  readonly rows: readonly RowReport[];
 }
 
 const USER_FIELDS = Object.keys(syncConfigFields) as (keyof SyncConfigFields)[];
@@ -128,7 +90,7 @@ export async function importSeedConfigs(
     if (mapped.seedId !== undefined) {
       const first = firstIndex.get(mapped.seedId);
       if (first === undefined) firstIndex.set(mapped.seedId, index);
-      else problems.push({ field: "id", message: `id ${mapped.seedId} is also row ${first} of the export` });
+      else problems.push(duplicateIdProblem(mapped.seedId, first));
     }
     if (problems.length > 0 || !("fields" in mapped)) {
       checked.push({ index, mapped, problems });
@@ -166,11 +128,7 @@ export async function importSeedConfigs(
     };
     rows.push(await writeRow(mapped.id, fields, mapped.lastRun, carried, request, deps));
   }
-  const summary = Object.fromEntries(ROW_OUTCOMES.map((outcome) => [outcome, 0])) as Record<
-    RowOutcome,
-    number
-  >;
-  for (const row of rows) summary[row.outcome]++;
+  const summary = summaryOf(rows);
   deps.log?.("info", "seed configs imported", { dry_run: request.dryRun, ...summary });
   return { dry_run: request.dryRun, summary, rows };
 }

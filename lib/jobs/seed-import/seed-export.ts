@@ -15,6 +15,18 @@ const seedId = z.union([
     .transform(Number),
 ]);
 
+/** A row's seed id, when it has one that parses (the key two rows of one export must not share). */
+export const seedIdOf = (row: unknown): number | undefined => {
+  const parsed = seedId.safeParse((row as { id?: unknown } | null)?.id);
+  return parsed.success ? parsed.data : undefined;
+};
+
+/** The problem of a row whose id an earlier row of the export has. */
+export const duplicateIdProblem = (id: number, firstIndex: number) => ({
+  field: "id",
+  message: `id ${id} is also row ${firstIndex} of the export`,
+});
+
 /** A DateTime column: ISO 8601 or `YYYY-MM-DD HH:MM:SS`, with or without an offset. */
 const seedTime = z
   .string()
