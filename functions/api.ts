@@ -13,7 +13,7 @@ import { errorResponse } from "../lib/api/error-response.ts";
 import { ApiError } from "../lib/api/errors.ts";
 import { type ApiHandler, createApiHandler } from "../lib/api/handler.ts";
 import { defaultTimezoneFrom } from "../lib/cron/timezone.ts";
-import { lambdaLocalRoots } from "../lib/drives/local-roots.ts";
+import { confineLocal, lambdaLocalRoots } from "../lib/drives/local-roots.ts";
 import { driveFor } from "../lib/drives/open-drive.ts";
 import { API_AUTH_KINDS, type ApiAuthKind, ENV, requiredEnv } from "../lib/env.ts";
 import { createSqsProducer } from "../lib/queue/sqs-producer.ts";
@@ -73,7 +73,12 @@ export function apiDepsFromEnv(env: Env, logger: Logger): ApiDeps {
   });
   const dlqUrl = env[ENV.dlqUrl];
   return {
-    drives: { records: store.drives, secrets, open: (location, name) => driveFor(location, name, env) },
+    drives: {
+      records: store.drives,
+      secrets,
+      // Checks and listings obey the local roots as runs do.
+      open: confineLocal((location, name: string) => driveFor(location, name, env), lambdaLocalRoots(env)),
+    },
     configs: store.configs,
     runs: store.runs,
     leases: store.leases,

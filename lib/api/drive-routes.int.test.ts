@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +9,7 @@ import {
   type WebdavTestServer,
 } from "../../test/support/drives/webdav-test-server.ts";
 import { REFUSED_ADDRESS } from "../../test/support/net/refused-address.ts";
+import { localRootsFrom } from "../drives/local-roots.ts";
 
 const DRIVES = "/api/v1/drives";
 const PASSWORD = "dav-Pa55-unique-91f3";
@@ -234,5 +235,92 @@ describe("drives API", () => {
     expect(await stack.store.drives.get("nas")).toBeUndefined();
     expect(JSON.parse(await readFile(stack.secretFile, "utf8")).drives.nas).toBeUndefined();
     expectError(await stack.call({ method: "DELETE", path: `${DRIVES}/nas` }), 404, "NOT_FOUND");
+  });
+});
+
+describe("drive paths that lead out, and drives that fail", () => {
+  // allowed/drive is a local drive; allowed/other lies in the allowed roots but not in the drive;
+  // outside lies in neither. Symlinks in the drive point at both.
+  let base: string;
+  let confined: ApiStack;
+  beforeAll(async () => {
+    base = await realpath(await mkdtemp(join(tmpdir(), "syncron-drive-paths-")));
+    for (const dir of ["allowed/drive/docs", "allowed/other", "outside"]) {
+      await mkdir(join(base, dir), { recursive: true });
+    }
+    await writeFile(join(base, "outside/secret.txt"), "outside");
+    await writeFile(join(base, "allowed/other/private.txt"), "other");
+    await symlink(join(base, "outside"), join(base, "allowed/drive/out"));
+    await symlink(join(base, "allowed/other"), join(base, "allowed/drive/side"));
+    confined = await startApiStack({
+      localRoots: localRootsFrom(join(base, "allowed"), { roots: [], rule: "unused" }),
+    });
+    const drive = await confined.call({
+      method: "POST",
+      path: DRIVES,
+      body: { name: "disk", type: "local", root: join(base, "allowed/drive") },
+    });
+    expect(drive.status, JSON.stringify(drive.body)).toBe(201);
+    await confined.call({
+      method: "POST",
+      path: DRIVES,
+      body: { name: "off", type: "webdav", url: `http://${REFUSED_ADDRESS}`, password: "x-pass" },
+    });
+  });
+  afterAll(async () => {
+    await confined?.stop();
+    await rm(base, { recursive: true, force: true });
+  });
+
+  it("refuses a folder that leads out of its drive through a symlink: entries, check, config create", async () => {
+    for (const path of ["out", "side", "side/", "out/"]) {
+      const listed = await confined.call({ method: "GET", path: `${DRIVES}/disk/entries?path=${path}` });
+      expectError(listed, 400, "VALIDATION_FAILED");
+      expect(listed.body.error.details).toEqual([
+        {
+          path: "path",
+          message: expect.stringMatching(/leads out of its drive's root|outside the allowed roots/),
+        },
+      ]);
+      expect(JSON.stringify(listed.body)).not.toMatch(/secret\.txt|private\.txt/);
+      const checked = await confined.call({ method: "POST", path: `${DRIVES}/disk/check?path=${path}` });
+      expectError(checked, 400, "VALIDATION_FAILED");
+    }
+    for (const [field, location] of [
+      ["source", "disk:/out"],
+      ["source", "disk:/side/x"],
+      ["target", "disk:/side"],
+    ] as const) {
+      const body = {
+        name: "n",
+        source: "disk:/docs",
+        target: "disk:/copy",
+        cron: "0 2 * * *",
+        [field]: location,
+      };
+      const created = await confined.call({ method: "POST", path: "/api/v1/sync-configs", body });
+      expectError(created, 400, "VALIDATION_FAILED");
+      expect(created.body.error.details).toEqual([
+        { path: field, message: expect.stringContaining("leads out of its drive's root") },
+      ]);
+    }
+    expect((await confined.call({ method: "GET", path: "/api/v1/sync-configs" })).body.items).toEqual([]);
+    // Inside the drive, all is as before.
+    const docs = await confined.call({ method: "GET", path: `${DRIVES}/disk/entries?path=docs` });
+    expect(docs.body).toEqual({ path: "/docs", items: [], truncated: false });
+  });
+
+  it("answers 404 for a missing folder, 400 for a NUL in the path, 502 for a drive that does not answer", async () => {
+    const missing = await confined.call({ method: "GET", path: `${DRIVES}/disk/entries?path=nope` });
+    expectError(missing, 404, "NOT_FOUND");
+    expect(missing.body.error.message).toBe('drive "disk", /nope: folder not found');
+    expectError(
+      await confined.call({ method: "GET", path: `${DRIVES}/disk/entries?path=a%00b` }),
+      400,
+      "VALIDATION_FAILED",
+    );
+    const off = await confined.call({ method: "GET", path: `${DRIVES}/off/entries?path=/` });
+    expectError(off, 502, "UNREACHABLE");
+    expect(JSON.stringify(off.body)).not.toContain("x-pass");
   });
 });

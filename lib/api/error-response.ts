@@ -1,6 +1,11 @@
 import { CronError } from "../cron/errors.ts";
 import { ConfigValidationError } from "../jobs/check-config.ts";
-import { DriveInUseError, DriveUnavailableError, DriveValidationError } from "../jobs/drives/errors.ts";
+import {
+  DriveInUseError,
+  DriveProbeError,
+  DriveUnavailableError,
+  DriveValidationError,
+} from "../jobs/drives/errors.ts";
 import { ConfigBusyError, ConfigDisabledError, ConfigEndedError, RunStateError } from "../jobs/errors.ts";
 import { QueueError } from "../queue/errors.ts";
 import { SchedulerError, ScheduleValidationError } from "../schedule/errors.ts";
@@ -26,6 +31,12 @@ export function toApiError(error: unknown): ApiError {
   }
   if (error instanceof DriveUnavailableError) {
     return new ApiError(400, error.code, error.message, undefined, withCause(error));
+  }
+  if (error instanceof DriveProbeError) {
+    // A missing folder is the request's (404); a refused login or no answer is the drive's (502).
+    return new ApiError(error.code === "NOT_FOUND" ? 404 : 502, error.code, error.message, undefined, {
+      cause: error,
+    });
   }
   if (error instanceof DriveInUseError) {
     return new ApiError(409, "DRIVE_IN_USE", error.message, { configs: error.configs }, withCause(error));

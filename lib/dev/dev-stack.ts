@@ -129,7 +129,8 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     const drives: DriveDeps = {
       records: store.drives,
       secrets: createFileSecretStore({ path: join(dataDir, SECRET_FILE_NAME) }),
-      open: (location, name) => backends.openDrive(location, name, env),
+      // The API's drive checks and listings obey the local roots as runs do (a symlink swapped since).
+      open: confineLocal((location, name: string) => backends.openDrive(location, name, env), localRoots),
     };
     const workerDeps: WorkerDeps = {
       reports,

@@ -22,8 +22,9 @@ export function parseDriveRef(location: string): DriveRef | undefined {
   return { drive: match[1] as string, path: match[2] as string };
 }
 
-/** The `/`-separated segments of a path inside a drive; "" and "/" are the root. Refuses `.` and `..`. */
+/** The `/`-separated segments of a path inside a drive; "" and "/" are the root. Refuses `.`, `..` and NUL. */
 export function refSegments(path: string): string[] {
+  if (path.includes("\0")) throw new Error("the path may not contain a NUL character");
   const segments = path.split("/").filter((segment) => segment !== "");
   if (segments.some((segment) => segment === "." || segment === "..")) {
     throw new Error('the path may not contain "." or ".." segments');

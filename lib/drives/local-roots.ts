@@ -84,6 +84,18 @@ export function assertLocalAllowed(root: string, allowed: LocalRoots): void {
 }
 
 /**
+ * Throws LocalPathRefusedError unless the real path of `root` lies in the real path of `within`
+ * (a folder of a named drive, and the drive's root): a symlink in a drive never leads out of it.
+ */
+export function assertLocalInside(root: string, within: string): void {
+  const [real, base] = [realPathOf(root), realPathOf(within)];
+  if (inside(real, base)) return;
+  throw new LocalPathRefusedError(
+    `local folder ${JSON.stringify(root)} (real path ${JSON.stringify(real)}) refused: it leads out of its drive's root ${JSON.stringify(within)}`,
+  );
+}
+
+/**
  * `open` (a drive opener of parsed locations) that first refuses local locations outside `allowed`
  * (LocalPathRefusedError): the worker's check at run time, for configs stored earlier or symlinks
  * swapped since.

@@ -9,7 +9,15 @@ import type { RateLimitSettings } from "./rate-limit.ts";
  * same `limits.key` in this process.
  */
 export type Location = (
-  | { kind: "local"; root: string }
+  | {
+      kind: "local";
+      root: string;
+      /**
+       * A named drive's root, when `root` is a folder inside it: the drive's paths (`root` itself too)
+       * must stay inside it, real paths judged, so a symlink in the drive cannot lead out of it.
+       */
+      within?: string;
+    }
   | {
       kind: "s3";
       bucket: string;

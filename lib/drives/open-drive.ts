@@ -58,7 +58,12 @@ async function open(
         `location "${location.drive}:${location.path}" names a drive: resolve it through the drives API or a --drives file`,
       );
     case "local":
-      return createLocalDrive({ root: location.root, name, readOnly: location.readOnly === true });
+      return createLocalDrive({
+        root: location.root,
+        ...(location.within === undefined ? {} : { within: location.within }),
+        name,
+        readOnly: location.readOnly === true,
+      });
     case "s3": {
       const [{ s3ClientFor }, { createS3Drive }] = await Promise.all([
         import("./s3/s3-client.ts"),

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -124,6 +124,28 @@ describe("runSyncJob with name:path locations", () => {
       const after = await stat(src, { bigint: true });
       expect([after.mtimeNs, after.ctimeNs], source).toEqual([before.mtimeNs, before.ctimeNs]);
     }
+  });
+
+  it("refuses a drive folder swapped for a symlink out of the drive, writing nothing there (not even a probe)", async () => {
+    const secrets = createFileSecretStore({ path: join(await tempDir(), "secrets.json") });
+    const [src, drive, elsewhere] = [await tempDir(), await tempDir(), await tempDir()];
+    await writeFile(join(src, "a.txt"), "alpha");
+    await createDrive(type("local"), { name: "dst", type: "local", root: drive }, drivesOf(secrets));
+    const { id } = await config(src, "dst:/backup");
+    // After the config was stored, its folder became a link to a folder outside the drive.
+    await symlink(elsewhere, join(drive, "backup"));
+    const past = new Date("2024-01-02T03:04:05Z");
+    await utimes(elsewhere, past, past);
+    const before = await stat(elsewhere, { bigint: true });
+    const outcome = await runSyncJob(manual(id), depsWith(secrets), plenty);
+    expect(outcome).toMatchObject({ outcome: "FAILURE" });
+    expect((await store.runs.get(outcome.task_id))?.error).toEqual({
+      code: "LOCATION_REFUSED",
+      message: expect.stringContaining("leads out of its drive's root"),
+    });
+    expect(await readdir(elsewhere)).toEqual([]);
+    const after = await stat(elsewhere, { bigint: true });
+    expect([after.mtimeNs, after.ctimeNs]).toEqual([before.mtimeNs, before.ctimeNs]);
   });
 
   it("uses a rotated password from the next run on", async () => {

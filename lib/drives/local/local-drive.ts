@@ -14,6 +14,7 @@ import {
   parentOf,
 } from "../drive.ts";
 import { DriveError, FileNotFoundError, IsADirectoryError, NotSupportedError } from "../errors.ts";
+import { assertLocalInside } from "../local-roots.ts";
 import { isStaleTemp, TEMP_NAME } from "../temp-names.ts";
 import { nsToMs, probeFs } from "./fs-probe.ts";
 import {
@@ -34,6 +35,11 @@ import { RootPaths } from "./root-paths.ts";
 export interface LocalDriveOptions {
   /** The folder the drive exposes. It need not exist yet: the first write creates it. */
   readonly root: string;
+  /**
+   * A folder `root` lies in (a named drive's root) that no path may leave, `root` itself included:
+   * symlinks are followed only while they stay inside it. Default: `root`.
+   */
+  readonly within?: string;
   /** Display name, for messages: the location as the user wrote it. Default `local:<absolute root>`. */
   readonly name?: string;
   /** Told about entries a listing skips (symlinks, sockets, fifos). Default: `process.emitWarning`. */
@@ -68,7 +74,9 @@ const copySources = new WeakMap<Drive, (path: string) => Promise<string | undefi
  *   Listings never show temporary files; `removeStaleTemps` deletes those a killed process left (by
  *   ctime, which every chunk written refreshes: see lib/drives/temp-names.ts).
  * - No path leaves the root: `..`, absolute paths and NUL are InvalidPathError, and so is any path
- *   whose real location (through symlinks) is outside the root. A folder's real location is checked
+ *   whose real location (through symlinks) is outside the root — outside `within`, when given, and
+ *   a root that leads out of `within` is refused at creation (LocalPathRefusedError, before the
+ *   probe file is written). A folder's real location is checked
  *   once per drive (the drive lives for one sync), then only the file name is: reads open it without
  *   following a symlink and check a symlinked name like any other path; writes rename over the name.
  * - Symlinks inside the root: like rclone's default, listings skip them with a warning (`onWarning`),
@@ -81,7 +89,9 @@ const copySources = new WeakMap<Drive, (path: string) => Promise<string | undefi
  * are one read call, writes go through one descriptor, and checked or created folders are remembered.
  */
 export function createLocalDrive(options: LocalDriveOptions): Drive {
-  const paths = new RootPaths(options.root);
+  // Before the probe file: a folder whose symlinks lead out of its drive is not written, not even probed.
+  if (options.within !== undefined) assertLocalInside(options.root, options.within);
+  const paths = new RootPaths(options.root, options.within);
   const traits = probeFs(paths.root, { write: options.readOnly !== true });
   const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, "SyncronWarning"));
   const features: DriveFeatures = {

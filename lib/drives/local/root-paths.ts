@@ -6,14 +6,18 @@ import { InvalidPathError } from "../errors.ts";
 /**
  * Maps drive paths to absolute paths under one root and refuses any that would leave it: `..`,
  * absolute paths and NUL are rejected by `checkPath`; symlinks are followed only if what they point
- * to (checked with realpath on the nearest existing ancestor) is still inside the root.
+ * to (checked with realpath on the nearest existing ancestor) is still inside the root — or inside
+ * `within`, the folder the root is part of (a named drive's root), which the root itself must not
+ * leave either.
  */
 export class RootPaths {
   readonly root: string;
+  readonly #within: string;
   #realRoot: string | undefined;
 
-  constructor(root: string) {
+  constructor(root: string, within: string = root) {
     this.root = resolve(root);
+    this.#within = resolve(within);
   }
 
   /** The absolute path for `path`, after checking it stays inside the root. Throws InvalidPathError. */
@@ -26,11 +30,11 @@ export class RootPaths {
       const real = await realpath(current).catch(() => undefined);
       if (real !== undefined) {
         if (real !== realRoot && !real.startsWith(realRoot + sep)) {
-          throw new InvalidPathError(`path ${path} resolves outside the drive root`, path);
+          throw new InvalidPathError(`path ${path || "/"} resolves outside the drive root`, path);
         }
         return absolute;
       }
-      if (current === this.root || dirname(current) === current) return absolute;
+      if (current === this.#within || dirname(current) === current) return absolute;
     }
   }
 
@@ -45,7 +49,7 @@ export class RootPaths {
   }
 
   async #rootReal(): Promise<string | undefined> {
-    this.#realRoot ??= await realpath(this.root).catch(() => undefined);
+    this.#realRoot ??= await realpath(this.#within).catch(() => undefined);
     return this.#realRoot;
   }
 }

@@ -31,6 +31,13 @@ export const localDriveType: DriveType = {
     }
   },
   locate(fields, path) {
-    return { kind: "local", root: join(String(fields.root), ...refSegments(path)), ...limitsOf(fields) };
+    const root = String(fields.root);
+    const segments = refSegments(path);
+    return {
+      kind: "local",
+      root: join(root, ...segments),
+      ...(segments.length > 0 ? { within: root } : {}),
+      ...limitsOf(fields),
+    };
   },
 };

@@ -112,10 +112,13 @@ describe("drive type registry", () => {
       kind: "webdav",
       url: "http://host:8080/",
     });
+    // A folder inside the drive carries the drive's root, which its real path must not leave.
     expect(type("local").locate({ root: "/srv/data" }, "/a/b")).toEqual({
       kind: "local",
       root: "/srv/data/a/b",
+      within: "/srv/data",
     });
+    expect(type("local").locate({ root: "/srv/data" }, "/")).toEqual({ kind: "local", root: "/srv/data" });
   });
 
   it("keeps a path inside its drive and an s3 path starting with its bucket", () => {

@@ -43,3 +43,20 @@ export class DriveUnavailableError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * A drive that failed to answer a listing (`GET /api/v1/drives/{name}/entries`): the folder is not
+ * there (NOT_FOUND, API 404), the login was refused or nothing answered (API 502, the drive's fault,
+ * not the request's). The message names the drive and path, never a secret.
+ */
+export class DriveProbeError extends Error {
+  override name = "DriveProbeError";
+
+  constructor(
+    readonly code: "AUTH_FAILED" | "NOT_FOUND" | "UNREACHABLE",
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

@@ -1,13 +1,19 @@
 import type { Drive } from "../../drives/drive.ts";
 import { refSegments } from "../../drives/drive-ref.ts";
-import { DirectoryNotFoundError, FileNotFoundError, isAuthFailure } from "../../drives/errors.ts";
+import {
+  DirectoryNotFoundError,
+  FileNotFoundError,
+  InvalidPathError,
+  isAuthFailure,
+} from "../../drives/errors.ts";
+import { LocalPathRefusedError } from "../../drives/local-roots.ts";
 import { NotFoundError } from "../../store/errors.ts";
 import type { DriveDeps } from "./deps.ts";
-import { DriveValidationError } from "./errors.ts";
+import { DriveProbeError, DriveValidationError } from "./errors.ts";
 import { locateInDrive } from "./resolve-drive.ts";
 
 /** How a drive check failed: refused login, missing root (bucket, folder), or nothing answering in time. */
-export type CheckCode = "AUTH_FAILED" | "NOT_FOUND" | "UNREACHABLE";
+export type CheckCode = DriveProbeError["code"];
 
 export type CheckResult =
   | { readonly ok: true }
@@ -32,6 +38,11 @@ const codeOf = (error: unknown): CheckCode => {
   return "UNREACHABLE";
 };
 
+/** A path the drive refuses to go to (a symlink out of a local drive or its allowed roots): the request's fault. */
+const isRefusedPath = (error: unknown): error is Error =>
+  error instanceof LocalPathRefusedError || error instanceof InvalidPathError;
+
+/** Opens the drive at `path` and hands it to `use`. A refused path is a DriveValidationError naming `path`. */
 async function withDrive<T>(
   name: string,
   path: string,
@@ -41,11 +52,18 @@ async function withDrive<T>(
   const record = await deps.drives.records.get(name);
   if (!record) throw new NotFoundError("drive", name);
   const location = await locateInDrive(record, path, deps.drives.secrets);
-  const drive = await deps.drives.open(location, `${name}:${path}`);
   try {
-    return await use(drive, AbortSignal.timeout(PROBE_TIMEOUT_MS));
-  } finally {
-    await drive.close?.();
+    const drive = await deps.drives.open(location, `${name}:${path}`);
+    try {
+      return await use(drive, AbortSignal.timeout(PROBE_TIMEOUT_MS));
+    } finally {
+      await drive.close?.();
+    }
+  } catch (error) {
+    if (isRefusedPath(error)) {
+      throw new DriveValidationError([{ path: "path", message: error.message }]);
+    }
+    throw error;
   }
 }
 
@@ -65,12 +83,22 @@ export async function checkDriveAccess(
       return { ok: true } as const;
     });
   } catch (error) {
-    if (error instanceof NotFoundError || (error as Error).name === "DriveUnavailableError") throw error;
+    if (isRequestError(error)) throw error;
     return { ok: false, error: { code: codeOf(error), message: messageOf(error) } };
   }
 }
 
-/** One folder of a drive (`path` inside it), sorted by name, at most {@link MAX_ENTRIES}. Throws the drive's errors. */
+/** Errors of the request itself (unknown drive, unusable settings, a refused path), thrown as they are. */
+const isRequestError = (error: unknown): boolean =>
+  error instanceof NotFoundError ||
+  error instanceof DriveValidationError ||
+  (error as Error).name === "DriveUnavailableError";
+
+/**
+ * One folder of a drive (`path` inside it), sorted by name, at most {@link MAX_ENTRIES}. Throws
+ * NotFoundError (no such drive), DriveValidationError (a bad or refused `path`), DriveUnavailableError,
+ * and DriveProbeError when the drive fails (the folder missing, the login refused, no answer).
+ */
 export async function listDriveEntries(
   name: string,
   path: string,
@@ -83,23 +111,38 @@ export async function listDriveEntries(
     throw new DriveValidationError([{ path: "path", message: (error as Error).message }]);
   }
   return withDrive(name, clean, deps, async (drive, signal) => {
-    const items: EntryView[] = [];
-    let truncated = false;
-    for await (const entry of drive.list("", { signal })) {
-      if (items.length === MAX_ENTRIES) {
-        truncated = true;
-        break;
-      }
-      items.push({
-        name: entry.path.slice(entry.path.lastIndexOf("/") + 1),
-        type: entry.kind,
-        size: entry.kind === "file" ? entry.size : null,
-        mod_time: entry.modTime === undefined ? null : new Date(entry.modTime).toISOString(),
-      });
+    try {
+      return await listFolder(drive, signal, clean);
+    } catch (error) {
+      if (isRefusedPath(error)) throw error;
+      const code = codeOf(error);
+      const what = code === "NOT_FOUND" ? "folder not found" : messageOf(error);
+      throw new DriveProbeError(code, `drive ${JSON.stringify(name)}, /${clean}: ${what}`, { cause: error });
     }
-    items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { path: `/${clean}`, items, truncated };
   });
+}
+
+async function listFolder(
+  drive: Drive,
+  signal: AbortSignal,
+  clean: string,
+): Promise<{ path: string; items: EntryView[]; truncated: boolean }> {
+  const items: EntryView[] = [];
+  let truncated = false;
+  for await (const entry of drive.list("", { signal })) {
+    if (items.length === MAX_ENTRIES) {
+      truncated = true;
+      break;
+    }
+    items.push({
+      name: entry.path.slice(entry.path.lastIndexOf("/") + 1),
+      type: entry.kind,
+      size: entry.kind === "file" ? entry.size : null,
+      mod_time: entry.modTime === undefined ? null : new Date(entry.modTime).toISOString(),
+    });
+  }
+  items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { path: `/${clean}`, items, truncated };
 }
 
 const messageOf = (error: unknown): string =>

@@ -6,6 +6,7 @@ import { CreateQueueCommand, DeleteQueueCommand, SQSClient } from "@aws-sdk/clie
 import type { ApiDeps } from "../../../lib/api/deps.ts";
 import { type ApiHandler, createApiHandler } from "../../../lib/api/handler.ts";
 import type { LocalRoots } from "../../../lib/drives/local-roots.ts";
+import { confineLocal } from "../../../lib/drives/local-roots.ts";
 import { driveFor } from "../../../lib/drives/open-drive.ts";
 import type { JobLog } from "../../../lib/jobs/deps.ts";
 import { createSqsProducer } from "../../../lib/queue/sqs-producer.ts";
@@ -121,8 +122,14 @@ export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiS
   const secretsDir = await mkdtemp(join(tmpdir(), "syncron-api-secrets-"));
   const secrets = createFileSecretStore({ path: join(secretsDir, SECRET_FILE_NAME) });
   const reports = createFileReportBlobs(join(secretsDir, "reports"));
+  const localRoots = options.localRoots ?? { roots: ["/"], rule: "the test stack allows any folder" };
   const deps: ApiDeps = {
-    drives: { records: store.drives, secrets, open: (location, name) => driveFor(location, name, {}) },
+    // Confined to the local roots, as functions/api.ts and the dev stack open drives.
+    drives: {
+      records: store.drives,
+      secrets,
+      open: confineLocal((location, name: string) => driveFor(location, name, {}), localRoots),
+    },
     configs: store.configs,
     runs: store.runs,
     leases: store.leases,
@@ -133,7 +140,7 @@ export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiS
     log,
     reports,
     apiToken: options.apiToken,
-    localRoots: options.localRoots ?? { roots: ["/"], rule: "the test stack allows any folder" },
+    localRoots,
     defaultTimezone: options.defaultTimezone,
   };
   const handler = createApiHandler(deps);
