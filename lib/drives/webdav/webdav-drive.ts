@@ -138,6 +138,23 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
     return hrefPath(url, url);
   };
 
+  /**
+   * Whether a listed item is an entry of the folder whose own path is `self`: one deeper is not (a
+   * server that ignored Depth: 1 answers the whole tree; each folder is listed on its own), and an
+   * item outside the folder, or named `.` or `..`, is an answer this drive cannot trust: it fails.
+   */
+  const childOf = (item: DavItem, self: string, dir: string): boolean => {
+    const within = self === "/" ? "/" : `${self}/`;
+    if (item.path.startsWith(within) && item.path.slice(within.length).includes("/")) return false;
+    if (!item.path.startsWith(within) || item.name === "" || item.name === "." || item.name === "..") {
+      throw new DriveError(
+        `webdav list "${dir}": the server answered for ${JSON.stringify(item.path)}, which is no entry of ${JSON.stringify(self)} (outside the folder, or named "." or "..")`,
+        dir,
+      );
+    }
+    return true;
+  };
+
   /** MOVE with Overwrite: T, so a finished upload replaces the file at once. */
   const moveOver = (from: string, to: string): Promise<unknown> =>
     http.send("MOVE", http.urlOf(from), { headers: { Destination: http.urlOf(to), Overwrite: "T" } });
@@ -254,7 +271,7 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
             if (!item.directory) throw new DirectoryNotFoundError(`webdav list "${dir}": is a file`, dir);
             continue;
           }
-          if (!item.name) continue;
+          if (!childOf(item, self, dir)) continue;
           if (TEMP_NAME.test(item.name)) {
             if (!item.directory && isStaleTemp(item.name, item.modTime ?? Number.NaN))
               temps.push(joinPath(dir, item.name));

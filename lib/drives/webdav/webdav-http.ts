@@ -18,7 +18,15 @@ export interface WebdavHttpOptions {
   readonly password?: string;
   /** Holds each HTTP request for the drive's rate limit (`tps`), and hears of 429 answers. */
   readonly gate?: RequestGate;
+  /**
+   * How long a connection may pass no byte either way (connecting, waiting for an answer, within
+   * one) before the call fails, retryable; {@link IDLE_TIMEOUT_MS} unless given (tests shorten it).
+   */
+  readonly idleTimeoutMs?: number;
 }
+
+/** rclone's `--timeout` (its IO idle timeout): 5 minutes without a byte and the call fails. */
+export const IDLE_TIMEOUT_MS = 5 * 60_000;
 
 /** An answer whose status is not 2xx (after redirects); `status` is what webdav-errors.ts maps. */
 export class WebdavHttpError extends Error {
@@ -28,6 +36,15 @@ export class WebdavHttpError extends Error {
     statusText?: string,
   ) {
     super(`HTTP ${status}${statusText ? ` ${statusText}` : ""}`);
+  }
+}
+
+/** A connection that passed no byte for the idle timeout; retryable (its `code` says ETIMEDOUT). */
+class WebdavTimeoutError extends Error {
+  override name = "WebdavTimeoutError";
+  readonly code = "ETIMEDOUT";
+  constructor(ms: number) {
+    super(`no data for ${ms / 1000} s from the server (idle timeout)`);
   }
 }
 
@@ -90,6 +107,7 @@ export function createWebdavHttp(options: WebdavHttpOptions): WebdavHttp {
   const basePath = base.pathname.replace(/\/+$/, "");
   const auth = basicAuth(options.username, options.password);
   const { httpAgent, httpsAgent } = keepAliveAgents(options.gate);
+  const idleTimeoutMs = options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
 
   const once = (url: URL, method: string, init: WebdavRequest): Promise<IncomingMessage> =>
     new Promise((resolve, reject) => {
@@ -104,6 +122,7 @@ export function createWebdavHttp(options: WebdavHttpOptions): WebdavHttp {
           method,
           headers,
           agent: https ? httpsAgent : httpAgent,
+          timeout: idleTimeoutMs, // set before the connect, so it covers connecting too
           ...(init.signal ? { signal: init.signal } : {}),
         },
         (response) => {
@@ -114,9 +133,18 @@ export function createWebdavHttp(options: WebdavHttpOptions): WebdavHttp {
             body.unpipe(request);
             response.once("end", () => request.destroy());
           }
+          answer = response;
           resolve(response);
         },
       );
+      let answer: IncomingMessage | undefined;
+      request.on("timeout", () => {
+        if (answer?.complete) return;
+        const error = new WebdavTimeoutError(idleTimeoutMs);
+        // Before the answer the request fails; within it, its body (destroying it drops the socket).
+        if (answer) answer.destroy(error);
+        else request.destroy(error);
+      });
       request.on("error", reject);
       if (body instanceof Readable) {
         body.once("error", (error) => request.destroy(error));
