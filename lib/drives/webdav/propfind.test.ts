@@ -133,6 +133,18 @@ describe("parseMultistatus", () => {
     await expect(collect(["<html><body>Bad gateway</p></html>"])).rejects.toThrow();
     await expect(collect([""])).rejects.toThrow();
   });
+
+  it("throws on well-formed XML that is no DAV: multistatus (a proxy's login or error page answered 200)", async () => {
+    const notDav = [
+      "<html><head><title>Sign in</title></head><body><p>Sign in to continue</p></body></html>",
+      '<multistatus xmlns="urn:other"><response><href>/x</href></response></multistatus>',
+      '<d:error xmlns:d="DAV:"><d:lock-token-submitted/></d:error>',
+    ];
+    for (const xml of notDav) {
+      await expect(collect([xml])).rejects.toThrow(/not a WebDAV multistatus/);
+    }
+    expect(await collect([multistatus()])).toEqual([]); // an empty multistatus is an answer
+  });
 });
 
 describe("hrefPath", () => {

@@ -62,7 +62,8 @@ const statusOk = (status: string | undefined): boolean => {
  * The items of a multistatus answer, yielded as its chunks arrive (decoded text: give the response
  * `setEncoding("utf8")`). A response with a non-2xx status (an item that vanished) is skipped, and
  * so are the properties of a non-2xx propstat (a file has no `<collection/>`, a folder may have no
- * length). Hrefs are resolved against `requestUrl`. Throws on XML that is not well formed.
+ * length). Hrefs are resolved against `requestUrl`. Throws on XML that is not well formed, and on
+ * XML whose root is not DAV: multistatus (a proxy's login page answered 200 is no empty folder).
  */
 export async function* parseMultistatus(
   chunks: AsyncIterable<string>,
@@ -85,7 +86,16 @@ export async function* parseMultistatus(
   let inResourceType = false;
   let text: string | undefined;
 
+  /** The root element's name when it is not DAV: multistatus (a login or error page answered 2xx). */
+  let wrongRoot: string | undefined;
+  let rootSeen = false;
+
   parser.on("opentag", (tag: SaxesTagNS) => {
+    if (!rootSeen) {
+      rootSeen = true;
+      if (tag.uri !== DAV || tag.local !== "multistatus")
+        wrongRoot = `<${tag.name}>${tag.uri ? ` (${tag.uri})` : ""}`;
+    }
     text = tag.uri === DAV && TEXT.has(tag.local) ? "" : undefined;
     if (tag.uri !== DAV) return;
     if (tag.local === "response") response = { ok: false, directory: false };
@@ -150,6 +160,7 @@ export async function* parseMultistatus(
 
   for await (const chunk of chunks) {
     parser.write(chunk);
+    if (wrongRoot) throw new Error(`the answer is not a WebDAV multistatus: its root is ${wrongRoot}`);
     if (ready.length > 0) yield* ready.splice(0);
   }
   parser.close();

@@ -148,4 +148,15 @@ describe("webdav drive against misbehaving servers", () => {
     await expect(listAll(drive, "outside")).rejects.toThrow(/\/elsewhere\/x\.txt.*outside/);
     await expect(listAll(drive, "dots")).rejects.toThrow(/"\.\."/);
   });
+
+  it("fails a listing answered 200 with a web page (a proxy's sign-in), rather than listing an empty folder", async () => {
+    const origin = await serve((_req, res) => {
+      res.writeHead(200, { "Content-Type": "text/html" });
+      res.end("<html><head><title>Sign in</title></head><body><p>Sign in to continue</p></body></html>");
+    });
+    const drive = createWebdavDrive({ url: `${origin}/dav` });
+    const error = await listAll(drive, "").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DriveError);
+    expect((error as Error).message).toMatch(/not a WebDAV multistatus: its root is <html>/);
+  });
 });
