@@ -396,6 +396,30 @@ describe("the dashboard", { timeout: 120_000 }, () => {
     await phone.close();
   });
 
+  it("shows hostile names as text: markup in a config's name or error never runs", async () => {
+    const name = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> 照片 🎉`;
+    const created = await http(dev.url, "POST", "/api/v1/sync-configs", {
+      json: { name, source: "./photos", target: "./hostile<b>x</b>", cron: "0 2 * * *" },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as string;
+    const run = await http(dev.url, "POST", `/api/v1/task/scheduler/execute-sync/${id}`);
+    expect(run.status).toBe(202);
+    for (const hash of [
+      "",
+      `#/configs/${id}/edit`,
+      `#/configs/${id}/runs`,
+      `#/configs/${id}/runs/${run.body.task_id}`,
+    ]) {
+      await open(page, hash);
+      expect(await page.evaluate("window.__pwned"), hash).toBeUndefined();
+      expect(await page.locator("img[src=x], main script").count(), hash).toBe(0);
+    }
+    await open(page, "");
+    await page.getByRole("link", { name, exact: true }).waitFor();
+    expect((await http(dev.url, "DELETE", `/api/v1/sync-configs/${id}`)).status).toBe(200);
+  });
+
   it("received only replies that match /openapi.json", () => {
     expect(checkedReplies).toBeGreaterThan(20);
     expect(drift).toEqual([]);

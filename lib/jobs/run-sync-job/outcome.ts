@@ -141,8 +141,18 @@ export const errorOfResult = (result: SyncResult): RunError | null => {
   if (result.aborted) return { code: "SYNC_ABORTED", message: result.aborted };
   const first = result.errors[0];
   const detail = first ? `: first error ${first.op} ${first.path}: ${first.message}` : "";
-  return { code: "SYNC_FAILED", message: `${result.failed} file(s) failed${detail}` };
+  return { code: "SYNC_FAILED", message: `${whatFailed(result)}${detail}` };
 };
+
+/** "2 file(s) failed", "1 folder listing(s) failed", both, or "the sync failed": never "0 file(s) failed". */
+function whatFailed(result: SyncResult): string {
+  const listings = result.errors.filter((error) => error.op === "list").length;
+  const parts = [
+    ...(result.failed > 0 ? [`${result.failed} file(s)`] : []),
+    ...(listings > 0 ? [`${listings} folder listing(s)`] : []),
+  ];
+  return parts.length > 0 ? `${parts.join(" and ")} failed` : "the sync failed";
+}
 
 /** A finished sync's figures for the "run finished" log line. */
 export const summaryOf = (result: SyncResult) => ({
