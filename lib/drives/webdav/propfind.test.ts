@@ -153,4 +153,11 @@ describe("hrefPath", () => {
     expect(hrefPath("http://h/", "http://h/x/")).toBe("/");
     expect(hrefPath("/100%/x", "http://h/")).toBe("/100%/x");
   });
+
+  it("reads repeated slashes and `.` segments as URL paths do (`/dav//a.txt` is `/dav/a.txt`)", () => {
+    expect(hrefPath("/dav//a.txt", "http://h/dav/")).toBe("/dav/a.txt");
+    expect(hrefPath("http://h//dav/./sub//", "http://h/dav/")).toBe("/dav/sub");
+    expect(hrefPath("./b.txt", "http://h/dav/")).toBe("/dav/b.txt");
+    expect(hrefPath("/dav/..", "http://h/dav/")).toBe("/dav/.."); // kept: the listing refuses it
+  });
 });

@@ -39,8 +39,9 @@ const decodeSegment = (segment: string): string =>
 
 /**
  * An href (absolute URL, absolute path or relative to the request) as a decoded path without a
- * trailing slash. Read by hand, not with `new URL`: some servers send `#` and `?` in names unencoded
- * (webdav-server 2 does), which a URL parser would take for a fragment or a query.
+ * trailing slash, repeated slashes or `.` segments (`..` is kept, for the listing to refuse). Read
+ * by hand, not with `new URL`: some servers send `#` and `?` in names unencoded (webdav-server 2
+ * does), which a URL parser would take for a fragment or a query.
  */
 export const hrefPath = (href: string, requestUrl: string): string => {
   const withoutOrigin = href.replace(/^[a-z][a-z\d+.-]*:\/\/[^/]*/i, "");
@@ -49,7 +50,8 @@ export const hrefPath = (href: string, requestUrl: string): string => {
     const base = new URL(requestUrl).pathname;
     path = base.slice(0, base.lastIndexOf("/") + 1) + href;
   }
-  return path.split("/").map(decodeSegment).join("/").replace(/\/+$/, "") || "/";
+  const segments = path.split("/").filter((segment) => segment !== "" && segment !== ".");
+  return `/${segments.map(decodeSegment).join("/")}`;
 };
 
 const statusOk = (status: string | undefined): boolean => {
