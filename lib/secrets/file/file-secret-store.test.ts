@@ -1,12 +1,18 @@
-import { chmod, mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { runSecretStoreContract } from "../../../test/support/secrets/secret-store-contract.ts";
 import { SecretStoreError } from "../secret-store.ts";
 import { createFileSecretStore, SECRET_FILE_NAME } from "./file-secret-store.ts";
 
-const tempDir = () => mkdtemp(join(tmpdir(), "syncron-secrets-"));
+const dirs: string[] = [];
+const tempDir = async () => {
+  const dir = await mkdtemp(join(tmpdir(), "syncron-secrets-"));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 
 runSecretStoreContract({
   name: "file",
