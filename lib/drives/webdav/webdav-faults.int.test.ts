@@ -48,11 +48,13 @@ const within = (promise: Promise<unknown>, ms: number): Promise<"settled" | "sti
   ]);
 
 describe("webdav drive against misbehaving servers", () => {
-  it("drops the connection of a PUT the server refused before reading its body (no socket left busy)", async () => {
-    // A raw server: answers folders' PROPFINDs, 404 to the rest, and 507 to a PUT as soon as its
-    // headers are in, keeping the connection open without reading the body (as proxies and
-    // quota checks do). The connection must not stay open, half-sent, keeping the process alive.
-    let putClosed: Promise<void> | undefined;
+  /**
+   * A raw server: answers folders' PROPFINDs, 404 to the rest, and `putAnswer` to a PUT as soon as
+   * its headers are in, keeping the connection open without reading the body (as proxies and quota
+   * checks do), then reads and drops what came, to see the client's end of the connection.
+   */
+  const earlyAnswerServer = async (putAnswer: string) => {
+    const seen = { methods: [] as string[], putClosed: undefined as Promise<void> | undefined };
     const origin = await listen(
       createServer((socket) => {
         let buffered = "";
@@ -60,14 +62,14 @@ describe("webdav drive against misbehaving servers", () => {
           buffered += data.toString("latin1");
           for (let end = buffered.indexOf("\r\n\r\n"); end >= 0; end = buffered.indexOf("\r\n\r\n")) {
             const head = buffered.slice(0, end);
-            const [method, url = ""] = head.split(" ");
+            const [method = "", url = ""] = head.split(" ");
+            seen.methods.push(method);
             const length = Number(/content-length: *(\d+)/i.exec(head)?.[1] ?? 0);
             if (method === "PUT") {
               socket.off("data", onData);
               socket.pause(); // does not read the body before answering
-              putClosed = new Promise((done) => socket.once("close", () => done()));
-              socket.write("HTTP/1.1 507 Insufficient Storage\r\nContent-Length: 0\r\n\r\n");
-              // Then reads what came, throwing it away, to see the client's end of the connection.
+              seen.putClosed = new Promise((done) => socket.once("close", () => done()));
+              socket.write(`HTTP/1.1 ${putAnswer}\r\nContent-Length: 0\r\n\r\n`);
               setTimeout(() => socket.on("data", () => {}).resume(), 500).unref();
               return;
             }
@@ -81,16 +83,28 @@ describe("webdav drive against misbehaving servers", () => {
         socket.on("data", onData);
       }),
     );
-    const drive = createWebdavDrive({ url: `${origin}/dav` });
-    const size = 16 * 1024 * 1024; // far more than the socket buffers take in
-    const error = await drive
-      .write("big.bin", streamOf(new Uint8Array(size), 1024 * 1024), { path: "big.bin", size })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DriveError);
-    expect((error as Error).message).toMatch(/507/);
-    expect(putClosed).toBeDefined();
-    expect(await within(putClosed!, 5_000)).toBe("settled");
-  });
+    return { origin, seen };
+  };
+
+  it.each([
+    ["refused (507)", "507 Insufficient Storage", /507/],
+    ["accepted (201, the body unread: the file would be cut short)", "201 Created", /answered 201 before/],
+  ])(
+    "fails a PUT the server answered before reading its body, %s, and drops its connection",
+    async (_case, answer, message) => {
+      const { origin, seen } = await earlyAnswerServer(answer);
+      const drive = createWebdavDrive({ url: `${origin}/dav` });
+      const size = 16 * 1024 * 1024; // far more than the socket buffers take in
+      const error = await drive
+        .write("big.bin", streamOf(new Uint8Array(size), 1024 * 1024), { path: "big.bin", size })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DriveError);
+      expect((error as Error).message).toMatch(message);
+      expect(seen.methods).not.toContain("MOVE"); // the previous file stays
+      expect(seen.putClosed).toBeDefined();
+      expect(await within(seen.putClosed!, 5_000)).toBe("settled"); // no socket left busy, half-sent
+    },
+  );
 
   it("fails a call the server never answers, an answer that stops and a read that stops, as retryable", async () => {
     const origin = await serve((req, res) => {

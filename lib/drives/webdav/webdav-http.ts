@@ -129,15 +129,35 @@ export function createWebdavHttp(options: WebdavHttpOptions): WebdavHttp {
           // An answer that is not 2xx before a streamed body was all sent: stop sending (the
           // connection cannot carry another request anyway).
           const status = response.statusCode ?? 0;
-          if (body instanceof Readable && !request.writableFinished && (status < 200 || status >= 300)) {
+          const ok = status >= 200 && status < 300;
+          if (body instanceof Readable && !request.writableFinished && !ok) {
             body.unpipe(request);
             response.once("end", () => request.destroy());
+          }
+          // A 2xx before the server can have had the whole body (fewer bytes handed over than the
+          // Content-Length said, or a chunked body not ended) would keep a file cut short: fail.
+          const length = headers["Content-Length"];
+          if (
+            ok &&
+            body instanceof Readable &&
+            (length !== undefined ? sent < Number(length) : !request.writableEnded)
+          ) {
+            body.unpipe(request);
+            request.destroy();
+            reject(
+              new Error(
+                `the server answered ${status} before the body was all sent (${sent} bytes of ${length ?? "a chunked body"})`,
+              ),
+            );
+            return;
           }
           answer = response;
           resolve(response);
         },
       );
       let answer: IncomingMessage | undefined;
+      /** Bytes of a streamed body handed to the request so far. */
+      let sent = 0;
       request.on("timeout", () => {
         if (answer?.complete) return;
         const error = new WebdavTimeoutError(idleTimeoutMs);
@@ -147,6 +167,9 @@ export function createWebdavHttp(options: WebdavHttpOptions): WebdavHttp {
       });
       request.on("error", reject);
       if (body instanceof Readable) {
+        body.on("data", (chunk: Buffer) => {
+          sent += chunk.length;
+        });
         body.once("error", (error) => request.destroy(error));
         body.pipe(request);
       } else request.end(body);
