@@ -189,7 +189,7 @@ describe("syncron import --from-seed, against a real syncron dev", { timeout: 2 
       next_runs: expect.arrayContaining([expect.stringMatching(/T18:00:00\.000Z$/)]),
     }); // 02:00 in Shanghai
     expect(byId.get("11")).toMatchObject({ tps: 0.3 });
-    expect(byId.get("12")).toMatchObject({ tps: 1, mode: "overwrite" });
+    expect(byId.get("12")).toMatchObject({ tps: null, mode: "overwrite" });
     expect(byId.get("13")).toMatchObject({ source: "quark:/q/share/13", target: "quark:/q/copy/13" });
 
     const again = await syncron([...importArgs, "--json"]);

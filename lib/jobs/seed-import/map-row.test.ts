@@ -43,7 +43,7 @@ describe("mapSeedRow", () => {
         exclude: [],
         max_delete: null,
         end_time: null,
-        tps: 1,
+        tps: null,
       },
       notes: [],
     });
@@ -60,7 +60,7 @@ describe("mapSeedRow", () => {
   });
 
   it.each([
-    [0, 1],
+    [0, null],
     [1, 0.3],
     [2, null],
   ])("speed %s → tps %s", (speed, tps) => {

@@ -33,8 +33,17 @@ const MODES: Record<SeedRow["method"], SyncMode> = {
   full: "mirror",
   overwrite: "overwrite",
 };
-/** speed 0 normal / 1 slow / 2 fast → drive calls per second (the seed paced 1 s / 3 s / 0 per batch). */
-const TPS: Record<SeedRow["speed"], number | null> = { 0: 1, 1: 0.3, 2: null };
+/**
+ * speed 0 normal / 1 slow / 2 fast → the config's own drive calls per second. The seed never paced
+ * calls: it slept 1 s (normal) / 3 s (slow) / 0 (fast) before each batch transfer, one batch for all
+ * of a folder's new files, and after each batch delete (its first version: only slow slept, 3 s
+ * before listing each sub-folder). syncron makes a call per file, so `normal` as tps 1 made a folder
+ * of 500 files take 500 s where the seed took about 1 s: normal is the seed's default pace, which in
+ * syncron is the drive's own `tps` (shared by every config of the account, as the seed's per-config
+ * sleeps were not), so it carries no limit of its own. `slow` was asked for on purpose and keeps a
+ * cautious 0.3.
+ */
+const TPS: Record<SeedRow["speed"], number | null> = { 0: null, 1: 0.3, 2: null };
 const NAME_MAX = 200;
 
 /**
