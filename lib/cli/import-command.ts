@@ -20,8 +20,8 @@ Imports the seed system's sync configs (a JSON export of its SyncConfig rows: an
 {"sync_configs": [...]}, or the seed's page reply {"data": {"items": [...]}}). Each row keeps its id,
 so the seed's POST /api/v1/task/scheduler/execute-sync/1 runs config 1. --map sends a seed drive
 account id (the rows' user_id) to a syncron drive and a folder in it: --map 3=openlist:/baidu makes
-src_path /share/a the source openlist:/baidu/share/a. Every row is checked before anything is
-written; a row that cannot be carried is listed with why and nothing of it is written. Running it
+src_path /share/a the source openlist:/baidu/share/a. Every row of a request is checked before any
+of them is written; a row that cannot be carried is listed with why and nothing of it is written. Running it
 again changes nothing (same id, same content: unchanged; other content: a conflict).
 
 An export of more than 1,000 rows (or 256 KiB) goes in several requests, one report for all. If a
