@@ -13,11 +13,13 @@ export interface MachineFacts {
   /** 1, 5 and 15 minute load averages when the benchmark started (a shared machine is noisy). */
   load_avg: [number, number, number];
   /**
-   * Whether the bench ran under a real-time policy (`chrt -f 10 npm run bench:…`, as root): its
+   * The real-time policy the bench ran under, if any (`chrt -r 10 npm run bench:…`, as root): its
    * processes then run whenever they are runnable, ahead of everything else on a shared machine, so
    * the figures are those of a quiet one (both tools alike: rclone is a child of the bench too).
+   * Round-robin (`-r`), not FIFO (`-f`): under FIFO a spinning thread starves its equals, and Go's
+   * scheduler spins (an rclone no-op never ended).
    */
-  realtime: boolean;
+  realtime: "SCHED_FIFO" | "SCHED_RR" | undefined;
 }
 
 export function machineFacts(): MachineFacts {
@@ -30,9 +32,11 @@ export function machineFacts(): MachineFacts {
     node: process.version,
     rclone: rcloneVersion(),
     load_avg: [one, five, fifteen].map((n) => Math.round(n * 100) / 100) as [number, number, number],
-    realtime: schedulingPolicy() !== 0,
+    realtime: REALTIME_POLICIES[schedulingPolicy()],
   };
 }
+
+const REALTIME_POLICIES: Record<number, MachineFacts["realtime"]> = { 1: "SCHED_FIFO", 2: "SCHED_RR" };
 
 /** This process's scheduling policy (Linux /proc/self/stat field 41: 0 normal, 1 FIFO, 2 RR), 0 elsewhere. */
 function schedulingPolicy(): number {
@@ -59,5 +63,5 @@ export const describeMachine = (m: MachineFacts, loadAfter?: readonly number[]):
   `${m.date}, ${m.nproc} × ${m.cpu}, ${m.memory_gb} GB RAM, Node ${m.node}, ${m.rclone ?? "rclone: not installed"}; ` +
   `load average at start ${m.load_avg.join(" / ")}${loadAfter ? `, at end ${loadAfter.map((n) => n.toFixed(2)).join(" / ")}` : ""}` +
   (m.realtime
-    ? "; run under `chrt -f 10` (SCHED_FIFO: the bench and every process it starts, rclone included, ahead of the machine's other load)"
+    ? `; run under \`chrt\` (${m.realtime}: the bench and every process it starts, rclone included, ahead of the machine's other load)`
     : "");
