@@ -4,6 +4,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
+  waitUntilTableExists,
 } from "@aws-sdk/client-dynamodb";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, describe, expect, it } from "vitest";
@@ -37,6 +38,9 @@ async function oldTable(
       GlobalSecondaryIndexes: input.GlobalSecondaryIndexes.filter((i) => i.IndexName !== "gsi3"),
     }),
   );
+  // A table is CREATING for a moment (dynalite flips it on a timer, later under load): writes to it
+  // until it is ACTIVE fail with ResourceNotFoundException, as on DynamoDB.
+  await waitUntilTableExists({ client: raw, maxWaitTime: 60 }, { TableName: tableName });
   const config = newSyncConfig(
     SyncConfigInputSchema.parse({ name: "old", source: "/a", target: "/b", cron: "0 2 * * *" }),
     { id: "cfg", now },
