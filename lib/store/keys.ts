@@ -22,6 +22,13 @@ export const schedulesPartition = (group: string): string => `SCHEDULES#${group}
 
 export const configKey = (id: string): ItemKey => ({ pk: `CONFIG#${id}`, sk: "CONFIG" });
 export const runKey = (taskId: string): ItemKey => ({ pk: `RUN#${taskId}`, sk: "RUN" });
+/** The sort keys of a run's partitions (one per folder handed over); they share the run's pk. */
+export const PARTITION_PREFIX = "PART#";
+/** A partition of a fanned-out run: beside its run item, so one Query reads them all. */
+export const partitionKey = (taskId: string, path: string): ItemKey => ({
+  pk: runKey(taskId).pk,
+  sk: `${PARTITION_PREFIX}${path}`,
+});
 export const driveKey = (name: string): ItemKey => ({ pk: `DRIVE#${name}`, sk: "DRIVE" });
 export const leaseKey = (configId: string): ItemKey => ({ pk: `LEASE#${configId}`, sk: "LEASE" });
 /** One partition per schedule group, one item per schedule: the group's records are one Query. */

@@ -89,6 +89,8 @@ export const RunSchema = z.object({
   /** The failed or cancelled run this one retries (`POST /api/v1/runs/{task_id}/retry`). */
   retry_of: z.string().min(1).max(200).nullable().default(null),
   expires_at: z.number().int(),
+  /** Set once the run fanned out across workers: its partitions not finished yet (lib/store/partitions.ts). */
+  remaining: count.optional(),
   /**
    * A preview's config (a SyncConfig, never stored as one; the worker parses it): the run carries it,
    * so its retries and continuations find it. Holds no secret: config locations cannot.

@@ -12,9 +12,14 @@
  * |--------|--------------------|----------|---------------------------------------------------|-------------------------------------------------------|------------------------------------------|
  * | config | `CONFIG#<id>`      | `CONFIG` | `CONFIGS` (`<created_at>#<id>`): all configs      | `ENABLED` (`<id>`): only while enabled                | –                                        |
  * | run    | `RUN#<task_id>`    | `RUN`    | `RUNS#<config_id>` (`<created_at>#<task_id>`)     | `UNFINISHED` (`<created_at>#<task_id>`): PENDING, STARTED, RETRY | `RUNS` (`<created_at>#<task_id>`): all runs; `PREVIEWS` for previews |
+ * | partition | `RUN#<task_id>` | `PART#<path>` | –                                          | –                                                     | –                                        |
  * | lease  | `LEASE#<config_id>`| `LEASE`  | –                                                 | –                                                     | –                                        |
  * | drive  | `DRIVE#<name>`     | `DRIVE`  | `DRIVES` (`<created_at>#<name>`): all drives      | –                                                     | –                                        |
  * | schedule record | `SCHEDULES#<group>` | `<schedule name>` | –                                | –                                                     | –                                        |
+ *
+ * A partition is one folder of a run fanned out across workers (lib/store/partitions.ts): beside its
+ * run item, so one Query reads them all; the run item then carries `remaining`, `open_partitions` (a
+ * string set, so each partition's finish is counted once) and `partitions_<counter>` sums.
  *
  * A schedule record is what the EventBridge Scheduler adapter last read of one schedule, with its
  * LastModificationDate (lib/schedule/schedule-records.ts): a group's records share a partition, so a

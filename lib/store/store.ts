@@ -5,6 +5,7 @@ import { type ConfigRepository, createConfigRepository } from "./configs.ts";
 import { createDriveRepository, type DriveRepository } from "./drives.ts";
 import { toStoreError } from "./errors.ts";
 import { createLeaseRepository, type LeaseRepository } from "./leases.ts";
+import { createPartitionRepository, type PartitionRepository } from "./partitions.ts";
 import { RUN_RETENTION_DAYS } from "./run.ts";
 import { createRunRepository, type RunRepository } from "./runs.ts";
 import { createScheduleRecordRepository } from "./schedule-records.ts";
@@ -18,6 +19,8 @@ export interface Store {
   readonly drives: DriveRepository;
   readonly runs: RunRepository;
   readonly leases: LeaseRepository;
+  /** The folders of runs fanned out across workers (SYNCRON_FANOUT_ENTRIES). */
+  readonly partitions: PartitionRepository;
   readonly scheduleRecords: ScheduleRecords;
 }
 
@@ -37,11 +40,13 @@ export function createStore(options: StoreOptions): Store {
     tableName: options.tableName,
     now: options.now ?? (() => new Date()),
   };
+  const retentionDays = options.runRetentionDays ?? RUN_RETENTION_DAYS;
   return {
     configs: createConfigRepository(deps),
     drives: createDriveRepository(deps),
-    runs: createRunRepository({ ...deps, retentionDays: options.runRetentionDays ?? RUN_RETENTION_DAYS }),
+    runs: createRunRepository({ ...deps, retentionDays }),
     leases: createLeaseRepository(deps),
+    partitions: createPartitionRepository({ ...deps, retentionDays }),
     scheduleRecords: createScheduleRecordRepository(deps),
   };
 }

@@ -5,6 +5,7 @@ import { scheduledTaskId } from "../../../lib/store/ids.ts";
 import { newRun, type Run } from "../../../lib/store/run.ts";
 import type { Store } from "../../../lib/store/store.ts";
 import { newSyncConfig, type SyncConfig, SyncConfigInputSchema } from "../../../lib/store/sync-config.ts";
+import { runPartitionContract } from "./partition-contract.ts";
 
 /**
  * The behaviour every store backend must show (dynalite, DynamoDB Local, DynamoDB). `newStore`
@@ -353,6 +354,8 @@ export function runStoreContract(options: { name: string; newStore: () => Promis
         );
       });
     });
+
+    runPartitionContract(newStore);
 
     describe("leases", () => {
       it("is taken from a named holder even while live, only while that holder still has it", async () => {
