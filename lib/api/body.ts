@@ -64,9 +64,18 @@ export function readJsonBody(event: ApiEvent): unknown {
 }
 
 /** Zod issues as `{path, message}` pairs, the `details` of a 400. */
-function fieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.flatMap((issue) => issuesOf(issue, []));
+function fieldIssues(error: z.ZodError, value: unknown): FieldIssue[] {
+  return error.issues.flatMap((issue) =>
+    // Zod's "expected object, received number" names no field: say which document was wrong.
+    issue.path.length === 0 && issue.code === "invalid_type" && issue.expected === "object"
+      ? [{ path: "", message: `request must be a JSON object (got ${jsonKind(value)})` }]
+      : issuesOf(issue, []),
+  );
 }
+
+/** The kind of a JSON value as a person would name it: an array, null, a number, a string… */
+export const jsonKind = (value: unknown): string =>
+  value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
 
 /**
  * A union's bare "Invalid input" says nothing; when the value is of the type of exactly one member
@@ -86,6 +95,6 @@ function issuesOf(issue: z.core.$ZodIssue, base: readonly PropertyKey[]): FieldI
 /** Parses `value` with `schema`, or throws a 400 naming every bad field. */
 export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const result = schema.safeParse(value);
-  if (!result.success) throw validationFailed(fieldIssues(result.error), result.error);
+  if (!result.success) throw validationFailed(fieldIssues(result.error, value), result.error);
   return result.data;
 }

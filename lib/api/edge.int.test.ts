@@ -228,6 +228,19 @@ describe("request bodies", () => {
     }
   });
 
+  it.each([
+    ["[1,2]", "an array"],
+    ["null", "null"],
+    ["42", "a number"],
+    ['"just a string"', "a string"],
+  ])("says a config body of %s is %s, not an object", async (body, kind) => {
+    for (const route of bodyRoutes.slice(0, 3)) {
+      const reply = await stack.call({ ...route, headers: { ...auth, ...json }, body });
+      expectError(reply, 400, "VALIDATION_FAILED");
+      expect(reply.body.error.message).toBe(`request must be a JSON object (got ${kind})`);
+    }
+  });
+
   it("names the bad fields in details", async () => {
     const reply = await stack.call({
       method: "POST",

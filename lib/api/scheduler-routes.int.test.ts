@@ -117,6 +117,24 @@ describe("POST /api/v1/task/scheduler/validate-cron", () => {
       expect(reply.status, body).toBe(400);
     }
   });
+
+  it.each([
+    ["0", "a number"],
+    ["[]", "an array"],
+    ["null", "null"],
+    ["true", "a boolean"],
+  ])("names what a body of %s is and what it should be", async (body, kind) => {
+    const reply = await stack.call({
+      method: "POST",
+      path: `${SCHEDULER}/validate-cron`,
+      headers: seedJson,
+      body,
+    });
+    expectError(reply, 400, "VALIDATION_FAILED");
+    expect((reply.body.error as { message: string }).message).toBe(
+      `request must be a cron expression as a JSON string ("0 2 * * *") or an object {"expression": …} (got ${kind})`,
+    );
+  });
 });
 
 describe("refresh-tasks, task-status, clear-tasks", () => {

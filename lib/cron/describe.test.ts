@@ -22,6 +22,21 @@ describe("describeCron", () => {
     expect(describeCron(expression, "zh-CN")).toBe(zh);
   });
 
+  // A step past its range's end leaves one value: cron fires at it, not "every 61 minutes".
+  it.each([
+    ["*/61 * * * *", "0 * * * *"],
+    ["0-59/61 * * * *", "0 * * * *"],
+    ["0 */25 * * *", "0 0 * * *"],
+    ["5-10/20 9 * * *", "5 9 * * *"],
+    ["0 0 */32 * *", "0 0 1 * *"],
+    ["0 0 * * 1/7", "0 0 * * 1"],
+    ["7,*/90 * * * *", "7,0 * * * *"],
+  ])("describes %s as %s, the one value its step leaves", (expression, meaning) => {
+    for (const locale of ["en", "zh-CN"] as const)
+      expect(describeCron(expression, locale)).toBe(describeCron(meaning, locale));
+    expect(describeCron(expression)).not.toMatch(/every (25|32|61|90|7|20)/i);
+  });
+
   it("refuses what syncron refuses, though cronstrue would describe it", () => {
     expect(() => describeCron("0 0 L * *")).toThrow(CronError);
     expect(() => describeCron("* * * * * *")).toThrow(CronError);

@@ -1,6 +1,6 @@
 import cronstrue from "cronstrue";
 import "cronstrue/locales/zh_CN.js";
-import { parseCron } from "./parse.ts";
+import { parseCron, withSingleValueSteps } from "./parse.ts";
 
 /** Languages `describeCron` speaks. */
 export type CronLocale = "en" | "zh-CN";
@@ -15,7 +15,7 @@ const CRONSTRUE_LOCALE: Record<CronLocale, string> = { en: "en", "zh-CN": "zh_CN
  */
 export function describeCron(expression: string, locale: CronLocale = "en"): string {
   const { expression: normalized } = parseCron(expression);
-  const sentence = cronstrue.toString(normalized, {
+  const sentence = cronstrue.toString(withSingleValueSteps(normalized), {
     locale: CRONSTRUE_LOCALE[locale],
     use24HourTimeFormat: locale === "zh-CN",
   });

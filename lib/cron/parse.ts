@@ -74,6 +74,27 @@ export function parseCron(expression: string): ParsedCron {
   return { expression: parts.join(" "), minutes, hours, daysOfMonth, months, daysOfWeek, dayRule };
 }
 
+/**
+ * `expression` (valid, normalized) with every stepped item that yields one value written as that value:
+ * a minute of `0-59/61` is `0`, an hour of `0-23/25` is `0`. A describer reads the step literally
+ * ("every 61 minutes") where cron fires once an hour; the value is what the item means.
+ */
+export function withSingleValueSteps(expression: string): string {
+  return expression
+    .split(" ")
+    .map((field, i) =>
+      field
+        .split(",")
+        .map((item) => {
+          if (!item.includes("/")) return item;
+          const values = parseItem(item, FIELDS[i]!);
+          return values.length === 1 ? String(values[0]) : item;
+        })
+        .join(","),
+    )
+    .join(" ");
+}
+
 function parseField(text: string, spec: FieldSpec): Set<number> {
   const values = new Set<number>();
   for (const item of text.split(",")) {

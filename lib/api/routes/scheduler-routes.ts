@@ -6,8 +6,9 @@ import { taskStatus } from "../../jobs/task-status.ts";
 import { readReportPage } from "../../reports/report-reader.ts";
 import { clearSchedules } from "../../schedule/reconcile.ts";
 import * as z from "../../util/zod.ts";
-import { parseWith, readJsonBody } from "../body.ts";
+import { jsonKind, parseWith, readJsonBody } from "../body.ts";
 import type { ApiDeps } from "../deps.ts";
+import { validationFailed } from "../errors.ts";
 import { json, type RouteHandler } from "../http.ts";
 import { idParam, itemsParams, pageParams } from "../params.ts";
 import { SEED_MESSAGES, seedCronFields, seedResultFields } from "../seed-replies.ts";
@@ -52,6 +53,13 @@ export function schedulerRoutes(deps: ApiDeps) {
 
     validateCron: (async (event) => {
       const body = readJsonBody(event);
+      if (typeof body !== "string" && (body === null || typeof body !== "object" || Array.isArray(body)))
+        throw validationFailed([
+          {
+            path: "",
+            message: `request must be a cron expression as a JSON string ("0 2 * * *") or an object {"expression": …} (got ${jsonKind(body)})`,
+          },
+        ]);
       const { expression, timezone, count, locale } = parseWith(
         ValidateCronBody,
         typeof body === "string" ? { expression: body } : body,
