@@ -75,7 +75,7 @@ export async function reconcileSchedules(
         if (await scheduler.remove(item.remove)) result.removed_count++;
         return;
       }
-      const outcome = await scheduler.upsert(item.upsert);
+      const outcome = await scheduler.upsert(item.upsert, existing.get(configId) ?? []);
       if (outcome === "created") result.added_count++;
       else if (outcome === "updated") result.updated_count++;
       else result.unchanged_count++;

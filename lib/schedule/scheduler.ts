@@ -55,8 +55,12 @@ export interface Scheduler {
    * by field with `list()`. Throws ScheduleValidationError.
    */
   plan(spec: ScheduleSpec): ScheduleInfo[];
-  /** Creates or updates the config's schedule(s); no mutating call when nothing differs. Throws ScheduleValidationError, SchedulerError. */
-  upsert(spec: ScheduleSpec): Promise<UpsertResult>;
+  /**
+   * Creates or updates the config's schedule(s); no mutating call when nothing differs. `listed`: the
+   * config's schedules as `list()` returned them just now (a reconcile), which a backend may take for
+   * what it holds instead of reading each one again. Throws ScheduleValidationError, SchedulerError.
+   */
+  upsert(spec: ScheduleSpec, listed?: readonly ScheduleInfo[]): Promise<UpsertResult>;
   /** Removes the config's schedule(s); false if there were none. Throws SchedulerError. */
   remove(configId: string): Promise<boolean>;
   /** All schedules this backend holds for syncron (paged internally). Throws SchedulerError. */

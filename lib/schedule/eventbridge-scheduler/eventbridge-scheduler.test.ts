@@ -153,6 +153,18 @@ describe("createEventBridgeScheduler requests", () => {
     api.mock.restore();
   });
 
+  it("takes a listing's word for what exists, and converges when a schedule appeared after it", async () => {
+    const { api, scheduler } = setup();
+    const listed = await scheduler.list(); // empty
+    expect(await scheduler.upsert(photos, listed)).toBe("created");
+    expect(api.mock.commandCalls(GetScheduleCommand)).toHaveLength(1); // the re-read after the write
+    // Made by another refresh after this listing: its create conflicts, and the schedule is ours already.
+    expect(await scheduler.upsert(photos, listed)).toBe("unchanged");
+    expect(api.mock.commandCalls(CreateScheduleCommand)).toHaveLength(2);
+    expect(api.mock.commandCalls(UpdateScheduleCommand)).toHaveLength(0);
+    api.mock.restore();
+  });
+
   it("wraps backend failures in a SchedulerError that keeps the cause and says whether to retry", async () => {
     const { api, scheduler } = setup();
     const throttled = Object.assign(new Error("Rate exceeded"), {
@@ -176,6 +188,9 @@ describe("createEventBridgeScheduler listing", () => {
     const { api, scheduler } = setup();
     const first = await reconcileSchedules(specs, scheduler, { concurrency: 32 });
     expect(first).toMatchObject({ added_count: 10_000, errors: [] });
+    // A first refresh reads only what it wrote (for its LastModificationDate), never a name the listing lacked.
+    expect(api.calls("GetScheduleCommand")).toBe(schedules);
+    expect(api.calls("CreateScheduleCommand")).toBe(schedules);
     api.mock.resetHistory();
 
     const again = await reconcileSchedules(specs, scheduler, { concurrency: 32 });

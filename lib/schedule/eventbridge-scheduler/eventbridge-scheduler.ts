@@ -223,10 +223,20 @@ export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions)
       return requests(spec).map((request) => info(spec.config_id, request));
     },
 
-    async upsert(spec): Promise<UpsertResult> {
+    async upsert(spec, listed): Promise<UpsertResult> {
       const wanted = requests(spec);
       const names = scheduleNames(spec.config_id, prefix);
-      const current = await Promise.all(names.map(get));
+      // Listed just now: the listing says which names exist and what they hold (a first refresh of
+      // 10,000 configs read 20,000 absent names otherwise); a create that finds one made meanwhile
+      // converges below, and an update writes the whole schedule whatever it held.
+      const current = listed
+        ? names.map((name) => listed.find((schedule) => schedule.name === name))
+        : await Promise.all(
+            names.map(async (name) => {
+              const schedule = await get(name);
+              return schedule && info(spec.config_id, schedule);
+            }),
+          );
       const outcomes: UpsertResult[] = [];
       for (const [i, name] of names.entries()) {
         const request = wanted.find((r) => r.Name === name);
@@ -235,7 +245,7 @@ export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions)
           if (existing) outcomes.push((await remove(name)) ? "updated" : "unchanged");
         } else if (!existing) {
           outcomes.push(await create(request));
-        } else if (!sameSchedules([info(spec.config_id, existing)], [info(spec.config_id, request)])) {
+        } else if (!sameSchedules([existing], [info(spec.config_id, request)])) {
           await update(request);
           outcomes.push("updated");
         } else {
