@@ -105,6 +105,31 @@ describe("createLocalDrive", () => {
     expect(Buffer.from(await readBytes(await drive.read("f-link.txt"))).toString()).toBe("f");
   });
 
+  it("fails a listing that meets a name that is not UTF-8, rather than drop the file", async () => {
+    // Linux names are bytes; Node reads "bad\xff.txt" as "bad\uFFFD.txt", a name no call can open.
+    // Dropped, the file reads as absent: a sync said SUCCESS without it (rclone copies it, escaped).
+    const root = await tempRoot();
+    await writeFile(join(root, "ok.txt"), "ok");
+    await writeFile(Buffer.from([...Buffer.from(join(root, "bad")), 0xff, ...Buffer.from(".txt")]), "x");
+    const drive = createLocalDrive({ root });
+    const error = await listAll(drive, "").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DriveError);
+    expect((error as DriveError).message).toMatch(/bad\uFFFD\.txt.*not valid UTF-8/);
+    expect((error as DriveError).retryable).toBe(false);
+
+    const folder = await tempRoot();
+    await mkdir(Buffer.from([...Buffer.from(join(folder, "dir")), 0xfe]));
+    await expect(listAll(createLocalDrive({ root: folder }), "")).rejects.toThrow(
+      /dir\uFFFD.*not valid UTF-8/,
+    );
+  });
+
+  it("lists a name that holds U+FFFD itself", async () => {
+    const root = await tempRoot();
+    await writeFile(join(root, "a\uFFFD.txt"), "a");
+    expect((await listAll(createLocalDrive({ root }), "")).map((e) => e.path)).toEqual(["a\uFFFD.txt"]);
+  });
+
   it("treats a missing root as empty-and-absent until the first write creates it", async () => {
     const root = join(await tempRoot(), "not", "yet");
     const drive = createLocalDrive({ root });

@@ -147,6 +147,19 @@ export function createLocalDrive(options: LocalDriveOptions): Drive {
   };
 
   /**
+   * Linux names are bytes: readdir reads a name that is not UTF-8 with U+FFFD in place of the bad
+   * bytes, and that name opens nothing. Dropped, the file would read as absent (a sync said SUCCESS
+   * without it; a mirror could not keep it), so the listing fails, naming it. A real U+FFFD opens.
+   */
+  const checkDecodable = (path: string, absolute: string): void => {
+    if (lstatSync(absolute, { throwIfNoEntry: false }) !== undefined) return;
+    throw new DriveError(
+      `${JSON.stringify(path)} is not its real name: the name on disk is not valid UTF-8 (shown with U+FFFD); rename it to sync it`,
+      path,
+    );
+  };
+
+  /**
    * One listed entry. The stat is synchronous on purpose: on a local disk it takes microseconds, less
    * than a thread-pool round trip of the promise API, which made listings 3–4× slower (bench/).
    * Undefined for an entry skipped on purpose (a symlink, a special file) or deleted since readdir;
@@ -154,6 +167,7 @@ export function createLocalDrive(options: LocalDriveOptions): Drive {
    */
   const toEntry = (dir: string, absoluteDir: string, dirent: Dirent): Entry | undefined => {
     const path = dir === "" ? dirent.name : `${dir}/${dirent.name}`;
+    if (dirent.name.includes("\uFFFD")) checkDecodable(path, `${absoluteDir}${sep}${dirent.name}`);
     if (dirent.isDirectory()) return { kind: "directory", path };
     if (!dirent.isFile()) {
       warn(`skipping ${path}: ${dirent.isSymbolicLink() ? "symbolic link" : "not a regular file"}`);
