@@ -1,6 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { type OpenListFixture, startOpenListFixture } from "../../test/support/drives/openlist-fixture.ts";
-import type { RequestRecord } from "../../test/support/drives/openlist-test-server.ts";
+import {
+  busiestSecond,
+  expectEachArrivalGated,
+  openGate,
+  recordStarts,
+} from "../../test/support/drives/request-starts.ts";
 import { listAll, readBytes, streamOf } from "../../test/support/drives/streams.ts";
 import type { Drive } from "./drive.ts";
 import { createMemoryDrive } from "./memory/memory-drive.ts";
@@ -10,17 +15,6 @@ const fixtures: OpenListFixture[] = [];
 afterAll(async () => {
   for (const fixture of fixtures) await fixture.stop();
 });
-
-/** The most requests that arrived within any one second (a window starting at each request). */
-const busiestSecond = (requests: readonly RequestRecord[]): number => {
-  let most = 0;
-  for (const [i, first] of requests.entries()) {
-    let count = 0;
-    for (const later of requests.slice(i)) if (later.at - first.at < 1000) count++;
-    most = Math.max(most, count);
-  }
-  return most;
-};
 
 /** Four files written in parallel into each drive, and read back. */
 const work = async (drives: Drive[]) =>
@@ -54,8 +48,8 @@ const fakeClock = () => {
   return { clock, sleeps, advance: (ms: number) => (now += ms) };
 };
 
-describe("tps, counted at the server", () => {
-  it("a tps:5 drive never sees more than 5 requests in any second, shared by all its drives in one process", {
+describe("tps, counted where the limiter acts", () => {
+  it("a tps:5 drive never starts more than 5 requests in any second, shared by all its drives in one process", {
     timeout: 60_000,
   }, async () => {
     const fixture = await startOpenListFixture({ profiles: { "/local": { profile: "local" } } });
@@ -67,16 +61,24 @@ describe("tps, counted at the server", () => {
       fixture.drive("/local", { gate: limiter }),
     ]);
     const from = fixture.server.requests.length;
+    const starts = recordStarts(limiter);
     await work(limited.map((drive) => withRateLimit(drive, limiter, { gatesRequests: true })));
-    const requests = fixture.server.requests.slice(from);
-    expect(requests.length).toBeGreaterThan(20);
-    expect(busiestSecond(requests)).toBeLessThanOrEqual(5);
+    expect(starts.length).toBeGreaterThan(20);
+    expect(busiestSecond(starts)).toBeLessThanOrEqual(5);
+    expectEachArrivalGated(
+      starts,
+      fixture.server.requests.slice(from).map((request) => request.at),
+    );
 
-    // The same work without the limit: the server sees far more than 5 in a second.
-    const free = await Promise.all([fixture.drive("/local"), fixture.drive("/local")]);
-    const freeFrom = fixture.server.requests.length;
+    // The same work without the limit: far more than 5 requests start in a second.
+    const open = openGate();
+    const free = await Promise.all([
+      fixture.drive("/local", { gate: open.gate }),
+      fixture.drive("/local", { gate: open.gate }),
+    ]);
+    const freeFrom = open.starts.length;
     await work(free);
-    expect(busiestSecond(fixture.server.requests.slice(freeFrom))).toBeGreaterThan(5);
+    expect(busiestSecond(open.starts.slice(freeFrom))).toBeGreaterThan(5);
   });
 
   it("waits out a 429 with Retry-After, then carries on", { timeout: 30_000 }, async () => {

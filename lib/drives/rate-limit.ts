@@ -28,7 +28,8 @@ const DEFAULT_PAUSE_MS = 1000;
 
 /** Waits for the drive's rate limit before each HTTP request, and hears of throttling. */
 export interface RequestGate {
-  beforeRequest(signal?: AbortSignal): Promise<void>;
+  /** Resolves when the request may start (a limiter: with that start time on its clock, in ms). */
+  beforeRequest(signal?: AbortSignal): Promise<unknown>;
   throttled(retryAfterMs: number | undefined): void;
 }
 
@@ -77,8 +78,9 @@ export class RateLimiter implements RequestGate {
    * Waits for this request's turn. Turns are handed out in call order, one at a time, and each is
    * reckoned from the times the requests before it really started: a process that stalled (a loaded
    * machine, a long GC) and woke late sends its waiting requests spaced out, not in one burst.
+   * Resolves with the start it granted, on the limiter's clock.
    */
-  async beforeRequest(signal?: AbortSignal): Promise<void> {
+  async beforeRequest(signal?: AbortSignal): Promise<number> {
     const previous = this.turn;
     let done = () => {};
     this.turn = new Promise<void>((resolve) => {
@@ -95,6 +97,7 @@ export class RateLimiter implements RequestGate {
       const started = this.clock.now();
       if (this.settings.tps) this.starts.push(started);
       this.nextStart = started + this.intervalMs;
+      return started;
     } finally {
       done();
     }

@@ -1,10 +1,16 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { type OpenListFixture, startOpenListFixture } from "../../../test/support/drives/openlist-fixture.ts";
+import {
+  busiestSecond,
+  expectEachArrivalGated,
+  recordStarts,
+} from "../../../test/support/drives/request-starts.ts";
 import { listAll, streamOf } from "../../../test/support/drives/streams.ts";
 import { startWebdavTestServer } from "../../../test/support/drives/webdav-test-server.ts";
 import type { Drive } from "../drive.ts";
 import { driveFor } from "../open-drive.ts";
 import { locationsOverlap } from "../overlap.ts";
+import { sharedRateLimiter } from "../rate-limit.ts";
 import { driveSchema, driveTypeOf, splitSecrets } from "./registry.ts";
 
 /** A check context that allows any local folder (these tests are about other rules). */
@@ -20,10 +26,6 @@ const type = (name: string) => {
   if (!found) throw new Error(`no type ${name}`);
   return found;
 };
-
-/** The most request arrivals (ms) within any one second. */
-const busiestSecond = (times: readonly number[]): number =>
-  Math.max(0, ...times.map((first, i) => times.slice(i).filter((later) => later - first < 1000).length));
 
 const writeSome = async (drive: Drive, count: number) =>
   Promise.all(
@@ -94,7 +96,7 @@ describe("openlist drive type", () => {
   });
 });
 
-describe("named drives with tps, through driveFor", () => {
+describe("named drives with tps, through driveFor (starts counted by the drive's shared limiter)", () => {
   let fixture: OpenListFixture;
 
   it("an openlist drive from its fields: works, and never sends more than tps requests in a second", {
@@ -114,14 +116,19 @@ describe("named drives with tps, through driveFor", () => {
     const location = type("openlist").locate(driveSchema(type("openlist")).parse(fields), "/local/named");
     const drive = await driveFor(location, "pan-tps:/local/named");
     const from = fixture.server.requests.length;
+    // driveFor shares the drive's limiter by its name: record the starts it grants.
+    const starts = recordStarts(sharedRateLimiter("drive:pan-tps", { tps: 5 }));
     await writeSome(drive, 6);
     expect((await listAll(drive, "")).length).toBe(6);
-    const times = fixture.server.requests.slice(from).map((request) => request.at);
-    expect(times.length).toBeGreaterThan(15);
-    expect(busiestSecond(times)).toBeLessThanOrEqual(5);
+    expect(starts.length).toBeGreaterThan(15);
+    expect(busiestSecond(starts)).toBeLessThanOrEqual(5);
+    expectEachArrivalGated(
+      starts,
+      fixture.server.requests.slice(from).map((request) => request.at),
+    );
   });
 
-  it("a webdav drive with tps: the server counts at most tps requests in any second", {
+  it("a webdav drive with tps: at most tps requests start in any second, and each one the server saw was let go first", {
     timeout: 60_000,
   }, async () => {
     const server = await startWebdavTestServer();
@@ -135,9 +142,10 @@ describe("named drives with tps, through driveFor", () => {
     });
     const drive = await driveFor(type("webdav").locate(fields, "/named"), "dav-tps:/named");
     const from = server.requests.length;
+    const starts = recordStarts(sharedRateLimiter("drive:dav-tps", { tps: 5 }));
     await writeSome(drive, 4);
-    const times = server.requests.slice(from);
-    expect(times.length).toBeGreaterThan(10);
-    expect(busiestSecond(times)).toBeLessThanOrEqual(5);
+    expect(starts.length).toBeGreaterThan(10);
+    expect(busiestSecond(starts)).toBeLessThanOrEqual(5);
+    expectEachArrivalGated(starts, server.requests.slice(from));
   });
 });
