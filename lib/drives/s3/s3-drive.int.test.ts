@@ -1,5 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
-import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDriveContract } from "../../../test/support/drives/drive-contract.ts";
 import { listAll, readBytes, streamOf } from "../../../test/support/drives/streams.ts";
@@ -9,7 +15,7 @@ import {
   uniqueName,
 } from "../../../test/support/emulators/shared-emulators.ts";
 import { DEFAULT_SYNC_OPTIONS, syncDrives } from "../../sync/index.ts";
-import { DirectoryNotFoundError, InvalidPathError } from "../errors.ts";
+import { DirectoryNotFoundError, DriveError, InvalidPathError } from "../errors.ts";
 import { createMemoryDrive } from "../memory/memory-drive.ts";
 import { s3ClientFor } from "./s3-client.ts";
 import { createS3Drive, type S3DriveOptions } from "./s3-drive.ts";
@@ -226,6 +232,37 @@ describe("s3 drive on fauxqs", () => {
     // The engine lists the target's root; new/ is missing there, so it and new/deeper/ are not
     // listed, and no write needs a ListObjectsV2 to know no folder is in its way.
     expect(lists).toEqual([""]);
+  });
+
+  it("fails a listing that meets a key that is no path (a//b, a/./c, a/../d, /x) instead of skipping it", async () => {
+    // Skipped, such an object read as absent: a sync said SUCCESS without it (rclone issue #9383).
+    const bucket = await newBucket();
+    const put = (Key: string) => client.send(new PutObjectCommand({ Bucket: bucket, Key, Body: Key }));
+    for (const key of ["a/b", "a/", "e/f"]) await put(key);
+    const drive = createS3Drive({ bucket, client });
+    // A directory marker (a/) is a folder, not a bad key.
+    expect((await listAll(drive, "a")).map((entry) => entry.path)).toEqual(["a/b"]);
+    // [key, folder listed, what the error names: the key, or the prefix S3 groups it under]
+    for (const [key, dir, named] of [
+      ["a//b", "a", "a//"],
+      ["a/./c", "a", "a/./"],
+      ["a/../d", "a", "a/../"],
+      ["a/..", "a", "a/.."],
+      ["/lead", "", "/"],
+      ["e/../g/h", "e", "e/../"],
+    ] as const) {
+      await put(key);
+      const error = await listAll(drive, dir).catch((e: unknown) => e);
+      expect(error, key).toBeInstanceOf(DriveError);
+      expect((error as DriveError).message, key).toContain(JSON.stringify(named));
+      expect((error as DriveError).retryable, key).toBe(false);
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    }
+    const target = createMemoryDrive();
+    await put("a//b");
+    const result = await syncDrives(drive, target, { ...DEFAULT_SYNC_OPTIONS, mode: "mirror" });
+    expect(result.status).toBe("FAILURE");
+    expect(result.errors[0]?.message).toContain('"a//"');
   });
 
   it("rejects bad paths and a missing bucket with typed errors", async () => {

@@ -231,6 +231,17 @@ export function createS3Drive(options: S3DriveOptions): Drive {
     }
   };
 
+  /**
+   * A key no drive path can name (`a//b`, `a/./c`, `a/../d`, a leading `/`) fails the listing:
+   * skipped, its object reads as absent, and a sync would say SUCCESS without it (rclone logs it and
+   * exits 0: its issue #9383 calls that data loss).
+   */
+  const noPath = (dir: string, key: string, what: string): DriveError =>
+    new DriveError(
+      `s3 list "${dir}": ${what} ${JSON.stringify(key)} cannot be a path (an empty, "." or ".." segment): rename it to sync it`,
+      dir,
+    );
+
   const drive: Drive = {
     name,
     features,
@@ -261,14 +272,17 @@ export function createS3Drive(options: S3DriveOptions): Drive {
         for (const common of page.CommonPrefixes ?? []) {
           found = true;
           const child = common.Prefix?.slice(prefix.length, -1);
-          if (child) dirs.add(child);
-          if (child && keys.isName(child))
-            yield { kind: "directory", path: keys.join(dir, child) } satisfies Entry;
+          if (child === undefined) continue;
+          if (!keys.isName(child)) throw noPath(dir, common.Prefix!, "keys under");
+          dirs.add(child);
+          yield { kind: "directory", path: keys.join(dir, child) } satisfies Entry;
         }
         const objects = (page.Contents ?? []).filter((object) => {
-          found = true; // a directory marker (`dir/`) alone proves the directory exists
+          found = true;
           const child = object.Key?.slice(prefix.length);
-          return child !== undefined && keys.isName(child);
+          if (child === undefined || child === "") return false; // a directory marker (`dir/`): the folder itself
+          if (!keys.isName(child)) throw noPath(dir, object.Key!, "the key");
+          return true;
         });
         const entries = await mapLimit(objects, options.headConcurrency ?? 16, async (object) => {
           const path = keys.join(dir, object.Key!.slice(prefix.length));
