@@ -42,6 +42,8 @@ describe("ServiceError", () => {
       [true, "QueueError", true, false],
       [true, "SchedulerError", true, false],
     ]);
-    expect([408, 429, 500, 404].map(isRetryableStatus)).toEqual([true, true, true, false]);
+    expect([408, 429, 500, 502, 503, 504, 509].every(isRetryableStatus)).toBe(true);
+    // 507: a full drive stays full; 501: the server cannot do it. Retrying only delays the same answer.
+    expect([404, 409, 501, 505, 507, 508, 511].some(isRetryableStatus)).toBe(false);
   });
 });

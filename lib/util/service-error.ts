@@ -27,9 +27,16 @@ const RETRYABLE_CODES = new Set([
   "ThrottlingException",
 ]);
 
+/**
+ * The HTTP statuses a retry can help with, rclone's list (lib/rest and its HTTP backends): timeouts,
+ * throttling, a server error or an unavailable server or gateway, 509 bandwidth limit. Not 501 (the
+ * server cannot do this), 505, 507 (insufficient storage: a full drive stays full for the run), 508,
+ * 511: a retry of those only delays the same answer by every backoff.
+ */
+const RETRYABLE_HTTP_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504, 509]);
+
 /** True for an HTTP status a retry can help with. */
-export const isRetryableStatus = (status: number): boolean =>
-  status === 429 || status === 408 || status >= 500;
+export const isRetryableStatus = (status: number): boolean => RETRYABLE_HTTP_STATUSES.has(status);
 
 /**
  * True when the error, or any error in its `cause` chain, says a retry can help: the first

@@ -143,7 +143,8 @@ describe("webdav drive over HTTP", () => {
       pull: (controller) => controller.enqueue(new Uint8Array(1024 * 1024)),
     });
     const error = await drive.write("big.bin", endless, { path: "big.bin", size }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: "DriveError", retryable: true });
+    // A full drive stays full: not retried (as rclone).
+    expect(error).toMatchObject({ name: "DriveError", retryable: false });
     for (let i = 0; i < 100 && !putSocketClosed; i++) await sleep(20);
     expect(putSocketClosed).toBe(true);
   });
