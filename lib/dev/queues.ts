@@ -10,6 +10,8 @@ export interface SyncQueues {
   readonly queueUrl: string;
   readonly queueArn: string;
   readonly dlqUrl: string;
+  /** For the dead-letter consumer's event records (`eventSourceARN`). */
+  readonly dlqArn: string;
 }
 
 const arnOf = async (sqs: SQSClient, url: string): Promise<string> => {
@@ -40,7 +42,12 @@ export async function ensureSyncQueues(
       },
     }),
   );
-  return { queueUrl: queue.QueueUrl!, queueArn: await arnOf(sqs, queue.QueueUrl!), dlqUrl: dlq.QueueUrl! };
+  return {
+    queueUrl: queue.QueueUrl!,
+    queueArn: await arnOf(sqs, queue.QueueUrl!),
+    dlqUrl: dlq.QueueUrl!,
+    dlqArn,
+  };
 }
 
 /** Retention of every dead-letter queue: 14 days, SQS's maximum. */
@@ -70,5 +77,5 @@ export async function findSyncQueues(
   names: { queue: string; dlq: string },
 ): Promise<SyncQueues> {
   const [queue, dlq] = await Promise.all([findQueue(sqs, names.queue), findQueue(sqs, names.dlq)]);
-  return { queueUrl: queue.url, dlqUrl: dlq.url, queueArn: queue.arn };
+  return { queueUrl: queue.url, dlqUrl: dlq.url, queueArn: queue.arn, dlqArn: dlq.arn };
 }

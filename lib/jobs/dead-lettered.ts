@@ -1,4 +1,5 @@
 import type { SyncRunMessage } from "../queue/message.ts";
+import { ConflictError, NotFoundError } from "../store/errors.ts";
 import { newRun } from "../store/run.ts";
 import type { RunRepository } from "../store/runs.ts";
 import type { JobLog } from "./deps.ts";
@@ -14,12 +15,52 @@ export type DeadLetterDeps = OutcomeDeps & {
   readonly log?: JobLog | undefined;
 };
 
+/** How ending a dead-lettered message's run went: ended now, ended before (left as it ended), or no run to end. */
+export type DeadLetterEnd = "ended" | "already ended" | "no run";
+
 /**
- * Best effort, never throws: the run of a message on its last delivery (on its way to the
- * dead-letter queue) ends as FAILURE, DEAD_LETTERED, saying why, unless it has ended already. Called
- * by the worker when the job threw, and by the sst dev relay when no worker could take the message,
- * so such a run is never left PENDING or STARTED forever. A scheduled fire no worker ever saw has no
- * run yet: it is recorded first (as the worker would have), so the lost fire shows as a FAILURE too.
+ * The run of a message SQS gives up on (on its last delivery, or found in the dead-letter queue)
+ * ends as FAILURE, DEAD_LETTERED, "gave up after `receives` deliveries: `cause`", unless it has
+ * ended already: a run that ended stays as it ended. A scheduled fire no worker ever saw has no run
+ * yet: it is recorded first (as the worker would have), so the lost fire shows as a FAILURE too. A
+ * manual run that is gone (deleted with its config) has nothing to end. Throws what the store throws
+ * otherwise, so the caller can try again.
+ */
+export async function endDeadLetteredRun(
+  message: SyncRunMessage,
+  receives: number,
+  cause: unknown,
+  deps: DeadLetterDeps,
+): Promise<DeadLetterEnd> {
+  const task_id = taskIdOf(message);
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  const error = { code: DEAD_LETTERED, message: `gave up after ${receives} deliveries: ${reason}` };
+  if (message.trigger === "schedule") {
+    const { config_id, scheduled_time } = message;
+    const fire = { task_id, config_id, trigger: "schedule", scheduled_time, now: deps.clock() } as const;
+    await deps.runs.createScheduled(newRun(fire)); // the run of this fire if one exists already
+  }
+  try {
+    await failRun({ task_id, config_id: message.config_id }, error, deps, {
+      expectedStatus: ["PENDING", "STARTED", "RETRY"],
+    });
+  } catch (failed) {
+    if (failed instanceof NotFoundError) return "no run";
+    if (failed instanceof ConflictError) return "already ended";
+    throw failed;
+  }
+  deps.log?.("error", "run failed: message dead-lettered", {
+    config_id: message.config_id,
+    task_id,
+    receives,
+  });
+  return "ended";
+}
+
+/**
+ * Best effort, never throws: {@link endDeadLetteredRun}, its failure logged. Called by the worker
+ * on a message's last delivery when the job threw, and by the sst dev relay when no worker could
+ * take the message, so such a run is never left PENDING or STARTED forever.
  */
 export async function markDeadLettered(
   message: SyncRunMessage,
@@ -27,24 +68,12 @@ export async function markDeadLettered(
   cause: unknown,
   deps: DeadLetterDeps,
 ): Promise<void> {
-  const task_id = taskIdOf(message);
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  const error = { code: DEAD_LETTERED, message: `gave up after ${receives} deliveries: ${reason}` };
   try {
-    if (message.trigger === "schedule") {
-      const { config_id, scheduled_time } = message;
-      const fire = { task_id, config_id, trigger: "schedule", scheduled_time, now: deps.clock() } as const;
-      await deps.runs.createScheduled(newRun(fire)); // the run of this fire if one exists already
-    }
-    await failRun({ task_id, config_id: message.config_id }, error, deps, {
-      expectedStatus: ["PENDING", "STARTED", "RETRY"],
-    });
-    deps.log?.("error", "run failed: message dead-lettered", {
-      config_id: message.config_id,
-      task_id,
-      receives,
-    });
+    await endDeadLetteredRun(message, receives, cause, deps);
   } catch (markError) {
-    deps.log?.("error", "dead-lettered run not marked failed", { task_id, error: String(markError) });
+    deps.log?.("error", "dead-lettered run not marked failed", {
+      task_id: taskIdOf(message),
+      error: String(markError),
+    });
   }
 }

@@ -11,3 +11,11 @@ export const MAX_RECEIVE_COUNT = 5;
  * (SYNCRON_MAX_CONCURRENCY) is the number of syncs at once, each with the worker's whole memory.
  */
 export const WORKER_BATCH_SIZE = 1;
+
+/**
+ * The dead-letter consumer's timeout (seconds): it only reads and writes a few store items per
+ * message. The dead-letter queue's visibility timeout is 6× this (AWS's advice for a Lambda
+ * source), so a message it could not settle yet (its run's lease still live, the store unreachable)
+ * is looked at again 3 minutes later.
+ */
+export const DEAD_LETTER_TIMEOUT_S = 30;

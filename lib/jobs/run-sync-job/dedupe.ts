@@ -1,6 +1,7 @@
 import type { SyncRunMessage } from "../../queue/message.ts";
 import { scheduledTaskId } from "../../store/ids.ts";
 import { isFinished, newRun, type Run } from "../../store/run.ts";
+import { holdsLiveLease } from "./lease.ts";
 import type { WorkerDeps } from "./types.ts";
 
 /** The task id a message is about (derived from config id + scheduled time for a schedule fire). */
@@ -41,10 +42,9 @@ export async function claimRun(message: SyncRunMessage, deps: WorkerDeps): Promi
   if (isFinished(run.status)) return undefined;
   if (
     run.status === "STARTED" &&
-    !(message.trigger === "continuation" && message.attempts === run.attempts)
-  ) {
-    const lease = await leases.get(run.config_id);
-    if (lease?.owner === run.task_id && lease.lease_until > deps.clock().getTime()) return undefined;
-  }
+    !(message.trigger === "continuation" && message.attempts === run.attempts) &&
+    (await holdsLiveLease(run, leases, deps.clock()))
+  )
+    return undefined;
   return run;
 }

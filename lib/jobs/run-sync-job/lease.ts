@@ -1,3 +1,4 @@
+import type { LeaseRepository } from "../../store/leases.ts";
 import { isFinished, type Run } from "../../store/run.ts";
 import type { JobLog } from "../deps.ts";
 import type { WorkerSettings } from "./settings.ts";
@@ -8,6 +9,19 @@ export const leaseOf = (run: Run, settings: WorkerSettings) => ({
   owner: run.task_id,
   ttl_ms: settings.leaseTtlMs,
 });
+
+/**
+ * Whether `run` holds a live lease on its config at `now`: a worker may still be on it (it renews
+ * the lease while it runs). Once it lapses, the worker that held it is gone.
+ */
+export async function holdsLiveLease(
+  run: Run,
+  leases: Pick<LeaseRepository, "get">,
+  now: Date,
+): Promise<boolean> {
+  const lease = await leases.get(run.config_id);
+  return lease?.owner === run.task_id && lease.lease_until > now.getTime();
+}
 
 /**
  * Takes the config's lease for `run`; resolves undefined when taken, else the task id holding it.
