@@ -31,7 +31,15 @@ const secondsHex = (ms: number): string =>
  * server reports the source's mod time for it, as X-OC-Mtime and OpenList's Last-Modified make it).
  */
 export const timedTempName = (name: string, now: number = Date.now()): string =>
-  `.${name.slice(0, 40)}.syncron-${secondsHex(now)}${randomBytes(4).toString("hex")}.partial`;
+  tempName(name, `${secondsHex(now)}${randomBytes(4).toString("hex")}`);
+
+/**
+ * `.<name>.syncron-<id>.partial`, with the first 40 characters of `name` (code points, so an emoji
+ * is never cut in half: a lone surrogate cannot be written into a URL), short enough for a 255-byte
+ * name limit whatever the name.
+ */
+export const tempName = (name: string, id: string): string =>
+  `.${Array.from(name.slice(0, 80)).slice(0, 40).join("")}.syncron-${id}.partial`;
 
 /** When a timed temporary name was made (ms), or undefined for another id (then only its mod time tells). */
 const createdAt = (name: string, now: number): number | undefined => {

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { nsToMs } from "../mod-time.ts";
+import { tempName } from "../temp-names.ts";
 
 /** What a file system keeps, measured once when a local drive is created. */
 export interface FsTraits {
@@ -30,7 +31,7 @@ export function probeFs(root: string, options: { write?: boolean } = {}): FsTrai
     caseInsensitive: inferCase(root) ?? (process.platform === "darwin" || process.platform === "win32"),
   });
   if (options.write === false) return inferred();
-  const probe = join(root, `.syncron-probe.syncron-${randomBytes(6).toString("hex")}.partial`);
+  const probe = join(root, tempName("syncron-probe", randomBytes(6).toString("hex")));
   try {
     writeFileSync(probe, "", { flag: "wx" });
   } catch {

@@ -15,7 +15,7 @@ import {
 } from "../drive.ts";
 import { DriveError, FileNotFoundError, IsADirectoryError, NotSupportedError } from "../errors.ts";
 import { assertLocalInside } from "../local-roots.ts";
-import { isStaleTemp, TEMP_NAME } from "../temp-names.ts";
+import { isStaleTemp, TEMP_NAME, tempName } from "../temp-names.ts";
 import { nsToMs, probeFs } from "./fs-probe.ts";
 import {
   closeFd,
@@ -211,7 +211,7 @@ export function createLocalDrive(options: LocalDriveOptions): Drive {
   const tempFor = (absolute: string): string =>
     join(
       dirname(absolute),
-      `.${basename(absolute).slice(0, 40)}.syncron-${session}${(written++).toString(16).padStart(8, "0")}.partial`,
+      tempName(basename(absolute), `${session}${(written++).toString(16).padStart(8, "0")}`),
     );
 
   /** Runs `create` (of a file in `folder`), making the folder first if this drive has not seen it. */

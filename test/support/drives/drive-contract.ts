@@ -155,6 +155,18 @@ export function runDriveContract(options: DriveContractOptions): void {
         expect((await get(name)).toString()).toBe("unicode");
       });
 
+      it("keeps long names, and an emoji where a temporary name would cut the name short", async () => {
+        // Temporary names keep the first 40 characters of a name: cut by UTF-16 units, the emoji's
+        // surrogate pair split there and the half left broke the WebDAV and OpenList URL ("URI malformed").
+        const emoji = `${"a".repeat(39)}😀 tail.txt`;
+        const long = `${"é".repeat(100)}.txt`; // 204 bytes in UTF-8, near the usual 255-byte limit
+        for (const name of [emoji, `dir/${emoji}`, long]) {
+          await put(name, name);
+          expect((await get(name)).toString(), name).toBe(name);
+        }
+        expect((await paths("")).sort()).toEqual([`file:${emoji}`, `file:${long}`, "directory:dir"].sort());
+      });
+
       it("handles 10 levels of nesting", async () => {
         const levels = Array.from({ length: 10 }, (_, i) => `level${i}`);
         const file = `${levels.join("/")}/leaf.txt`;
