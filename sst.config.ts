@@ -21,6 +21,7 @@ export default $config({
     const { queue } = await import("./infra/aws/queue.ts");
     const { scheduleGroup } = await import("./infra/aws/scheduler.ts");
     await import("./infra/aws/worker.ts");
+    await import("./infra/aws/dead-letter.ts");
     const { api } = await import("./infra/aws/api.ts");
     await import("./infra/aws/alarms.ts");
     const { web } = await import("./infra/aws/web.ts");

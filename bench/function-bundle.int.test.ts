@@ -30,3 +30,17 @@ describe.each(["api", "worker"])("functions/%s.ts bundled as SST deploys it", (n
     }
   }, 60_000);
 });
+
+describe("functions/dead-letter.ts bundled as SST deploys it", () => {
+  it(`loads at most ${MAX_COLD_START_BYTES.toLocaleString("en")} bytes at a cold start, and no drive at all`, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "syncron-bundle-dead-letter-"));
+    dirs.push(dir);
+    const bundle = await bundleFunction("dead-letter", dir);
+    expect(bundle.coldStart.bytes).toBeLessThanOrEqual(MAX_COLD_START_BYTES);
+    // It only ends runs in the store: no drive's code is in its package.
+    expect(bundle.drives).toEqual([]);
+    expect(bundle.all.packages.map((p) => p.package).filter((pkg) => DRIVE_PACKAGES.includes(pkg))).toEqual(
+      [],
+    );
+  }, 60_000);
+});

@@ -15,6 +15,16 @@ describe("alarmSpecs", () => {
     },
   );
 
+  it("deadLetterQueueReceived: alarms on any message the dead-letter consumer received", () => {
+    expect(alarmSpecs().deadLetterQueueReceived).toMatchObject({
+      namespace: "AWS/SQS",
+      metricName: "NumberOfMessagesReceived",
+      statistic: "Sum",
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+    });
+  });
+
   it("alarms on any worker error", () => {
     expect(alarmSpecs().workerErrors).toMatchObject({
       namespace: "AWS/Lambda",

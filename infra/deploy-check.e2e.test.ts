@@ -82,7 +82,14 @@ const settingsOf = (name: ScenarioName): Record<string, string | undefined> => (
 });
 
 /** The functions infra creates and the handler each one runs. */
-const HANDLERS = { ApiHandler: "functions/api.ts", Worker: "functions/worker.ts" } as const;
+const HANDLERS = {
+  ApiHandler: "functions/api.ts",
+  Worker: "functions/worker.ts",
+  DeadLetterConsumer: "functions/dead-letter.ts",
+} as const;
+/** The functions an SQS event source feeds (they poll with their own role); not bridged under sst dev. */
+const QUEUE_CONSUMERS: readonly string[] = ["Worker", "DeadLetterConsumer"];
+const NOT_BRIDGED: readonly string[] = ["DeadLetterConsumer"];
 
 const results = {} as Record<ScenarioName, Extract<EvalResult, { ok: true }>>;
 const reads = {} as Record<keyof typeof HANDLERS, FunctionReads>;
@@ -117,6 +124,16 @@ const syncronEnv = (r: EvalResource[], fn: string): Record<string, string> => {
   return Object.fromEntries(Object.entries(variables).filter(([k]) => k.startsWith("SYNCRON_")));
 };
 const queue = (r: EvalResource[], name: string) => find(r, "aws:sqs/queue:Queue", `${name}Queue`).inputs;
+/** The one event source mapping that polls queue `name`. */
+const mappingOf = (r: EvalResource[], name: string): EvalResource => {
+  const polling = r.filter(
+    (x) =>
+      x.type === "aws:lambda/eventSourceMapping:EventSourceMapping" &&
+      String(x.inputs.eventSourceArn).endsWith(`:${queue(r, name).name}`),
+  );
+  expect(polling, `event source mappings of ${name}`).toHaveLength(1);
+  return polling[0]!;
+};
 const arnOf = (r: EvalResource[], type: string, name: string) => {
   const { inputs } = find(r, type, name);
   return String(inputs.name);
@@ -194,8 +211,8 @@ describe.each(Object.keys(SCENARIOS) as ScenarioName[])("offline deploy check: %
         return true;
       });
       const platform = [
-        ...(fn === "Worker" ? EVENT_SOURCE_ACTIONS : []),
-        ...(SCENARIOS[scenario].dev ? SST_DEV_ACTIONS : []),
+        ...(QUEUE_CONSUMERS.includes(fn) ? EVENT_SOURCE_ACTIONS : []),
+        ...(SCENARIOS[scenario].dev && !NOT_BRIDGED.includes(fn) ? SST_DEV_ACTIONS : []),
       ];
       expect([...granted].sort()).toEqual([...new Set([...needed, ...platform])].sort());
       const wildcard = document.Statement.filter(
@@ -261,7 +278,7 @@ describe.each(Object.keys(SCENARIOS) as ScenarioName[])("offline deploy check: %
   });
 
   it("SYNCRON_MAX_CONCURRENCY is the number of syncs at once: batch size × invocations", () => {
-    const mapping = r().find((x) => x.type === "aws:lambda/eventSourceMapping:EventSourceMapping");
+    const mapping = mappingOf(r(), "SyncQueue");
     const inputs = mapping?.inputs as { batchSize: number; scalingConfig: { maximumConcurrency: number } };
     expect(mapping?.inputs.eventSourceArn).toMatch(new RegExp(`:${queue(r(), "SyncQueue").name}$`));
     // One sync per invocation (the worker runs a batch's records one after another).
@@ -274,6 +291,7 @@ describe.each(Object.keys(SCENARIOS) as ScenarioName[])("offline deploy check: %
     const alarms = r().filter((x) => x.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
     const dimensions = Object.fromEntries(alarms.map((a) => [a.name, a.inputs.dimensions]));
     expect(dimensions.DeadLetterQueueNotEmpty).toEqual({ QueueName: queue(r(), "DeadLetterQueue").name });
+    expect(dimensions.DeadLetterQueueReceived).toEqual({ QueueName: queue(r(), "DeadLetterQueue").name });
     expect(dimensions.ScheduleDeadLetterQueueNotEmpty).toEqual({
       QueueName: queue(r(), "ScheduleDeadLetterQueue").name,
     });
@@ -319,9 +337,7 @@ describe.each(Object.keys(SCENARIOS) as ScenarioName[])("offline deploy check: %
   });
 
   it("the queue's consumer is the worker; under sst dev a deployed relay that fails the batch while no sst dev is attached", async () => {
-    const mappings = r().filter((x) => x.type === "aws:lambda/eventSourceMapping:EventSourceMapping");
-    expect(mappings).toHaveLength(1);
-    const consumer = String(mappings[0]?.inputs.functionName);
+    const consumer = String(mappingOf(r(), "SyncQueue").inputs.functionName);
     const relays = r().filter(
       (x) => x.type === "aws:lambda/function:Function" && x.name === "DevWorkerRelayFunction",
     );
@@ -361,6 +377,27 @@ describe.each(Object.keys(SCENARIOS) as ScenarioName[])("offline deploy check: %
     // Every call its bundle makes is granted.
     const granted = new Set(role.Statement.flatMap((s) => s.Action));
     expect(relayReads.actions.filter((action) => !granted.has(action))).toEqual([]);
+  });
+
+  it("the dead-letter queue's consumer is its own deployed code (not bridged under sst dev), in batches with partial responses", () => {
+    const mappings = r().filter((x) => x.type === "aws:lambda/eventSourceMapping:EventSourceMapping");
+    expect(mappings).toHaveLength(2); // the sync queue's and the dead-letter queue's
+    const consumer = fnOf(r(), "DeadLetterConsumer");
+    const mapping = mappingOf(r(), "DeadLetterQueue");
+    expect(String(mapping.inputs.functionName)).toMatch(new RegExp(`:function/${consumer.inputs.name}$`));
+    expect(mapping.inputs).toMatchObject({
+      batchSize: 10,
+      functionResponseTypes: ["ReportBatchItemFailures"],
+    });
+    expect(consumer.inputs.handler).toBe("index.handler");
+    // A message it cannot settle yet is not received again while an invocation may still be on it.
+    const dlq = queue(r(), "DeadLetterQueue");
+    expect(dlq.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * Number(consumer.inputs.timeout));
+    expect(dlq.messageRetentionSeconds).toBe(14 * 24 * 3600);
+    // Its grants reach this stage's table and dead-letter queue only.
+    const tableName = arnOf(r(), "aws:dynamodb/table:Table", "TableTable");
+    const resources = roleOf(r(), "DeadLetterConsumer").Statement.flatMap((s) => s.Resource ?? []);
+    for (const arn of resources) expect(arn).toMatch(new RegExp(`:table/${tableName}$|:${dlq.name}$`));
   });
 
   it("every route of the API is served, authenticated as the stage says", () => {

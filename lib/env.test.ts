@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiEnvironment, ENV, requiredEnv, workerEnvironment } from "./env.ts";
+import { apiEnvironment, deadLetterEnvironment, ENV, requiredEnv, workerEnvironment } from "./env.ts";
 
 const api = {
   table: "t",
@@ -44,6 +44,12 @@ describe("apiEnvironment", () => {
     expect(apiEnvironment({ ...api, defaultTimezone: "Asia/Shanghai" })).toMatchObject({
       SYNCRON_DEFAULT_TIMEZONE: "Asia/Shanghai",
     });
+  });
+});
+
+describe("deadLetterEnvironment", () => {
+  it("sets the table only", () => {
+    expect(deadLetterEnvironment({ table: "t" })).toEqual({ SYNCRON_TABLE: "t" });
   });
 });
 

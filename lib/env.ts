@@ -5,7 +5,7 @@
  *
  * | name                          | api | worker | value                                                            |
  * |-------------------------------|-----|--------|------------------------------------------------------------------|
- * | `SYNCRON_TABLE`               |  ✓  |   ✓    | DynamoDB table name                                              |
+ * | `SYNCRON_TABLE`               |  ✓  |   ✓    | DynamoDB table name; the dead-letter consumer's only variable    |
  * | `SYNCRON_QUEUE_URL`           |  ✓  |   ✓    | sync queue URL (API: manual runs; worker: continuations)         |
  * | `SYNCRON_QUEUE_ARN`           |  ✓  |        | sync queue ARN: the target of schedules and rules                |
  * | `SYNCRON_DLQ_URL`             |  ✓  |        | dead-letter queue URL (task status reads its depth)              |
@@ -121,4 +121,9 @@ export function workerEnvironment<V>(values: WorkerEnvValues<V>): Record<string,
  */
 export function devRelayEnvironment<V>(values: { worker: V; table: V }): Record<string, V> {
   return { [ENV.devWorker]: values.worker, [ENV.table]: values.table };
+}
+
+/** The dead-letter consumer's environment (functions/dead-letter.ts): the table where it ends runs. */
+export function deadLetterEnvironment<V>(values: { table: V }): Record<string, V> {
+  return { [ENV.table]: values.table };
 }

@@ -17,7 +17,15 @@ if (settings.alarmEmail) {
 
 const specs = alarmSpecs();
 
-/** Any message in the dead-letter queue means a run failed 5 times: someone should look. */
+/** A message reached the dead-letter queue (its consumer received it): a run failed 5 times, someone should look. */
+export const deadLetterReceivedAlarm = new aws.cloudwatch.MetricAlarm("DeadLetterQueueReceived", {
+  ...specs.deadLetterQueueReceived,
+  dimensions: { QueueName: deadLetterQueue.nodes.queue.name },
+  alarmActions: [alarmTopic.arn],
+  okActions: [alarmTopic.arn],
+});
+
+/** Messages the consumer has not settled stay visible: it fails, or the table is unreachable. */
 export const deadLetterAlarm = new aws.cloudwatch.MetricAlarm("DeadLetterQueueNotEmpty", {
   ...specs.deadLetterQueueNotEmpty,
   dimensions: { QueueName: deadLetterQueue.nodes.queue.name },

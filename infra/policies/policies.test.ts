@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { TABLE_INDEX_NAMES } from "../table.ts";
 import { type ApiPolicyInput, apiPolicy, LIST_ONLY_WILDCARD_ACTIONS } from "./api.ts";
 import type { AwsAccount } from "./arns.ts";
+import { deadLetterPolicy } from "./dead-letter.ts";
 import type { PolicyDocument } from "./document.ts";
 import { DYNAMODB_DATA_ACTIONS } from "./dynamodb.ts";
 import { eventsToQueuePolicy } from "./queue-policy.ts";
@@ -288,6 +289,20 @@ describe("workerPolicy", () => {
         Effect: "Allow",
         Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
         Resource: ["arn:aws:s3:::photos/*", "arn:aws:s3:::backups.example/*"],
+      },
+    ]);
+  });
+});
+
+describe("deadLetterPolicy", () => {
+  it("grants the table's items (no index) and consuming the dead-letter queue; no send, no other queue", () => {
+    expect(deadLetterPolicy({ tableArn, deadLetterQueueArn: dlqArn }).Statement).toEqual([
+      { Sid: "TableData", Effect: "Allow", Action: [...DYNAMODB_DATA_ACTIONS], Resource: [tableArn] },
+      {
+        Sid: "DeadLetterQueueConsume",
+        Effect: "Allow",
+        Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+        Resource: [dlqArn],
       },
     ]);
   });
