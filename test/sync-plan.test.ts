@@ -138,6 +138,31 @@ describe("planSync", () => {
     ]);
   });
 
+  it("matches a name spelled in the other Unicode form (NFC/NFD), so a mirror never deletes what it wrote", () => {
+    const nfd = "cafe\u0301.txt";
+    const nfc = nfd.normalize("NFC");
+    const mirror = { ...base, mode: "mirror" as const };
+    // A server that stores names NFC lists the file a run wrote as NFD in NFC: one file.
+    const one = planSync(
+      [file(nfd, 1, 5), dir("Pho\u0308tos")],
+      [file(nfc, 1, 5), dir("Ph\u00f6tos")],
+      mirror,
+    );
+    expect(kinds(one)).toEqual(["descend Pho\u0308tos", `skip ${nfd}`]);
+    expect(one).toContainEqual({ kind: "descend", path: "Pho\u0308tos", source: true, target: true });
+    expect(kinds(planSync([file(nfd, 2, 5)], [file(nfc, 1, 5)], mirror))).toEqual([`update ${nfd} (size)`]);
+    // A target holding both spellings keeps them apart: the one the source lacks is an extra.
+    expect(kinds(planSync([file(nfd, 1, 5)], [file(nfc, 1, 5), file(nfd, 1, 5)], mirror))).toEqual([
+      `delete ${nfc}`,
+      `skip ${nfd}`,
+    ]);
+    // So does a source holding both: each its own, the target's spelling matched exactly first.
+    expect(kinds(planSync([file(nfd, 1, 5), file(nfc, 1, 5)], [file(nfc, 1, 5)], mirror))).toEqual([
+      `copy ${nfd}`,
+      `skip ${nfc}`,
+    ]);
+  });
+
   it("marks whether a directory exists on each side", () => {
     const actions = planSync([dir("both"), dir("src")], [dir("both"), dir("tgt")], {
       ...base,

@@ -15,6 +15,12 @@ const selectAll = (): boolean => true;
  *   except those `directoryFilter` prunes (their whole subtree is excluded).
  * - A file on one side and a directory on the other → `conflict`; so are two source names differing
  *   only in case when `caseInsensitive`.
+ * - A name matches the target's same name; failing that, one spelled in the other Unicode form (NFC
+ *   or NFD; also in another case when `caseInsensitive`) that no source name has exactly: a server
+ *   that stores names NFC (Nextcloud) lists `café` composed after `café` decomposed was written,
+ *   and a mirror that took them for two files copied the one and deleted the other: the file it had
+ *   just written (rclone matches them too, unless --no-unicode-normalization). A target that holds
+ *   both spellings is not such a server: there the one the source lacks is an extra.
  */
 export function planSync(source: Listing, target: Listing, options: PlanOptions): SyncAction[] {
   const filter = options.filter ?? selectAll;
@@ -23,27 +29,46 @@ export function planSync(source: Listing, target: Listing, options: PlanOptions)
   const overwrite = options.mode === "overwrite";
   // On a case-insensitive side "A.txt" and "a.txt" are one file: match them, or a mirror would
   // copy "A.txt" over "a.txt" and then delete "a.txt" — the file it just wrote.
-  const key = options.caseInsensitive ? (path: string) => path.toLowerCase() : (path: string) => path;
+  const key = options.caseInsensitive
+    ? (path: string) => path.normalize("NFC").toLowerCase()
+    : (path: string) => path.normalize("NFC");
+  // Where a side is case-insensitive, a second source name that differs only in case is a conflict.
+  const caseTwins = new Set<FileEntry | DirectoryEntry>();
+  if (options.caseInsensitive) {
+    const seen = new Set<string>();
+    for (const entry of source) {
+      const folded = entry.path.toLowerCase();
+      if (seen.has(folded)) caseTwins.add(entry);
+      seen.add(folded);
+    }
+  }
   const targets = new Map<string, FileEntry | DirectoryEntry>();
-  for (const entry of target) targets.set(key(entry.path), entry);
-  const seen = options.caseInsensitive ? new Set<string>() : undefined;
+  for (const entry of target) targets.set(entry.path, entry);
+  const sourcePaths = new Set<string>();
+  for (const entry of source) if (!caseTwins.has(entry)) sourcePaths.add(entry.path);
+  const alike = new Map<string, FileEntry | DirectoryEntry>();
+  for (const entry of target) if (!sourcePaths.has(entry.path)) alike.set(key(entry.path), entry);
+  const counterpart = (path: string): FileEntry | DirectoryEntry | undefined => {
+    const exact = targets.get(path);
+    if (exact) return exact;
+    const folded = key(path);
+    const other = alike.get(folded);
+    if (other) alike.delete(folded);
+    return other;
+  };
   const actions: SyncAction[] = [];
 
   for (const entry of source) {
-    const folded = key(entry.path);
-    if (seen) {
-      if (seen.has(folded)) {
-        actions.push({
-          kind: "conflict",
-          path: entry.path,
-          message: "another source name differs only in case",
-        });
-        continue;
-      }
-      seen.add(folded);
+    if (caseTwins.has(entry)) {
+      actions.push({
+        kind: "conflict",
+        path: entry.path,
+        message: "another source name differs only in case",
+      });
+      continue;
     }
-    const other = targets.get(folded);
-    if (other) targets.delete(folded);
+    const other = counterpart(entry.path);
+    if (other) targets.delete(other.path);
     if (entry.kind === "directory") {
       if (!walk(entry.path)) continue;
       if (other?.kind === "file") {

@@ -341,7 +341,11 @@ class SyncRun {
       await this.hashSlots.acquire();
       const [a, b] = await withRetry(
         () =>
-          Promise.all([this.source.hash(check.path, check.hash), this.target.hash(check.path, check.hash)]),
+          Promise.all([
+            this.source.hash(check.path, check.hash),
+            // The target's own spelling: it may be the same name in another Unicode form or case.
+            this.target.hash(check.target.path, check.hash),
+          ]),
         this.retry,
         this.stopper.signal,
       ).finally(() => this.hashSlots.release());

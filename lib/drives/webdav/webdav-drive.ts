@@ -132,11 +132,16 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
     return toEntry(path, item) as FileEntry;
   };
 
-  /** The path a folder's own item has in a PROPFIND answer of it. */
+  /**
+   * The path a folder's own item has in a PROPFIND answer of it, NFC, as `answered` reads an
+   * item's: a server that stores names NFC (Nextcloud) answers a folder asked for as `Pho\u0308tos` as
+   * `Ph\u00f6tos`, its own item and its entries alike.
+   */
   const selfPath = (dir: string): string => {
     const url = http.urlOf(dir, { directory: true });
-    return hrefPath(url, url);
+    return hrefPath(url, url).normalize("NFC");
   };
+  const answered = (item: DavItem): string => item.path.normalize("NFC");
 
   /**
    * Whether a listed item is an entry of the folder whose own path is `self`: one deeper is not (a
@@ -145,8 +150,9 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
    */
   const childOf = (item: DavItem, self: string, dir: string): boolean => {
     const within = self === "/" ? "/" : `${self}/`;
-    if (item.path.startsWith(within) && item.path.slice(within.length).includes("/")) return false;
-    if (!item.path.startsWith(within) || item.name === "" || item.name === "." || item.name === "..") {
+    const path = answered(item);
+    if (path.startsWith(within) && path.slice(within.length).includes("/")) return false;
+    if (!path.startsWith(within) || item.name === "" || item.name === "." || item.name === "..") {
       throw new DriveError(
         `webdav list "${dir}": the server answered for ${JSON.stringify(item.path)}, which is no entry of ${JSON.stringify(self)} (outside the folder, or named "." or "..")`,
         dir,
@@ -267,7 +273,7 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
       const temps: string[] = [];
       try {
         for await (const item of propfind(dir, "1", listOptions?.signal)) {
-          if (item.path === self) {
+          if (answered(item) === self) {
             if (!item.directory) throw new DirectoryNotFoundError(`webdav list "${dir}": is a file`, dir);
             continue;
           }
@@ -405,7 +411,7 @@ export function createWebdavDrive(options: WebdavDriveOptions): Drive {
       const self = selfPath(dir);
       try {
         for await (const item of propfind(dir, "1")) {
-          if (item.path !== self)
+          if (answered(item) !== self)
             throw new DirectoryNotEmptyError(`webdav rmdir "${dir}": directory not empty`, dir);
           if (!item.directory) throw new DirectoryNotFoundError(`webdav rmdir "${dir}": is a file`, dir);
         }

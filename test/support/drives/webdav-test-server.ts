@@ -1,5 +1,5 @@
 import { utimesSync } from "node:fs";
-import type { Server } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import webdavServer from "webdav-server";
@@ -16,6 +16,12 @@ export interface WebdavTestServerOptions {
    * `X-OC-MTime: accepted`. Needs `root` (the mod time is set on disk).
    */
   readonly ocMtime?: boolean;
+  /**
+   * Store every name in this Unicode form, whatever form a request spells it in, as Nextcloud does
+   * (NFC): the request path and `Destination` are normalized before the server sees them, so
+   * `cafe\u0301.txt` and `caf\u00e9.txt` are one file, listed as NFC.
+   */
+  readonly normalizeNames?: "NFC" | "NFD";
 }
 
 export interface WebdavTestServer {
@@ -85,6 +91,23 @@ export async function startWebdavTestServer(
   const http = await new Promise<Server>((resolve) =>
     server.start((started) => resolve(started as unknown as Server)),
   );
+  const form = options.normalizeNames;
+  if (form) {
+    const normalize = (url: string): string => {
+      const parsed = new URL(url, "http://x");
+      const path = parsed.pathname
+        .split("/")
+        .map((segment) => encodeURIComponent(decodeURIComponent(segment).normalize(form)))
+        .join("/");
+      return url.startsWith("/") ? `${path}${parsed.search}` : new URL(`${path}${parsed.search}`, url).href;
+    };
+    // Ahead of webdav-server's own listener, which reads the URL once the request arrives.
+    http.prependListener("request", (request: IncomingMessage) => {
+      request.url = normalize(request.url ?? "/");
+      const destination = request.headers.destination;
+      if (typeof destination === "string") request.headers.destination = normalize(destination);
+    });
+  }
   const { port } = http.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
