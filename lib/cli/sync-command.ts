@@ -6,6 +6,7 @@ import {
   createPathFilter,
   DEFAULT_SYNC_OPTIONS,
   deletesExtras,
+  FilterRuleError,
   parseMaxDelete,
   SYNC_MODES,
   type SyncOptions,
@@ -103,9 +104,17 @@ function parse(args: string[]): SyncArgs {
   };
   try {
     createPathFilter(include, exclude);
-    if (values["max-delete"] !== undefined) options.maxDelete = parseMaxDelete(values["max-delete"]);
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    // The flag as typed, not the API's field path (include.0).
+    if (!(error instanceof FilterRuleError)) throw error;
+    throw new UsageError(`--${error.field} #${error.index + 1}: ${error.reason}`);
+  }
+  if (values["max-delete"] !== undefined) {
+    try {
+      options.maxDelete = parseMaxDelete(values["max-delete"]);
+    } catch (error) {
+      throw new UsageError(`--max-delete: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   return { source, target, json: values.json ?? false, options, drives: values.drives, url: values.url };
 }

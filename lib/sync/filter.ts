@@ -8,7 +8,7 @@ export class FilterRuleError extends Error {
   constructor(
     readonly field: "include" | "exclude",
     readonly index: number,
-    reason: string,
+    readonly reason: string,
   ) {
     super(`${field}.${index}: ${reason}`);
   }

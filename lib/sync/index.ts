@@ -4,7 +4,7 @@ import type { SyncOptions } from "./types.ts";
 export { locationsOverlap } from "../drives/overlap.ts";
 export { resolveCompare } from "./compare.ts";
 export { type DeleteDeferredResult, deleteDeferred, type RunPart } from "./delete-deferred.ts";
-export { createDirectoryFilter, createPathFilter } from "./filter.ts";
+export { createDirectoryFilter, createPathFilter, FilterRuleError } from "./filter.ts";
 export { parseMaxDelete } from "./max-delete.ts";
 export { planSync } from "./plan.ts";
 export { syncDrives } from "./sync-drives.ts";
