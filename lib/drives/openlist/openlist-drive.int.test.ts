@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { rmSync } from "node:fs";
 import { readdir, stat as statFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,7 +7,9 @@ import { runDriveContract } from "../../../test/support/drives/drive-contract.ts
 import { type OpenListFixture, startOpenListFixture } from "../../../test/support/drives/openlist-fixture.ts";
 import { listAll, readBytes, streamOf } from "../../../test/support/drives/streams.ts";
 import { refusedAddress } from "../../../test/support/net/refused-address.ts";
+import { DEFAULT_SYNC_OPTIONS, syncDrives } from "../../sync/index.ts";
 import { AuthenticationError, DirectoryNotFoundError, DriveError, isRetryable } from "../errors.ts";
+import { createMemoryDrive } from "../memory/memory-drive.ts";
 import { createOpenListDrive } from "./openlist-drive.ts";
 import { probeOpenListModTime } from "./probe-mod-time.ts";
 
@@ -50,6 +53,38 @@ describe("openlist drive", () => {
       Array.from({ length: 10 }, (_, i) => `f${i}.txt`),
     );
     expect(f.server.requests.slice(before).map((r) => r.path)).toEqual(Array(3).fill("/api/fs/list"));
+  });
+
+  it("lists a folder again when it changed between pages, so a mirror never deletes what is still there", {
+    timeout: 30_000,
+  }, async () => {
+    // OpenList's Local storage is not cached: each page is a new read of the folder, so a file
+    // removed after page 1 shifts page 2 by one and an entry fell between the pages unseen.
+    let lists = 0;
+    let change: (() => void) | undefined;
+    const changing = await startOpenListFixture({
+      throttle: (request) => {
+        if (request.path === "/api/fs/list" && ++lists === 2) change?.();
+        return undefined;
+      },
+    });
+    try {
+      const source = await changing.drive("/local", { pageSize: 4 });
+      const names = Array.from({ length: 10 }, (_, i) => `f${i}.txt`);
+      for (const name of names) await write(source, name, name);
+      const target = createMemoryDrive();
+      for (const name of names) await write(target, name, name);
+      const [folder] = await readdir(changing.disks["/local"] ?? "");
+      change = () => rmSync(join(changing.disks["/local"] ?? "", folder ?? "", "f0.txt"));
+      lists = 0;
+
+      const result = await syncDrives(source, target, { ...DEFAULT_SYNC_OPTIONS, mode: "mirror" });
+      expect(result).toMatchObject({ status: "SUCCESS", deleted: 1 });
+      expect((await listAll(target, "")).map((entry) => entry.path)).toEqual(names.slice(1));
+      expect(lists).toBeGreaterThan(3); // page 1, page 2 (changed), then the whole folder again
+    } finally {
+      await changing.stop();
+    }
   });
 
   it("keeps the mod time on a Local storage: Last-Modified reaches the file on disk", async () => {

@@ -7,6 +7,7 @@ import {
   checkPath,
   type Drive,
   type DriveFeatures,
+  type Entry,
   type FileEntry,
   type HashType,
   joinPath,
@@ -47,6 +48,8 @@ interface ListData {
 }
 
 const DEFAULT_PAGE_SIZE = 1000;
+/** Listings of one folder, each changed under its paging, before the listing fails (retryable). */
+const LIST_ATTEMPTS = 3;
 const HASHES: readonly HashType[] = ["md5", "sha1", "sha256"];
 const HASH_HEADERS: Record<HashType, string> = {
   md5: "X-File-Md5",
@@ -147,6 +150,52 @@ export function createOpenListDrive(options: OpenListDriveOptions): Drive {
     return (response.body ?? new Blob([]).stream()) as ReadableStream<Uint8Array>;
   };
 
+  /**
+   * A folder's entries, page by page, or undefined when the folder changed between pages: OpenList
+   * pages by position in a listing it reads anew for each page where the storage is not cached
+   * (Local), so a file removed after page 1 shifts page 2 and an entry fell between the pages unseen,
+   * and a mirror deleted its copy. A changed `total` or a name seen twice tells; the caller then
+   * lists the folder again.
+   */
+  const listPages = async (
+    dir: string,
+    signal: AbortSignal | undefined,
+  ): Promise<{ entries: Entry[]; temps: string[] } | undefined> => {
+    const entries: Entry[] = [];
+    const temps: string[] = [];
+    const names = new Set<string>();
+    let total: number | undefined;
+    for (let page = 1; ; page++) {
+      let data: ListData;
+      try {
+        data = await client.call<ListData>(
+          "/api/fs/list",
+          // Only the first page refreshes: the later ones come from the cache it filled.
+          { path: remote(dir), page, per_page: pageSize, refresh: options.refresh === true && page === 1 },
+          signal,
+        );
+      } catch (error) {
+        throw toOpenListError(error, "list", dir, "directory");
+      }
+      const content = data.content ?? [];
+      total ??= data.total;
+      if (data.total !== total) return undefined;
+      for (const obj of content) {
+        if (names.has(obj.name)) return undefined;
+        names.add(obj.name);
+        if (TEMP_NAME.test(obj.name)) {
+          // Uploads a killed run left (files; a copy's temporary folder is resumed by its continuation).
+          if (!obj.is_dir && isStaleTemp(obj.name, Date.parse(obj.modified ?? "")))
+            temps.push(joinPath(dir, obj.name));
+          continue;
+        }
+        entries.push(toEntry(joinPath(dir, obj.name), obj));
+      }
+      // Past the last page (an empty one) too: a server whose total counts what it does not list.
+      if (names.size >= total || content.length === 0) return { entries, temps };
+    }
+  };
+
   /** Stale temporary files the last listing of each folder saw (drive path → paths), for removeStaleTemps. */
   const staleTemps = new Map<string, string[]>();
 
@@ -156,33 +205,20 @@ export function createOpenListDrive(options: OpenListDriveOptions): Drive {
 
     async *list(dir, listOptions) {
       checkPath(dir, { allowRoot: true });
-      const signal = listOptions?.signal;
-      let seen = 0;
-      for (let page = 1; ; page++) {
-        let data: ListData;
-        try {
-          data = await client.call<ListData>(
-            "/api/fs/list",
-            // Only the first page refreshes: the later ones come from the cache it filled.
-            { path: remote(dir), page, per_page: pageSize, refresh: options.refresh === true && page === 1 },
-            signal,
+      for (let attempt = 1; ; attempt++) {
+        const listing = await listPages(dir, listOptions?.signal);
+        if (listing) {
+          if (listing.temps.length > 0) staleTemps.set(dir, listing.temps);
+          else staleTemps.delete(dir);
+          yield* listing.entries;
+          return;
+        }
+        if (attempt >= LIST_ATTEMPTS)
+          throw new DriveError(
+            `openlist list "${dir}": the folder changed while it was read page by page, ${LIST_ATTEMPTS} times in a row`,
+            dir,
+            { retryable: true },
           );
-        } catch (error) {
-          throw toOpenListError(error, "list", dir, "directory");
-        }
-        const content = data.content ?? [];
-        if (page === 1) staleTemps.delete(dir);
-        for (const obj of content) {
-          if (TEMP_NAME.test(obj.name)) {
-            // Uploads a killed run left (files; a copy's temporary folder is resumed by its continuation).
-            if (!obj.is_dir && isStaleTemp(obj.name, Date.parse(obj.modified ?? "")))
-              staleTemps.set(dir, [...(staleTemps.get(dir) ?? []), joinPath(dir, obj.name)]);
-            continue;
-          }
-          yield toEntry(joinPath(dir, obj.name), obj);
-        }
-        seen += content.length;
-        if (content.length === 0 || seen >= data.total) return;
       }
     },
 
