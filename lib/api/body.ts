@@ -59,7 +59,12 @@ export function readJsonBody(event: ApiEvent): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw badRequest(`request body is not valid JSON: ${(error as Error).message}`, undefined, error);
+    // Never JSON.parse's own message: it quotes the text around the fault ('Unexpected token 'Z',
+    // ..."password":Zq9SECRETz"... is not valid JSON'), and a body may carry a drive's secrets.
+    const position = /at position (\d+)/.exec((error as Error).message)?.[1];
+    throw badRequest(
+      `request body is not valid JSON${position === undefined ? "" : ` (at character ${Number(position) + 1})`}`,
+    );
   }
 }
 

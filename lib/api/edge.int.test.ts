@@ -228,6 +228,24 @@ describe("request bodies", () => {
     }
   });
 
+  it("never quotes a body that is not JSON: it may carry a secret (a password typed unquoted)", async () => {
+    for (const body of [
+      '{"name":"nas","type":"webdav","password":Zq9SECRETzz}',
+      'x{"password":"Zq9SECRETzz"}',
+      '{"password":"Zq9SECRETzz"} trailing',
+    ]) {
+      const reply = await stack.call({
+        method: "POST",
+        path: "/api/v1/drives",
+        headers: { ...auth, ...json },
+        body,
+      });
+      expectError(reply, 400, "BAD_REQUEST");
+      expect(JSON.stringify(reply.body)).not.toMatch(/Zq9|SECRET|password/);
+      expect(reply.body.error.message).toMatch(/^request body is not valid JSON( \(at character \d+\))?$/);
+    }
+  });
+
   it.each([
     ["[1,2]", "an array"],
     ["null", "null"],
