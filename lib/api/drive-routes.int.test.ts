@@ -1,4 +1,6 @@
 import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -235,6 +237,79 @@ describe("drives API", () => {
     expect(await stack.store.drives.get("nas")).toBeUndefined();
     expect(JSON.parse(await readFile(stack.secretFile, "utf8")).drives.nas).toBeUndefined();
     expectError(await stack.call({ method: "DELETE", path: `${DRIVES}/nas` }), 404, "NOT_FOUND");
+  });
+});
+
+describe("a PATCH that moves where a drive's secrets go", () => {
+  it("must send the secrets again: kept, they went to the new server (a check read them off it)", async () => {
+    const seen: string[] = [];
+    const elsewhere = createServer((request, response) => {
+      seen.push(`${request.method} ${request.headers.authorization ?? ""}`);
+      request.resume();
+      response.writeHead(401).end();
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, "127.0.0.1", resolve));
+    const there = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+    try {
+      const body = { name: "moving", type: "webdav", url: dav.url, username: "alice", password: PASSWORD };
+      expect((await stack.call({ method: "POST", path: DRIVES, body })).status).toBe(201);
+      const moved = await stack.call({ method: "PATCH", path: `${DRIVES}/moving`, body: { url: there } });
+      expectError(moved, 400, "VALIDATION_FAILED");
+      expect(moved.body.error.details).toEqual([
+        { path: "url", message: expect.stringMatching(/stored password: send password again/) },
+      ]);
+      expect((await stack.call({ method: "GET", path: `${DRIVES}/moving` })).body).toMatchObject({
+        url: dav.url,
+        version: 1,
+      });
+      expect((await stack.call({ method: "POST", path: `${DRIVES}/moving/check` })).body).toEqual({
+        ok: true,
+      });
+      expect(seen).toEqual([]);
+      // Other settings change as before; a move that brings its secrets, or drops them, is taken.
+      const renamed = await stack.call({
+        method: "PATCH",
+        path: `${DRIVES}/moving`,
+        body: { username: "bob" },
+      });
+      expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+      const again = await stack.call({
+        method: "PATCH",
+        path: `${DRIVES}/moving`,
+        body: { url: there, password: "for-the-new-server" },
+      });
+      expect(again.status, JSON.stringify(again.body)).toBe(200);
+      expect(
+        (
+          await stack.call({
+            method: "PATCH",
+            path: `${DRIVES}/moving`,
+            body: { url: dav.url, password: null },
+          })
+        ).body,
+      ).toMatchObject({ url: dav.url, secrets_set: [] });
+      // The same rule for OpenList's url and S3's endpoint.
+      for (const [drive, field, value] of [
+        [{ name: "ol", type: "openlist", url: dav.url, token: "tok-1" }, "url", there],
+        [
+          { name: "bucket", type: "s3", access_key_id: "AKIA1", secret_access_key: "sk-1" },
+          "endpoint",
+          there,
+        ],
+      ] as const) {
+        expect((await stack.call({ method: "POST", path: DRIVES, body: drive })).status).toBe(201);
+        const reply = await stack.call({
+          method: "PATCH",
+          path: `${DRIVES}/${drive.name}`,
+          body: { [field]: value },
+        });
+        expectError(reply, 400, "VALIDATION_FAILED");
+        expect(reply.body.error.details[0]).toMatchObject({ path: field });
+      }
+      expect(seen).toEqual([]);
+    } finally {
+      elsewhere.close();
+    }
   });
 });
 

@@ -19,6 +19,12 @@ export interface DriveType {
   /** Names of the fields that are secrets: kept in the secret store, shown only in `secrets_set`. */
   readonly secrets: readonly string[];
   /**
+   * The settings that say where the secrets are sent (a server's URL or endpoint). A change of one
+   * must come with the secrets again: kept, they would go to the new place, so anyone allowed to
+   * PATCH a drive, yet never shown its secrets, could read them off a server of their own.
+   */
+  readonly secretsGoTo?: readonly string[];
+  /**
    * Rules across fields of a complete drive (e.g. both S3 keys or neither), and rules of the place it
    * is stored in (`context`: a local root inside the allowed roots): `{path, message}` per problem.
    */

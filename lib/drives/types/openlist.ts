@@ -24,6 +24,7 @@ export const openlistDriveType: DriveType = {
     keeps_mod_times: z.boolean().optional(),
   },
   secrets: ["password", "token"],
+  secretsGoTo: ["url"],
   check(fields) {
     const login = fields.username !== undefined || fields.password !== undefined;
     if (fields.token !== undefined && login)

@@ -32,6 +32,7 @@ export const s3DriveType: DriveType = {
     secret_access_key: secretField("secret_access_key").optional(),
   },
   secrets: ["access_key_id", "secret_access_key"],
+  secretsGoTo: ["endpoint"],
   check(fields) {
     const keys = [fields.access_key_id, fields.secret_access_key].filter((value) => value !== undefined);
     return keys.length === 1

@@ -13,6 +13,7 @@ export const webdavDriveType: DriveType = {
     vendor: z.enum(["nextcloud", "owncloud", "other"]).optional(),
   },
   secrets: ["password"],
+  secretsGoTo: ["url"],
   locate(fields, path) {
     const url = String(fields.url).replace(/\/+$/, "");
     const segments = refSegments(path).map(encodeURIComponent);

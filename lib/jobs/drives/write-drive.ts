@@ -108,10 +108,26 @@ export async function changeDrive(
   return record;
 }
 
-/** A PATCH: the fields sent replace the stored ones, `null` removes one, the rest stay (secrets too). */
+/**
+ * A PATCH: the fields sent replace the stored ones, `null` removes one, the rest stay (secrets too),
+ * except that a PATCH moving where the secrets go (`secretsGoTo`: a WebDAV or OpenList `url`, an S3
+ * `endpoint`) must send each stored secret again (or `null`): refused otherwise, naming the field.
+ */
 export const patchFields =
   (patch: DriveFields) =>
-  (current: DriveFields): DriveFields => {
+  (current: DriveFields, type: DriveType): DriveFields => {
+    const kept = type.secrets.filter((secret) => current[secret] !== undefined && !(secret in patch));
+    const moved = (type.secretsGoTo ?? []).filter(
+      (field) => field in patch && (patch[field] ?? undefined) !== current[field],
+    );
+    if (kept.length > 0 && moved.length > 0) {
+      throw new DriveValidationError(
+        moved.map((field) => ({
+          path: field,
+          message: `a new ${field} would be sent the stored ${kept.join(" and ")}: send ${kept.join(" and ")} again in this PATCH (or null to drop it)`,
+        })),
+      );
+    }
     const next: Record<string, unknown> = { ...current };
     for (const [key, value] of Object.entries(patch)) {
       if (value === null) delete next[key];
