@@ -107,10 +107,24 @@ export class OpenListClient {
     return token;
   }
 
-  /** One HTTP request through the rate gate; turns HTTP-level failures (proxies, 429, network) into errors. */
+  /**
+   * One HTTP request through the rate gate; turns HTTP-level failures (proxies, 429, network) into
+   * errors. A redirect is followed only where the caller asks (a `/d/` download, whose storage link
+   * may be elsewhere): fetch re-sends a 307/308's body to wherever it points, and API calls carry
+   * the login's password or a file's bytes, so any other redirect fails, naming where it leads.
+   */
   async fetch(path: string, init: RequestInit & { signal?: AbortSignal }): Promise<Response> {
     await this.gate?.beforeRequest(init.signal ?? undefined);
-    const response = await fetch(`${this.origin}${path}`, init);
+    const response = await fetch(`${this.origin}${path}`, { redirect: "manual", ...init });
+    if (init.redirect === undefined && response.status >= 300 && response.status < 400) {
+      await response.body?.cancel();
+      const location = response.headers.get("location");
+      const where = location === null ? "nowhere" : new URL(location, `${this.origin}${path}`).origin;
+      throw new HttpStatusError(
+        response.status,
+        `redirects to ${where}, not followed (the request carries credentials or file bytes): set the drive's url to the server it leads to`,
+      );
+    }
     if (response.status === 429) {
       const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
       this.gate?.throttled(retryAfterMs);

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
 import { readdir, stat as statFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDriveContract } from "../../../test/support/drives/drive-contract.ts";
@@ -84,6 +86,51 @@ describe("openlist drive", () => {
       expect(lists).toBeGreaterThan(3); // page 1, page 2 (changed), then the whole folder again
     } finally {
       await changing.stop();
+    }
+  });
+
+  it("follows no redirect of its API calls: the login's password and an upload's bytes went along", async () => {
+    const seen: string[] = [];
+    const elsewhere = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk) => {
+        body += chunk;
+      });
+      request.on("end", () => {
+        seen.push(`${request.method} ${request.url} ${body}`);
+        response.writeHead(200, { "content-type": "application/json" });
+        response.end(
+          JSON.stringify({ code: 200, message: "success", data: { token: "t", content: [], total: 0 } }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, "localhost", resolve));
+    const there = `http://localhost:${(elsewhere.address() as AddressInfo).port}`;
+    const front = createServer((request, response) => {
+      request.resume();
+      response.writeHead(307, { location: `${there}${request.url}` }).end();
+    });
+    await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
+    try {
+      const drive = createOpenListDrive({
+        url: `http://127.0.0.1:${(front.address() as AddressInfo).port}`,
+        username: "admin",
+        password: "pw-never-elsewhere",
+      });
+      const listed = await listAll(drive, "").catch((e: unknown) => e);
+      expect(listed).toBeInstanceOf(DriveError);
+      expect((listed as DriveError).message).toMatch(
+        /HTTP 307: redirects to http:\/\/localhost:\d+, not followed/,
+      );
+      const token = createOpenListDrive({
+        url: `http://127.0.0.1:${(front.address() as AddressInfo).port}`,
+        token: "tk",
+      });
+      await expect(write(token, "a.txt", "private bytes")).rejects.toThrow(/HTTP 307/);
+      expect(seen).toEqual([]);
+    } finally {
+      front.close();
+      elsewhere.close();
     }
   });
 
