@@ -5,7 +5,6 @@ import { assertLocalAllowed, confineLocal, type LocalRoots, localRootsFrom } fro
 import { parseLocation } from "../drives/location.ts";
 import type { DriveExtras } from "../drives/open-drive.ts";
 import { ENV } from "../env.ts";
-import { createDeadLetterHandler } from "../jobs/dead-letter-handler.ts";
 import type { JobLog } from "../jobs/deps.ts";
 import type { DriveDeps } from "../jobs/drives/deps.ts";
 import { migrateConfigCredentials } from "../jobs/drives/migrate-credentials.ts";
@@ -13,7 +12,6 @@ import { createDriveResolver } from "../jobs/drives/resolve-drive.ts";
 import type { WorkerDeps } from "../jobs/run-sync-job/types.ts";
 import { refreshSchedules } from "../jobs/schedule-sync.ts";
 import { createWorkerHandler } from "../jobs/worker-handler.ts";
-import { DEAD_LETTER_TIMEOUT_S } from "../queue/redrive.ts";
 import { createSqsProducer } from "../queue/sqs-producer.ts";
 import { listingMemosIn } from "../reports/listing-memos.ts";
 import { createFileReportBlobs } from "../reports/local/file-report-blobs.ts";
@@ -23,6 +21,7 @@ import { createFileSecretStore, SECRET_FILE_NAME } from "../secrets/file/file-se
 import { newId } from "../store/ids.ts";
 import { createStore } from "../store/store.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
+import { startDeadLetterConsumer } from "./dead-letters.ts";
 import { type BackendSettings, connectBackends, type DevBackends } from "./dev-backends.ts";
 import { createDevClock } from "./dev-clock.ts";
 import { startHttpServer } from "./http-server.ts";
@@ -168,22 +167,11 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       invocationTimeoutMs: options.invocationTimeoutMs ?? 15 * 60_000,
       log,
     });
-    // The dead-letter queue's consumer, as on AWS (functions/dead-letter.ts): a message no worker
-    // delivery settled ends its run FAILURE, DEAD_LETTERED.
-    const deadLetters = startPoller({
+    // The dead-letter queue's consumer, as on AWS (functions/dead-letter.ts).
+    const deadLetters = startDeadLetterConsumer({
       sqs: backends.sqs,
-      queueUrl: backends.queues.dlqUrl,
-      queueArn: backends.queues.dlqArn,
-      handler: createDeadLetterHandler({
-        runs: store.runs,
-        configs: store.configs,
-        leases: store.leases,
-        clock: clock.date,
-        log,
-      }),
-      concurrency: 1,
-      invocationTimeoutMs: DEAD_LETTER_TIMEOUT_S * 1000,
-      retryDelaySeconds: 6 * DEAD_LETTER_TIMEOUT_S,
+      queues: backends.queues,
+      deps: { runs: store.runs, configs: store.configs, leases: store.leases, clock: clock.date },
       log,
     });
     stopWorker = async () => {

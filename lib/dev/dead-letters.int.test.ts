@@ -2,16 +2,15 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sharedEmulators, uniqueName } from "../../test/support/emulators/shared-emulators.ts";
-import { startPoller } from "../dev/poller.ts";
-import { ensureSyncQueues, type SyncQueues } from "../dev/queues.ts";
+import type { JobLog } from "../jobs/deps.ts";
 import { scheduleMessage, taskMessage } from "../queue/message.ts";
 import { newId, scheduledTaskId } from "../store/ids.ts";
 import { newRun, type Run } from "../store/run.ts";
 import { createDocumentClient, createStore, type Store } from "../store/store.ts";
 import { newSyncConfig, type SyncConfig, SyncConfigInputSchema } from "../store/sync-config.ts";
 import { ensureTable } from "../store/table.ts";
-import { createDeadLetterHandler } from "./dead-letter-handler.ts";
-import type { JobLog } from "./deps.ts";
+import { startDeadLetterConsumer } from "./dead-letters.ts";
+import { ensureSyncQueues, type SyncQueues } from "./queues.ts";
 
 /**
  * The dead-letter consumer on the tier's emulators: messages in a real fauxqs dead-letter queue,
@@ -85,22 +84,15 @@ const until = async (check: () => Promise<boolean>, what: string) => {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 };
-/** The consumer on the dead-letter queue, fed as the dev stack feeds it (failed records back after 1 s). */
+/** The consumer on the dead-letter queue as the dev stack runs it, failed records back after 1 s. */
 const startConsumer = () =>
-  startPoller({
+  startDeadLetterConsumer({
     sqs,
-    queueUrl: queues.dlqUrl,
-    queueArn: queues.dlqArn,
-    handler: createDeadLetterHandler({
-      runs: store.runs,
-      configs: store.configs,
-      leases: store.leases,
-      clock,
-      log,
-    }),
-    concurrency: 1,
-    waitTimeSeconds: 1,
+    queues,
+    deps: { runs: store.runs, configs: store.configs, leases: store.leases, clock },
+    log,
     retryDelaySeconds: 1,
+    waitTimeSeconds: 1,
   });
 /** The consumer until `done`; the queue is empty afterwards. */
 async function consume(done: () => Promise<boolean>, what: string): Promise<void> {
