@@ -165,12 +165,30 @@ export class OpenListClient {
       },
     });
     const text = await response.text();
-    if (response.status !== 200) throw new HttpStatusError(response.status, text.slice(0, 200));
+    if (response.status !== 200) throw new HttpStatusError(response.status, this.masked(text).slice(0, 200));
+    let reply: Reply;
     try {
-      return JSON.parse(text) as Reply;
+      reply = JSON.parse(text) as Reply;
     } catch {
-      throw new HttpStatusError(response.status, `not a JSON reply: ${text.slice(0, 100)}`);
+      throw new HttpStatusError(response.status, `not a JSON reply: ${this.masked(text).slice(0, 100)}`);
     }
+    if (typeof reply.message === "string") reply.message = this.masked(reply.message);
+    return reply;
+  }
+
+  /**
+   * A server's text, for an error message, with this client's secrets as `***`: a server, or a proxy
+   * in front of it, may quote the request it refused, and a login's body is the password. Also as
+   * the JSON string the body carried it in (quotes and non-ASCII escaped).
+   */
+  private masked(text: string): string {
+    let out = text;
+    for (const secret of [this.auth.password, this.auth.token, this.token]) {
+      if (!secret) continue;
+      for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)]))
+        out = out.split(form).join("***");
+    }
+    return out;
   }
 
   /**

@@ -134,6 +134,43 @@ describe("openlist drive", () => {
     }
   });
 
+  it("masks its secrets in what a server echoes back into an error (the login's body is the password)", async () => {
+    const password = 'pw "echoed" ü-77';
+    // A server, or a proxy in front, that quotes the request it refused: as HTTP 400, and as OpenList's reply.
+    for (const answer of [
+      (body: string) => ({ status: 400, body: `bad request: ${body}` }),
+      (body: string) => ({
+        status: 200,
+        body: JSON.stringify({ code: 400, message: `cannot parse ${body}` }),
+      }),
+    ]) {
+      const echo = createServer((request, response) => {
+        let body = "";
+        request.on("data", (chunk) => {
+          body += chunk;
+        });
+        request.on("end", () => {
+          const { status, body: text } = answer(body);
+          response.writeHead(status, { "content-type": "application/json" }).end(text);
+        });
+      });
+      await new Promise<void>((resolve) => echo.listen(0, "127.0.0.1", resolve));
+      try {
+        const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+        const error = await listAll(createOpenListDrive({ url, username: "admin", password }), "").catch(
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(DriveError);
+        const message = (error as DriveError).message;
+        expect(message).toMatch(/admin/); // the echo is there, its secret masked
+        expect(message).not.toContain("echoed");
+        expect(message).toContain("***");
+      } finally {
+        echo.close();
+      }
+    }
+  });
+
   it("keeps the mod time on a Local storage: Last-Modified reaches the file on disk", async () => {
     const drive = await f.drive("/local");
     const written = await write(drive, "a/b.txt", "b");
