@@ -107,7 +107,9 @@ async function consume(done: () => Promise<boolean>, what: string): Promise<void
 const ended = (taskId: string) => async () => (await store.runs.get(taskId))?.status === "FAILURE";
 
 describe("the dead-letter queue's consumer", () => {
-  it("ends a PENDING or STARTED run FAILURE, DEAD_LETTERED, saying the deliveries were exhausted; the config's last_run says so; the message is logged and acknowledged", async () => {
+  it("ends a PENDING or STARTED run FAILURE, DEAD_LETTERED, saying the deliveries were exhausted; the config's last_run says so; the message is logged and acknowledged", {
+    timeout: 90_000,
+  }, async () => {
     const config = await givenConfig();
     const pending = await givenManualRun(config);
     const started = await givenManualRun(config, "STARTED");
@@ -140,7 +142,7 @@ describe("the dead-letter queue's consumer", () => {
     });
   });
 
-  it("records a scheduled fire no worker ever saw as a FAILURE run", async () => {
+  it("records a scheduled fire no worker ever saw as a FAILURE run", { timeout: 90_000 }, async () => {
     const config = await givenConfig();
     const message = scheduleMessage(config.id, "2026-12-01T09:00:00Z");
     await dead(message);
@@ -154,7 +156,9 @@ describe("the dead-letter queue's consumer", () => {
     });
   });
 
-  it("leaves a run that ended as it ended, and drops a malformed body after logging it", async () => {
+  it("leaves a run that ended as it ended, and drops a malformed body after logging it", {
+    timeout: 90_000,
+  }, async () => {
     const config = await givenConfig();
     const run = await givenManualRun(config, "STARTED");
     await store.runs.update(run.task_id, { status: "SUCCESS", finished_at: now.toISOString() });
@@ -173,7 +177,9 @@ describe("the dead-letter queue's consumer", () => {
     );
   });
 
-  it("keeps the message of a STARTED run whose lease is live (a worker may be on it) and ends the run once the lease lapses", async () => {
+  it("keeps the message of a STARTED run whose lease is live (a worker may be on it) and ends the run once the lease lapses", {
+    timeout: 90_000,
+  }, async () => {
     const config = await givenConfig();
     const run = await givenManualRun(config, "STARTED");
     expect(await store.leases.acquire(config.id, { owner: run.task_id, ttl_ms: 60_000 })).toBe(true);
