@@ -13,6 +13,7 @@ import { type DriveExtras, driveFor } from "../lib/drives/open-drive.ts";
 import { ENV, requiredEnv } from "../lib/env.ts";
 import { createDriveResolver } from "../lib/jobs/drives/resolve-drive.ts";
 import { runMetrics } from "../lib/jobs/run-metrics.ts";
+import { workerSettingsFromEnv } from "../lib/jobs/run-sync-job/settings.ts";
 import { createWorkerHandler } from "../lib/jobs/worker-handler.ts";
 import { createSqsProducer } from "../lib/queue/sqs-producer.ts";
 import { reportsBucketMemos, reportsBucketUploader } from "../lib/reports/s3/reports-bucket.ts";
@@ -32,24 +33,27 @@ const secrets = createSsmSecretStore({
   path: requiredEnv(process.env, ENV.drivesParameterPath),
 });
 
-const worker = createWorkerHandler({
-  store,
-  resolveLocation: createDriveResolver({ records: store.drives, secrets }),
-  queue: createSqsProducer({ client: new SQSClient({}), queueUrl: requiredEnv(process.env, ENV.queueUrl) }),
-  // Local locations checked again at run time: a config stored earlier, or a symlink swapped since.
-  openDrive: confineLocal(
-    (location, name: string, extras?: DriveExtras) => driveFor(location, name, process.env, extras),
-    lambdaLocalRoots(process.env),
-  ),
-  clock: () => new Date(),
-  log: (level, message, data) => logger[level](message, data ?? {}),
-  reports: reportsBucketUploader(requiredEnv(process.env, ENV.reportsBucket)),
-  listingMemos: reportsBucketMemos(requiredEnv(process.env, ENV.reportsBucket)),
-  onRunFinished: (run) => {
-    for (const metric of runMetrics(run)) metrics.addMetric(metric.name, metric.unit, metric.value);
-    metrics.publishStoredMetrics();
+const worker = createWorkerHandler(
+  {
+    store,
+    resolveLocation: createDriveResolver({ records: store.drives, secrets }),
+    queue: createSqsProducer({ client: new SQSClient({}), queueUrl: requiredEnv(process.env, ENV.queueUrl) }),
+    // Local locations checked again at run time: a config stored earlier, or a symlink swapped since.
+    openDrive: confineLocal(
+      (location, name: string, extras?: DriveExtras) => driveFor(location, name, process.env, extras),
+      lambdaLocalRoots(process.env),
+    ),
+    clock: () => new Date(),
+    log: (level, message, data) => logger[level](message, data ?? {}),
+    reports: reportsBucketUploader(requiredEnv(process.env, ENV.reportsBucket)),
+    listingMemos: reportsBucketMemos(requiredEnv(process.env, ENV.reportsBucket)),
+    onRunFinished: (run) => {
+      for (const metric of runMetrics(run)) metrics.addMetric(metric.name, metric.unit, metric.value);
+      metrics.publishStoredMetrics();
+    },
   },
-});
+  workerSettingsFromEnv(process.env),
+);
 
 export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
   worker(event, context);

@@ -55,6 +55,7 @@ const EVERY_SETTING: Record<string, string> = {
   SYNCRON_JWT_AUDIENCE: "syncron",
   SYNCRON_API_TOKEN: "a-long-enough-api-token",
   SYNCRON_DEFAULT_TIMEZONE: "Asia/Shanghai",
+  SYNCRON_FANOUT_ENTRIES: "5000",
   SYNCRON_ALARM_EMAIL: "ops@example.com",
   SYNCRON_S3_BUCKETS: "photos,backups.example",
 };
@@ -182,7 +183,7 @@ describe.each(Object.keys(SCENARIOS) as ScenarioName[])("offline deploy check: %
       // roots: on Lambda local locations are refused.
       const optional: string[] = [
         ENV.localRoots,
-        ...[ENV.apiToken, ENV.defaultTimezone].filter((name) => !settings[name]),
+        ...[ENV.apiToken, ENV.defaultTimezone, ENV.fanoutEntries].filter((name) => !settings[name]),
       ];
       expect(set).toEqual(reads[fn].env.filter((name) => !optional.includes(name)));
     },

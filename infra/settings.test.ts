@@ -50,6 +50,9 @@ describe("readDeploySettings", () => {
   it("reads the default time zone of new configs and refuses one that is not an IANA zone", () => {
     expect(read({ SYNCRON_DEFAULT_TIMEZONE: "Asia/Shanghai" }).defaultTimezone).toBe("Asia/Shanghai");
     expect(read()).not.toHaveProperty("defaultTimezone");
+    expect(read({ SYNCRON_FANOUT_ENTRIES: "5000" }).fanoutEntries).toBe(5000);
+    expect(read({ SYNCRON_FANOUT_ENTRIES: "0" })).not.toHaveProperty("fanoutEntries");
+    expect(() => read({ SYNCRON_FANOUT_ENTRIES: "-3" })).toThrow(/^SYNCRON_FANOUT_ENTRIES="-3" is invalid/);
     expect(() => read({ SYNCRON_DEFAULT_TIMEZONE: "Asia/Peking" })).toThrow(
       'SYNCRON_DEFAULT_TIMEZONE="Asia/Peking" is invalid: expected an IANA time zone such as Asia/Shanghai or UTC.',
     );

@@ -20,6 +20,7 @@ export const DEPLOY_ENV = {
   workerTimeoutS: ENV.workerTimeoutS,
   apiToken: ENV.apiToken,
   defaultTimezone: ENV.defaultTimezone,
+  fanoutEntries: ENV.fanoutEntries,
   workerMemoryMb: "SYNCRON_WORKER_MEMORY_MB",
   maxConcurrency: "SYNCRON_MAX_CONCURRENCY",
   jwtIssuer: "SYNCRON_JWT_ISSUER",
@@ -55,6 +56,8 @@ export interface DeploySettings {
   apiToken?: string;
   /** The time zone of new configs that name none, set on the API function; unset: UTC. */
   defaultTimezone?: string;
+  /** Entries a run lists before it fans out across workers, set on the worker; unset (or 0): never. */
+  fanoutEntries?: number;
   alarmEmail?: string;
   /** AWS S3 buckets the worker may read and write with its role; none by default. */
   s3Buckets: string[];
@@ -88,6 +91,7 @@ const schema = z.object({
       }
     }, "expected an IANA time zone such as Asia/Shanghai or UTC")
     .optional(),
+  [DEPLOY_ENV.fanoutEntries]: z.coerce.number().int().min(0).optional(),
   [DEPLOY_ENV.alarmEmail]: z.email().optional(),
   // Comma-separated bucket names (S3's naming rules, no ARNs, no wildcards).
   [DEPLOY_ENV.s3Buckets]: z
@@ -159,6 +163,7 @@ export function readDeploySettings(input: {
   const apiToken = v[DEPLOY_ENV.apiToken];
   const alarmEmail = v[DEPLOY_ENV.alarmEmail];
   const defaultTimezone = v[DEPLOY_ENV.defaultTimezone];
+  const fanoutEntries = v[DEPLOY_ENV.fanoutEntries];
   return {
     stage: input.stage,
     production: isProductionStage(input.stage),
@@ -173,6 +178,7 @@ export function readDeploySettings(input: {
     auth,
     ...(apiToken === undefined ? {} : { apiToken }),
     ...(defaultTimezone === undefined ? {} : { defaultTimezone }),
+    ...(fanoutEntries ? { fanoutEntries } : {}),
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
     s3Buckets: (v[DEPLOY_ENV.s3Buckets] ?? "")
       .split(",")

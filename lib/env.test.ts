@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { apiEnvironment, deadLetterEnvironment, ENV, requiredEnv, workerEnvironment } from "./env.ts";
+import { workerSettingsFromEnv } from "./jobs/run-sync-job/settings.ts";
 
 const api = {
   table: "t",
@@ -68,6 +69,27 @@ describe("workerEnvironment", () => {
       SYNCRON_DRIVES_PARAMETER_PATH: "/syncron/ci/drives",
       SYNCRON_REPORTS_BUCKET: "reports-b",
     });
+  });
+
+  it("sets SYNCRON_FANOUT_ENTRIES only when the deployment configures it", () => {
+    const values = { table: "t", queueUrl: "q", drivesParameterPath: "/p", reportsBucket: "b" };
+    expect(workerEnvironment({ ...values, fanoutEntries: 5000 })).toMatchObject({
+      SYNCRON_FANOUT_ENTRIES: "5000",
+    });
+    expect(workerEnvironment(values)).not.toHaveProperty("SYNCRON_FANOUT_ENTRIES");
+  });
+});
+
+describe("workerSettingsFromEnv", () => {
+  it("reads SYNCRON_FANOUT_ENTRIES (unset, empty or 0: off) and names a bad value", () => {
+    expect(workerSettingsFromEnv({})).toEqual({});
+    expect(workerSettingsFromEnv({ SYNCRON_FANOUT_ENTRIES: " " })).toEqual({});
+    expect(workerSettingsFromEnv({ SYNCRON_FANOUT_ENTRIES: "0" })).toEqual({ fanoutEntries: 0 });
+    expect(workerSettingsFromEnv({ SYNCRON_FANOUT_ENTRIES: "5000" })).toEqual({ fanoutEntries: 5000 });
+    for (const bad of ["-1", "1.5", "lots", "1e3"])
+      expect(() => workerSettingsFromEnv({ SYNCRON_FANOUT_ENTRIES: bad })).toThrow(
+        `SYNCRON_FANOUT_ENTRIES="${bad}" is invalid: expected a whole number of entries (0: off)`,
+      );
   });
 });
 

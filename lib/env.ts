@@ -21,6 +21,7 @@
  * | `SYNCRON_DRIVES_PARAMETER_PATH` | ✓ |   ✓    | SSM path of the drives' secrets, `/syncron/<stage>/drives` (API writes, worker reads) |
  * | `SYNCRON_DEV_WORKER`          |     |        | `sst dev` stages only: the worker function the queue's stand-in (functions/dev-relay.ts) invokes; the relay reads `SYNCRON_TABLE` too (it ends the runs of messages on their last delivery) |
  * | `SYNCRON_DEFAULT_TIMEZONE`    |  ✓  |        | IANA time zone of new configs that name none (default UTC); a deploy setting, unset when not configured |
+ * | `SYNCRON_FANOUT_ENTRIES`      |     |   ✓    | entries a run lists before it hands folders to other workers (lib/jobs/fan-out); a deploy setting, unset (off) when not configured |
  */
 export const ENV = {
   table: "SYNCRON_TABLE",
@@ -38,6 +39,7 @@ export const ENV = {
   drivesParameterPath: "SYNCRON_DRIVES_PARAMETER_PATH",
   reportsBucket: "SYNCRON_REPORTS_BUCKET",
   defaultTimezone: "SYNCRON_DEFAULT_TIMEZONE",
+  fanoutEntries: "SYNCRON_FANOUT_ENTRIES",
   devWorker: "SYNCRON_DEV_WORKER",
 } as const;
 
@@ -84,6 +86,8 @@ export interface WorkerEnvValues<V> {
   queueUrl: V;
   drivesParameterPath: string;
   reportsBucket: V;
+  /** A deploy setting: a run fans out past this many listed entries. Omitted (off) when not configured. */
+  fanoutEntries?: number;
 }
 
 /** The API function's environment: exactly the variables of the table above marked "api". */
@@ -112,6 +116,7 @@ export function workerEnvironment<V>(values: WorkerEnvValues<V>): Record<string,
     [ENV.queueUrl]: values.queueUrl,
     [ENV.drivesParameterPath]: values.drivesParameterPath,
     [ENV.reportsBucket]: values.reportsBucket,
+    ...(values.fanoutEntries === undefined ? {} : { [ENV.fanoutEntries]: String(values.fanoutEntries) }),
   };
 }
 

@@ -4,6 +4,8 @@
  * of its own) and `deferDeletes` + `deleteDeferred` (a mirror deletes once, after every partition).
  */
 import type { Drive, Entry } from "../../lib/drives/drive.ts";
+import { joinPath } from "../../lib/drives/drive.ts";
+import { under } from "../../lib/drives/subtree.ts";
 import { WorkStack } from "../../lib/sync/concurrency.ts";
 import {
   DEFAULT_SYNC_OPTIONS,
@@ -59,33 +61,6 @@ export const withLatency = (
     return drive.hash(path, type);
   },
 });
-
-const join = (prefix: string, path: string): string =>
-  prefix === "" ? path : path === "" ? prefix : `${prefix}/${path}`;
-
-/** The folder `prefix` of `drive` as a drive of its own (one partition's view); `""` is the drive. */
-export const under = (drive: Drive, prefix: string): Drive => {
-  if (prefix === "") return drive;
-  const inner = (path: string) => join(prefix, path);
-  const outer = (path: string) => path.slice(prefix.length + 1);
-  return {
-    ...drive,
-    name: `${drive.name}/${prefix}`,
-    async *list(dir, options) {
-      for await (const entry of drive.list(inner(dir), options)) yield { ...entry, path: outer(entry.path) };
-    },
-    stat: async (path) => ({ ...(await drive.stat(inner(path))), path }),
-    read: (path, options) => drive.read(inner(path), options),
-    write: async (path, body, source, options) => ({
-      ...(await drive.write(inner(path), body, { ...source, path: inner(path) }, options)),
-      path,
-    }),
-    delete: (path) => drive.delete(inner(path)),
-    mkdir: (dir) => drive.mkdir(inner(dir)),
-    rmdir: (dir) => drive.rmdir(inner(dir)),
-    hash: (path, type) => drive.hash(inner(path), type),
-  };
-};
 
 const FAILED = Symbol("source listing failed");
 
@@ -208,7 +183,7 @@ export async function splitRun(
       deferDeletes: true,
       handOff: (dir, listed) => {
         if (prefix !== "" && listed <= options.splitAbove) return false;
-        queue.push({ prefix: join(prefix, dir) });
+        queue.push({ prefix: joinPath(prefix, dir) });
         return true;
       },
     });

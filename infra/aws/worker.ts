@@ -24,6 +24,7 @@ export const worker = new sst.aws.Function("Worker", {
     queueUrl: queue.url,
     drivesParameterPath: drivesParameterPath($app.stage),
     reportsBucket: reports.name,
+    ...(settings.fanoutEntries === undefined ? {} : { fanoutEntries: settings.fanoutEntries }),
   }),
   permissions: $resolve({
     account,

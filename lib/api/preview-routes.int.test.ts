@@ -10,7 +10,7 @@ import { createDriveResolver } from "../jobs/drives/resolve-drive.ts";
 import { runMetrics } from "../jobs/run-metrics.ts";
 import { runSyncJob } from "../jobs/run-sync-job/run-sync-job.ts";
 import type { FinishedRun } from "../jobs/run-sync-job/types.ts";
-import { parseMessage } from "../queue/message.ts";
+import { parseMessage, type SyncRunMessage } from "../queue/message.ts";
 
 /**
  * POST /api/v1/sync-configs/preview: a dry run of a config that is not saved, through the queue and
@@ -38,7 +38,8 @@ async function takeMessages() {
   const { Messages = [] } = await stack.sqs.send(
     new ReceiveMessageCommand({ QueueUrl: stack.queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 600 }),
   );
-  return Messages.map((message) => parseMessage(message.Body ?? ""));
+  // Previews never fan out: every message is a sync.run.
+  return Messages.map((message) => parseMessage(message.Body ?? "") as SyncRunMessage);
 }
 
 /** The worker, as functions/worker.ts builds it, over the stack's store, queue, drives and reports. */

@@ -9,9 +9,12 @@ import type { JobLog } from "../jobs/deps.ts";
 import type { DriveDeps } from "../jobs/drives/deps.ts";
 import { migrateConfigCredentials } from "../jobs/drives/migrate-credentials.ts";
 import { createDriveResolver } from "../jobs/drives/resolve-drive.ts";
+import { failDeadLetteredPartition } from "../jobs/fan-out/dead-lettered-partition.ts";
+import { workerSettingsFromEnv } from "../jobs/run-sync-job/settings.ts";
 import type { WorkerDeps } from "../jobs/run-sync-job/types.ts";
 import { refreshSchedules } from "../jobs/schedule-sync.ts";
 import { createWorkerHandler } from "../jobs/worker-handler.ts";
+import { DEAD_LETTER_TIMEOUT_S } from "../queue/redrive.ts";
 import { createSqsProducer } from "../queue/sqs-producer.ts";
 import { listingMemosIn } from "../reports/listing-memos.ts";
 import { createFileReportBlobs } from "../reports/local/file-report-blobs.ts";
@@ -162,7 +165,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       sqs: backends.sqs,
       queueUrl: backends.queues.queueUrl,
       queueArn: backends.queues.queueArn,
-      handler: createWorkerHandler(workerDeps),
+      handler: createWorkerHandler(workerDeps, workerSettingsFromEnv(env)),
       concurrency: options.concurrency ?? 2,
       invocationTimeoutMs: options.invocationTimeoutMs ?? 15 * 60_000,
       log,
@@ -171,7 +174,20 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     const deadLetters = startDeadLetterConsumer({
       sqs: backends.sqs,
       queues: backends.queues,
-      deps: { runs: store.runs, configs: store.configs, leases: store.leases, clock: clock.date },
+      deps: {
+        runs: store.runs,
+        configs: store.configs,
+        leases: store.leases,
+        clock: clock.date,
+        failPartition: (message, reason, options) =>
+          failDeadLetteredPartition(
+            message,
+            reason,
+            workerDeps,
+            { remainingTimeMs: () => DEAD_LETTER_TIMEOUT_S * 1000 },
+            options,
+          ),
+      },
       log,
     });
     stopWorker = async () => {

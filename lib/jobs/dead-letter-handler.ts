@@ -6,7 +6,12 @@ import { MAX_RECEIVE_COUNT } from "../queue/redrive.ts";
 import type { LeaseRepository } from "../store/leases.ts";
 import { isFinished } from "../store/run.ts";
 import type { RunRepository } from "../store/runs.ts";
-import { type DeadLetterDeps, type DeadLetterEnd, endDeadLetteredRun } from "./dead-lettered.ts";
+import {
+  DEAD_LETTERED,
+  type DeadLetterDeps,
+  type DeadLetterEnd,
+  endDeadLetteredRun,
+} from "./dead-lettered.ts";
 import { taskIdOf } from "./run-sync-job/dedupe.ts";
 import { holdsLiveLease } from "./run-sync-job/lease.ts";
 import type { WorkerHandler } from "./worker-handler.ts";
@@ -85,11 +90,20 @@ export function createDeadLetterHandler(
       case "sync.run":
         end = await endRun(message, record);
         break;
+      case "sync.partition":
+        // Its partition ends failed, so its run deletes nothing and ends FAILURE. A consumer that
+        // cannot end partitions keeps the message (the dead-letter alarm and depth show it).
+        if (!deps.failPartition) throw new Error("this consumer cannot end partitions of fanned-out runs");
+        end = await deps.failPartition(message, `${DEAD_LETTERED}: ${DELIVERIES_EXHAUSTED}`, {
+          unlessClaimed: true,
+        });
+        break;
     }
     deps.log?.(end === "ended" ? "error" : "warn", "dead-lettered message consumed", {
       ...seen,
       config_id: message.config_id,
-      task_id: taskIdOf(message),
+      task_id: message.type === "sync.run" ? taskIdOf(message) : message.task_id,
+      ...(message.type === "sync.partition" ? { partition: message.path } : {}),
       run: end,
     });
   };

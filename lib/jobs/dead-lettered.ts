@@ -1,4 +1,9 @@
-import type { SyncRunMessage } from "../queue/message.ts";
+import {
+  isPartitionMessage,
+  type PartitionMessage,
+  type QueueMessage,
+  type SyncRunMessage,
+} from "../queue/message.ts";
 import { ConflictError, NotFoundError } from "../store/errors.ts";
 import { newRun } from "../store/run.ts";
 import type { RunRepository } from "../store/runs.ts";
@@ -13,6 +18,15 @@ export const DEAD_LETTERED = "DEAD_LETTERED";
 export type DeadLetterDeps = OutcomeDeps & {
   readonly runs: Pick<RunRepository, "update" | "createScheduled">;
   readonly log?: JobLog | undefined;
+  /**
+   * Ends a partition of a fanned-out run failed (and the run, when it was the last): the worker's
+   * `failPartition` (lib/jobs/fan-out). Without it a dead-lettered `sync.partition` is logged, not marked.
+   */
+  readonly failPartition?: (
+    message: PartitionMessage,
+    reason: string,
+    options?: { readonly unlessClaimed?: boolean },
+  ) => Promise<DeadLetterEnd>;
 };
 
 /** How ending a dead-lettered message's run went: ended now, ended before (left as it ended), or no run to end. */
@@ -63,11 +77,15 @@ export async function endDeadLetteredRun(
  * take the message, so such a run is never left PENDING or STARTED forever.
  */
 export async function markDeadLettered(
-  message: SyncRunMessage,
+  message: QueueMessage,
   receives: number,
   cause: unknown,
   deps: DeadLetterDeps,
 ): Promise<void> {
+  if (isPartitionMessage(message)) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    return markPartitionDeadLettered(message, `gave up after ${receives} deliveries: ${reason}`, deps);
+  }
   try {
     await endDeadLetteredRun(message, receives, cause, deps);
   } catch (markError) {
@@ -75,5 +93,27 @@ export async function markDeadLettered(
       task_id: taskIdOf(message),
       error: String(markError),
     });
+  }
+}
+
+/**
+ * A dead-lettered `sync.partition`: its partition ends failed (unless it ended already), so its run
+ * deletes nothing and, once its other partitions finish, ends FAILURE. Best effort, never throws.
+ */
+async function markPartitionDeadLettered(
+  message: PartitionMessage,
+  reason: string,
+  deps: DeadLetterDeps,
+): Promise<void> {
+  const where = { config_id: message.config_id, task_id: message.task_id, partition: message.path };
+  if (!deps.failPartition) {
+    deps.log?.("error", "dead-lettered partition not marked failed: nothing here ends partitions", where);
+    return;
+  }
+  try {
+    await deps.failPartition(message, `${DEAD_LETTERED}: ${reason}`);
+    deps.log?.("error", "partition failed: message dead-lettered", where);
+  } catch (markError) {
+    deps.log?.("error", "dead-lettered partition not marked failed", { ...where, error: String(markError) });
   }
 }

@@ -12,7 +12,7 @@ import {
 } from "../../test/support/emulators/shared-emulators.ts";
 import { refusedAddress } from "../../test/support/net/refused-address.ts";
 import { driveFor } from "../drives/open-drive.ts";
-import type { SyncRunMessage } from "../queue/message.ts";
+import type { QueueMessage, SyncRunMessage } from "../queue/message.ts";
 import { newId } from "../store/ids.ts";
 import { createDocumentClient, createStore, type Store } from "../store/store.ts";
 import { newSyncConfig, type SyncConfig, SyncConfigInputSchema } from "../store/sync-config.ts";
@@ -67,7 +67,7 @@ beforeEach(async () => {
 
 /** The worker's deps with the production drive opener and a queue that keeps what was sent. */
 function worker() {
-  const sent: { message: SyncRunMessage; delaySeconds: number | undefined }[] = [];
+  const sent: { message: QueueMessage; delaySeconds: number | undefined }[] = [];
   const deps: WorkerDeps = {
     store,
     queue: {

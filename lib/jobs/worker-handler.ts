@@ -1,8 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { InvalidMessageError } from "../queue/errors.ts";
-import { parseMessage } from "../queue/message.ts";
+import { isPartitionMessage, parseMessage } from "../queue/message.ts";
 import { markDeadLettered } from "./dead-lettered.ts";
+import { failDeadLetteredPartition } from "./fan-out/dead-lettered-partition.ts";
+import { runPartitionJob } from "./fan-out/partition-job.ts";
 import { outcomeDepsOf } from "./run-sync-job/outcome.ts";
 import { runSyncJob } from "./run-sync-job/run-sync-job.ts";
 import { type WorkerSettings, workerSettings } from "./run-sync-job/settings.ts";
@@ -16,7 +18,7 @@ export type WorkerHandler = (
 ) => Promise<SQSBatchResponse>;
 
 /**
- * The worker: each record is one `sync.run` message, run one after another (a batch never runs
+ * The worker: each record is one `sync.run` message (or one `sync.partition` of a fanned-out run), run one after another (a batch never runs
  * more than one sync at once: SYNCRON_MAX_CONCURRENCY counts syncs, and each gets the whole
  * memory; `syncron dev`'s poller batches up to 10). A malformed message is logged
  * and acknowledged (it can never succeed, so it must not block the queue); a record whose job throws
@@ -48,7 +50,9 @@ export function createWorkerHandler(
         return undefined;
       }
       try {
-        return await runSyncJob(message, deps, jobContext, settings);
+        return isPartitionMessage(message)
+          ? await runPartitionJob(message, deps, jobContext, settings)
+          : await runSyncJob(message, deps, jobContext, settings);
       } catch (error) {
         // The cause, before the record goes back to the queue (e.g. a run the store refused to record).
         deps.log?.("error", "job failed; the message will be redelivered", {
@@ -62,6 +66,8 @@ export function createWorkerHandler(
             ...outcomeDepsOf(deps),
             runs: deps.store.runs,
             log: deps.log,
+            failPartition: (partition, reason) =>
+              failDeadLetteredPartition(partition, reason, deps, jobContext),
           });
         throw error;
       }

@@ -30,7 +30,7 @@ describe("parseMessage", () => {
 
   it("accepts the time formats Scheduler, rules and toISOString produce", () => {
     for (const time of ["2026-01-01T02:00:00Z", "2026-01-01T02:00:00.000Z", "2026-01-01T03:00:00+01:00"]) {
-      expect(validateMessage({ ...fire, scheduled_time: time }).scheduled_time).toBe(time);
+      expect(validateMessage({ ...fire, scheduled_time: time })).toMatchObject({ scheduled_time: time });
     }
   });
 
@@ -52,6 +52,29 @@ describe("parseMessage", () => {
     if (value !== undefined) {
       expect(error.value).toEqual(value);
       expect(error.message).toContain(JSON.stringify(value));
+    }
+  });
+
+  it("accepts a partition of a fanned-out run and names its bad fields", () => {
+    const partition = {
+      type: "sync.partition",
+      config_id: "cfg-1",
+      task_id: "task-1",
+      path: "a/b",
+      attempts: 2,
+    };
+    expect(parseMessage(JSON.stringify(partition))).toEqual(partition);
+    expect(validateMessage({ ...partition, path: "" })).toMatchObject({ path: "" });
+    for (const [field, bad] of [
+      ["path", { ...partition, path: "/a" }],
+      ["path", { ...partition, path: "a/../b" }],
+      ["path", { ...partition, path: undefined }],
+      ["task_id", { ...partition, task_id: "" }],
+      ["attempts", { ...partition, attempts: -1 }],
+    ] as const) {
+      const error = failure(() => validateMessage(bad));
+      expect(error.field).toBe(field);
+      expect(error.message).toMatch(new RegExp(`^Invalid sync.partition message: ${field} `));
     }
   });
 

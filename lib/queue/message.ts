@@ -1,8 +1,9 @@
 import * as z from "../util/zod.ts";
 import { InvalidMessageError } from "./errors.ts";
 
-/** The one message type on the sync queue. */
+/** The message types on the sync queue: a run, and one folder of a run fanned out across workers. */
 const SYNC_RUN = "sync.run";
+const SYNC_PARTITION = "sync.partition";
 
 const requiredString = () =>
   z
@@ -54,11 +55,51 @@ const syncRunMessageSchema = z.discriminatedUnion(
   { error: 'must be one of "schedule", "manual", "continuation"' },
 );
 
+/**
+ * A folder of a fanned-out run (`SYNCRON_FANOUT_ENTRIES`), relative to its source and target roots
+ * (`""` is the root): its partition item exists under `task_id`. `attempts`, as for a continuation:
+ * the partition's attempt count when its continuation was sent.
+ */
+const partitionMessageSchema = z.object({
+  type: z.literal(SYNC_PARTITION, { error: `must be "${SYNC_PARTITION}"` }),
+  config_id: configId,
+  task_id: taskId,
+  path: z
+    .string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") })
+    .refine(
+      (path) => path === "" || path.split("/").every((part) => part !== "" && part !== "." && part !== ".."),
+      {
+        error: 'must be a relative folder path ("" for the root; no empty, "." or ".." segment)',
+      },
+    ),
+  attempts: z.number({ error: "must be a number" }).int().min(0).optional(),
+});
+
 export type ScheduleMessage = z.infer<typeof scheduleMessageSchema>;
 export type ManualMessage = z.infer<typeof manualMessageSchema>;
 export type ContinuationMessage = z.infer<typeof continuationMessageSchema>;
 export type SyncRunMessage = z.infer<typeof syncRunMessageSchema>;
 export type Trigger = SyncRunMessage["trigger"];
+export type PartitionMessage = z.infer<typeof partitionMessageSchema>;
+/** Any message of the sync queue. */
+export type QueueMessage = SyncRunMessage | PartitionMessage;
+
+export const isPartitionMessage = (message: QueueMessage): message is PartitionMessage =>
+  message.type === SYNC_PARTITION;
+
+/** The message that has a worker sync one partition of a run (again, at `attempts`, to continue it). */
+export const partitionMessage = (partition: {
+  readonly config_id: string;
+  readonly task_id: string;
+  readonly path: string;
+  readonly attempts?: number;
+}): PartitionMessage => ({
+  type: SYNC_PARTITION,
+  config_id: partition.config_id,
+  task_id: partition.task_id,
+  path: partition.path,
+  ...(partition.attempts === undefined ? {} : { attempts: partition.attempts }),
+});
 
 /**
  * The message of a schedule fire of `configId` at `scheduledTime`: an ISO instant, or the
@@ -99,8 +140,11 @@ export const taskMessage = <T extends "manual" | "continuation">(
  */
 export const formatScheduledTime = (instant: Date): string => `${instant.toISOString().slice(0, 19)}Z`;
 
-/** Validates a message object. Throws InvalidMessageError naming the first bad field and its value. */
-export function validateMessage(input: unknown): SyncRunMessage {
+/**
+ * Validates a message object: a `sync.partition` by its schema, anything else as a `sync.run`. Throws
+ * InvalidMessageError naming the first bad field and its value.
+ */
+export function validateMessage(input: unknown): QueueMessage {
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
     throw new InvalidMessageError(
       `Invalid sync.run message: message must be a JSON object (got ${JSON.stringify(input)}).`,
@@ -108,7 +152,9 @@ export function validateMessage(input: unknown): SyncRunMessage {
       input,
     );
   }
-  const result = syncRunMessageSchema.safeParse(input);
+  const partition = (input as { type?: unknown }).type === SYNC_PARTITION;
+  const kind = partition ? SYNC_PARTITION : SYNC_RUN;
+  const result = (partition ? partitionMessageSchema : syncRunMessageSchema).safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = issue?.path ?? [];
@@ -120,14 +166,14 @@ export function validateMessage(input: unknown): SyncRunMessage {
   );
   const shown = value === undefined ? "missing" : JSON.stringify(value);
   throw new InvalidMessageError(
-    `Invalid sync.run message: ${field} ${issue?.message ?? "is invalid"} (got ${shown}).`,
+    `Invalid ${kind} message: ${field} ${issue?.message ?? "is invalid"} (got ${shown}).`,
     field,
     value,
   );
 }
 
 /** Parses an SQS body. Throws InvalidMessageError (field "body" for text that is not JSON). */
-export function parseMessage(body: string): SyncRunMessage {
+export function parseMessage(body: string): QueueMessage {
   let json: unknown;
   try {
     json = JSON.parse(body);

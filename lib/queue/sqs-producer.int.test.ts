@@ -8,7 +8,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sharedEmulators, uniqueName } from "../../test/support/emulators/shared-emulators.ts";
 import { InvalidMessageError, QueueError } from "./errors.ts";
-import { parseMessage, type SyncRunMessage } from "./message.ts";
+import { parseMessage, type QueueMessage, type SyncRunMessage } from "./message.ts";
 import { createSqsProducer } from "./sqs-producer.ts";
 
 let client: SQSClient;
@@ -32,8 +32,8 @@ const manual = (n: number): SyncRunMessage => ({
   task_id: `task-${n}`,
 });
 
-const receiveAll = async (queueUrl: string): Promise<SyncRunMessage[]> => {
-  const received: SyncRunMessage[] = [];
+const receiveAll = async (queueUrl: string): Promise<QueueMessage[]> => {
+  const received: QueueMessage[] = [];
   for (;;) {
     const { Messages = [] } = await client.send(
       new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),

@@ -7,7 +7,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { isRetryable } from "../util/service-error.ts";
 import { QueueError } from "./errors.ts";
-import { type SyncRunMessage, validateMessage } from "./message.ts";
+import { type QueueMessage, type SyncRunMessage, validateMessage } from "./message.ts";
 
 /** SQS accepts at most 10 entries per SendMessageBatch. */
 const BATCH_SIZE = 10;
@@ -42,7 +42,7 @@ export interface BatchResult {
 
 export interface SqsProducer {
   /** Validates and sends one message. Throws InvalidMessageError or QueueError. Returns the SQS message id. */
-  send(message: SyncRunMessage, options?: { delaySeconds?: number }): Promise<string>;
+  send(message: QueueMessage, options?: { delaySeconds?: number }): Promise<string>;
   /** Validates all, then sends in batches of 10. Never throws for a failed send: failures are reported per message. */
   sendBatch(messages: readonly SyncRunMessage[]): Promise<BatchResult>;
   queueDepth(): Promise<QueueDepth>;
@@ -130,7 +130,7 @@ export function createSqsProducer({ client, queueUrl, dlqUrl }: SqsProducerOptio
     },
 
     async sendBatch(messages) {
-      const valid = messages.map((message) => validateMessage(message));
+      const valid = messages.map((message) => validateMessage(message) as SyncRunMessage);
       const chunks: [SyncRunMessage[], number][] = [];
       for (let i = 0; i < valid.length; i += BATCH_SIZE) chunks.push([valid.slice(i, i + BATCH_SIZE), i]);
       const results: BatchResult[] = [];

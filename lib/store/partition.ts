@@ -115,14 +115,18 @@ export function newPartition(options: {
  * The extras as a partition item keeps them: whole within the limits, else none and their count
  * (`deferred_omitted`), so an item never outgrows DynamoDB's 400 KB and the run deletes nothing.
  */
-export function boundedDeferred(
-  deferred: Deferred,
-): { deferred: Deferred } | { deferred: null; deferred_omitted: number } {
+export function boundedDeferred(deferred: {
+  readonly files: readonly { readonly path: string; readonly size: number }[];
+  readonly dirs: readonly string[];
+  readonly source_files: number;
+  readonly target_files: number;
+}): { deferred: Deferred } | { deferred: null; deferred_omitted: number } {
   const found = deferred.files.length + deferred.dirs.length;
+  const copy: Deferred = { ...deferred, files: [...deferred.files], dirs: [...deferred.dirs] };
   if (
     found <= PARTITION_DEFERRED_MAX &&
-    Buffer.byteLength(JSON.stringify(deferred)) <= PARTITION_DEFERRED_MAX_BYTES
+    Buffer.byteLength(JSON.stringify(copy)) <= PARTITION_DEFERRED_MAX_BYTES
   )
-    return { deferred };
+    return { deferred: copy };
   return { deferred: null, deferred_omitted: found };
 }

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { ConflictError, conditional, NotFoundError } from "./errors.ts";
+import { ConflictError, conditional, NotFoundError, succeeded } from "./errors.ts";
 import { ExpressionBuilder } from "./expressions.ts";
 import { getItem, putIfAbsent } from "./items.ts";
 import { PARTITION_PREFIX, partitionKey, runKey } from "./keys.ts";
@@ -53,6 +53,8 @@ export interface PartitionRepository {
     expected: { status: PartitionStatus; attempts: number },
     claimedUntil: number,
   ): Promise<Partition>;
+  /** Gives a started partition back (`pending`, at `attempts`) for a later delivery to retry. ConflictError otherwise. */
+  release(taskId: string, path: string, attempts: number): Promise<Partition>;
   /** Saves a started partition's checkpoint, while it is `started` at `attempts`. ConflictError otherwise. */
   saveCheckpoint(taskId: string, path: string, attempts: number, checkpoint: unknown): Promise<Partition>;
   /**
@@ -81,11 +83,17 @@ export interface PartitionRepository {
   ): Promise<FanoutTotals & { counted: boolean }>;
   /** The run's open partitions and summed counters; undefined for a run that never fanned out. */
   totals(taskId: string): Promise<FanoutTotals | undefined>;
+  /**
+   * Takes the one step that ends a STARTED fanned-out run (deletes, result) until `until` (epoch ms):
+   * false while another worker holds it (a finish delivered twice at once), or once the run ended.
+   */
+  claimEnd(taskId: string, until: number, now: number): Promise<boolean>;
 }
 
 /** The run item's attributes of a fan-out: the open set (so a count lands once) and the sums. */
 const OPEN = "open_partitions";
 const REMAINING = "remaining";
+const ENDING = "ending_until";
 const sumName = (counter: string) => `partitions_${counter}`;
 /** A set element per path: a DynamoDB set holds no duplicates, and "/" stands for the root. */
 const element = (path: string) => `/${path}`;
@@ -224,6 +232,9 @@ export function createPartitionRepository(deps: {
         { statuses: [expected.status], attempts: expected.attempts },
       ),
 
+    release: (taskId, path, attempts) =>
+      update(taskId, path, { status: "pending", claimed_until: null }, { statuses: ["started"], attempts }),
+
     saveCheckpoint: (taskId, path, attempts, checkpoint) =>
       update(taskId, path, { checkpoint }, { statuses: ["started"], attempts }),
 
@@ -277,6 +288,24 @@ export function createPartitionRepository(deps: {
     async totals(taskId) {
       const current = await runItem(taskId);
       return current && current[REMAINING] !== undefined ? totalsOf(current) : undefined;
+    },
+
+    claimEnd(taskId, until, now) {
+      const expr = new ExpressionBuilder();
+      const ending = expr.name(ENDING);
+      const updateExpression = expr.update({ set: { [ENDING]: until } });
+      const condition = `${expr.name("status")} = ${expr.value("STARTED")} AND (attribute_not_exists(${ending}) OR ${ending} < ${expr.value(now)})`;
+      return succeeded(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: runKey(taskId),
+            UpdateExpression: updateExpression,
+            ConditionExpression: `attribute_exists(pk) AND ${condition}`,
+            ...expr.attributes(),
+          }),
+        ),
+      );
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { ConfigRepository } from "../../store/configs.ts";
-import { RUN_RESULT_MAX_BYTES, type RunError, type RunStatus } from "../../store/run.ts";
+import { ConflictError } from "../../store/errors.ts";
+import { isFinished, RUN_RESULT_MAX_BYTES, type RunError, type RunStatus } from "../../store/run.ts";
 import type { RunRepository } from "../../store/runs.ts";
 import type { SyncProgress, SyncResult } from "../../sync/index.ts";
 import type { FinishedRun, JobOutcome, WorkerDeps } from "./types.ts";
@@ -21,6 +22,28 @@ export const outcomeDepsOf = (deps: WorkerDeps): OutcomeDeps => ({
 
 /** An attempt's writes land only while the run is still the attempt's: STARTED, not ended elsewhere meanwhile. */
 export const WHILE_STARTED = { expectedStatus: "STARTED" } as const;
+
+/**
+ * Records an attempt's outcome unless the run ended elsewhere meanwhile (cancelled by the API after
+ * the lease lapsed, while this worker was stalled): a write conditional on STARTED that loses to a
+ * finished run leaves that end as it is, never overwritten, and resolves its status (`onEnded` told).
+ */
+export async function unlessEndedElsewhere(
+  runs: Pick<RunRepository, "get">,
+  taskId: string,
+  record: () => Promise<JobOutcome>,
+  onEnded?: (status: RunStatus) => void,
+): Promise<JobOutcome> {
+  try {
+    return await record();
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    const current = await runs.get(taskId);
+    if (!current || !isFinished(current.status)) throw error;
+    onEnded?.(current.status);
+    return { task_id: taskId, outcome: current.status };
+  }
+}
 
 /** The run a final state is written to. */
 export interface RunRef {

@@ -9,7 +9,7 @@ import type { WorkerSettings } from "./settings.ts";
 import type { JobOutcome, WorkerDeps } from "./types.ts";
 
 /** Backoff before retry `attempt` (1-based): 10 s, 20 s, 40 s … capped at SQS's 15 minutes, with jitter. */
-const retryDelaySeconds = (attempt: number, random: () => number = Math.random): number =>
+export const retryDelaySeconds = (attempt: number, random: () => number = Math.random): number =>
   Math.min(900, Math.round(10 * 2 ** (attempt - 1) * (0.5 + random() / 2)));
 
 /** How one attempt of a sync failed: it threw, or it ran and some of its files or listings failed. */

@@ -1,16 +1,12 @@
 import { type SyncRunMessage, taskMessage } from "../../queue/message.ts";
-import { createReportWriter, type ReportWriter } from "../../reports/report-writer.ts";
 import { ConflictError } from "../../store/errors.ts";
 import { isFinished, type Run, type RunError } from "../../store/run.ts";
-import { type SyncResult, syncDrives } from "../../sync/index.ts";
+import type { SyncResult } from "../../sync/index.ts";
 import type { JobLog } from "../deps.ts";
-import { limitedByConfig } from "./config-limit.ts";
+import { coordinate, fansOut, resumeFannedRun } from "../fan-out/fan-out.ts";
 import { claimRun, taskIdOf } from "./dedupe.ts";
-import { configsOf, guardRun, isPreview, type Runnable } from "./guards.ts";
-import { startHeartbeat } from "./heartbeat.ts";
+import { configsOf, guardRun } from "./guards.ts";
 import { leaseOf, releaseLease, settle, takeLease } from "./lease.ts";
-import { loadRunMemos } from "./listing-memos.ts";
-import { syncOptionsOf } from "./options.ts";
 import {
   errorOfResult,
   failRun,
@@ -18,10 +14,12 @@ import {
   outcomeDepsOf,
   progressOf,
   summaryOf,
+  unlessEndedElsewhere,
   WHILE_STARTED,
 } from "./outcome.ts";
 import { retryOrFail } from "./retry-policy.ts";
 import { type WorkerSettings, workerSettings } from "./settings.ts";
+import { syncWithHeartbeat } from "./sync-with-heartbeat.ts";
 import type { JobContext, JobOutcome, WorkerDeps } from "./types.ts";
 
 /**
@@ -53,21 +51,10 @@ export async function runSyncJob(
     });
   // A continuation or retry holds the config's lease: a refused run must free it on its way out.
   const release = () => releaseLease(run, deps, log);
-  // A started attempt's write that loses to the run ending elsewhere (cancelled by the API after the
-  // lease lapsed, while this worker was stalled) leaves that end as it is: it is never overwritten.
-  const owned = async (record: () => Promise<JobOutcome>): Promise<JobOutcome> => {
-    try {
-      return await record();
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-      const current = await deps.store.runs.get(run.task_id);
-      if (!current || !isFinished(current.status)) throw error;
-      log("warn", "run ended elsewhere meanwhile; this attempt's outcome is not recorded", {
-        status: current.status,
-      });
-      return { task_id: run.task_id, outcome: current.status };
-    }
-  };
+  const owned = (record: () => Promise<JobOutcome>): Promise<JobOutcome> =>
+    unlessEndedElsewhere(deps.store.runs, run.task_id, record, (status) =>
+      log("warn", "run ended elsewhere meanwhile; this attempt's outcome is not recorded", { status }),
+    );
   const cancelled = (stopped?: SyncResult) => {
     // What it did stays in `result`; it never continues, so no checkpoint.
     const { checkpoint: _, interrupted: __, ...result } = stopped ?? ({} as Partial<SyncResult>);
@@ -87,6 +74,8 @@ export async function runSyncJob(
       release,
     );
   };
+  // Fanned out already: its partitions carry it on.
+  if (run.remaining !== undefined) return resumeFannedRun(run, message, deps, context, log);
   // Cancelled between two invocations: the continuation ends it instead of going on.
   if (run.status === "STARTED" && run.cancel_requested_at !== null) return cancelled();
 
@@ -132,6 +121,7 @@ export async function runSyncJob(
     return { task_id: run.task_id, outcome: "duplicate" };
   }
   log("info", "run started", { attempt: started.attempts });
+  if (fansOut(started, settings)) return coordinate(started, deps, context, settings, log);
 
   let result: SyncResult;
   try {
@@ -176,60 +166,4 @@ export async function runSyncJob(
       ),
     release,
   );
-}
-
-async function syncWithHeartbeat(
-  { config, source, target }: Runnable,
-  run: Run,
-  deps: WorkerDeps,
-  context: JobContext,
-  settings: WorkerSettings,
-  log: JobLog,
-): Promise<{ result: SyncResult; cancelled: boolean }> {
-  const heartbeat = startHeartbeat(run, deps, settings);
-  const locations = { source: source.location, target: target.location };
-  // A preview's config is never stored: no memo is read or kept for it.
-  const memos = await loadRunMemos(isPreview(run) ? {} : deps, config.id, locations, log);
-  const [from, to] = limitedByConfig(
-    config,
-    await Promise.all([
-      // A source is only read: its drive writes nothing there, not even a probe file.
-      deps.openDrive({ ...source.location, readOnly: true }, source.name, memos.source),
-      // A preview is a dry run: its target is only read, like any source.
-      deps.openDrive(
-        isPreview(run) ? { ...target.location, readOnly: true } : target.location,
-        target.name,
-        memos.target,
-      ),
-    ]),
-  );
-  // Each invocation of a run writes one part of its per-file report.
-  const report = deps.reports && createReportWriter(deps.reports, run.task_id, deps.clock());
-  let result: SyncResult | undefined;
-  try {
-    const options = syncOptionsOf(config, run, context, settings, heartbeat.onProgress, heartbeat.cancelled);
-    result = await syncDrives(from, to, report ? { ...options, onItem: report.add } : options);
-    await heartbeat.settled();
-    // Stopped by the cancel (not merely seen after the sync's end): the run ends CANCELLED.
-    return { result, cancelled: heartbeat.cancelled.aborted && result.interrupted === true };
-  } finally {
-    // A run that listed the whole tree saves only what it saw: deleted objects drop out of the memo.
-    const complete = result?.status === "SUCCESS" && !result.interrupted;
-    await Promise.all([
-      from.close?.(),
-      to.close?.(),
-      report && storeReport(report, log),
-      memos.save(complete),
-    ]);
-  }
-}
-
-/** A report that cannot be stored is logged with its cause; the sync it describes stands. */
-async function storeReport(report: ReportWriter, log: JobLog): Promise<void> {
-  try {
-    const { items, key } = await report.close();
-    log("info", "run report stored", { items, key });
-  } catch (error) {
-    log("error", "run report not stored", { error: String(error) });
-  }
 }

@@ -74,6 +74,17 @@ export function runPartitionContract(newStore: () => Promise<Store>): void {
       expect(await store.partitions.totals("other")).toBeUndefined();
     });
 
+    it("lets one worker at a time end a run, and none once it ended", async () => {
+      const store = await newStore();
+      await startedRun(store);
+      const claims = await Promise.all([1, 2, 3].map(() => store.partitions.claimEnd("fan", 1_000, 500)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await store.partitions.claimEnd("fan", 2_000, 999)).toBe(false);
+      expect(await store.partitions.claimEnd("fan", 3_000, 1_001)).toBe(true); // the holder's time ran out
+      await store.runs.update("fan", { status: "SUCCESS", finished_at: now.toISOString() });
+      expect(await store.partitions.claimEnd("fan", 9_000, 5_000)).toBe(false);
+    });
+
     it("lets exactly one of several claims of a partition win, and ends it once", async () => {
       const store = await newStore();
       const run = await startedRun(store);
@@ -89,14 +100,17 @@ export function runPartitionContract(newStore: () => Promise<Store>): void {
         claimed_until: 99,
       });
       await expect(store.partitions.saveCheckpoint("fan", "p", 0, {})).rejects.toBeInstanceOf(ConflictError);
-      // A continuation takes the started partition over at its attempt count.
-      await store.partitions.claim("fan", "p", { status: "started", attempts: 1 }, 100);
+      // Given back for a retry, then claimed again; a continuation takes it over at its attempt count.
+      await expect(store.partitions.release("fan", "p", 0)).rejects.toBeInstanceOf(ConflictError);
+      expect(await store.partitions.release("fan", "p", 1)).toMatchObject({ status: "pending", attempts: 1 });
+      await store.partitions.claim("fan", "p", { status: "pending", attempts: 1 }, 100);
+      await store.partitions.claim("fan", "p", { status: "started", attempts: 2 }, 100);
       const deferred = { files: [{ path: "old.txt", size: 3 }], dirs: [], source_files: 1, target_files: 2 };
       const done = await store.partitions.finish(
         "fan",
         "p",
         { status: "done", result: result(1), deferred },
-        2,
+        3,
       );
       expect(done).toMatchObject({ status: "done", deferred, checkpoint: null, claimed_until: null });
       await expect(
