@@ -33,12 +33,16 @@ export interface WebdavServer {
 }
 
 /** `rclone serve webdav <root>` on a free local port; resolves once it answers. */
-export async function serveWebdav(root: string, config: string): Promise<WebdavServer> {
+export async function serveWebdav(
+  root: string,
+  config: string,
+  extraArgs: readonly string[] = [],
+): Promise<WebdavServer> {
   await mkdir(root, { recursive: true });
   const port = await freePort();
   const child: ChildProcess = spawn(
     "rclone",
-    ["serve", "webdav", root, "--addr", `127.0.0.1:${port}`, "--config", config],
+    ["serve", "webdav", root, "--addr", `127.0.0.1:${port}`, "--config", config, ...extraArgs],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   let log = "";

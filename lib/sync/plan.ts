@@ -103,7 +103,37 @@ export function planSync(source: Listing, target: Listing, options: PlanOptions)
       } else if (filter(entry.path)) actions.push({ kind: "delete", path: entry.path, size: entry.size });
     }
   }
-  return actions;
+  return options.caseInsensitive ? actions : guardCaseTwins(actions, target);
+}
+
+const folded = (path: string): string => path.normalize("NFC").toLowerCase();
+
+/**
+ * A drive can be case-insensitive without saying so (a WebDAV server on a case-insensitive disk;
+ * rclone serve --vfs-case-insensitive): there `a.txt` and `A.txt` are one file. So a copy never
+ * goes over a target folder whose name differs only in case (a conflict: the server would replace
+ * the folder), and a mirror does not delete `A.txt` in the run that writes `a.txt` beside it (on
+ * such a server that deleted the file just written; on a case-sensitive drive the next run, which
+ * writes nothing there, deletes it).
+ */
+function guardCaseTwins(actions: SyncAction[], target: Listing): SyncAction[] {
+  const copies = actions.filter((action) => action.kind === "copy");
+  if (copies.length === 0) return actions;
+  const written = new Set(copies.map((action) => folded(action.path)));
+  const folders = new Map<string, string>();
+  for (const entry of target) if (entry.kind === "directory") folders.set(folded(entry.path), entry.path);
+  return actions.flatMap((action): SyncAction[] => {
+    if (action.kind === "delete" && written.has(folded(action.path))) return [];
+    const folder = action.kind === "copy" ? folders.get(folded(action.path)) : undefined;
+    if (folder === undefined) return [action];
+    return [
+      {
+        kind: "conflict",
+        path: action.path,
+        message: `the target has a folder ${JSON.stringify(folder)} whose name differs only in case: a case-insensitive server would replace it`,
+      },
+    ];
+  });
 }
 
 function compareFiles(source: FileEntry, target: FileEntry, options: PlanOptions): SyncAction {

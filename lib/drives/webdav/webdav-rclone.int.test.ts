@@ -1,10 +1,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareRclone, serveWebdav, type WebdavServer } from "../../../bench/support/rclone.ts";
 import { runDriveContract } from "../../../test/support/drives/drive-contract.ts";
+import { readBytes } from "../../../test/support/drives/streams.ts";
 import { expectAwkwardNamesKept } from "../../../test/support/drives/webdav-names.ts";
+import { options, seed, tree } from "../../../test/support/sync/sync-fixtures.ts";
+import { syncDrives } from "../../sync/index.ts";
+import { createMemoryDrive } from "../memory/memory-drive.ts";
 import { createWebdavDrive } from "./webdav-drive.ts";
 
 /**
@@ -37,5 +41,47 @@ describe("webdav drive on rclone serve webdav", () => {
     const url = `${server.url}/names-${++folders}`;
     await fetch(url, { method: "MKCOL" });
     await expectAwkwardNamesKept(createWebdavDrive({ url }), createWebdavDrive({ url }));
+  });
+});
+
+describe("a mirror into a case-insensitive WebDAV server (rclone serve webdav --vfs-case-insensitive)", () => {
+  let insensitive: WebdavServer;
+  beforeAll(async () => {
+    insensitive = await serveWebdav(join(work, "insensitive"), await prepareRclone(work), [
+      "--vfs-case-insensitive",
+    ]);
+  }, 300_000);
+  afterAll(async () => {
+    await insensitive?.stop();
+  });
+
+  const pair = async () => {
+    const url = `${insensitive.url}/mirror-${++folders}`;
+    await fetch(url, { method: "MKCOL" });
+    return { source: createMemoryDrive(), target: createWebdavDrive({ url }) };
+  };
+
+  it("never deletes the file it just wrote over a name that differs only in case", async () => {
+    const { source, target } = await pair();
+    await seed(target, { "A.txt": "old, upper" });
+    await seed(source, { "a.txt": "new, lower", "b.txt": "b" });
+    // Before: a.txt was written over A.txt (one file to this server), then A.txt was deleted.
+    const first = await syncDrives(source, target, options({ mode: "mirror" }));
+    expect(first).toMatchObject({ status: "SUCCESS", copied: 2, deleted: 0 });
+    const files = await tree(target);
+    expect(files).toHaveLength(2);
+    expect(await readBytes(await target.read("a.txt")).then((bytes) => Buffer.from(bytes).toString())).toBe(
+      "new, lower",
+    );
+  });
+
+  it("refuses to write a file over a folder whose name differs only in case, keeping the folder", async () => {
+    const { source, target } = await pair();
+    await seed(target, { "Photos/kept.jpg": "kept" });
+    await seed(source, { photos: "a file, not a folder" });
+    const result = await syncDrives(source, target, options({ mode: "copy" }));
+    expect(result.status).toBe("FAILURE");
+    expect(result.errors[0]).toMatchObject({ path: "photos", op: "compare" });
+    expect(await tree(target)).toEqual([["Photos/kept.jpg", expect.any(String)]]);
   });
 });
