@@ -10,6 +10,7 @@ import {
   sharedEmulators,
   uniqueName,
 } from "../../../test/support/emulators/shared-emulators.ts";
+import { startDeadLetterConsumer } from "../../dev/dead-letters.ts";
 import { startPoller } from "../../dev/poller.ts";
 import type { Drive } from "../../drives/drive.ts";
 import { DriveError } from "../../drives/errors.ts";
@@ -28,6 +29,7 @@ import { runSyncJob } from "../run-sync-job/run-sync-job.ts";
 import type { WorkerSettings } from "../run-sync-job/settings.ts";
 import type { WorkerDeps } from "../run-sync-job/types.ts";
 import { createWorkerHandler } from "../worker-handler.ts";
+import { failDeadLetteredPartition } from "./dead-lettered-partition.ts";
 
 let dynamo: LocalEndpoint;
 let sqs: SQSClient;
@@ -131,12 +133,12 @@ async function runFanned(
     invocationTimeoutMs: options.invocationTimeoutMs ?? 60_000,
   });
   try {
-    const until = Date.now() + 60_000;
+    const until = Date.now() + 100_000;
     for (;;) {
       const current = await store.runs.get(run.task_id);
       if (current && isFinished(current.status)) return current;
       if (current?.status === "STARTED") await options.whileRunning?.(current);
-      if (Date.now() > until) throw new Error(`run still ${current?.status} after 60 s`);
+      if (Date.now() > until) throw new Error(`run still ${current?.status} after 100 s`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   } finally {
@@ -216,7 +218,8 @@ const beforeSourceReads =
     } as Drive;
   };
 
-describe("a run fanned out across workers", () => {
+// Each test runs a whole fanned-out run through the queue: up to 2 minutes on a loaded machine.
+describe("a run fanned out across workers", { timeout: 120_000 }, () => {
   it("leaves the target equal to an unsplit mirror's, with the same counts, and a report of every partition", async () => {
     const unsplitTrees = await givenTrees();
     const unsplit = await runUnsplit(await givenConfig(unsplitTrees), await workerDeps());
@@ -232,7 +235,8 @@ describe("a run fanned out across workers", () => {
     expect(counts(run)).toEqual(counts(unsplit));
     expect(counts(run)).toMatchObject({ copied: 1, updated: 1, deleted: 4, failed: 0 });
     const parts = await store.partitions.list(run.task_id);
-    expect(parts.length).toBeGreaterThanOrEqual(4); // the root and a, b, c (and their subfolders)
+    // The root, a, b, c and their subfolders (past 2 entries listed, every folder is handed over).
+    expect(parts.map((part) => part.path)).toEqual(["", "a", "a/sub", "b", "b/sub", "c", "c/sub"]);
     expect(parts.every((part) => part.status === "done")).toBe(true);
     expect(await store.partitions.totals(run.task_id)).toMatchObject({ remaining: 0 });
     expect((await store.configs.get(run.config_id))?.last_run).toMatchObject({
@@ -386,23 +390,68 @@ describe("a run fanned out across workers", () => {
       expect(target.has(extra)).toBe(true);
   });
 
+  it("fails a partition whose message reached the dead-letter queue unseen, through its consumer", async () => {
+    const trees = await givenTrees();
+    const base = await workerDeps();
+    const dlqUrl =
+      (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("fanout-dlq") }))).QueueUrl ?? "";
+    // Partition b's message goes straight to the dead-letter queue, as if every worker that took it was killed.
+    const dlq = createSqsProducer({ client: sqs, queueUrl: dlqUrl });
+    const queue: WorkerDeps["queue"] = {
+      send: (message, options) =>
+        isPartitionMessage(message) && message.path === "b"
+          ? dlq.send(message)
+          : base.queue.send(message, options),
+    };
+    const deps = { ...base, queue };
+    const consumer = startDeadLetterConsumer({
+      sqs,
+      queues: { dlqUrl, dlqArn: "arn:aws:sqs:us-east-1:000000000000:fanout-dlq" },
+      deps: {
+        runs: store.runs,
+        configs: store.configs,
+        leases: store.leases,
+        clock: () => new Date(),
+        failPartition: (message, reason, options) =>
+          failDeadLetteredPartition(message, reason, deps, { remainingTimeMs: () => 60_000 }, options),
+      },
+      log: () => {},
+      retryDelaySeconds: 1,
+      waitTimeSeconds: 1,
+    });
+    let run: Run;
+    try {
+      run = await runFanned(await givenConfig(trees), deps);
+    } finally {
+      await consumer.stop();
+    }
+
+    expect(run.status).toBe("FAILURE");
+    expect(run.error?.message).toMatch(/first "b": DEAD_LETTERED: every delivery ended without an outcome/);
+    expect(await store.partitions.get(run.task_id, "b")).toMatchObject({ status: "failed", attempts: 0 });
+    const target = await treeDigest(trees.target);
+    for (const extra of ["x.txt", "a/old.txt", "b/sub/old.txt", "gone/f.txt"])
+      expect(target.has(extra)).toBe(true);
+  });
+
   it("finishes a partition that checkpoints and continues itself near its deadline", async () => {
     const trees = await givenTrees();
-    for (let n = 0; n < 12; n++) await put(trees.source, `c/sub/slow-${n}.txt`, `slow ${n}`);
+    for (let n = 0; n < 16; n++) await put(trees.source, `c/sub/slow-${n}.txt`, `slow ${n}`);
     const base = await workerDeps();
-    // Each read takes 150 ms; an invocation has 1.2 s, less 0.8 s of margin: 0.4 s of sync each.
-    const openDrive = beforeSourceReads(base, () => new Promise((resolve) => setTimeout(resolve, 150)));
+    // Each read takes 700 ms (4 at a time); an invocation has 4 s, less 2 s of margin: 2 s of sync
+    // each, so the 16 new files of c/sub (2.8 s) take at least two invocations of that partition.
+    const openDrive = beforeSourceReads(base, () => new Promise((resolve) => setTimeout(resolve, 700)));
     const run = await runFanned(
       await givenConfig(trees),
       { ...base, openDrive },
-      { ...FANOUT, safetyMarginMs: 800 },
-      { invocationTimeoutMs: 1_200 },
+      { ...FANOUT, safetyMarginMs: 2_000 },
+      { invocationTimeoutMs: 4_000 },
     );
 
     expect(run.status, JSON.stringify(run.error)).toBe("SUCCESS");
     expect(await treeDigest(trees.target)).toEqual(await treeDigest(trees.source));
     const slow = await store.partitions.get(run.task_id, "c/sub");
     expect(slow?.attempts).toBeGreaterThanOrEqual(2);
-    expect(counts(run)).toMatchObject({ copied: 13, updated: 1, deleted: 4 });
+    expect(counts(run)).toMatchObject({ copied: 17, updated: 1, deleted: 4 });
   });
 });
