@@ -74,31 +74,43 @@ export function fakeSchedulerApi(options: { pageSize?: number } = {}) {
     if (!store.delete(key(input.GroupName, input.Name))) throw notFound(input.Name);
     return {};
   });
+  /** Each listing's names, sorted once at its first page (a cursor): later pages slice it. */
+  const listings: string[][] = [];
   mock
     .on(ListSchedulesCommand)
     .callsFake(
       (input: { GroupName?: string; NamePrefix?: string; NextToken?: string; MaxResults?: number }) => {
-        const names = [...store.values()]
-          .filter((s) => (s.GroupName ?? "default") === (input.GroupName ?? "default"))
-          .filter((s) => s.Name?.startsWith(input.NamePrefix ?? ""))
-          .map((s) => s.Name ?? "")
-          .sort();
-        const start = Number(input.NextToken ?? 0);
+        const [listing, offset] = input.NextToken ? input.NextToken.split(":").map(Number) : [];
+        const names =
+          listing === undefined
+            ? [...store.values()]
+                .filter((s) => (s.GroupName ?? "default") === (input.GroupName ?? "default"))
+                .filter((s) => s.Name?.startsWith(input.NamePrefix ?? ""))
+                .map((s) => s.Name ?? "")
+                .sort()
+            : (listings[listing] ?? []);
+        const id = listing ?? listings.push(names) - 1;
+        const start = offset ?? 0;
         const size = Math.min(input.MaxResults ?? pageSize, pageSize);
         const page = names.slice(start, start + size);
+        if (start + size >= names.length) listings[id] = [];
         return {
-          Schedules: page.map((name) => {
-            const s = store.get(key(input.GroupName, name))!;
-            return {
-              Name: name,
-              GroupName: s.GroupName,
-              State: s.State,
-              Target: { Arn: s.Target?.Arn },
-              CreationDate: s.CreationDate,
-              LastModificationDate: s.LastModificationDate,
-            };
+          // A schedule deleted since the listing began is left out of later pages.
+          Schedules: page.flatMap((name) => {
+            const s = store.get(key(input.GroupName, name));
+            if (!s) return [];
+            return [
+              {
+                Name: name,
+                GroupName: s.GroupName,
+                State: s.State,
+                Target: { Arn: s.Target?.Arn },
+                CreationDate: s.CreationDate,
+                LastModificationDate: s.LastModificationDate,
+              },
+            ];
           }),
-          ...(start + size < names.length ? { NextToken: String(start + size) } : {}),
+          ...(start + size < names.length ? { NextToken: `${id}:${start + size}` } : {}),
         };
       },
     );
