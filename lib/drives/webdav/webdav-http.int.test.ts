@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { listAll, readBytes } from "../../../test/support/drives/streams.ts";
-import { AuthenticationError, DirectoryNotFoundError } from "../errors.ts";
+import { AuthenticationError, DirectoryNotFoundError, isRetryable } from "../errors.ts";
 import { createWebdavDrive } from "./webdav-drive.ts";
+import { createWebdavHttp } from "./webdav-http.ts";
 
 /**
  * The WebDAV drive's HTTP against scripted servers (real sockets), for what real servers do but the
@@ -147,6 +149,48 @@ describe("webdav drive over HTTP", () => {
     expect(error).toMatchObject({ name: "DriveError", retryable: false });
     for (let i = 0; i < 100 && !putSocketClosed; i++) await sleep(20);
     expect(putSocketClosed).toBe(true);
+  });
+
+  it("sends a request again when the server closed the kept-alive connection it went out on; a streamed PUT fails retryable", async () => {
+    // Each connection gets one answer: the server closes it when a second request arrives on it, as
+    // Apache's event MPM closes idle kept-alive connections while its workers are all busy.
+    const answered = new WeakSet<object>();
+    const seen: string[] = [];
+    const origin = await serve((req, res) => {
+      if (answered.has(req.socket)) {
+        seen.push(`closed ${req.method}`);
+        req.socket.destroy();
+        return;
+      }
+      answered.add(req.socket);
+      seen.push(`${req.method} ${req.url}`);
+      const url = req.url ?? "";
+      req.resume().on("end", () => {
+        if (req.method === "PROPFIND" && url.endsWith("/"))
+          res.writeHead(207).end(`<D:multistatus xmlns:D="DAV:">${folderXml(url)}</D:multistatus>`);
+        else if (req.method === "PROPFIND")
+          res.writeHead(207).end(`<D:multistatus xmlns:D="DAV:">${fileXml(url, 5)}</D:multistatus>`);
+        else res.writeHead(201).end();
+      });
+    });
+    const drive = createWebdavDrive({ url: `${origin}/dav` });
+    for (const name of ["a.txt", "b.txt", "c.txt"]) expect((await drive.stat(name)).size).toBe(5);
+    expect(seen).toEqual([
+      "PROPFIND /dav/a.txt",
+      "closed PROPFIND",
+      "PROPFIND /dav/b.txt",
+      "closed PROPFIND",
+      "PROPFIND /dav/c.txt",
+    ]);
+    // A PUT's body is read as it goes out: it is not sent again here (the engine retries the file).
+    const http = createWebdavHttp({ url: `${origin}/dav` });
+    for await (const _ of await http.open("PROPFIND", http.urlOf("e.txt"))); // read whole: the socket is free
+    seen.length = 0;
+    const put = await http
+      .send("PUT", http.urlOf("e.txt"), { body: Readable.from([Buffer.from("hello")]) })
+      .catch((e: unknown) => e);
+    expect(seen).toEqual(["closed PUT"]);
+    expect(isRetryable(put)).toBe(true);
   });
 
   it("says DirectoryNotFoundError for a folder the server does not have, naming no secret", async () => {

@@ -48,6 +48,18 @@ class WebdavTimeoutError extends Error {
   }
 }
 
+/**
+ * The server closed a kept-alive connection just as this request went out on it (before any answer):
+ * nothing reached it, so a request whose body can be sent again is (Node's `request.reusedSocket`
+ * advice; Go's transport does the same). Apache's event MPM closes idle kept-alive connections
+ * whenever all its workers are busy.
+ */
+class StaleConnectionError extends Error {
+  override name = "StaleConnectionError";
+}
+/** Sends on a connection the server closed meanwhile, at most this many times in a row. */
+const STALE_RETRIES = 3;
+
 export interface WebdavRequest {
   readonly headers?: Record<string, string>;
   /** A string is sent whole; a stream is piped and cannot follow a redirect. */
@@ -165,7 +177,11 @@ export function createWebdavHttp(options: WebdavHttpOptions): WebdavHttp {
         if (answer) answer.destroy(error);
         else request.destroy(error);
       });
-      request.on("error", reject);
+      request.on("error", (error: NodeJS.ErrnoException) => {
+        const stale =
+          request.reusedSocket && !answer && (error.code === "ECONNRESET" || error.code === "EPIPE");
+        reject(stale ? new StaleConnectionError(error.message, { cause: error }) : error);
+      });
       if (body instanceof Readable) {
         body.on("data", (chunk: Buffer) => {
           sent += chunk.length;
@@ -175,11 +191,28 @@ export function createWebdavHttp(options: WebdavHttpOptions): WebdavHttp {
       } else request.end(body);
     });
 
+  /** `once`, sent again when it went out on a connection the server had closed and its body allows. */
+  const sendAgainIfStale = async (
+    url: URL,
+    method: string,
+    init: WebdavRequest,
+  ): Promise<IncomingMessage> => {
+    for (let stale = 1; ; stale++) {
+      try {
+        return await once(url, method, init);
+      } catch (error) {
+        if (!(error instanceof StaleConnectionError)) throw error;
+        // A streamed body is partly read: only the caller can start it again (the engine retries).
+        if (init.body instanceof Readable || stale >= STALE_RETRIES) throw error.cause;
+      }
+    }
+  };
+
   const open = async (method: string, url: string, init: WebdavRequest = {}): Promise<IncomingMessage> => {
     let target = new URL(url);
     let current = { method, init };
     for (let hop = 0; ; hop++) {
-      const response = await once(target, current.method, current.init);
+      const response = await sendAgainIfStale(target, current.method, current.init);
       const status = response.statusCode ?? 0;
       const location = response.headers.location;
       if (
