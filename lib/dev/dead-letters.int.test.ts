@@ -2,6 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sharedEmulators, uniqueName } from "../../test/support/emulators/shared-emulators.ts";
+import { storeOnlyFailPartition } from "../jobs/dead-letter-partitions.ts";
 import type { JobLog } from "../jobs/deps.ts";
 import { scheduleMessage, taskMessage } from "../queue/message.ts";
 import { newId, scheduledTaskId } from "../store/ids.ts";
@@ -89,7 +90,14 @@ const startConsumer = () =>
   startDeadLetterConsumer({
     sqs,
     queues,
-    deps: { runs: store.runs, configs: store.configs, leases: store.leases, clock },
+    deps: {
+      runs: store.runs,
+      configs: store.configs,
+      leases: store.leases,
+      clock,
+      // As deployed (functions/dead-letter.ts): partitions ended with the store alone.
+      failPartition: storeOnlyFailPartition({ store, clock, log }, 30_000),
+    },
     log,
     retryDelaySeconds: 1,
     waitTimeSeconds: 1,
@@ -200,5 +208,24 @@ describe("the dead-letter queue's consumer", () => {
       await poller.stop();
     }
     expect((await store.runs.get(run.task_id))?.error?.code).toBe("DEAD_LETTERED");
+  });
+
+  it("ends a dead-lettered partition of a fanned-out run failed; the run, whose last open partition it was, ends FAILURE, nothing deleted", {
+    timeout: 90_000,
+  }, async () => {
+    const config = await givenConfig();
+    const run = await givenManualRun(config, "STARTED");
+    expect(await store.partitions.handOver(run, "b")).toMatchObject({ status: "pending" });
+    await dead({ type: "sync.partition", config_id: config.id, task_id: run.task_id, path: "b" });
+    await consume(ended(run.task_id), "the fanned-out run ended");
+    expect(await store.partitions.get(run.task_id, "b")).toMatchObject({ status: "failed" });
+    expect(await store.runs.get(run.task_id)).toMatchObject({
+      status: "FAILURE",
+      error: {
+        message: expect.stringMatching(
+          /partition\(s\) of the run failed, so nothing was deleted; first "b": DEAD_LETTERED: every delivery ended without an outcome/,
+        ),
+      },
+    });
   });
 });
