@@ -20,6 +20,7 @@ import { createSqsProducer } from "../../queue/sqs-producer.ts";
 import { createFileReportBlobs } from "../../reports/local/file-report-blobs.ts";
 import { readReportPage } from "../../reports/report-reader.ts";
 import { newId } from "../../store/ids.ts";
+import { PARTITION_DEFERRED_MAX } from "../../store/partition.ts";
 import { isFinished, newRun, type Run } from "../../store/run.ts";
 import { createDocumentClient, createStore, type Store } from "../../store/store.ts";
 import { newSyncConfig, type SyncConfig, SyncConfigInputSchema } from "../../store/sync-config.ts";
@@ -431,6 +432,33 @@ describe("a run fanned out across workers", { timeout: 120_000 }, () => {
     expect(await store.partitions.get(run.task_id, "b")).toMatchObject({ status: "failed", attempts: 0 });
     const target = await treeDigest(trees.target);
     for (const extra of ["x.txt", "a/old.txt", "b/sub/old.txt", "gone/f.txt"])
+      expect(target.has(extra)).toBe(true);
+  });
+
+  it("deletes nothing, saying why, when a partition finds more extras than its item keeps", async () => {
+    const trees = await givenTrees();
+    // 2,000 files in a folder only the target has: with it and a/old.txt, 2,002 extras in partition a.
+    await mkdir(join(trees.target, "a", "junk"));
+    await Promise.all(
+      Array.from({ length: PARTITION_DEFERRED_MAX }, (_, i) =>
+        writeFile(join(trees.target, "a", "junk", `${i}.tmp`), ""),
+      ),
+    );
+    const config = await store.configs.update((await givenConfig(trees)).id, { max_delete: "100%" });
+    const run = await runFanned(config, await workerDeps());
+
+    expect(run.status).toBe("FAILURE");
+    expect(run.error).toEqual({
+      code: "SYNC_ABORTED",
+      message: `partition "a" found ${PARTITION_DEFERRED_MAX + 2} extras, more than one partition keeps (1 such partition(s)): nothing was deleted`,
+    });
+    expect(await store.partitions.get(run.task_id, "a")).toMatchObject({
+      status: "done",
+      deferred: null,
+      deferred_omitted: PARTITION_DEFERRED_MAX + 2,
+    });
+    const target = await treeDigest(trees.target);
+    for (const extra of ["x.txt", "a/old.txt", "b/sub/old.txt", "gone/f.txt", "a/junk/0.tmp"])
       expect(target.has(extra)).toBe(true);
   });
 
