@@ -288,6 +288,39 @@ describe("runSyncJob", () => {
     expect(await store.runs.get(taskId)).toMatchObject({ status: "SUCCESS", attempts: 2, checkpoint: null });
   });
 
+  it("stops a continuation whose config now names another target: FAILURE CONFIG_CHANGED, nothing written or deleted there", async () => {
+    const { config, target } = await givenConfig();
+    const taskId = "manual-edited";
+    await store.runs.create(newRun({ task_id: taskId, config_id: config.id, trigger: "manual", now }));
+    const manual = { type: "sync.run", trigger: "manual", config_id: config.id, task_id: taskId } as const;
+    const deadline = { remainingTimeMs: () => -1 };
+    expect((await runSyncJob(manual, workerDeps(), deadline, { safetyMarginMs: 0 })).outcome).toBe("STARTED");
+    // An edit that changes nothing a run syncs (its name, its cron) lets the continuation go on.
+    await store.configs.update(config.id, { name: "renamed", cron: "0 3 * * *" });
+    const continuation = { ...manual, trigger: "continuation", attempts: 1 } as const;
+    expect((await runSyncJob(continuation, workerDeps(), deadline, { safetyMarginMs: 0 })).outcome).toBe(
+      "STARTED",
+    );
+    // Then the target moves to a folder holding files of its own: a mirror's checkpoint is the old pair's.
+    const moved = await tempDir();
+    await writeFile(join(moved, "keep.txt"), "not the source's");
+    await store.configs.update(config.id, { target: moved });
+
+    const rest = await runSyncJob({ ...continuation, attempts: 2 }, workerDeps(), plenty);
+
+    expect(rest.outcome).toBe("FAILURE");
+    expect(await store.runs.get(taskId)).toMatchObject({
+      status: "FAILURE",
+      error: {
+        code: "CONFIG_CHANGED",
+        message: expect.stringMatching(/edited while this run was under way/),
+      },
+    });
+    expect(await readdir(moved)).toEqual(["keep.txt"]);
+    expect(await readdir(target)).toEqual([]);
+    expect(await store.leases.get(config.id)).toBeUndefined();
+  });
+
   it("retries a retryable failure with backoff, then gives up after maxAttempts", async () => {
     const { config } = await givenConfig();
     const twice = { maxAttempts: 2 };

@@ -71,6 +71,11 @@ const runMutableFields = {
   checkpoint: z.unknown().nullable(),
   /** When a cancel of this STARTED run was asked for; the worker stops it at its next file boundary. */
   cancel_requested_at: isoTime.nullable(),
+  /**
+   * What the run syncs, as a digest (lib/jobs/run-sync-job/sync-identity.ts), recorded when it first
+   * started: a later invocation that finds its config or drive edited stops instead of going on.
+   */
+  started_as: z.string().nullable(),
 };
 
 export const RunPatchSchema = z.strictObject(runMutableFields).partial();
@@ -86,6 +91,7 @@ export const RunSchema = z.object({
   ...runMutableFields,
   checkpoint: runMutableFields.checkpoint.default(null),
   cancel_requested_at: runMutableFields.cancel_requested_at.default(null),
+  started_as: runMutableFields.started_as.default(null),
   /** The failed or cancelled run this one retries (`POST /api/v1/runs/{task_id}/retry`). */
   retry_of: z.string().min(1).max(200).nullable().default(null),
   expires_at: z.number().int(),

@@ -84,7 +84,14 @@ export async function endFannedRun(
   const failed = parts.filter((part) => part.status !== "done");
   if (failed.length > 0) return end("FAILURE", partitionsFailed(failed, parts.length, result));
 
-  const guarded = await guardRun(deps.store.configs, run.config_id, deps.clock(), deps.resolveLocation);
+  // Edited since the run started: its partitions' extras belong to the old source and target.
+  const guarded = await guardRun(
+    deps.store.configs,
+    run.config_id,
+    deps.clock(),
+    deps.resolveLocation,
+    run.started_as,
+  );
   if ("refusal" in guarded) return end("FAILURE", guarded.refusal);
   if (deletesExtras(guarded.config.mode)) {
     const omitted = parts.filter((part) => part.deferred_omitted !== undefined);

@@ -462,6 +462,42 @@ describe("a run fanned out across workers", { timeout: 120_000 }, () => {
       expect(target.has(extra)).toBe(true);
   });
 
+  it("deletes nothing when the config is edited to another source and target during the fan-out", async () => {
+    const trees = await givenTrees();
+    // The new pair: both copies of the old target, so its "extras" are files the new source has.
+    const [movedSource, movedTarget] = [await tempDir(), await tempDir()];
+    for (const dir of [movedSource, movedTarget])
+      await cp(trees.target, dir, { recursive: true, preserveTimestamps: true });
+    const before = await treeDigest(movedTarget);
+    const base = await workerDeps();
+    let release: () => void = () => {};
+    const edited = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Partition c's copy waits until the config was edited.
+    const openDrive = beforeSourceReads(base, async (path) => {
+      if (path.endsWith("new.txt")) await edited;
+    });
+    const config = await givenConfig(trees);
+    let done = false;
+    const run = await runFanned(config, { ...base, openDrive }, FANOUT, {
+      whileRunning: async (current) => {
+        if (done || (await store.partitions.list(current.task_id)).length < 4) return;
+        done = true;
+        await store.configs.update(config.id, { source: movedSource, target: movedTarget });
+        release();
+      },
+    });
+
+    expect(run.status).toBe("FAILURE");
+    expect(JSON.stringify(run.error)).toMatch(/CONFIG_CHANGED|edited while this run was under way/);
+    expect(await treeDigest(movedTarget)).toEqual(before);
+    const target = await treeDigest(trees.target);
+    for (const extra of ["x.txt", "a/old.txt", "b/sub/old.txt", "gone/f.txt"])
+      expect(target.has(extra)).toBe(true);
+    expect(counts(run)).toMatchObject({ deleted: 0 });
+  });
+
   it("finishes a partition that checkpoints and continues itself near its deadline", async () => {
     const trees = await givenTrees();
     for (let n = 0; n < 16; n++) await put(trees.source, `c/sub/slow-${n}.txt`, `slow ${n}`);

@@ -74,6 +74,7 @@ export async function runPartitionJob(
     run.config_id,
     deps.clock(),
     deps.resolveLocation,
+    run.started_as,
   );
   if ("refusal" in guarded) return finish({ aborted: `${guarded.refusal.code}: ${guarded.refusal.message}` });
   log("info", "partition started", { attempt: claimed.attempts });

@@ -5,6 +5,7 @@ import type { Store } from "../../store/store.ts";
 import { hasEnded, type SyncConfig, SyncConfigSchema } from "../../store/sync-config.ts";
 import { DriveUnavailableError } from "../drives/errors.ts";
 import type { ResolveLocation } from "../drives/resolve-drive.ts";
+import { syncIdentity } from "./sync-identity.ts";
 
 const resolveIn = async (location: Location, resolve: ResolveLocation | undefined): Promise<Location> => {
   if (location.kind !== "drive") return location;
@@ -38,6 +39,8 @@ export interface Runnable {
   readonly config: SyncConfig;
   readonly source: RunLocation;
   readonly target: RunLocation;
+  /** What the run syncs (syncIdentity): recorded when it first starts, the same for every later invocation. */
+  readonly identity: string;
 }
 
 /**
@@ -46,13 +49,16 @@ export interface Runnable {
  * shows it redacted, as LocationError does), a `name:path` location's drive is unknown or unusable
  * (DRIVE_NOT_FOUND, DRIVE_INVALID), or one location lies inside the other (judged on the drives'
  * real locations, on the real disk: through symlinks, bind mounts and case-insensitive names; or as
- * two spellings of one URL). A secret store or DynamoDB failure while resolving is thrown (it may be retryable).
+ * two spellings of one URL), or — for a run that started before — what it syncs changed meanwhile
+ * (CONFIG_CHANGED, see syncIdentity). A secret store or DynamoDB failure while resolving is thrown (it may be retryable).
  */
 export async function guardRun(
   configs: Pick<Store["configs"], "get">,
   configId: string,
   now: Date,
   resolveLocation?: ResolveLocation,
+  /** The identity the run recorded when it first started (null or absent: this is its first start). */
+  startedAs?: string | null,
 ): Promise<Runnable | { readonly refusal: RunError }> {
   const config = await configs.get(configId);
   if (!config) {
@@ -97,8 +103,18 @@ export async function guardRun(
       },
     };
   }
+  const identity = syncIdentity(config, source, target);
+  if (startedAs && startedAs !== identity) {
+    return {
+      refusal: {
+        code: "CONFIG_CHANGED",
+        message: `sync config ${configId} (its source, target, mode, filters or max_delete, or a drive it names) was edited while this run was under way: it stops here and deletes nothing; the next run syncs the config as it is now`,
+      },
+    };
+  }
   return {
     config,
+    identity,
     source: { location: source, name: redactLocation(config.source) },
     target: { location: target, name: redactLocation(config.target) },
   };

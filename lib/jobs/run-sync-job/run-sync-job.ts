@@ -80,7 +80,7 @@ export async function runSyncJob(
   if (run.status === "STARTED" && run.cancel_requested_at !== null) return cancelled();
 
   const configs = configsOf(run, deps.store.configs);
-  const guarded = await guardRun(configs, run.config_id, deps.clock(), deps.resolveLocation);
+  const guarded = await guardRun(configs, run.config_id, deps.clock(), deps.resolveLocation, run.started_as);
   if ("refusal" in guarded) {
     const error: RunError = guarded.refusal;
     log(error.code === "LOCATIONS_OVERLAP" ? "error" : "warn", "run refused", {
@@ -110,6 +110,7 @@ export async function runSyncJob(
         started_at: run.started_at ?? deps.clock().toISOString(),
         attempts: run.attempts + 1,
         error: null,
+        started_as: guarded.identity,
       },
       { expectedStatus: run.status, expectedAttempts: run.attempts },
     );
