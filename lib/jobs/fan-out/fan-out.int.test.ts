@@ -498,6 +498,28 @@ describe("a run fanned out across workers", { timeout: 120_000 }, () => {
     expect(counts(run)).toMatchObject({ deleted: 0 });
   });
 
+  it("resumes a partition whose job failed after its claim (the store refused once): its redelivery takes it", async () => {
+    const trees = await givenTrees();
+    const base = await workerDeps();
+    let refusals = 0;
+    const flaky: Store = {
+      ...store,
+      partitions: {
+        ...store.partitions,
+        finish: (taskId, path, outcome, attempts) =>
+          path === "a" && refusals++ === 0
+            ? Promise.reject(new Error("table unreachable"))
+            : store.partitions.finish(taskId, path, outcome, attempts),
+      },
+    };
+    const run = await runFanned(await givenConfig(trees), { ...base, store: flaky });
+
+    expect(run.status, JSON.stringify(run.error)).toBe("SUCCESS");
+    expect(refusals).toBeGreaterThanOrEqual(2);
+    expect(await store.partitions.get(run.task_id, "a")).toMatchObject({ status: "done", attempts: 2 });
+    expect(await treeDigest(trees.target)).toEqual(await treeDigest(trees.source));
+  });
+
   it("finishes a partition that checkpoints and continues itself near its deadline", async () => {
     const trees = await givenTrees();
     for (let n = 0; n < 16; n++) await put(trees.source, `c/sub/slow-${n}.txt`, `slow ${n}`);

@@ -6,7 +6,6 @@ import { isPreview } from "../run-sync-job/guards.ts";
 import type { WorkerSettings } from "../run-sync-job/settings.ts";
 import type { JobContext, JobOutcome, WorkerDeps } from "../run-sync-job/types.ts";
 import { endFannedRun } from "./end-run.ts";
-import { runPartitionJob } from "./partition-job.ts";
 
 /** True for a run's first invocation with SYNCRON_FANOUT_ENTRIES set: it becomes the coordinator. */
 export const fansOut = (run: Run, settings: WorkerSettings): boolean =>
@@ -16,20 +15,21 @@ const rootMessage = (run: Run): PartitionMessage =>
   partitionMessage({ config_id: run.config_id, task_id: run.task_id, path: "" });
 
 /**
- * The coordinator: the started run (its lease taken) becomes one partition, its root, which this
- * invocation syncs at once; past SYNCRON_FANOUT_ENTRIES entries listed, its folders go to other
- * workers as partitions of their own, and the last partition to finish ends the run.
+ * The coordinator: the started run (its lease taken) becomes one partition, its root, sent to the
+ * queue as any partition is (so its retries and redeliveries are a partition's); past
+ * SYNCRON_FANOUT_ENTRIES entries listed, its folders go to other workers as partitions of their own,
+ * and the last partition to finish ends the run.
  */
 export async function coordinate(
   run: Run,
   deps: WorkerDeps,
-  context: JobContext,
   settings: WorkerSettings,
   log: JobLog,
 ): Promise<JobOutcome> {
   await deps.store.partitions.handOver(run, "");
+  await deps.queue.send(rootMessage(run));
   log("info", "run fans out", { fanout_entries: settings.fanoutEntries });
-  return runPartitionJob(rootMessage(run), deps, context, settings);
+  return { task_id: run.task_id, outcome: "STARTED" };
 }
 
 /**

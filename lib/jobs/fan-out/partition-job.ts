@@ -67,44 +67,55 @@ export async function runPartitionJob(
     if (error instanceof ConflictError) return duplicate;
     throw error;
   }
-  const finish = (outcome: Parameters<typeof finishPartition>[1]) =>
-    finishPartition(ref, outcome, deps, context, log, claimed.attempts);
-  const guarded = await guardRun(
-    configsOf(run, deps.store.configs),
-    run.config_id,
-    deps.clock(),
-    deps.resolveLocation,
-    run.started_as,
-  );
-  if ("refusal" in guarded) return finish({ aborted: `${guarded.refusal.code}: ${guarded.refusal.message}` });
-  log("info", "partition started", { attempt: claimed.attempts });
+  const afterClaim = async (): Promise<JobOutcome> => {
+    const finish = (outcome: Parameters<typeof finishPartition>[1]) =>
+      finishPartition(ref, outcome, deps, context, log, claimed.attempts);
+    const guarded = await guardRun(
+      configsOf(run, deps.store.configs),
+      run.config_id,
+      deps.clock(),
+      deps.resolveLocation,
+      run.started_as,
+    );
+    if ("refusal" in guarded)
+      return finish({ aborted: `${guarded.refusal.code}: ${guarded.refusal.message}` });
+    log("info", "partition started", { attempt: claimed.attempts });
 
-  let synced: Awaited<ReturnType<typeof syncWithHeartbeat>>;
+    let synced: Awaited<ReturnType<typeof syncWithHeartbeat>>;
+    try {
+      synced = await syncWithHeartbeat(guarded, run, deps, context, settings, log, {
+        path,
+        checkpoint: claimed.checkpoint,
+        handOff: handOverPast(settings.fanoutEntries, run, path, deps),
+      });
+    } catch (error) {
+      log("error", "partition failed", { error: messageOf(error) });
+      return finish({ aborted: `the sync failed: ${messageOf(error)}` });
+    }
+    const { result, cancelled } = synced;
+    if (cancelled) return finish({ result, aborted: "cancelled on request" });
+    if (result.interrupted) {
+      await partitions.saveCheckpoint(task_id, path, claimed.attempts, result.checkpoint ?? null);
+      await deps.store.leases.renew(run.config_id, leaseOf(run, settings));
+      await deps.queue.send(partitionMessage({ ...ref, attempts: claimed.attempts }));
+      log("info", "partition checkpointed, continuation sent", { files_checked: result.files_checked });
+      return { task_id, outcome: "STARTED" };
+    }
+    if (result.status === "FAILURE" && result.retryable && claimed.attempts < settings.maxAttempts) {
+      const delaySeconds = retryDelaySeconds(claimed.attempts);
+      await partitions.release(task_id, path, claimed.attempts);
+      await deps.queue.send(partitionMessage(ref), { delaySeconds });
+      log("warn", "partition will retry", { attempt: claimed.attempts, delay_seconds: delaySeconds });
+      return { task_id, outcome: "STARTED" };
+    }
+    return finish({ result });
+  };
+  // A store or queue failure from here on: the claim is given back, so the message's redelivery
+  // finds the partition takeable (not claimed until this invocation's end) and resumes it.
   try {
-    synced = await syncWithHeartbeat(guarded, run, deps, context, settings, log, {
-      path,
-      checkpoint: claimed.checkpoint,
-      handOff: handOverPast(settings.fanoutEntries, run, path, deps),
-    });
+    return await afterClaim();
   } catch (error) {
-    log("error", "partition failed", { error: messageOf(error) });
-    return finish({ aborted: `the sync failed: ${messageOf(error)}` });
+    await partitions.release(task_id, path, claimed.attempts).catch(() => undefined);
+    throw error;
   }
-  const { result, cancelled } = synced;
-  if (cancelled) return finish({ result, aborted: "cancelled on request" });
-  if (result.interrupted) {
-    await partitions.saveCheckpoint(task_id, path, claimed.attempts, result.checkpoint ?? null);
-    await deps.store.leases.renew(run.config_id, leaseOf(run, settings));
-    await deps.queue.send(partitionMessage({ ...ref, attempts: claimed.attempts }));
-    log("info", "partition checkpointed, continuation sent", { files_checked: result.files_checked });
-    return { task_id, outcome: "STARTED" };
-  }
-  if (result.status === "FAILURE" && result.retryable && claimed.attempts < settings.maxAttempts) {
-    const delaySeconds = retryDelaySeconds(claimed.attempts);
-    await partitions.release(task_id, path, claimed.attempts);
-    await deps.queue.send(partitionMessage(ref), { delaySeconds });
-    log("warn", "partition will retry", { attempt: claimed.attempts, delay_seconds: delaySeconds });
-    return { task_id, outcome: "STARTED" };
-  }
-  return finish({ result });
 }

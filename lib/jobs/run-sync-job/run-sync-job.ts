@@ -122,7 +122,7 @@ export async function runSyncJob(
     return { task_id: run.task_id, outcome: "duplicate" };
   }
   log("info", "run started", { attempt: started.attempts });
-  if (fansOut(started, settings)) return coordinate(started, deps, context, settings, log);
+  if (fansOut(started, settings)) return coordinate(started, deps, settings, log);
 
   let result: SyncResult;
   try {
