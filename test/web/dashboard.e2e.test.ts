@@ -1,6 +1,6 @@
 import { access, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWeb } from "../../scripts/build-web.ts";
 import { replyProblems } from "../support/api/openapi-check.ts";
@@ -28,30 +28,48 @@ let work: string;
 const drift: string[] = [];
 let checkedReplies = 0;
 
-/** Every page of the dashboard, by its address: the configs, a config's form, runs and one run, drives, system. */
-async function everyPage(): Promise<[name: string, hash: string][]> {
+/** What a page shows once its data is in. */
+type Ready = (target: Page) => Locator;
+
+/**
+ * Every page of the dashboard, by its address, with what it shows once loaded: the configs, a
+ * config's form, runs and one run, drives, system.
+ */
+async function everyPage(): Promise<[name: string, hash: string, ready: Ready][]> {
   const [config] = (await http(dev.url, "GET", "/api/v1/sync-configs")).body.items;
   const [run] = (await http(dev.url, "GET", `/api/v1/sync-configs/${config.id}/runs`)).body.items;
+  const nextRuns = (target: Page) => target.getByRole("list", { name: "Next 5 runs" }).getByRole("listitem");
   return [
-    ["configs", ""],
-    ["config-new", "#/configs/new"],
-    ["config-edit", `#/configs/${config.id}/edit`],
-    ["runs", `#/configs/${config.id}/runs`],
-    ["run", `#/configs/${config.id}/runs/${run.task_id}`],
-    ["drives", "#/drives"],
-    ["system", "#/system"],
+    ["configs", "", (target) => target.getByRole("row", { name: new RegExp(config.name) }).first()],
+    ["config-new", "#/configs/new", (target) => target.getByRole("button", { name: "Save" })],
+    ["config-edit", `#/configs/${config.id}/edit`, (target) => nextRuns(target).nth(4)],
+    [
+      "runs",
+      `#/configs/${config.id}/runs`,
+      (target) => target.getByRole("link", { name: /^Details: / }).first(),
+    ],
+    [
+      "run",
+      `#/configs/${config.id}/runs/${run.task_id}`,
+      (target) => target.getByText(run.status, { exact: true }).first(),
+    ],
+    ["drives", "#/drives", (target) => target.getByRole("button", { name: "Check: photos" })],
+    ["system", "#/system", (target) => target.getByText("30 2 * * *")],
   ];
 }
 
 /**
- * Opens a page afresh and waits until it has loaded: a hash change alone is a same-document
- * navigation, and the last page's heading would pass for this one's while it still renders.
+ * Opens a page afresh and waits until it has loaded: its heading, what `ready` names, and no part
+ * still loading (`aria-busy`). A hash change alone is a same-document navigation, and the last page's
+ * heading would pass for this one's while it still renders; "network idle" is a guess from 500 ms
+ * without requests, which a loaded machine makes before the page has even asked for its data.
  */
-async function open(target: Page, hash: string): Promise<void> {
+async function open(target: Page, hash: string, ready?: Ready): Promise<void> {
   await target.goto("about:blank");
   await target.goto(`${dev.url}/${hash}`);
   await target.getByRole("heading", { level: 1 }).waitFor();
-  await target.waitForLoadState("networkidle");
+  await ready?.(target).waitFor();
+  await target.locator("[aria-busy=true]").first().waitFor({ state: "detached" });
 }
 
 const shot = (name: string, target: Page = page) =>
@@ -66,7 +84,9 @@ beforeAll(async () => {
   await writeFile(join(work, "photos/2026/b.jpg"), "bravo");
   dev = await startDev({ dataDir: join(work, "data"), cwd: work });
   browser = await launchChromium();
-  browser.setDefaultTimeout(15_000);
+  // Every wait is for a condition; the bound only says how long a failure takes to show, and a page
+  // takes seconds to render with Chromium at load 50 on two cores.
+  browser.setDefaultTimeout(60_000);
   // Every API reply a page receives is held against the OpenAPI document, like the API tests' replies.
   browser.on("response", async (response) => {
     const { pathname } = new URL(response.url());
@@ -92,7 +112,7 @@ afterAll(async () => {
 describe("the dashboard", { timeout: 120_000 }, () => {
   it("opens on the configs page at / and links the API reference", async () => {
     await page.goto(`${dev.url}/`);
-    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Sync configs");
+    await page.getByRole("heading", { level: 1, name: "Sync configs" }).waitFor();
     await page.getByText("No configs yet.").waitFor();
     await shot("configs-empty");
     await page.getByRole("link", { name: "API reference" }).click();
@@ -120,7 +140,8 @@ describe("the dashboard", { timeout: 120_000 }, () => {
     await page.getByLabel("Cron").fill("30 2 * * *");
     await cronError.waitFor({ state: "detached" });
     const runs = page.getByRole("list", { name: "Next 5 runs" }).getByRole("listitem");
-    await expect.poll(() => runs.count()).toBe(5);
+    await runs.nth(4).waitFor();
+    expect(await runs.count()).toBe(5);
     await page.getByText("At 02:30 AM").waitFor();
     await page.getByLabel("Mode").selectOption("mirror");
     await shot("config-new");
@@ -228,12 +249,10 @@ describe("the dashboard", { timeout: 120_000 }, () => {
     await page.goto(`${dev.url}/`);
     const toggle = page.getByRole("switch", { name: "Enabled: photos nightly" });
     await toggle.click();
-    await expect.poll(() => toggle.isChecked()).toBe(false);
-    await expect
-      .poll(() => page.getByRole("button", { name: "Run now: photos nightly" }).isDisabled())
-      .toBe(true);
+    await page.getByRole("switch", { name: "Enabled: photos nightly", checked: false }).waitFor();
+    await page.getByRole("button", { name: "Run now: photos nightly", disabled: true }).waitFor();
     await toggle.click();
-    await expect.poll(() => toggle.isChecked()).toBe(true);
+    await page.getByRole("switch", { name: "Enabled: photos nightly", checked: true }).waitFor();
   });
 
   it("sets a config's drive calls per second in its form: a bad value is refused under the field", async () => {
@@ -259,7 +278,7 @@ describe("the dashboard", { timeout: 120_000 }, () => {
         page.getByRole("button", { name: "Save" }).click(),
       ]);
       expect(reply.status(), typed).toBe(400);
-      await expect.poll(() => page.locator("#e-tps").textContent()).toBe(message);
+      await page.locator(`#e-tps:text-is(${JSON.stringify(message)})`).waitFor();
       expect(await tps.getAttribute("aria-invalid")).toBe("true");
     }
     await shot("config-bad-tps");
@@ -320,8 +339,8 @@ describe("the dashboard", { timeout: 120_000 }, () => {
   });
 
   it("gives every control on every page an accessible name, and reaches each one by Tab", async () => {
-    for (const [, hash] of await everyPage()) {
-      await open(page, hash);
+    for (const [, hash, ready] of await everyPage()) {
+      await open(page, hash, ready);
       // Every link, button and form control has a name a screen reader reads: a label, aria-label or text.
       const nameless = await page.evaluate<string[]>(`
         [...document.querySelectorAll("a, button, input, select, textarea")]
@@ -379,8 +398,8 @@ describe("the dashboard", { timeout: 120_000 }, () => {
   it("fits a 390 px phone: no sideways scrolling, every page", async () => {
     const phone = await browser.newPage();
     await phone.setViewportSize({ width: 390, height: 844 });
-    for (const [name, hash] of await everyPage()) {
-      await open(phone, hash);
+    for (const [name, hash, ready] of await everyPage()) {
+      await open(phone, hash, ready);
       // What sticks out past the right edge, innermost first, so a failure names the culprit.
       const wide = await phone.evaluate<string[]>(`
         [...document.body.querySelectorAll("*")]
