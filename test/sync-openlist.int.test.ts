@@ -98,14 +98,22 @@ describe("openlist -> openlist on one server", () => {
   });
 
   it("shows a copy task's progress in the run", async () => {
-    const f = await start({ taskDelayMs: 300 });
+    // The task stays pending until the run has reported it pending twice.
+    let release = () => {};
+    const pending = new Promise<void>((resolve) => (release = resolve));
+    const f = await start({ taskGate: () => pending });
     const [source, target] = [await f.drive("/local2"), await f.drive("/local")];
     await seed(source, { "big.bin": "x".repeat(100_000) });
     const seen: { files: number; bytes: number }[] = [];
     const result = await syncDrives(
       source,
       target,
-      options({ onProgress: (p) => seen.push({ files: p.files_done, bytes: p.bytes_done }) }),
+      options({
+        onProgress: (p) => {
+          seen.push({ files: p.files_done, bytes: p.bytes_done });
+          if (seen.filter((q) => q.files === 0 && q.bytes === 0).length >= 2) release();
+        },
+      }),
     );
     expect(result).toMatchObject({ status: "SUCCESS", copied: 1 });
     // Polled while the task was pending (0 bytes), its 100% reported before the file counts as done.
@@ -115,15 +123,28 @@ describe("openlist -> openlist on one server", () => {
   });
 
   it("keeps copy tasks in flight across a continuation: the next invocation follows them, none is started twice", async () => {
-    const f = await start({ taskDelayMs: 600 });
+    // The tasks stay pending until the second invocation follows them; the first stops once it follows all 4.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const f = await start({ taskGate: () => held });
     const [source, target] = [await f.drive("/local2"), await f.drive("/local")];
     await seed(source, FILES);
     const stop = new AbortController();
-    setTimeout(() => stop.abort(), 250);
-    const first = await syncDrives(source, target, options({ signal: stop.signal, transfers: 4 }));
+    /** Resolves once the client asked for every task's state since request number `from`. */
+    const followingAll = async (from: number) => {
+      const followed = (id: string) =>
+        f.server.requests
+          .slice(from)
+          .some((r) => r.path === "/api/task/copy/info" && r.search.includes(encodeURIComponent(id)));
+      while (f.server.tasks.size < 4 || ![...f.server.tasks.keys()].every(followed))
+        await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    const [first] = await Promise.all([
+      syncDrives(source, target, options({ signal: stop.signal, transfers: 4 })),
+      followingAll(0).then(() => stop.abort()),
+    ]);
     expect(first).toMatchObject({ interrupted: true, errors: [] });
-    const started = f.server.tasks.size;
-    expect(started).toBeGreaterThan(0);
+    expect(f.server.tasks.size).toBe(4);
     expect([...f.server.tasks.values()].every((task) => task.state === 0)).toBe(true); // still pending
 
     // A new invocation: new drives on the same folders, the checkpoint from the first.
@@ -131,7 +152,10 @@ describe("openlist -> openlist on one server", () => {
       f.drive(mount, { root: drive.name.slice(`openlist:${f.server.url}`.length) });
     const [source2, target2] = [await again(source, "/local2"), await again(target, "/local")];
     const checkpoint = JSON.parse(JSON.stringify(first.checkpoint));
-    const second = await syncDrives(source2, target2, options({ checkpoint }));
+    const [second] = await Promise.all([
+      syncDrives(source2, target2, options({ checkpoint })),
+      followingAll(f.server.requests.length).then(release),
+    ]);
     expect(second).toMatchObject({ status: "SUCCESS", errors: [] });
     const copies = f.server.requests.filter((r) => r.path === "/api/fs/copy").length;
     expect(copies).toBe(4); // the tasks in flight were followed, not started again

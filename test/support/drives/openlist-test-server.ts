@@ -49,8 +49,8 @@ export interface OpenListTestServerOptions {
   readonly tokenTtlMs?: number;
   /** The user may not copy (`user.CanCopy()` false): POST /api/fs/copy answers 403. */
   readonly denyCopy?: boolean;
-  /** Delay each copy task by this long before it runs (to catch tasks in flight). */
-  readonly taskDelayMs?: number;
+  /** Each copy task waits for this before it runs, pending (to catch tasks in flight). */
+  readonly taskGate?: (task: TaskInfo) => Promise<unknown>;
   /** Make a copy task fail: return its error message for the source path, or undefined. */
   readonly failTask?: (srcPath: string) => string | undefined;
   /** A proxy in front: answer HTTP 429 with this `Retry-After` (seconds) when it returns a number. */
@@ -61,6 +61,8 @@ export interface RequestRecord {
   readonly method: string;
   /** The URL path, e.g. `/api/fs/list`. */
   readonly path: string;
+  /** The query string, e.g. `?tid=task-1-…` (or ""). */
+  readonly search: string;
   /** Arrival, `performance.now()` ms. */
   readonly at: number;
 }
@@ -166,7 +168,7 @@ export async function startOpenListTestServer(
 
   // ---- copy tasks (internal/fs/copy_move.go, tache) ----
   const runTask = async (task: TaskInfo, srcPath: string, dstDir: string): Promise<void> => {
-    if (options.taskDelayMs) await new Promise((resolve) => setTimeout(resolve, options.taskDelayMs));
+    await options.taskGate?.(task);
     if (task.state === STATE.canceled) return;
     task.state = STATE.running;
     task.start_time = new Date().toISOString();
@@ -461,6 +463,7 @@ export async function startOpenListTestServer(
     const record: RequestRecord = {
       method: request.method ?? "GET",
       path: url.pathname,
+      search: url.search,
       at: performance.now(),
     };
     requests.push(record);
