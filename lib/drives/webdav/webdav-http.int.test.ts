@@ -104,9 +104,12 @@ describe("webdav drive over HTTP", () => {
   });
 
   it("stops a listing and a read when their signal aborts", async () => {
+    let listingAnswered = () => {};
+    const answering = new Promise<void>((resolve) => (listingAnswered = resolve));
     const origin = await serve(async (req, res) => {
       res.writeHead(req.method === "PROPFIND" ? 207 : 200);
       res.write(req.method === "PROPFIND" ? '<D:multistatus xmlns:D="DAV:">' : "first bytes ");
+      if (req.method === "PROPFIND") listingAnswered();
       await sleep(30_000); // the rest never comes in time
       res.end();
     });
@@ -115,7 +118,7 @@ describe("webdav drive over HTTP", () => {
     const listed = (async () => {
       for await (const _entry of drive.list("", { signal: listing.signal }));
     })().catch((error: unknown) => error);
-    await sleep(100);
+    await answering; // aborted mid-answer, not before the request
     listing.abort();
     expect(await listed).toMatchObject({ name: "AbortError" });
 
