@@ -39,6 +39,10 @@ describe("API routes", () => {
       404,
       "ROUTE_NOT_FOUND",
     );
+    // A long unknown path is not echoed whole (5,000 characters came back).
+    const long = await stack.call({ method: "GET", path: `/api/v1/${"x".repeat(5_000)}`, headers: auth });
+    expectError(long, 404, "ROUTE_NOT_FOUND");
+    expect(long.body.error.message).toBe(`no route for GET ${`/api/v1/${"x".repeat(5_000)}`.slice(0, 200)}…`);
     const reply = await stack.call({
       method: "POST",
       path: "/api/v1/task/scheduler/task-status",

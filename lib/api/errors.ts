@@ -68,8 +68,15 @@ export const methodNotAllowed = (method: string, path: string, allow: readonly s
     },
   );
 
+/** Most characters of a request's own text (a path, an id) an error message repeats. */
+const SHOWN_MAX = 200;
+
+/** `text` as an error message shows it: at most SHOWN_MAX characters, a cut one ending in "…". */
+export const shown = (text: string): string =>
+  text.length <= SHOWN_MAX ? text : `${text.slice(0, SHOWN_MAX)}…`;
+
 export const routeNotFound = (method: string, path: string): ApiError =>
-  new ApiError(404, "ROUTE_NOT_FOUND", `no route for ${method} ${path}`);
+  new ApiError(404, "ROUTE_NOT_FOUND", `no route for ${shown(method)} ${shown(path)}`);
 
 export const payloadTooLarge = (bytes: number, limit: number): ApiError =>
   new ApiError(

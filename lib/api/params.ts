@@ -1,6 +1,6 @@
 import * as z from "../util/zod.ts";
 import { parseWith } from "./body.ts";
-import { badRequest, notFound } from "./errors.ts";
+import { badRequest, notFound, shown } from "./errors.ts";
 import { type ApiEvent, header, pathParam } from "./http.ts";
 
 /** Config ids (lib/store ID_PATTERN, 1-128 chars) and task ids (which embed a config id) fit this. */
@@ -59,7 +59,7 @@ export function pageParams(event: ApiEvent): { limit?: number; cursor?: string }
 export function idParam(event: ApiEvent, name: string, what: string): string {
   const id = pathParam(event, name);
   if (!PATH_ID.test(id)) {
-    throw notFound(`${what} ${JSON.stringify(id.slice(0, 200))} not found`);
+    throw notFound(`${what} ${JSON.stringify(shown(id))} not found`);
   }
   return id;
 }

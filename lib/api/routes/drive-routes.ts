@@ -18,7 +18,7 @@ import {
 import { NotFoundError } from "../../store/errors.ts";
 import { parseWith, readJsonBody } from "../body.ts";
 import type { ApiDeps } from "../deps.ts";
-import { ApiError, notFound, validationFailed } from "../errors.ts";
+import { ApiError, notFound, shown, validationFailed } from "../errors.ts";
 import { type ApiEvent, json, pathParam, type RouteHandler } from "../http.ts";
 import { expectedVersion, pageParams } from "../params.ts";
 import { driveView } from "../views.ts";
@@ -39,7 +39,7 @@ export function driveRoutes(deps: ApiDeps) {
   });
   const driveName = (event: ApiEvent): string => {
     const name = pathParam(event, "name");
-    if (!DRIVE_NAME.test(name)) throw notFound(`drive ${JSON.stringify(name.slice(0, 80))} not found`);
+    if (!DRIVE_NAME.test(name)) throw notFound(`drive ${JSON.stringify(shown(name))} not found`);
     return name;
   };
   const typeOfBody = (body: unknown) => {
