@@ -147,7 +147,11 @@ export function createOpenListDrive(options: OpenListDriveOptions): Drive {
         path,
       );
     }
-    return (response.body ?? new Blob([]).stream()) as ReadableStream<Uint8Array>;
+    if (!response.body) return new Blob([]).stream();
+    // Taken (locked) now: undici cancels the body of a Response collected while its body is unread
+    // (its FinalizationRegistry), and the stream then ends at 0 bytes for a caller that starts
+    // reading a few requests later (a WebDAV target's write makes its folder first).
+    return response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>());
   };
 
   /**
