@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runDriveContract } from "../../../test/support/drives/drive-contract.ts";
 import { listAll, readBytes, streamOf } from "../../../test/support/drives/streams.ts";
@@ -128,6 +128,19 @@ describe("createLocalDrive", () => {
     const root = await tempRoot();
     await writeFile(join(root, "a\uFFFD.txt"), "a");
     expect((await listAll(createLocalDrive({ root }), "")).map((e) => e.path)).toEqual(["a\uFFFD.txt"]);
+  });
+
+  it("says a root that is a file is a file, not a missing folder", async () => {
+    const file = join(await tempRoot(), "file.txt");
+    await writeFile(file, "x");
+    const error = await listAll(createLocalDrive({ root: file }), "").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DirectoryNotFoundError);
+    expect((error as Error).message).toBe("the root is a file, not a folder");
+    await writeFile(join(dirname(file), "plain"), "y");
+    const below = await listAll(createLocalDrive({ root: dirname(file) }), "plain/sub").catch(
+      (e: unknown) => e,
+    );
+    expect((below as Error).message).toBe("plain/sub is not a folder: it, or one above it, is a file");
   });
 
   it("treats a missing root as empty-and-absent until the first write creates it", async () => {

@@ -27,10 +27,17 @@ export function fromNodeError(error: unknown, path: string, expected: "file" | "
   const named = path === "" ? "the root folder" : `${what} ${path}`;
   switch (error.code) {
     case "ENOENT":
-    case "ENOTDIR":
+    case "ENOTDIR": {
+      // ENOTDIR: a file stands where a folder is needed (the path, or a folder above it).
+      const notFolder =
+        path === ""
+          ? "the root is a file, not a folder"
+          : `${path} is not a folder: it, or one above it, is a file`;
+      const message = error.code === "ENOTDIR" ? notFolder : `${named} not found`;
       return expected === "file"
-        ? new FileNotFoundError(`${named} not found`, path, options)
-        : new DirectoryNotFoundError(`${named} not found`, path, options);
+        ? new FileNotFoundError(message, path, options)
+        : new DirectoryNotFoundError(message, path, options);
+    }
     case "EISDIR":
       return new IsADirectoryError(`${path} is a directory`, path, options);
     case "ENOTEMPTY":
