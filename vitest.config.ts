@@ -9,8 +9,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
-    // One fixed fast-check seed unless FC_SEED says otherwise (README, "Tests").
-    setupFiles: ["test/support/fast-check-setup.ts"],
+    // One fixed fast-check seed unless FC_SEED says otherwise (README, "Tests"); each test file's temp
+    // folders removed after it (test/support/temp-dir.ts).
+    setupFiles: ["test/support/fast-check-setup.ts", "test/support/temp-dir-setup.ts"],
     projects: [
       {
         extends: true,

@@ -1,7 +1,6 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
+import { tempDir } from "../test/support/temp-dir.ts";
 import { bundleFunction } from "./support/function-bundle.ts";
 
 /** Issue 14's budget for what a Lambda cold start loads (bench:coldstart measures the time). */
@@ -14,7 +13,7 @@ afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: t
 
 describe.each(["api", "worker"])("functions/%s.ts bundled as SST deploys it", (name) => {
   it(`loads at most ${MAX_COLD_START_BYTES.toLocaleString("en")} bytes at a cold start, and no drive client`, async () => {
-    const dir = await mkdtemp(join(tmpdir(), `syncron-bundle-${name}-`));
+    const dir = await tempDir(`syncron-bundle-${name}-`);
     dirs.push(dir);
     const bundle = await bundleFunction(name, dir);
     expect(bundle.coldStart.bytes).toBeLessThanOrEqual(MAX_COLD_START_BYTES);
@@ -33,7 +32,7 @@ describe.each(["api", "worker"])("functions/%s.ts bundled as SST deploys it", (n
 
 describe("functions/dead-letter.ts bundled as SST deploys it", () => {
   it(`loads at most ${MAX_COLD_START_BYTES.toLocaleString("en")} bytes at a cold start, and no drive at all`, async () => {
-    const dir = await mkdtemp(join(tmpdir(), "syncron-bundle-dead-letter-"));
+    const dir = await tempDir("syncron-bundle-dead-letter-");
     dirs.push(dir);
     const bundle = await bundleFunction("dead-letter", dir);
     expect(bundle.coldStart.bytes).toBeLessThanOrEqual(MAX_COLD_START_BYTES);

@@ -1,20 +1,10 @@
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { tempDir } from "../test/support/temp-dir.ts";
 import { writeSection } from "./support/report.ts";
 import { median, ratio } from "./support/stats.ts";
 import { changeFiles, makeTree, treePath } from "./support/tree.ts";
-
-const dirs: string[] = [];
-const tempDir = async () => {
-  const dir = await mkdtemp(join(tmpdir(), "syncron-bench-support-"));
-  dirs.push(dir);
-  return dir;
-};
-afterEach(async () => {
-  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
-});
 
 describe("bench support", () => {
   it("median and ratio", () => {

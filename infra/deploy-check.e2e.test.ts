@@ -1,6 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +14,7 @@ import {
   REGION,
   REPO,
 } from "../test/support/infra/sst-eval.ts";
+import { tempDirSync } from "../test/support/temp-dir.ts";
 import { LIST_ONLY_WILDCARD_ACTIONS, REPORT_READ_ACTIONS } from "./policies/api.ts";
 import type { PolicyDocument } from "./policies/document.ts";
 import { MEMO_ACTIONS, REPORT_WRITE_ACTIONS } from "./policies/worker.ts";
@@ -61,7 +61,7 @@ const EVERY_SETTING: Record<string, string> = {
 };
 
 /** Stage `team` keeps every setting (but the secret token) in its file, infra/stages/team.json here. */
-const STAGES_DIR = mkdtempSync(join(tmpdir(), "syncron-deploy-check-stages-"));
+const STAGES_DIR = tempDirSync("syncron-deploy-check-stages-");
 const { SYNCRON_API_TOKEN: _secret, ...TEAM_SETTINGS } = EVERY_SETTING;
 const TEAM_FILE = { region: "ap-southeast-2", settings: TEAM_SETTINGS };
 writeFileSync(join(STAGES_DIR, "team.json"), JSON.stringify(TEAM_FILE));

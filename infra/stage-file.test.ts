@@ -1,14 +1,14 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempDir } from "../test/support/temp-dir.ts";
 import { readStageFile, StageFileError, stageFilePath } from "./stage-file.ts";
 
 let dir: string;
 const env = () => ({ SYNCRON_STAGES_DIR: dir });
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "syncron-stages-"));
+  dir = await tempDir("syncron-stages-");
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process";
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCli } from "../scripts/build-cli.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const run = promisify(execFile);
@@ -12,7 +12,7 @@ let dir: string;
 
 /** bin/syncron.js and the bundle alone: no lib/, no node_modules (so no tsx), no package.json version. */
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "syncron-bundle-"));
+  dir = await tempDir("syncron-bundle-");
   await buildCli(join(dir, "dist/cli"));
   await mkdir(join(dir, "bin"));
   await cp(join(ROOT, "bin/syncron.js"), join(dir, "bin/syncron.js"));

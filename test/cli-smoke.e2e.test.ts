@@ -3,15 +3,15 @@
  * process, with its exit code and output. Argument and format checks call the commands in process
  * (test/support/cli/run-cli.ts), beside each command.
  */
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnCli } from "./support/cli/spawn-cli.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "syncron-smoke-"));
+  dir = await tempDir("syncron-smoke-");
   await mkdir(join(dir, "src", "sub"), { recursive: true });
   await mkdir(join(dir, "dst"), { recursive: true });
   await writeFile(join(dir, "src", "a.txt"), "alpha");

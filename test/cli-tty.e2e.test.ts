@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DevStack } from "../lib/dev/dev-stack.ts";
@@ -8,6 +7,7 @@ import { BIN, http } from "./support/dev/dev-process.ts";
 import { startLocalDevStack } from "./support/dev/local-dev-stack.ts";
 import { type OpenListFixture, startOpenListFixture } from "./support/drives/openlist-fixture.ts";
 import { startWebdavTestServer, type WebdavTestServer } from "./support/drives/webdav-test-server.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 const SECRET = "Tty-Typed-Secret-5w3";
 let dir: string;
@@ -16,7 +16,7 @@ let openlist: OpenListFixture;
 let stack: DevStack;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "syncron-cli-tty-"));
+  dir = await tempDir("syncron-cli-tty-");
   dav = await startWebdavTestServer({ user: { username: "alice", password: SECRET } });
   openlist = await startOpenListFixture({ password: SECRET });
   stack = await startLocalDevStack(dir);

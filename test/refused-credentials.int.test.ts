@@ -3,8 +3,7 @@
  * 401, OpenList's refused login): a run ends FAILURE with AUTH_FAILED on its first attempt (never
  * retried: the same credentials would be refused again), and `drives/{name}/check` answers AUTH_FAILED.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +16,7 @@ import { type ApiStack, startApiStack } from "./support/api/api-stack.ts";
 import { type OpenListFixture, startOpenListFixture } from "./support/drives/openlist-fixture.ts";
 import { startWebdavTestServer, type WebdavTestServer } from "./support/drives/webdav-test-server.ts";
 import { type MotoServer, startMotoServer } from "./support/secrets/moto-server.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 let stack: ApiStack;
 let dav: WebdavTestServer;
@@ -25,7 +25,7 @@ let moto: MotoServer;
 let work: string;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), "syncron-refused-"));
+  work = await tempDir("syncron-refused-");
   await writeFile(join(work, "a.txt"), "alpha");
   const started = await startMotoServer({ checkKeys: true });
   if (!started) throw new Error("moto_server is not installed on this machine");

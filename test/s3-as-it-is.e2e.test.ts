@@ -1,7 +1,6 @@
 import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import {
@@ -18,6 +17,7 @@ import { createS3Drive } from "../lib/drives/s3/s3-drive.ts";
 import { DEFAULT_SYNC_OPTIONS, syncDrives } from "../lib/sync/index.ts";
 import { startKmsEtagFront } from "./support/drives/s3-kms-etags.ts";
 import { MOTO_SERVER, type MotoServer, startMotoServer } from "./support/secrets/moto-server.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /**
  * The S3 drive against S3 as it really behaves (moto_server, an independent S3) and against the
@@ -51,7 +51,7 @@ beforeAll(async () => {
   moto = (await startMotoServer())!;
   front = await startKmsEtagFront(moto.endpoint);
   client = s3ClientFor({ endpoint: front.endpoint, region: moto.region, credentials: moto.credentials });
-  dir = await mkdtemp(join(tmpdir(), "syncron-s3-real-"));
+  dir = await tempDir("syncron-s3-real-");
   src = join(dir, "src");
   for (const [name, body] of Object.entries(FILES)) {
     await mkdir(join(src, name, ".."), { recursive: true });

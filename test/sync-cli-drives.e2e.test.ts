@@ -1,14 +1,14 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN } from "./support/dev/dev-process.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 let dir: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "syncron-cli-drives-e2e-"));
+  dir = await tempDir("syncron-cli-drives-e2e-");
   await mkdir(join(dir, "disk/photos"), { recursive: true });
   await writeFile(join(dir, "disk/photos/p.jpg"), "jpeg");
 });

@@ -1,5 +1,4 @@
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CreateBucketCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +11,7 @@ import { runCli } from "./support/cli/run-cli.ts";
 import { streamOf } from "./support/drives/streams.ts";
 import { startWebdavTestServer, type WebdavTestServer } from "./support/drives/webdav-test-server.ts";
 import { REFUSED_ADDRESS } from "./support/net/refused-address.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 const PASSWORD = "Dav-Drives-File-9q2";
 const WRONG = "Wrong-Dav-Pass-7x4";
@@ -47,7 +47,7 @@ const expectNoSecrets = (...outputs: { stdout: string; stderr: string }[]) => {
 };
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "syncron-cli-drives-"));
+  dir = await tempDir("syncron-cli-drives-");
   [s3, dav] = await Promise.all([
     startLocalSqsS3(),
     startWebdavTestServer({ user: { username: "alice", password: PASSWORD } }),

@@ -1,16 +1,16 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../lib/cli/main.ts";
 import { run } from "../lib/cli/sync-command.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 let dir: string;
 let out: string[];
 let err: string[];
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "syncron-cli-"));
+  dir = await tempDir("syncron-cli-");
   await mkdir(join(dir, "src", "sub"), { recursive: true });
   await mkdir(join(dir, "dst"), { recursive: true });
   await writeFile(join(dir, "src", "a.txt"), "alpha");

@@ -4,8 +4,7 @@
  * run nothing into its source.
  */
 import { spawn } from "node:child_process";
-import { chmod, mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, mkdir, readdir, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -18,11 +17,12 @@ import { startOpenListFixture } from "./support/drives/openlist-fixture.ts";
 import { startWebdavTestServer } from "./support/drives/webdav-test-server.ts";
 import { options, seed } from "./support/sync/sync-fixtures.ts";
 import { giveToRunner, runCliUnprivileged } from "./support/sync/unprivileged.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 let dir: string;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "syncron-leftovers-"));
+  dir = await tempDir("syncron-leftovers-");
   await chmod(dir, 0o755);
 });
 

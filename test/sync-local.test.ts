@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, mkdtemp, rm, stat, utimes, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -9,13 +8,14 @@ import type { Drive } from "../lib/drives/drive.ts";
 import { createLocalDrive } from "../lib/drives/local/local-drive.ts";
 import { syncDrives } from "../lib/sync/index.ts";
 import { options, seed, tree } from "./support/sync/sync-fixtures.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 let dir: string;
 let source: Drive;
 let target: Drive;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "syncron-sync-local-"));
+  dir = await tempDir("syncron-sync-local-");
   source = createLocalDrive({ root: join(dir, "src") });
   target = createLocalDrive({ root: join(dir, "dst") });
 });

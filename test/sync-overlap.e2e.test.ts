@@ -3,18 +3,18 @@
  * bind mount is refused before anything is written (the mirror would delete what it reads).
  */
 import { execFile } from "node:child_process";
-import { chmod, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, mkdir, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { giveToRunner, isRoot, runCliUnprivileged } from "./support/sync/unprivileged.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 const BIN = join(import.meta.dirname, "..", "bin", "syncron.js");
 let dir: string;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "syncron-overlap-"));
+  dir = await tempDir("syncron-overlap-");
   await chmod(dir, 0o755);
   await mkdir(join(dir, "data", "photos"), { recursive: true });
   await writeFile(join(dir, "data", "photos", "a.jpg"), "jpeg a");

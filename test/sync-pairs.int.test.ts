@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, describe, expect, it } from "vitest";
@@ -13,6 +11,7 @@ import { type OpenListFixture, startOpenListFixture } from "./support/drives/ope
 import { startWebdavTestServer, type WebdavTestServer } from "./support/drives/webdav-test-server.ts";
 import { type LocalEndpoint, sharedEmulators, uniqueName } from "./support/emulators/shared-emulators.ts";
 import { options, seed, T0, tree } from "./support/sync/sync-fixtures.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 type Kind = "local" | "s3" | "webdav" | "openlist";
 
@@ -20,12 +19,6 @@ const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
 });
-
-const tempDir = async (): Promise<string> => {
-  const dir = await mkdtemp(join(tmpdir(), "syncron-pairs-"));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-};
 
 const once = <T>(start: () => Promise<T>): (() => Promise<T>) => {
   let started: Promise<T> | undefined;

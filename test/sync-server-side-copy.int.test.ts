@@ -1,6 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { afterAll, describe, expect, it } from "vitest";
 import { startLocalSqsS3 } from "../lib/dev/emulators/fauxqs.ts";
@@ -14,6 +12,7 @@ import { syncDrives } from "../lib/sync/index.ts";
 import { startWebdavTestServer } from "./support/drives/webdav-test-server.ts";
 import { countBytes } from "./support/sync/byte-counter.ts";
 import { options, seed, tree } from "./support/sync/sync-fixtures.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 const FILES = {
   "a.txt": "alpha",
@@ -24,7 +23,7 @@ const BYTES = Object.values(FILES).reduce((sum, data) => sum + data.length, 0);
 
 const temps: string[] = [];
 const tempRoot = async () => {
-  const dir = await mkdtemp(join(tmpdir(), "syncron-copy-"));
+  const dir = await tempDir("syncron-copy-");
   temps.push(dir);
   return dir;
 };

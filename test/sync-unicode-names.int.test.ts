@@ -1,23 +1,16 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readdir } from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
 import { createLocalDrive } from "../lib/drives/local/local-drive.ts";
 import { createWebdavDrive } from "../lib/drives/webdav/webdav-drive.ts";
 import { syncDrives } from "../lib/sync/index.ts";
 import { startWebdavTestServer } from "./support/drives/webdav-test-server.ts";
 import { options, seed, tree } from "./support/sync/sync-fixtures.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
 });
-const tempDir = async (): Promise<string> => {
-  const dir = await mkdtemp(join(tmpdir(), "syncron-unicode-"));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-};
-
 const NFD = "cafe\u0301 de\u0301ja\u0300.txt"; // as macOS writes it (decomposed)
 const NFC = NFD.normalize("NFC");
 const NFD_DIR = "Pho\u0308tos";

@@ -2,16 +2,16 @@
  * An entry that cannot be read is an error of the run, never an absence: the mirror must not delete
  * its copy on the target. Real modes, checked by the real CLI as an unprivileged user (root ignores modes).
  */
-import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { giveToRunner, runCliUnprivileged } from "./support/sync/unprivileged.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 let dir: string;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "syncron-unreadable-"));
+  dir = await tempDir("syncron-unreadable-");
   await chmod(dir, 0o755);
   for (const side of ["src", "dst"]) {
     await mkdir(join(dir, side, "sub"), { recursive: true });

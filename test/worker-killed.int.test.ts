@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -20,6 +19,7 @@ import { createDocumentClient, createStore, type Store } from "../lib/store/stor
 import { newSyncConfig, type SyncConfig, SyncConfigInputSchema } from "../lib/store/sync-config.ts";
 import { ensureTable } from "../lib/store/table.ts";
 import { sharedEmulators, uniqueName } from "./support/emulators/shared-emulators.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /**
  * A worker killed on every delivery never reaches its own dead-letter marking: each invocation runs
@@ -49,7 +49,7 @@ beforeAll(async () => {
   tableName = uniqueName("worker-killed");
   await ensureTable(raw, tableName);
   store = createStore({ client: documents, tableName });
-  root = await mkdtemp(join(tmpdir(), "syncron-worker-killed-"));
+  root = await tempDir("syncron-worker-killed-");
   silent = createServer((socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));

@@ -1,8 +1,8 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { tempDir } from "../../test/support/temp-dir.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -17,7 +17,7 @@ export interface SmokeRun {
  * markdown file and work dir (never BENCHMARKS.md), and returns what it printed and wrote.
  */
 export async function smokeRun(script: string, extra: readonly string[] = []): Promise<SmokeRun> {
-  const dir = await mkdtemp(join(tmpdir(), `syncron-smoke-${script}-`));
+  const dir = await tempDir(`syncron-smoke-${script}-`);
   try {
     const out = join(dir, "BENCHMARKS.md");
     const { stdout } = await promisify(execFile)(

@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, realpath, rm, symlink } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, realpath, rm, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiStack, startApiStack } from "../../test/support/api/api-stack.ts";
+import { tempDir } from "../../test/support/temp-dir.ts";
 import { localRootsFrom } from "../drives/local-roots.ts";
 
 const CONFIGS = "/api/v1/sync-configs";
@@ -11,7 +11,7 @@ let root: string;
 let stack: ApiStack;
 
 beforeAll(async () => {
-  base = await realpath(await mkdtemp(join(tmpdir(), "syncron-api-roots-")));
+  base = await realpath(await tempDir("syncron-api-roots-"));
   root = join(base, "root");
   await mkdir(join(root, "photos"), { recursive: true });
   await symlink("/etc", join(root, "etc-link"));

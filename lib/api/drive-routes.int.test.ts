@@ -1,7 +1,6 @@
-import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JsonBody } from "../../test/support/api/api-event.ts";
@@ -11,6 +10,7 @@ import {
   type WebdavTestServer,
 } from "../../test/support/drives/webdav-test-server.ts";
 import { REFUSED_ADDRESS } from "../../test/support/net/refused-address.ts";
+import { tempDir } from "../../test/support/temp-dir.ts";
 import { localRootsFrom } from "../drives/local-roots.ts";
 
 const DRIVES = "/api/v1/drives";
@@ -27,7 +27,7 @@ let dav: WebdavTestServer;
 let davRoot: string;
 
 beforeAll(async () => {
-  davRoot = await mkdtemp(join(tmpdir(), "syncron-dav-"));
+  davRoot = await tempDir("syncron-dav-");
   await mkdir(join(davRoot, "photos", "2026"), { recursive: true });
   await writeFile(join(davRoot, "photos", "a.jpg"), "12345");
   dav = await startWebdavTestServer({ root: davRoot, user: { username: "alice", password: PASSWORD } });
@@ -319,7 +319,7 @@ describe("drive paths that lead out, and drives that fail", () => {
   let base: string;
   let confined: ApiStack;
   beforeAll(async () => {
-    base = await realpath(await mkdtemp(join(tmpdir(), "syncron-drive-paths-")));
+    base = await realpath(await tempDir("syncron-drive-paths-"));
     for (const dir of ["allowed/drive/docs", "allowed/other", "outside"]) {
       await mkdir(join(base, dir), { recursive: true });
     }

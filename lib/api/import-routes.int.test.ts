@@ -1,8 +1,6 @@
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiStack, startApiStack } from "../../test/support/api/api-stack.ts";
+import { tempDir } from "../../test/support/temp-dir.ts";
 
 const IMPORT = "/api/v1/sync-configs/import";
 const CONFIGS = "/api/v1/sync-configs";
@@ -11,7 +9,7 @@ let stack: ApiStack;
 
 beforeAll(async () => {
   stack = await startApiStack({ defaultTimezone: "Europe/Berlin" });
-  const root = await mkdtemp(join(tmpdir(), "syncron-import-"));
+  const root = await tempDir("syncron-import-");
   const drive = await stack.call({
     method: "POST",
     path: "/api/v1/drives",

@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, utimes, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, realpath, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiStack, startApiStack } from "../../test/support/api/api-stack.ts";
+import { tempDir } from "../../test/support/temp-dir.ts";
 import { localRootsFrom } from "../drives/local-roots.ts";
 import { driveFor } from "../drives/open-drive.ts";
 import { createDriveResolver } from "../jobs/drives/resolve-drive.ts";
@@ -22,7 +22,7 @@ let base: string;
 let stack: ApiStack;
 
 beforeAll(async () => {
-  base = await realpath(await mkdtemp(join(tmpdir(), "syncron-api-preview-")));
+  base = await realpath(await tempDir("syncron-api-preview-"));
   await mkdir(join(base, "root"));
   stack = await startApiStack({
     localRoots: localRootsFrom(join(base, "root"), { roots: [], rule: "unused" }),

@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN } from "../../test/support/dev/dev-process.ts";
 import { startLocalDevStack } from "../../test/support/dev/local-dev-stack.ts";
+import { tempDir } from "../../test/support/temp-dir.ts";
 import type { DevStack } from "../dev/dev-stack.ts";
 
 /** The real binary, as users run it, in an English environment. */
@@ -24,7 +24,7 @@ describe("syncron config, the real binary", () => {
   let root: string;
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), "syncron-cli-config-e2e-"));
+    root = await tempDir("syncron-cli-config-e2e-");
     stack = await startLocalDevStack(root);
   }, 60_000);
   afterAll(async () => {

@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runCli } from "../../test/support/cli/run-cli.ts";
 import { startLocalDevStack } from "../../test/support/dev/local-dev-stack.ts";
+import { tempDir } from "../../test/support/temp-dir.ts";
 import type { DevStack } from "../dev/dev-stack.ts";
 import { run } from "./config-command.ts";
 
@@ -20,7 +20,7 @@ describe("syncron config against a running API", () => {
     vi.stubEnv("LC_ALL", "");
     vi.stubEnv("LC_MESSAGES", "");
     vi.stubEnv("LANG", "C.UTF-8");
-    root = await mkdtemp(join(tmpdir(), "syncron-cli-config-"));
+    root = await tempDir("syncron-cli-config-");
     stack = await startLocalDevStack(root);
     url = stack.url;
   }, 60_000);

@@ -1,11 +1,9 @@
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   startWebdavTestServer,
   type WebdavTestServer,
 } from "../../test/support/drives/webdav-test-server.ts";
+import { tempDir } from "../../test/support/temp-dir.ts";
 import { type DevStack, startDevStack } from "../dev/dev-stack.ts";
 import { run } from "./drive-command.ts";
 
@@ -17,7 +15,7 @@ beforeAll(async () => {
   dav = await startWebdavTestServer({ user: { username: "alice", password: PASSWORD } });
   stack = await startDevStack({
     port: 0,
-    dataDir: await mkdtemp(join(tmpdir(), "syncron-cli-drive-")),
+    dataDir: await tempDir("syncron-cli-drive-"),
     log: () => {},
   });
 }, 60_000);

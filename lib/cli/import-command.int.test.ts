@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { tempDir } from "../../test/support/temp-dir.ts";
 import { type DevStack, startDevStack } from "../dev/dev-stack.ts";
 import { localRootsFrom } from "../drives/local-roots.ts";
 import { run } from "./import-command.ts";
@@ -29,7 +29,7 @@ let stack: DevStack;
 let exportFile: string;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), "syncron-cli-import-"));
+  root = await tempDir("syncron-cli-import-");
   await mkdir(join(root, "data"));
   await mkdir(join(root, "pan"));
   stack = await startDevStack({

@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../test/support/cli/run-cli.ts";
 import { startLocalDevStack } from "../../test/support/dev/local-dev-stack.ts";
+import { tempDir } from "../../test/support/temp-dir.ts";
 import type { DevStack } from "../dev/dev-stack.ts";
 
 describe("syncron runs against a running API", () => {
@@ -21,7 +21,7 @@ describe("syncron runs against a running API", () => {
   };
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), "syncron-cli-runs-"));
+    root = await tempDir("syncron-cli-runs-");
     stack = await startLocalDevStack(root);
   }, 60_000);
   afterAll(async () => {

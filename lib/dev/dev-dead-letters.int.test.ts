@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalDevStack } from "../../test/support/dev/local-dev-stack.ts";
+import { tempDir } from "../../test/support/temp-dir.ts";
 import { scheduleMessage } from "../queue/message.ts";
 import { scheduledTaskId } from "../store/ids.ts";
 import type { DevStack } from "./dev-stack.ts";
@@ -13,7 +13,7 @@ describe("syncron dev's dead-letter queue", () => {
   let root: string;
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), "syncron-dev-dead-letters-"));
+    root = await tempDir("syncron-dev-dead-letters-");
     stack = await startLocalDevStack(root);
   }, 60_000);
   afterAll(async () => {

@@ -1,7 +1,8 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { tempDir } from "../../test/support/temp-dir.ts";
 import { removeStalePartials } from "./stale-partials.ts";
 
 const dirs: string[] = [];
@@ -9,7 +10,7 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 const temp = async () => {
-  const dir = await mkdtemp(join(tmpdir(), "syncron-partials-"));
+  const dir = await tempDir("syncron-partials-");
   dirs.push(dir);
   return dir;
 };

@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, realpath, rm, symlink } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, realpath, rm, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempDir } from "../../test/support/temp-dir.ts";
 import {
   assertLocalAllowed,
   confineLocal,
@@ -15,7 +15,7 @@ let base: string;
 let allowed: string;
 let outside: string;
 beforeAll(async () => {
-  base = await realpath(await mkdtemp(join(tmpdir(), "syncron-roots-")));
+  base = await realpath(await tempDir("syncron-roots-"));
   [allowed, outside] = [join(base, "allowed"), join(base, "outside")];
   await mkdir(join(allowed, "photos"), { recursive: true });
   await mkdir(outside, { recursive: true });

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +12,7 @@ import {
   sharedEmulators,
   uniqueName,
 } from "../../test/support/emulators/shared-emulators.ts";
+import { tempDir } from "../../test/support/temp-dir.ts";
 import type { Drive } from "./drive.ts";
 import { AuthenticationError } from "./errors.ts";
 import { LocationError } from "./location.ts";
@@ -35,7 +35,7 @@ describe("openDrive", () => {
     s3 = sharedEmulators().sqsS3;
     [dav, dir] = await Promise.all([
       startWebdavTestServer({ user: { username: "alice", password: "topsecret" } }),
-      mkdtemp(join(tmpdir(), "syncron-open-")),
+      tempDir("syncron-open-"),
     ]);
     const admin = new S3Client({ ...s3, forcePathStyle: true });
     await admin.send(new CreateBucketCommand({ Bucket: BUCKET }));

@@ -1,5 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -9,6 +8,7 @@ import {
   sharedEmulators,
   uniqueName,
 } from "../../test/support/emulators/shared-emulators.ts";
+import { tempDir } from "../../test/support/temp-dir.ts";
 import type { Drive } from "../drives/drive.ts";
 import { driveFor } from "../drives/open-drive.ts";
 import { taskMessage } from "../queue/message.ts";
@@ -28,7 +28,6 @@ let store: Store;
 let sqs: SQSClient;
 let queueUrl: string;
 let dynamo: LocalEndpoint;
-const dirs: string[] = [];
 const now = new Date("2026-11-28T22:00:00.000Z");
 const plenty = { remainingTimeMs: () => 15 * 60_000 };
 const FILES = 40;
@@ -43,7 +42,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stopAll();
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 beforeEach(async () => {
   const tableName = uniqueName("cancel");
@@ -52,12 +50,6 @@ beforeEach(async () => {
   store = createStore({ client: createDocumentClient(connection), tableName, now: () => now });
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: tableName }))).QueueUrl!;
 });
-
-const tempDir = async () => {
-  const dir = await mkdtemp(join(tmpdir(), "syncron-cancel-"));
-  dirs.push(dir);
-  return dir;
-};
 
 /** A mirror of FILES source files onto a target that holds one extra file (a mirror would delete it). */
 async function givenMirror() {

@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -15,6 +14,7 @@ import {
   uniqueName,
 } from "../../test/support/emulators/shared-emulators.ts";
 import { fakeSsm } from "../../test/support/secrets/fake-ssm.ts";
+import { tempDir } from "../../test/support/temp-dir.ts";
 import { driveFor } from "../drives/open-drive.ts";
 import { driveTypeOf } from "../drives/types/registry.ts";
 import { createSqsProducer } from "../queue/sqs-producer.ts";
@@ -41,13 +41,6 @@ let dav: WebdavTestServer;
 let davRoot: string;
 let store: Store;
 let queueUrl: string;
-const dirs: string[] = [];
-
-const tempDir = async () => {
-  const dir = await mkdtemp(join(tmpdir(), "syncron-worker-drives-"));
-  dirs.push(dir);
-  return dir;
-};
 
 beforeAll(async () => {
   const { dynamo: db, sqsS3: local } = sharedEmulators();
@@ -62,7 +55,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stopAll();
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 beforeEach(async () => {
   const tableName = uniqueName("drives");

@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -8,6 +7,7 @@ import {
   sharedEmulators,
   uniqueName,
 } from "../../test/support/emulators/shared-emulators.ts";
+import { tempDir } from "../../test/support/temp-dir.ts";
 import { driveFor } from "../drives/open-drive.ts";
 import type { SyncRunMessage } from "../queue/message.ts";
 import { newId } from "../store/ids.ts";
@@ -28,7 +28,7 @@ let root: string;
 
 beforeAll(async () => {
   dynamo = sharedEmulators().dynamo;
-  root = await mkdtemp(join(tmpdir(), "syncron-leases-"));
+  root = await tempDir("syncron-leases-");
 });
 
 afterAll(async () => {

@@ -1,11 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startS3RequestCounter } from "../../test/support/drives/s3-request-counter.ts";
+import { tempDir } from "../../test/support/temp-dir.ts";
 import { startDynalite } from "../dev/emulators/dynalite.ts";
 import { type LocalSqsS3, startLocalSqsS3 } from "../dev/emulators/fauxqs.ts";
 import { driveFor } from "../drives/open-drive.ts";
@@ -47,7 +47,7 @@ beforeAll(async () => {
   await s3.send(new CreateBucketCommand({ Bucket: "data" }));
   await s3.send(new CreateBucketCommand({ Bucket: "reports" }));
   counter = await startS3RequestCounter(local.endpoint);
-  source = await mkdtemp(join(tmpdir(), "syncron-worker-memos-"));
+  source = await tempDir("syncron-worker-memos-");
   for (let folder = 0; folder < FOLDERS; folder++) {
     await mkdir(join(source, `f${folder}`));
     await Promise.all(

@@ -1,7 +1,6 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -11,6 +10,7 @@ import {
   uniqueName,
 } from "../../test/support/emulators/shared-emulators.ts";
 import { refusedAddress } from "../../test/support/net/refused-address.ts";
+import { tempDir } from "../../test/support/temp-dir.ts";
 import { driveFor } from "../drives/open-drive.ts";
 import type { QueueMessage, SyncRunMessage } from "../queue/message.ts";
 import { newId } from "../store/ids.ts";
@@ -48,7 +48,7 @@ const refusingTarget = async (): Promise<string> => `webdav://${await refusedAdd
 
 beforeAll(async () => {
   dynamo = sharedEmulators().dynamo;
-  source = await mkdtemp(join(tmpdir(), "syncron-retries-"));
+  source = await tempDir("syncron-retries-");
   await writeFile(join(source, "a.txt"), "alpha");
   await writeFile(join(source, "b.txt"), "bravo");
 });

@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -10,6 +9,7 @@ import {
   sharedEmulators,
   uniqueName,
 } from "../../test/support/emulators/shared-emulators.ts";
+import { tempDir } from "../../test/support/temp-dir.ts";
 import { createLineLog } from "../dev/log-line.ts";
 import { DriveError } from "../drives/errors.ts";
 import { driveFor } from "../drives/open-drive.ts";
@@ -30,7 +30,6 @@ let stopAll: () => Promise<void>;
 let store: Store;
 let sqs: SQSClient;
 let queueUrl: string;
-const dirs: string[] = [];
 let dynamo: LocalEndpoint;
 
 const now = new Date("2026-11-28T22:00:00.000Z");
@@ -47,7 +46,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopAll();
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 beforeEach(async () => {
@@ -57,12 +55,6 @@ beforeEach(async () => {
   store = createStore({ client: createDocumentClient(connection), tableName, now: () => now });
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: tableName }))).QueueUrl!;
 });
-
-const tempDir = async (): Promise<string> => {
-  const dir = await mkdtemp(join(tmpdir(), "syncron-worker-"));
-  dirs.push(dir);
-  return dir;
-};
 
 const workerDeps = (overrides: Partial<WorkerDeps> = {}): WorkerDeps => ({
   store,

@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { tempDir } from "../../test/support/temp-dir.ts";
 import { listingMemosIn } from "./listing-memos.ts";
 import { createFileReportBlobs } from "./local/file-report-blobs.ts";
 
@@ -10,7 +10,7 @@ afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: t
 
 describe("listingMemosIn (the dev data folder's store)", () => {
   it("gives back the bytes last saved per config and side, and nothing for a memo never saved", async () => {
-    const root = await mkdtemp(join(tmpdir(), "syncron-memos-"));
+    const root = await tempDir("syncron-memos-");
     dirs.push(root);
     const memos = listingMemosIn(createFileReportBlobs(root));
     expect(await memos.load("cfg1", "source")).toBeUndefined();

@@ -1,7 +1,6 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
+import { tempDir } from "../../test/support/temp-dir.ts";
 import { InvalidCursorError } from "../store/errors.ts";
 import type { SyncItem } from "../sync/types.ts";
 import { createFileReportBlobs } from "./local/file-report-blobs.ts";
@@ -13,7 +12,7 @@ afterAll(async () => {
   await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
 });
 const newBlobs = async () => {
-  const root = await mkdtemp(join(tmpdir(), "syncron-report-"));
+  const root = await tempDir("syncron-report-");
   roots.push(root);
   return createFileReportBlobs(root);
 };

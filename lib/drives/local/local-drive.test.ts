@@ -1,17 +1,17 @@
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runDriveContract } from "../../../test/support/drives/drive-contract.ts";
 import { listAll, readBytes, streamOf } from "../../../test/support/drives/streams.ts";
+import { tempDir } from "../../../test/support/temp-dir.ts";
 import { DirectoryNotFoundError, DriveError, InvalidPathError } from "../errors.ts";
 import { nsToMs } from "./fs-probe.ts";
 import { createLocalDrive } from "./local-drive.ts";
 
 const temps: string[] = [];
 const tempRoot = async (): Promise<string> => {
-  const root = await mkdtemp(join(tmpdir(), "syncron-local-"));
+  const root = await tempDir("syncron-local-");
   temps.push(root);
   return root;
 };

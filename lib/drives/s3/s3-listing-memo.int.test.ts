@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CreateBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempDir } from "../../../test/support/temp-dir.ts";
 import { type LocalSqsS3, startLocalSqsS3 } from "../../dev/emulators/fauxqs.ts";
 import { DEFAULT_SYNC_OPTIONS, syncDrives } from "../../sync/index.ts";
 import { createLocalDrive } from "../local/local-drive.ts";
@@ -64,7 +64,7 @@ describe("S3 no-op re-sync of 5,000 objects (fauxqs)", () => {
   const FILES = 5000;
   beforeAll(async () => {
     s3 = await startLocalSqsS3();
-    dir = await mkdtemp(join(tmpdir(), "syncron-memo-"));
+    dir = await tempDir("syncron-memo-");
     for (let folder = 0; folder < 50; folder++) {
       await mkdir(join(dir, `f${folder}`));
       await Promise.all(
@@ -123,7 +123,7 @@ describe("S3 no-op re-sync of 5,000 objects (fauxqs)", () => {
   }, 120_000);
 
   it("an S3 → local no-op HEADs nothing the previous listing HEADed (one folder of them)", async () => {
-    const target = await mkdtemp(join(tmpdir(), "syncron-memo-down-"));
+    const target = await tempDir("syncron-memo-down-");
     try {
       const firstMemo = new S3ListingMemo();
       const first = countingClient();

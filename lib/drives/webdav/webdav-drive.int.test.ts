@@ -1,5 +1,4 @@
-import { mkdtemp, readdir, rm, stat as statFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, stat as statFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runDriveContract } from "../../../test/support/drives/drive-contract.ts";
@@ -10,6 +9,7 @@ import {
   type WebdavTestServer,
 } from "../../../test/support/drives/webdav-test-server.ts";
 import { refusedAddress } from "../../../test/support/net/refused-address.ts";
+import { tempDir } from "../../../test/support/temp-dir.ts";
 import { AuthenticationError, DirectoryNotFoundError, DriveError, isRetryable } from "../errors.ts";
 import { probeWebdavModTime } from "./probe-mod-time.ts";
 import { createWebdavDrive, type WebdavDriveOptions } from "./webdav-drive.ts";
@@ -20,12 +20,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
-
-const tempDir = async () => {
-  const dir = await mkdtemp(join(tmpdir(), "syncron-webdav-"));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-};
 
 /** A server started on first use, stopped after the whole file. */
 const lazyServer = (start: () => Promise<WebdavTestServer>) => {

@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareRclone, serveWebdav, type WebdavServer } from "../../../bench/support/rclone.ts";
@@ -7,6 +6,7 @@ import { runDriveContract } from "../../../test/support/drives/drive-contract.ts
 import { readBytes } from "../../../test/support/drives/streams.ts";
 import { expectAwkwardNamesKept } from "../../../test/support/drives/webdav-names.ts";
 import { options, seed, tree } from "../../../test/support/sync/sync-fixtures.ts";
+import { tempDir } from "../../../test/support/temp-dir.ts";
 import { syncDrives } from "../../sync/index.ts";
 import { createMemoryDrive } from "../memory/memory-drive.ts";
 import { createWebdavDrive } from "./webdav-drive.ts";
@@ -20,7 +20,7 @@ let server: WebdavServer;
 let folders = 0;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), "syncron-rclone-dav-"));
+  work = await tempDir("syncron-rclone-dav-");
   server = await serveWebdav(join(work, "root"), await prepareRclone(work));
 }, 300_000);
 afterAll(async () => {

@@ -1,5 +1,4 @@
-import { cp, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cp, mkdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -10,6 +9,7 @@ import {
   sharedEmulators,
   uniqueName,
 } from "../../../test/support/emulators/shared-emulators.ts";
+import { tempDir } from "../../../test/support/temp-dir.ts";
 import { startDeadLetterConsumer } from "../../dev/dead-letters.ts";
 import { startPoller } from "../../dev/poller.ts";
 import type { Drive } from "../../drives/drive.ts";
@@ -36,7 +36,6 @@ let dynamo: LocalEndpoint;
 let sqs: SQSClient;
 let store: Store;
 let queueUrl: string;
-const dirs: string[] = [];
 
 beforeAll(() => {
   const { dynamo: db, sqsS3: local } = sharedEmulators();
@@ -45,7 +44,6 @@ beforeAll(() => {
 });
 afterAll(async () => {
   sqs.destroy();
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 beforeEach(async () => {
   const tableName = uniqueName("fanout");
@@ -54,12 +52,6 @@ beforeEach(async () => {
   store = createStore({ client: createDocumentClient(connection), tableName });
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: tableName }))).QueueUrl ?? "";
 });
-
-const tempDir = async (): Promise<string> => {
-  const dir = await mkdtemp(join(tmpdir(), "syncron-fanout-"));
-  dirs.push(dir);
-  return dir;
-};
 
 const put = async (root: string, path: string, text: string) => {
   await mkdir(join(root, path, ".."), { recursive: true });

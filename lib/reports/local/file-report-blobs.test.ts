@@ -1,14 +1,14 @@
-import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { expect, it } from "vitest";
 import { runReportBlobsContract } from "../../../test/support/reports/report-blobs-contract.ts";
+import { tempDir } from "../../../test/support/temp-dir.ts";
 import { createFileReportBlobs } from "./file-report-blobs.ts";
 
 const roots: string[] = [];
 const newRoot = async () => {
-  const root = await mkdtemp(join(tmpdir(), "syncron-reports-"));
+  const root = await tempDir("syncron-reports-");
   roots.push(root);
   return root;
 };

@@ -1,18 +1,10 @@
-import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runSecretStoreContract } from "../../../test/support/secrets/secret-store-contract.ts";
+import { tempDir } from "../../../test/support/temp-dir.ts";
 import { SecretStoreError } from "../secret-store.ts";
 import { createFileSecretStore, SECRET_FILE_NAME } from "./file-secret-store.ts";
-
-const dirs: string[] = [];
-const tempDir = async () => {
-  const dir = await mkdtemp(join(tmpdir(), "syncron-secrets-"));
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 
 runSecretStoreContract({
   name: "file",

@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, DeleteQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -25,6 +24,7 @@ import { ensureTable } from "../../../lib/store/table.ts";
 import { type LocalEndpoint, sharedEmulators, uniqueName } from "../emulators/shared-emulators.ts";
 import { fakeRulesApi } from "../schedule/fake-rules-api.ts";
 import { fakeSchedulerApi } from "../schedule/fake-scheduler-api.ts";
+import { tempDir } from "../temp-dir.ts";
 import { type ApiEventInput, apiEvent, parseResult } from "./api-event.ts";
 import { assertDocumentedReply } from "./openapi-check.ts";
 
@@ -119,7 +119,7 @@ export async function startApiStack(options: ApiStackOptions = {}): Promise<ApiS
   const log: JobLog = (level, message, data) => {
     logs.push({ level, message, ...(data === undefined ? {} : { data }) });
   };
-  const secretsDir = await mkdtemp(join(tmpdir(), "syncron-api-secrets-"));
+  const secretsDir = await tempDir("syncron-api-secrets-");
   const secrets = createFileSecretStore({ path: join(secretsDir, SECRET_FILE_NAME) });
   const reports = createFileReportBlobs(join(secretsDir, "reports"));
   const localRoots = options.localRoots ?? { roots: ["/"], rule: "the test stack allows any folder" };

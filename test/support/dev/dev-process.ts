@@ -1,6 +1,4 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { isFinished, type RunStatus } from "../../../lib/store/run.ts";
 import { assertDocumentedReply } from "../api/openapi-check.ts";
@@ -38,16 +36,8 @@ export async function killAll(): Promise<void> {
   children.clear();
 }
 
-/** A temp dir, removed by `removeTempDirs`. */
-const temps: string[] = [];
-export async function tempDir(prefix = "syncron-e2e-"): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
-export async function removeTempDirs(): Promise<void> {
-  await Promise.all(temps.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-}
+/** The e2e tests' temp dirs are the test kit's (removed after each file). */
+export { removeTempDirs, tempDir } from "../temp-dir.ts";
 
 const withoutUnset = (env: Record<string, string | undefined>): Record<string, string> =>
   Object.fromEntries(

@@ -1,10 +1,10 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { chownSync, existsSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ensureTool } from "../../../bench/support/measure.ts";
 import { freePort } from "../store/dynamodb-local.ts";
+import { tempDir } from "../temp-dir.ts";
 
 const APACHE = "/usr/sbin/apache2";
 const MODULES = "/usr/lib/apache2/modules";
@@ -25,7 +25,7 @@ export interface ApacheDav {
  */
 export async function startApacheDav(options: { user?: { username: string; password: string } } = {}) {
   ensureTool(APACHE, "apache2");
-  const serverRoot = await mkdtemp(join(tmpdir(), "syncron-apache-"));
+  const serverRoot = await tempDir("syncron-apache-");
   const root = join(serverRoot, "dav");
   await mkdir(root);
   await mkdir(join(serverRoot, "lock"));

@@ -1,12 +1,12 @@
 /** An OpenList test server with a `local` and a `cloud` storage in temp folders, and drives on it. */
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Drive } from "../../../lib/drives/drive.ts";
 import {
   createOpenListDrive,
   type OpenListDriveOptions,
 } from "../../../lib/drives/openlist/openlist-drive.ts";
+import { tempDir } from "../temp-dir.ts";
 import {
   type MountSpec,
   type OpenListTestServer,
@@ -32,7 +32,7 @@ export type OpenListFixtureOptions = Partial<OpenListTestServerOptions> & {
 
 /** Starts a server with the given storages (default: `/local` local, `/local2` local, `/cloud` cloud). */
 export async function startOpenListFixture(options: OpenListFixtureOptions = {}): Promise<OpenListFixture> {
-  const base = await mkdtemp(join(tmpdir(), "syncron-openlist-"));
+  const base = await tempDir("syncron-openlist-");
   const profiles = options.profiles ?? {
     "/local": { profile: "local" },
     "/local2": { profile: "local" },

@@ -19,14 +19,14 @@
  * really bundles the handler with esbuild (a missing handler fails the check). Prints one line,
  * `~j` + JSON of {@link EvalResult}.
  */
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { tempDir } from "../temp-dir.ts";
 
 export interface EvalScenario {
   stage: string;
@@ -237,7 +237,7 @@ export async function evaluate(scenario: EvalScenario): Promise<EvalResult> {
   // The environment of the `sst` command: app() already reads it (the stage file's folder).
   for (const [key, value] of Object.entries(scenario.env)) process.env[key] = value;
   const app = await evaluateApp(scenario.stage);
-  const work = await mkdtemp(join(tmpdir(), "syncron-sst-eval-"));
+  const work = await tempDir("syncron-sst-eval-");
   const rpc = await startRpcServer(work);
   process.env.SST_SERVER = rpc.url;
   process.env.SST_AWS_REGION = REGION;

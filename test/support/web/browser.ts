@@ -1,9 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { type BrowserContext, chromium } from "playwright-core";
+import { tempDir } from "../temp-dir.ts";
 
 /** Debian's Chromium: the browser tests drive it; none is ever downloaded. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -32,7 +31,7 @@ export function ensureChromium(): void {
 /** Headless Chromium with a fresh profile (playwright's own --user-data-dir) and nothing that calls home. */
 export async function launchChromium(options: { locale?: string } = {}): Promise<BrowserContext> {
   ensureChromium();
-  const profile = await mkdtemp(join(tmpdir(), "syncron-chromium-"));
+  const profile = await tempDir("syncron-chromium-");
   const removeProfile = () => rm(profile, { recursive: true, force: true });
   const context = await chromium
     .launchPersistentContext(profile, {
