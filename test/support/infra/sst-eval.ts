@@ -19,6 +19,7 @@
  * really bundles the handler with esbuild (a missing handler fails the check). Prints one line,
  * `~j` + JSON of {@link EvalResult}.
  */
+import { rmSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
@@ -238,6 +239,9 @@ export async function evaluate(scenario: EvalScenario): Promise<EvalResult> {
   for (const [key, value] of Object.entries(scenario.env)) process.env[key] = value;
   const app = await evaluateApp(scenario.stage);
   const work = await tempDir("syncron-sst-eval-");
+  // This runs as its own process (no vitest hooks), and a call still in flight can make the folder
+  // again after the `finally` below removed it: remove it once more as the process ends.
+  process.once("exit", () => rmSync(work, { recursive: true, force: true }));
   const rpc = await startRpcServer(work);
   process.env.SST_SERVER = rpc.url;
   process.env.SST_AWS_REGION = REGION;
