@@ -317,6 +317,26 @@ describe("syncDrives (memory drives)", () => {
     expect(target.calls.list).toBe(2);
   });
 
+  it("reads a file again when its body ended early, and copies it whole", async () => {
+    const memory = createMemoryDrive();
+    await seed(memory, { "cut.txt": "all of it", "ok.txt": "o" });
+    let cuts = 1;
+    const source: Drive = {
+      ...memory,
+      list: memory.list.bind(memory),
+      // The first read ends at 0 bytes without an error, as a fetch body undici cancelled did.
+      read: async (path, readOptions) =>
+        path === "cut.txt" && cuts-- > 0 ? streamOf(new Uint8Array(0)) : memory.read(path, readOptions),
+    };
+    const target = createMemoryDrive();
+
+    const result = await syncDrives(source, target, options({ mode: "mirror" }));
+
+    expect(result).toMatchObject({ status: "SUCCESS", copied: 2, failed: 0, errors: [] });
+    expect(cuts).toBe(-1); // read twice
+    expect(await tree(target)).toEqual(await tree(memory));
+  });
+
   it("gives up after the configured attempts", async () => {
     const source = createMemoryDrive({
       failOn: failing("read", "flaky.txt", () => new DriveError("503", "flaky.txt", { retryable: true })),

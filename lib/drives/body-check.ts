@@ -17,7 +17,8 @@ export interface BodyCheck extends Transform {
  * stays) as soon as it holds more bytes than `source.size`, and at its end when it holds fewer, or
  * when its md5 differs from `source.hashes.md5` (the file changed since it was listed, or a read
  * ended early). A body that never ends would otherwise leave a server waiting for bytes that
- * never come. `drive` and `path` go into the error message.
+ * never come. `drive` and `path` go into the error message. A body that ended short is retryable
+ * (rclone retries an unexpected EOF): the engine reads the file again.
  */
 export function checkBody(
   drive: string,
@@ -30,8 +31,8 @@ export function checkBody(
   const hash: Hash | undefined = options.md5 || expectedMd5 ? createHash("md5") : undefined;
   let size = 0;
   let digest: string | undefined;
-  const mismatch = (what: string) =>
-    new DriveError(`${drive} write "${path}": ${what}; previous file kept`, path);
+  const mismatch = (what: string, retryable = false) =>
+    new DriveError(`${drive} write "${path}": ${what}; previous file kept`, path, { retryable });
   const check = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       size += chunk.length;
@@ -45,7 +46,10 @@ export function checkBody(
     flush(callback) {
       digest = hash?.digest("hex");
       if (expectedSize !== undefined && size < expectedSize) {
-        callback(mismatch(`the body ended after ${size} of the ${expectedSize} bytes the source listed`));
+        // A read that ended early (a cut connection, a cancelled stream): a new read may get it all.
+        callback(
+          mismatch(`the body ended after ${size} of the ${expectedSize} bytes the source listed`, true),
+        );
       } else if (expectedMd5 !== undefined && digest !== expectedMd5) {
         callback(mismatch(`the body's md5 is ${digest} but the source listed ${expectedMd5}`));
       } else callback();

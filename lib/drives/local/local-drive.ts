@@ -311,15 +311,19 @@ export function createLocalDrive(options: LocalDriveOptions): Drive {
         const expectedSize = Number.isSafeInteger(source.size) && source.size >= 0 ? source.size : undefined;
         const expectedMd5 = source.hashes?.md5?.toLowerCase();
         const md5 = expectedMd5 ? createHash("md5") : undefined;
-        const mismatch = (what: string) =>
-          new DriveError(`local write "${path}": ${what}; previous file kept`, path);
+        const mismatch = (what: string, retryable = false) =>
+          new DriveError(`local write "${path}": ${what}; previous file kept`, path, { retryable });
         const bytes = await pump(body, fd, signal, (chunk, total) => {
           if (expectedSize !== undefined && total > expectedSize)
             throw mismatch(`the body is longer than the ${expectedSize} bytes the source listed`);
           md5?.update(chunk);
         });
         if (expectedSize !== undefined && bytes < expectedSize)
-          throw mismatch(`the body ended after ${bytes} of the ${expectedSize} bytes the source listed`);
+          // A read that ended early, as body-check.ts says: retryable.
+          throw mismatch(
+            `the body ended after ${bytes} of the ${expectedSize} bytes the source listed`,
+            true,
+          );
         const digest = md5?.digest("hex");
         if (digest !== expectedMd5)
           throw mismatch(`the body's md5 is ${digest} but the source listed ${expectedMd5}`);

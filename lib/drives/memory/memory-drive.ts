@@ -183,6 +183,7 @@ export function createMemoryDrive(options: MemoryDriveOptions = {}): MemoryDrive
         throw new DriveError(
           `memory write "${path}": the body has ${data.length} bytes but the source listed ${source.size}; previous file kept`,
           path,
+          { retryable: data.length < source.size }, // ended early: a new read may get it all
         );
       }
       const modTime =
