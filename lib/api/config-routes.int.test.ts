@@ -408,11 +408,13 @@ describe("PATCH and PUT /api/v1/sync-configs/{id}", () => {
   });
 
   it("PUT replaces every field, resetting the omitted ones to their defaults", async () => {
-    const created = await create({ include: ["*.jpg"], mode: "mirror", max_delete: "10%" });
+    // A target of its own: a mirror may not share the other tests' (TARGET_SHARED).
+    const target = "webdav://dav.example.com/backup/replaced";
+    const created = await create({ include: ["*.jpg"], mode: "mirror", max_delete: "10%", target });
     const reply = await stack.call({
       method: "PUT",
       path: `${CONFIGS}/${created.id}`,
-      body: newConfig({ name: "replaced", cron: "0 6 * * 0" }),
+      body: newConfig({ name: "replaced", cron: "0 6 * * 0", target }),
     });
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({

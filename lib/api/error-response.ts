@@ -6,7 +6,13 @@ import {
   DriveUnavailableError,
   DriveValidationError,
 } from "../jobs/drives/errors.ts";
-import { ConfigBusyError, ConfigDisabledError, ConfigEndedError, RunStateError } from "../jobs/errors.ts";
+import {
+  ConfigBusyError,
+  ConfigDisabledError,
+  ConfigEndedError,
+  RunStateError,
+  TargetSharedError,
+} from "../jobs/errors.ts";
 import { QueueError } from "../queue/errors.ts";
 import { SchedulerError, ScheduleValidationError } from "../schedule/errors.ts";
 import { SecretStoreError } from "../secrets/secret-store.ts";
@@ -74,6 +80,11 @@ export function toApiError(error: unknown): ApiError {
   }
   if (error instanceof ConfigBusyError) {
     return new ApiError(409, "CONFIG_BUSY", error.message, { task_id: error.taskId }, withCause(error));
+  }
+  if (error instanceof TargetSharedError) {
+    // 409, not 400: the config is valid by itself; it conflicts with another stored config.
+    const details = { path: "target", target: error.target, config: error.other };
+    return new ApiError(409, "TARGET_SHARED", error.message, details, withCause(error));
   }
   if (error instanceof RunStateError) {
     return new ApiError(409, error.code, error.message, { status: error.status }, withCause(error));

@@ -50,3 +50,18 @@ export class RunStateError extends Error {
     super(message);
   }
 }
+
+/** The config named here and another config share a target folder and one of them is a mirror (API: 409). */
+export class TargetSharedError extends Error {
+  override name = "TargetSharedError";
+
+  constructor(
+    /** The other config: its id, name and target (redacted). */
+    readonly other: { readonly id: string; readonly name: string; readonly target: string },
+    /** This config's target (redacted). */
+    readonly target: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -207,6 +207,60 @@ describe("runSyncJob", () => {
     expect(await readFile(join(target, "photos", "keep.jpg"), "utf8")).toBe("jpeg");
   });
 
+  it("refuses a mirror whose target holds another enabled config's target (stored before the API checked it), deleting nothing", async () => {
+    const { config, target } = await givenConfig();
+    // Another config copies into target/sub: the mirror would delete its files as extras.
+    await mkdir(join(target, "sub"));
+    await writeFile(join(target, "sub", "theirs.txt"), "kept");
+    const other = await store.configs.create(
+      newSyncConfig(
+        SyncConfigInputSchema.parse({
+          name: "their copy",
+          source: await tempDir(),
+          target: join(target, "sub"),
+          cron: "0 3 * * *",
+        }),
+        { id: newId(), now },
+      ),
+    );
+
+    const outcome = await runSyncJob(fire(config.id), workerDeps(), plenty);
+
+    expect(outcome.outcome).toBe("FAILURE");
+    const error = (await store.runs.get(outcome.task_id))?.error;
+    expect(error?.code).toBe("TARGET_SHARED");
+    expect(error?.message).toContain(`sync config ${other.id} ("their copy")`);
+    expect(await readdir(target)).toEqual(["sub"]);
+    expect(await readFile(join(target, "sub", "theirs.txt"), "utf8")).toBe("kept");
+  });
+
+  it("judges a shared target on the real disk (a symlink to it) and lets a disabled one or a copy-only pair run", async () => {
+    const { config, target } = await givenConfig();
+    const links = await tempDir();
+    await symlink(target, join(links, "same"));
+    const otherFields = SyncConfigInputSchema.parse({
+      name: "via a link",
+      source: await tempDir(),
+      target: join(links, "same"),
+      cron: "0 3 * * *",
+      enabled: false,
+    });
+    const other = await store.configs.create(newSyncConfig(otherFields, { id: newId(), now }));
+    // Disabled, it writes nothing there: the mirror runs.
+    expect((await runSyncJob(fire(config.id), workerDeps(), plenty)).outcome).toBe("SUCCESS");
+
+    await store.configs.update(other.id, { enabled: true });
+    const refused = await runSyncJob(fire(config.id, "2026-11-30T02:00:00Z"), workerDeps(), plenty);
+    expect(refused.outcome).toBe("FAILURE");
+    expect((await store.runs.get(refused.task_id))?.error?.code).toBe("TARGET_SHARED");
+
+    // Both copy-only: nothing deletes, both run.
+    await store.configs.update(config.id, { mode: "copy" });
+    expect((await runSyncJob(fire(config.id, "2026-12-01T02:00:00Z"), workerDeps(), plenty)).outcome).toBe(
+      "SUCCESS",
+    );
+  });
+
   it("caps a mirror's deletes at half the target without max_delete; max_delete 100% allows more", async () => {
     const { config, source, target } = await givenConfig();
     await rm(join(source, "b.txt"));

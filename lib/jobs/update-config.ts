@@ -5,11 +5,13 @@ import type { JobDeps } from "./deps.ts";
 import { checkConfigDrives } from "./drives/check-config-drives.ts";
 import { requireConfig } from "./ports.ts";
 import { applySchedule, scheduleSpecOf } from "./schedule-sync.ts";
+import { assertTargetNotShared } from "./shared-target.ts";
 
 /**
  * Changes fields of a config (PATCH sends some, PUT every one) and its schedule at once. Throws
  * NotFoundError for an unknown id, ConflictError when `expectedVersion` is stale, and, before any
- * write, ConfigValidationError or ScheduleValidationError when the result would be refused. A
+ * write, ConfigValidationError, ScheduleValidationError or TargetSharedError (its target shared with
+ * another enabled config, one of them a mirror) when the result would be refused. A
  * location sent exactly as the API shows the stored one (secrets as `***`) keeps the stored secrets.
  */
 export async function updateConfig(
@@ -33,7 +35,9 @@ export async function updateConfig(
     deps.drives,
   );
   const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
-  deps.scheduler.check(scheduleSpecOf({ ...current, ...defined }));
+  const updated = { ...current, ...defined };
+  deps.scheduler.check(scheduleSpecOf(updated));
+  await assertTargetNotShared(updated, deps);
   const config = await deps.configs.update(
     id,
     patch,

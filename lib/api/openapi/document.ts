@@ -57,7 +57,8 @@ const OPERATIONS: Partial<Record<RouteName, Operation>> = {
     public: true,
   },
   createConfig: {
-    summary: "Create a sync config (and its schedule)",
+    summary:
+      "Create a sync config (and its schedule); 409 TARGET_SHARED when its target overlaps another enabled config's and one of them is a mirror",
     tag: "configs",
     body: SyncConfigInputSchema,
     replies: { 201: replies.ConfigReply },
@@ -231,7 +232,7 @@ const ERROR_STATUSES: Record<number, string> = {
   400: "Bad input: `details` names each bad field",
   401: "Missing or wrong token",
   404: "Not found",
-  409: "Conflict (stale If-Match version, config disabled, ended or busy, run not retryable or finished)",
+  409: "Conflict (stale If-Match version, config disabled, ended or busy, target shared with another config where one is a mirror, run not retryable or finished)",
   413: "Body too large",
   415: "Body is not JSON",
   503: "Store, scheduler or queue unavailable; retry later",

@@ -91,6 +91,7 @@ export async function endFannedRun(
     deps.clock(),
     deps.resolveLocation,
     run.started_as,
+    deps.store.drives,
   );
   if ("refusal" in guarded) return end("FAILURE", guarded.refusal);
   if (deletesExtras(guarded.config.mode)) {

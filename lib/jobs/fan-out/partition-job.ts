@@ -76,6 +76,7 @@ export async function runPartitionJob(
       deps.clock(),
       deps.resolveLocation,
       run.started_as,
+      deps.store.drives,
     );
     if ("refusal" in guarded)
       return finish({ aborted: `${guarded.refusal.code}: ${guarded.refusal.message}` });

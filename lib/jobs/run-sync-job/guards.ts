@@ -1,10 +1,13 @@
 import { type Location, LocationError, parseLocation, redactLocation } from "../../drives/location.ts";
 import { realLocationsOverlap } from "../../drives/overlap.ts";
+import type { DriveRepository } from "../../store/drives.ts";
 import type { Run, RunError } from "../../store/run.ts";
 import type { Store } from "../../store/store.ts";
 import { hasEnded, type SyncConfig, SyncConfigSchema } from "../../store/sync-config.ts";
+import { deletesExtras } from "../../sync/types.ts";
 import { DriveUnavailableError } from "../drives/errors.ts";
 import type { ResolveLocation } from "../drives/resolve-drive.ts";
+import { findSharedTarget, sharedTargetError } from "../shared-target.ts";
 import { syncIdentity } from "./sync-identity.ts";
 
 const resolveIn = async (location: Location, resolve: ResolveLocation | undefined): Promise<Location> => {
@@ -13,6 +16,9 @@ const resolveIn = async (location: Location, resolve: ResolveLocation | undefine
   return resolve(location);
 };
 
+/** The configs a run's guard reads: its own, and the enabled ones a mirror's target must not share. */
+export type GuardConfigs = Pick<Store["configs"], "get" | "listEnabled">;
+
 /** True for a dry run of a config that is not saved (POST /api/v1/sync-configs/preview). */
 export const isPreview = (run: Pick<Run, "trigger">): boolean => run.trigger === "preview";
 
@@ -20,11 +26,13 @@ export const isPreview = (run: Pick<Run, "trigger">): boolean => run.trigger ===
  * Where a run's config is read: a preview carries its own, run whether or not it would be enabled
  * or has ended (nothing is written, and it is asked for now); any other run reads the store.
  */
-export function configsOf(run: Run, configs: Pick<Store["configs"], "get">): Pick<Store["configs"], "get"> {
+export function configsOf(run: Run, configs: GuardConfigs): GuardConfigs {
   if (!isPreview(run)) return configs;
   const config = run.preview_config && SyncConfigSchema.safeParse(run.preview_config);
   return {
     get: async () => (config?.success ? { ...config.data, enabled: true, end_time: null } : undefined),
+    // A preview deletes nothing, so it shares no target (its request was judged by the API).
+    listEnabled: async () => [],
   };
 }
 
@@ -49,16 +57,20 @@ export interface Runnable {
  * shows it redacted, as LocationError does), a `name:path` location's drive is unknown or unusable
  * (DRIVE_NOT_FOUND, DRIVE_INVALID), or one location lies inside the other (judged on the drives'
  * real locations, on the real disk: through symlinks, bind mounts and case-insensitive names; or as
- * two spellings of one URL), or — for a run that started before — what it syncs changed meanwhile
+ * two spellings of one URL), or a mirror's target is another enabled config's target or lies inside
+ * it or the reverse (TARGET_SHARED: judged as the API does, but on the real disk; the mirror would
+ * delete the other's files), or — for a run that started before — what it syncs changed meanwhile
  * (CONFIG_CHANGED, see syncIdentity). A secret store or DynamoDB failure while resolving is thrown (it may be retryable).
  */
 export async function guardRun(
-  configs: Pick<Store["configs"], "get">,
+  configs: GuardConfigs,
   configId: string,
   now: Date,
   resolveLocation?: ResolveLocation,
   /** The identity the run recorded when it first started (null or absent: this is its first start). */
   startedAs?: string | null,
+  /** The drive records, to place the other configs' `name:path` targets (absent: compared as written). */
+  drives?: Pick<DriveRepository, "get">,
 ): Promise<Runnable | { readonly refusal: RunError }> {
   const config = await configs.get(configId);
   if (!config) {
@@ -102,6 +114,11 @@ export async function guardRun(
         message: "the target is the source or lies inside it (or the reverse)",
       },
     };
+  }
+  if (deletesExtras(config.mode)) {
+    const other = await findSharedTarget(config, await configs.listEnabled(), drives, realLocationsOverlap);
+    if (other)
+      return { refusal: { code: "TARGET_SHARED", message: sharedTargetError(config, other).message } };
   }
   const identity = syncIdentity(config, source, target);
   if (startedAs && startedAs !== identity) {

@@ -80,13 +80,24 @@ export async function runSyncJob(
   if (run.status === "STARTED" && run.cancel_requested_at !== null) return cancelled();
 
   const configs = configsOf(run, deps.store.configs);
-  const guarded = await guardRun(configs, run.config_id, deps.clock(), deps.resolveLocation, run.started_as);
+  const guarded = await guardRun(
+    configs,
+    run.config_id,
+    deps.clock(),
+    deps.resolveLocation,
+    run.started_as,
+    deps.store.drives,
+  );
   if ("refusal" in guarded) {
     const error: RunError = guarded.refusal;
-    log(error.code === "LOCATIONS_OVERLAP" ? "error" : "warn", "run refused", {
-      code: error.code,
-      error: error.message,
-    });
+    log(
+      error.code === "LOCATIONS_OVERLAP" || error.code === "TARGET_SHARED" ? "error" : "warn",
+      "run refused",
+      {
+        code: error.code,
+        error: error.message,
+      },
+    );
     return settle(() => failRun(run, error, outcomeDepsOf(deps)), release);
   }
 

@@ -12,7 +12,9 @@ import { ConfigValidationError, checkConfigFields } from "../check-config.ts";
 import { createConfig } from "../create-config.ts";
 import type { JobDeps } from "../deps.ts";
 import { checkConfigDrives } from "../drives/check-config-drives.ts";
+import { TargetSharedError } from "../errors.ts";
 import { scheduleSpecOf } from "../schedule-sync.ts";
+import { assertTargetNotShared } from "../shared-target.ts";
 import { updateConfig } from "../update-config.ts";
 import type { DriveMap } from "./drive-map.ts";
 import { type RowReport, type SeedImportReport, summaryOf } from "./import-report.ts";
@@ -49,14 +51,17 @@ const seedField = (path: string): string => {
   return [SEED_FIELD[head] ?? head, ...rest].join(".");
 };
 
-/** The problems syncron's own checks find in a mapped config: fields, drives, schedule. */
+/** The problems syncron's own checks find in a mapped config: fields, drives, schedule, a target shared with a mirror. */
 async function checkMapped(id: string, fields: SyncConfigFields, deps: JobDeps): Promise<RowProblem[]> {
   try {
     checkConfigFields(fields, { localRoots: deps.localRoots });
     await checkConfigDrives(fields, deps.drives);
-    deps.scheduler.check(scheduleSpecOf(newSyncConfig(fields, { id, now: deps.clock() })));
+    const config = newSyncConfig(fields, { id, now: deps.clock() });
+    deps.scheduler.check(scheduleSpecOf(config));
+    await assertTargetNotShared(config, deps);
     return [];
   } catch (error) {
+    if (error instanceof TargetSharedError) return [{ field: seedField("target"), message: error.message }];
     if (error instanceof ConfigValidationError) {
       return error.issues.map((issue) => ({ field: seedField(issue.path), message: issue.message }));
     }
