@@ -68,6 +68,22 @@ describe("syncron config against a running API", () => {
       enabled: true,
       version: 1,
     });
+    // A config into the mirror's target is refused with the API's message, naming the mirror.
+    const shared = await api(
+      "add",
+      "--name",
+      "into it",
+      "--source",
+      join(root, "src"),
+      "--target",
+      join(root, "dst", "sub"),
+      "--cron",
+      "0 3 * * *",
+    );
+    expect(shared.code).toBe(1);
+    expect(shared.stderr).toContain(
+      `syncron config add: TARGET_SHARED: target ${join(root, "dst", "sub")} overlaps the target ${join(root, "dst")} of sync config ${config.id} ("photos")`,
+    );
 
     const listed = await api("list");
     expect(listed.code).toBe(0);
