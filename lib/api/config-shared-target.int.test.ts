@@ -1,9 +1,8 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JsonBody } from "../../test/support/api/api-event.ts";
 import { type ApiStack, startApiStack } from "../../test/support/api/api-stack.ts";
+import { tempDir } from "../../test/support/temp-dir.ts";
 
 /**
  * Two configs whose targets overlap, one of them a mirror, are refused where configs enter (create,
@@ -19,7 +18,7 @@ const place = () => `webdav://dav.example.com/t${++tree}`;
 
 beforeAll(async () => {
   stack = await startApiStack();
-  root = await mkdtemp(join(tmpdir(), "syncron-shared-target-"));
+  root = await tempDir("syncron-shared-target-");
   const drive = await stack.call({
     method: "POST",
     path: "/api/v1/drives",
@@ -29,7 +28,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stack?.stop();
-  await rm(root, { recursive: true, force: true });
 });
 
 const fields = (overrides: Record<string, unknown>) => ({
