@@ -187,5 +187,24 @@ describe("a target shared with a mirror", () => {
     expect(refused).toMatchObject({ outcome: "not_carried", problems: [{ field: "dst_path" }] });
     expect(refused.problems[0].message).toContain(`sync config ${mirror.id}`);
     expect(carried).toMatchObject({ outcome: "created" });
+
+    // Rows of one import are judged against each other too, in a dry run as in an import.
+    const pair = [
+      { ...rows[1], id: 950, dst_path: "/copy/50", method: "full" },
+      { ...rows[1], id: 951, dst_path: "/copy/50/x" },
+    ];
+    for (const dry_run of [true, false]) {
+      const both = await stack.call({
+        method: "POST",
+        path: `${CONFIGS}/import`,
+        body: { rows: pair, map: { "3": "files:/seed" }, dry_run },
+      });
+      expect(both.status, JSON.stringify(both.body)).toBe(200);
+      expect(both.body.rows.map((row: JsonBody) => row.outcome)).toEqual([
+        dry_run ? "would_create" : "created",
+        "not_carried",
+      ]);
+      expect(both.body.rows[1].problems[0].message).toContain('sync config 950 ("config 2")');
+    }
   });
 });

@@ -81,8 +81,8 @@ export function sharedTargetError(candidate: SharingCandidate, other: SyncConfig
 
 /**
  * Refuses a config that is about to be written or previewed when its target is shared with another
- * enabled config (see {@link findSharedTarget}); a config that is not enabled is not judged (its
- * enabling is). Throws TargetSharedError.
+ * enabled config (see {@link findSharedTarget}), stored or among `also` (the rows of one import
+ * checked before it); a config that is not enabled is not judged (its enabling is). Throws TargetSharedError.
  */
 export async function assertTargetNotShared(
   candidate: SharingCandidate & Pick<SyncConfig, "enabled">,
@@ -90,8 +90,10 @@ export async function assertTargetNotShared(
     readonly configs: Pick<ConfigsPort, "listEnabled">;
     readonly drives?: { readonly records: Pick<DriveRepository, "get"> } | undefined;
   },
+  also: readonly SyncConfig[] = [],
 ): Promise<void> {
   if (!candidate.enabled) return;
-  const other = await findSharedTarget(candidate, await deps.configs.listEnabled(), deps.drives?.records);
+  const others = [...(await deps.configs.listEnabled()), ...also.filter((config) => config.enabled)];
+  const other = await findSharedTarget(candidate, others, deps.drives?.records);
   if (other) throw sharedTargetError(candidate, other);
 }

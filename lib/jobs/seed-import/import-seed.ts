@@ -52,13 +52,16 @@ const seedField = (path: string): string => {
 };
 
 /** The problems syncron's own checks find in a mapped config: fields, drives, schedule, a target shared with a mirror. */
-async function checkMapped(id: string, fields: SyncConfigFields, deps: JobDeps): Promise<RowProblem[]> {
+async function checkMapped(
+  config: SyncConfig,
+  deps: JobDeps,
+  earlier: readonly SyncConfig[],
+): Promise<RowProblem[]> {
   try {
-    checkConfigFields(fields, { localRoots: deps.localRoots });
-    await checkConfigDrives(fields, deps.drives);
-    const config = newSyncConfig(fields, { id, now: deps.clock() });
+    checkConfigFields(config, { localRoots: deps.localRoots });
+    await checkConfigDrives(config, deps.drives);
     deps.scheduler.check(scheduleSpecOf(config));
-    await assertTargetNotShared(config, deps);
+    await assertTargetNotShared(config, deps, earlier);
     return [];
   } catch (error) {
     if (error instanceof TargetSharedError) return [{ field: seedField("target"), message: error.message }];
@@ -89,6 +92,8 @@ export async function importSeedConfigs(
   const firstIndex = new Map<number, number>();
   const checked: { index: number; mapped: MappedRow; fields?: SyncConfigFields; problems: RowProblem[] }[] =
     [];
+  // The rows found good so far: a later row may not share a target with a mirror among them either.
+  const carried: SyncConfig[] = [];
   for (const [index, row] of request.rows.entries()) {
     const mapped = mapSeedRow(row, request.map, timezone);
     const problems = "problems" in mapped ? [...mapped.problems] : [];
@@ -110,12 +115,10 @@ export async function importSeedConfigs(
       checked.push({ index, mapped, problems: issues });
       continue;
     }
-    checked.push({
-      index,
-      mapped,
-      fields: parsed.data,
-      problems: await checkMapped(mapped.id, parsed.data, deps),
-    });
+    const config = newSyncConfig(parsed.data, { id: mapped.id, now: deps.clock() });
+    const found = await checkMapped(config, deps, carried);
+    if (found.length === 0) carried.push(config);
+    checked.push({ index, mapped, fields: parsed.data, problems: found });
   }
 
   const rows: RowReport[] = [];
